@@ -212,7 +212,8 @@ class Lexer {
   int altcol_stack_[kMaxIndentLevels] = {0};  // columns with tabs as 1 (consistency check)
   int bracket_level_ = 0;                     // open brackets and replacement fields
   int fstring_level_ = 0;                     // open f-strings
-  std::vector<Mode> modes_;                   // open brackets and f-strings, innermost last
+  int bracket_overflow_ = 0;  // brackets opened past kMaxBracketLevels, not in modes_
+  std::vector<Mode> modes_;   // open brackets and f-strings, innermost last
 };
 
 void Lexer::Run() {
@@ -854,7 +855,13 @@ void Lexer::OpenBracket(char c) {
                      (modes_.back().kind == Mode::kFString ||
                       (modes_.back().kind == Mode::kReplacement && modes_.back().in_spec));
   if (bracket_level_ >= kMaxBracketLevels) {
-    ErrorToken(start, pos_, "too many nested parentheses");
+    // Report the first bracket past the limit; the rest (and their closers) only become
+    // error tokens, so 100k nested brackets cost no more than one message.
+    if (bracket_overflow_++ == 0) {
+      ErrorToken(start, pos_, "too many nested parentheses");
+    } else {
+      Emit(TokenKind::kUnknown, start, pos_);
+    }
     return;
   }
   ++bracket_level_;
@@ -868,6 +875,11 @@ void Lexer::CloseBracket(char c) {
   size_t start = pos_;
   ++pos_;
   char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+  if (bracket_overflow_ > 0) {
+    --bracket_overflow_;
+    Emit(TokenKind::kUnknown, start, pos_);
+    return;
+  }
   if (modes_.empty()) {
     ErrorToken(start, pos_, absl::StrFormat("unmatched '%c'", c));
     return;

@@ -231,6 +231,22 @@ class Parser {
     Parser* p_;
   };
 
+  // Counts the nesting a left-leaning chain adds to the tree (a+b+c, a.b.c, not not x), which
+  // the parser builds in a loop but tree walkers later recurse through.
+  class ChainDepth {
+   public:
+    explicit ChainDepth(Parser* p) : p_(p) {}
+    ~ChainDepth() { p_->depth_ -= added_; }
+    void Grow() {
+      ++added_;
+      if (++p_->depth_ > p_->options_.max_depth) p_->FailTooDeep();
+    }
+
+   private:
+    Parser* p_;
+    int added_ = 0;
+  };
+
   // State saved for speculative parsing (match statements, parenthesized with-items).
   struct Mark {
     size_t pos;
@@ -813,7 +829,9 @@ Stmt* Parser::ParseIf() {
   Vec<IfStmt*> chain;
   Offset start = Cur().start;
   std::string_view what = "'if' statement";
+  ChainDepth nesting(this);  // each elif nests one level deeper in the tree
   do {
+    nesting.Grow();
     Offset clause_start = Cur().start;
     Advance();  // 'if' or 'elif'
     auto* s = NewStmt<IfStmt>(clause_start);
@@ -1839,10 +1857,13 @@ Expr* Parser::ParseConjunction() {
 // inversion: 'not' inversion | comparison. Iterative: "not not not x" costs no stack.
 Expr* Parser::ParseInversion() {
   Vec<Offset> nots;
-  while (At(TK::kNot)) {
+  ChainDepth chain(this);
+  while (At(TK::kNot) && !error_) {
+    chain.Grow();
     nots.push_back(Cur().start);
     Advance();
   }
+  if (error_) return ErrorNode();
   Expr* e = ParseComparison();
   for (size_t i = nots.size(); i-- > 0;) {
     auto* u = arena_->New<UnaryOp>();
@@ -1912,9 +1933,11 @@ done:
 Expr* Parser::ParseBinary(int min_precedence) {
   Offset start = Cur().start;
   Expr* left = ParseFactor();
+  ChainDepth chain(this);
   while (!error_) {
     int prec = BinaryPrecedence(Kind());
     if (prec == 0 || prec < min_precedence) break;
+    chain.Grow();
     BinOpKind op = BinaryOp(Kind());
     Advance();
     Expr* right = ParseBinary(prec + 1);
@@ -1981,7 +2004,10 @@ Expr* Parser::ParsePrimary(bool allow_await) {
     return a;
   }
   Expr* e = ParseAtom();
+  ChainDepth chain(this);
   while (!error_) {
+    if (At(TK::kDot) || At(TK::kLPar) || At(TK::kLSqb)) chain.Grow();
+    if (error_) break;
     if (At(TK::kDot)) {
       Advance();
       if (!At(TK::kName)) {

@@ -15,7 +15,7 @@ struct ParseOptions {
   bool ipython = false;  // lex IPython escapes (notebook cells)
   // Nesting of expressions, patterns and blocks beyond which parsing stops with an error instead
   // of exhausting the stack. CPython's own limits (200 brackets, 100 indents) come first.
-  int max_depth = 1000;
+  int max_depth = 2000;
 };
 
 struct ParseResult {
