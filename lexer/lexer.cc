@@ -434,9 +434,7 @@ void Lexer::ScanName() {
   }
   size_t invalid = FindInvalidUtf8(text);
   if (invalid != text.size()) {
-    ErrorToken(start, pos_,
-               absl::StrFormat("invalid UTF-8 byte 0x%02x in identifier",
-                               static_cast<unsigned char>(text[invalid])));
+    ErrorToken(start, pos_, Utf8ErrorMessage(text, invalid));
     return;
   }
   uint32_t bad = 0;
@@ -641,7 +639,7 @@ void Lexer::ScanString(size_t start, size_t prefix_end, uint8_t flags) {
   bool triple = prefix_end + 2 < end_ && buf_[prefix_end + 1] == q && buf_[prefix_end + 2] == q;
   size_t qlen = triple ? 3 : 1;
   pos_ = prefix_end + qlen;
-  size_t body = pos_;
+  size_t body_start = pos_;
   bool bytes = (flags & kFlagBytes) != 0;
   bool non_ascii = false;
   while (true) {
@@ -683,8 +681,16 @@ void Lexer::ScanString(size_t start, size_t prefix_end, uint8_t flags) {
     ErrorToken(start, pos_, "bytes can only contain ASCII literal characters");
     return;
   }
+  if (non_ascii) {
+    std::string_view body(buf_ + body_start, body_end - body_start);
+    size_t bad = FindInvalidUtf8(body);
+    if (bad != body.size()) {
+      ErrorToken(start, pos_, Utf8ErrorMessage(body, bad));
+      return;
+    }
+  }
   Emit(TokenKind::kString, start, pos_, flags | (triple ? kFlagTriple : 0));
-  if ((flags & kFlagRaw) == 0) ValidateStringEscapes(body, body_end, bytes);
+  if ((flags & kFlagRaw) == 0) ValidateStringEscapes(body_start, body_end, bytes);
 }
 
 // CPython rejects truncated \x, \u, \U and out-of-range \U escapes (warnings for the rest).
@@ -734,7 +740,14 @@ void Lexer::ScanFStringText(Mode* fs) {
   const bool triple = fs->triple;
   const bool raw = fs->raw;
   auto flush = [&](size_t end) {
-    if (end > start) Emit(TokenKind::kFStringMiddle, start, end);
+    if (end <= start) return;
+    std::string_view text(buf_ + start, end - start);
+    size_t bad = FindInvalidUtf8(text);
+    if (bad != text.size()) {
+      ErrorToken(start, end, Utf8ErrorMessage(text, bad));
+    } else {
+      Emit(TokenKind::kFStringMiddle, start, end);
+    }
   };
   while (true) {
     if (AtEnd()) {

@@ -42,7 +42,7 @@ const CodePage* FindCodePage(std::string_view cookie) {
   return nullptr;
 }
 
-enum class Encoding { kUtf8, kLatin1, kAscii, kCodePage, kUnknown };
+enum class Encoding { kUtf8, kLatin1, kAscii, kCodePage, kMultiByte, kUnknown };
 
 // CPython's get_normal_name(), plus the aliases of the few codecs decoded here.
 Encoding ClassifyEncoding(std::string_view name) {
@@ -58,6 +58,15 @@ Encoding ClassifyEncoding(std::string_view name) {
     return Encoding::kLatin1;
   if (n == "ascii" || n == "us-ascii" || n == "646") return Encoding::kAscii;
   if (FindCodePage(name) != nullptr) return Encoding::kCodePage;
+  // Real multi-byte codecs: accepted while the text is ASCII.
+  static constexpr std::string_view kMultiBytePrefixes[] = {
+      "euc-",      "eucjp",    "euckr",  "gb2312", "gbk",       "gb18030", "hz",
+      "big5",      "cp932",    "cp949",  "cp950",  "iso-2022-", "iso2022", "johab",
+      "shift-jis", "shiftjis", "sjis",   "ms932",  "ms936",     "ms949",   "ms950",
+      "ujis",      "utf-16",   "utf-32", "utf16",  "utf32",     "utf-7"};
+  for (std::string_view prefix : kMultiBytePrefixes) {
+    if (n.compare(0, prefix.size(), prefix) == 0) return Encoding::kMultiByte;
+  }
   return Encoding::kUnknown;
 }
 
@@ -168,7 +177,14 @@ size_t FindInvalidUtf8(std::string_view text) {
 
 DecodedSource DecodeSource(std::string_view bytes) {
   DecodedSource out;
+  // CPython refuses NUL bytes before it looks at anything else.
+  const void* nul = std::memchr(bytes.data(), 0, bytes.size());
   bool bom = bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF";
+  if (nul != nullptr) {
+    size_t at = static_cast<size_t>(static_cast<const char*>(nul) - bytes.data());
+    out.problems.push_back({static_cast<Offset>(bom && at >= 3 ? at - 3 : at),
+                            "source code string cannot contain null bytes"});
+  }
   if (bom) bytes.remove_prefix(3);
 
   // The cookie may be on line 1, or on line 2 when line 1 is blank or a comment.
@@ -184,7 +200,8 @@ DecodedSource DecodeSource(std::string_view bytes) {
   if (found) out.encoding = cookie;
   // With a BOM, CPython accepts only a cookie whose normal name is exactly utf-8.
   if (bom && found && !IsNormalUtf8Name(cookie)) {
-    out.problems.push_back({0, StrCat("encoding problem: ", cookie, " with BOM")});
+    std::string normal = enc == Encoding::kLatin1 ? "iso-8859-1" : cookie;
+    out.problems.push_back({0, StrCat("encoding problem: ", normal, " with BOM")});
     enc = Encoding::kUtf8;
   }
   if (enc == Encoding::kUnknown) {
@@ -192,44 +209,88 @@ DecodedSource DecodeSource(std::string_view bytes) {
     enc = Encoding::kUtf8;
   }
 
-  if (enc == Encoding::kUtf8 || enc == Encoding::kAscii) {
+  if (enc == Encoding::kUtf8) {
+    // Kept as bytes, as CPython's tokenizer does: invalid UTF-8 is an error where a token
+    // holds it (strings, names) and harmless in a comment. The lexer checks.
     out.text.assign(bytes.data(), bytes.size());
-    size_t bad = FindInvalidUtf8(out.text);
-    if (bad < out.text.size()) {
-      out.problems.push_back(
-          {static_cast<Offset>(bad),
-           absl::StrFormat("(unicode error) 'utf-8' codec can't decode byte 0x%02x in position "
-                           "%d: invalid start byte",
-                           static_cast<unsigned char>(out.text[bad]), bad)});
-    } else if (enc == Encoding::kAscii) {
-      for (size_t i = 0; i < out.text.size(); ++i) {
-        if (static_cast<unsigned char>(out.text[i]) >= 0x80) {
-          out.problems.push_back(
-              {static_cast<Offset>(i), "(unicode error) 'ascii' codec can't decode byte"});
-          break;
-        }
-      }
-    }
-  } else {
-    out.text.reserve(bytes.size() + bytes.size() / 4);
-    const uint16_t* table = enc == Encoding::kCodePage ? FindCodePage(cookie)->high : nullptr;
-    for (size_t i = 0; i < bytes.size(); ++i) {
-      auto b = static_cast<unsigned char>(bytes[i]);
-      uint32_t cp = b < 0x80 || table == nullptr ? b : table[b - 0x80];
-      if (cp == 0 && b != 0) {
-        out.problems.push_back({static_cast<Offset>(out.text.size()),
-                                StrCat("(unicode error) '", cookie, "' codec can't decode byte")});
-        cp = 0xFFFD;
-      }
-      AppendCodePoint(cp, &out.text);
-    }
+    return out;
   }
-  const void* nul = std::memchr(out.text.data(), 0, out.text.size());
-  if (nul != nullptr) {
-    out.problems.push_back({static_cast<Offset>(static_cast<const char*>(nul) - out.text.data()),
-                            "source code string cannot contain null bytes"});
+  if (enc == Encoding::kAscii || enc == Encoding::kMultiByte) {
+    out.text.assign(bytes.data(), bytes.size());
+    for (size_t i = 0; i < out.text.size(); ++i) {
+      if (static_cast<unsigned char>(out.text[i]) < 0x80) continue;
+      out.problems.push_back(
+          {static_cast<Offset>(i),
+           enc == Encoding::kAscii
+               ? absl::StrFormat("'ascii' codec can't decode byte 0x%02x in position %d: "
+                                 "ordinal not in range(128)",
+                                 static_cast<unsigned char>(out.text[i]), i)
+               : StrCat("encoding '", cookie,
+                        "' is not supported for non-ASCII text; convert the file to UTF-8")});
+      break;
+    }
+    return out;
+  }
+  out.text.reserve(bytes.size() + bytes.size() / 4);
+  const uint16_t* table = enc == Encoding::kCodePage ? FindCodePage(cookie)->high : nullptr;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    uint32_t cp = b < 0x80 || table == nullptr ? b : table[b - 0x80];
+    if (cp == 0 && b != 0) {
+      out.problems.push_back(
+          {static_cast<Offset>(out.text.size()),
+           absl::StrFormat("(unicode error) '%s' codec can't decode byte 0x%02x in position %d: "
+                           "character maps to <undefined>",
+                           cookie, b, i)});
+      cp = 0xFFFD;
+    }
+    AppendCodePoint(cp, &out.text);
   }
   return out;
+}
+
+std::string Utf8ErrorMessage(std::string_view unit, size_t bad) {
+  // Python's UTF-8 decoder: the error spans the lead byte and the valid continuation bytes
+  // after it; the reason says which byte broke the sequence.
+  const auto* s = reinterpret_cast<const unsigned char*>(unit.data());
+  size_t n = unit.size();
+  unsigned char c = s[bad];
+  size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  }
+  std::string reason = "invalid start byte";
+  size_t span = 1;
+  if (len != 0) {
+    reason = "unexpected end of data";
+    for (size_t k = 1; k < len; ++k) {
+      if (bad + k >= n) break;
+      unsigned char d = s[bad + k];
+      bool ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
+      if (!ok) {
+        reason = "invalid continuation byte";
+        break;
+      }
+      ++span;
+    }
+  }
+  if (span == 1) {
+    return absl::StrFormat(
+        "(unicode error) 'utf-8' codec can't decode byte 0x%02x in position "
+        "%d: %s",
+        c, bad, reason);
+  }
+  return absl::StrFormat("(unicode error) 'utf-8' codec can't decode bytes in position %d-%d: %s",
+                         bad, bad + span - 1, reason);
 }
 
 LineIndex::LineIndex(std::string_view text) {

@@ -24,10 +24,16 @@ struct DecodedSource {
 };
 
 // Decodes the bytes of a .py file the way CPython does before tokenizing: a UTF-8 BOM is
-// dropped; a PEP 263 cookie on line 1 or 2 selects the encoding (utf-8, latin-1, ascii, cp1252
-// and koi8-r are known; others are reported); otherwise the bytes must be UTF-8. Invalid UTF-8
-// and NUL bytes are reported, never fatal: the text is still returned for the lexer.
+// dropped; a PEP 263 cookie on line 1 or 2 selects the encoding (UTF-8, ASCII and the
+// single-byte code pages of lexer/codepages.inc are decoded; multi-byte ones only while the text
+// is ASCII); otherwise the text is UTF-8, kept byte for byte (the lexer reports invalid UTF-8
+// where a token holds it, as CPython does). NUL bytes and cookie problems are reported, never
+// fatal: the text is still returned for the lexer.
 DecodedSource DecodeSource(std::string_view bytes);
+
+// CPython's message for invalid UTF-8 at unit[bad], e.g. "(unicode error) 'utf-8' codec can't
+// decode byte 0x80 in position 0: invalid start byte" (positions relative to `unit`).
+std::string Utf8ErrorMessage(std::string_view unit, size_t bad);
 
 // Offset of the first invalid UTF-8 sequence in `text`, or text.size() when it is valid.
 size_t FindInvalidUtf8(std::string_view text);
