@@ -10,6 +10,8 @@
 #include "absl/strings/str_format.h"
 
 #include "CLI/CLI.hpp"
+#include "driver/json_out.h"
+#include "driver/notebook.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "parser/ast_dump.h"
@@ -18,42 +20,6 @@
 
 namespace cellflow {
 namespace {
-
-// Appends `s` as a JSON string literal. Invalid UTF-8 bytes become U+FFFD.
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c == '\n') {
-      out->append("\\n");
-    } else if (c == '\r') {
-      out->append("\\r");
-    } else if (c == '\t') {
-      out->append("\\t");
-    } else if (c < 0x20 || c == 0x7F) {
-      absl::StrAppendFormat(out, "\\u%04x", c);
-    } else if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-    } else {
-      size_t bad = FindInvalidUtf8(s.substr(i, 4));
-      size_t len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;
-      if (bad == 0 || bad < std::min(len, s.size() - i)) {
-        out->append("\\ufffd");
-        ++i;
-        continue;
-      }
-      out->append(s.substr(i, len));
-      i += len;
-      continue;
-    }
-    ++i;
-  }
-  out->push_back('"');
-}
 
 bool ReadFile(const std::string& path, std::string* bytes, std::string* error) {
   std::ifstream in(path, std::ios::binary);
@@ -204,6 +170,109 @@ int DumpAstFiles(const std::vector<std::string>& files, bool ipython) {
   return status;
 }
 
+// One JSON object per cell, or one NB002 diagnostic for a file that is no readable notebook.
+void AppendCellsJson(const Notebook& nb, std::string* out) {
+  for (const Cell& cell : nb.cells) {
+    *out += "{\"file\": ";
+    AppendJsonString(nb.path, out);
+    absl::StrAppendFormat(out, ", \"cell\": %d, \"type\": ", cell.index);
+    AppendJsonString(cell.type, out);
+    *out += ", \"execution_count\": ";
+    *out += cell.execution_count ? std::to_string(*cell.execution_count) : "null";
+    *out += ", \"source\": ";
+    AppendJsonString(nb.Source(cell), out);
+    *out += ", \"error\": ";
+    if (cell.error_name) {
+      AppendJsonString(*cell.error_name, out);
+    } else {
+      *out += "null";
+    }
+    *out += ", \"raw_lines\": [";
+    for (size_t i = 0; i < cell.raw_lines.size(); ++i) {
+      if (i > 0) *out += ", ";
+      *out += std::to_string(cell.raw_lines[i]);
+    }
+    *out += "]}\n";
+  }
+}
+
+void AppendInvalidNotebookJson(const std::string& path, std::string_view message,
+                               const ReadErrorPosition& where, std::string* out) {
+  *out += "{\"path\": ";
+  AppendJsonString(path, out);
+  std::string line = where.line > 0 ? std::to_string(where.line) : "null";
+  std::string column = where.column > 0 ? std::to_string(where.column) : "null";
+  absl::StrAppendFormat(out,
+                        ", \"cell\": null, \"line\": %s, \"column\": %s, \"end_line\": null, "
+                        "\"end_column\": null, \"file_line\": %s, \"code\": \"NB002\", "
+                        "\"rule\": \"invalid-notebook\", \"severity\": \"error\", \"message\": ",
+                        line, column, line);
+  AppendJsonString(message, out);
+  *out += ", \"symbol\": null, \"help\": null, \"related\": []}\n";
+}
+
+void AppendCellsText(const Notebook& nb, std::string* out) {
+  static constexpr const char* kFormats[] = {"ipynb", "percent script", "script"};
+  absl::StrAppendFormat(out, "%s: %s", nb.path, kFormats[static_cast<int>(nb.format)]);
+  if (nb.nbformat != 0)
+    absl::StrAppendFormat(out, " nbformat %d.%d", nb.nbformat, nb.nbformat_minor);
+  if (!nb.language.empty()) absl::StrAppendFormat(out, ", language %s", nb.language);
+  absl::StrAppendFormat(out, ", %d cells\n", nb.cells.size());
+  for (const Cell& cell : nb.cells) {
+    absl::StrAppendFormat(out, "[cell %d] %s", cell.index, cell.type);
+    if (cell.execution_count)
+      absl::StrAppendFormat(out, ", execution_count %d", *cell.execution_count);
+    if (cell.has_outputs) *out += ", outputs";
+    if (cell.error_name) absl::StrAppendFormat(out, ", error %s", *cell.error_name);
+    for (const std::string& tag : cell.tags) absl::StrAppendFormat(out, ", tag %s", tag);
+    *out += "\n";
+    std::string_view source = nb.Source(cell);
+    size_t line = 0;
+    while (!source.empty()) {
+      size_t e = source.find_first_of("\r\n");
+      std::string_view text = source.substr(0, e);
+      uint32_t raw = line < cell.raw_lines.size() ? cell.raw_lines[line] : 0;
+      absl::StrAppendFormat(out, "%6d | %s\n", raw, std::string(text));
+      ++line;
+      if (e == std::string_view::npos) break;
+      if (source[e] == '\r' && e + 1 < source.size() && source[e + 1] == '\n') ++e;
+      source.remove_prefix(e + 1);
+    }
+  }
+}
+
+int DumpCells(const std::vector<std::string>& files, bool json) {
+  int status = 0;
+  NotebookReader reader;
+  std::string out;
+  for (const std::string& path : files) {
+    std::string bytes, error;
+    if (!ReadFile(path, &bytes, &error)) {
+      std::cerr << "cellflow: " << path << ": " << error << "\n";
+      status = 2;
+      continue;
+    }
+    out.clear();
+    ReadErrorPosition where;
+    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where);
+    if (!nb.ok()) {
+      std::string message(nb.status().message());
+      if (json) {
+        AppendInvalidNotebookJson(path, message, where, &out);
+      } else {
+        absl::StrAppendFormat(&out, "%s: error: %s [NB002]\n", path, message);
+      }
+      if (status == 0) status = 1;
+    } else if (json) {
+      AppendCellsJson(*nb, &out);
+    } else {
+      AppendCellsText(*nb, &out);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return status;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"cellflow: finds NameError and ModuleNotFoundError in notebooks before they run"};
   app.require_subcommand(1);
@@ -214,10 +283,10 @@ int Main(int argc, char** argv) {
   std::vector<std::string> files;
   bool json = false;
   bool ipython = false;
-  dump->add_option("what", what, "tokens | ast | names")
+  dump->add_option("what", what, "tokens | ast | names | cells")
       ->required()
-      ->check(CLI::IsMember({"tokens", "ast", "names"}));
-  dump->add_option("files", files, "Python files")->required();
+      ->check(CLI::IsMember({"tokens", "ast", "names", "cells"}));
+  dump->add_option("files", files, "Python files (cells: notebooks and scripts)")->required();
   dump->add_flag("--json", json, "JSON lines (names: the format of shared/oracles)");
   dump->add_flag("--ipython", ipython, "accept IPython escapes (%magic, !cmd, obj?)");
 
@@ -236,6 +305,7 @@ int Main(int argc, char** argv) {
       return DumpNames(files, ipython);
     }
     if (what == "tokens") return DumpTokens(files, ipython);
+    if (what == "cells") return DumpCells(files, json);
     return DumpAstFiles(files, ipython);
   }
   return 2;

@@ -10,6 +10,8 @@ packages=(
   pkg-config
   g++
   clang
+  libclang-rt-14-dev
+  clang-format
   python3
   libabsl-dev
   libcli11-dev

@@ -1,0 +1,100 @@
+// Notebooks as cellflow reads them: cells laid out in one buffer, with a source map back to the
+// raw file. Reads .ipynb (nbformat 3 and 4), jupytext percent scripts and plain .py files.
+#ifndef CELLFLOW_DRIVER_NOTEBOOK_H_
+#define CELLFLOW_DRIVER_NOTEBOOK_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+#include "lexer/source.h"
+#include "lexer/token.h"
+
+namespace cellflow {
+
+enum class NotebookFormat : uint8_t {
+  kIpynb,          // JSON notebook
+  kPercentScript,  // jupytext "# %%" script
+  kScript,         // plain .py file: one code cell
+};
+
+struct Cell {
+  // Identity.
+  uint32_t index = 0;  // 1-based among all cells (markdown included), as editors number them
+  std::string type;    // as stored: "code", "markdown", "raw", "heading" (nbformat 3), ...
+  std::vector<std::string> tags;
+  std::string title;  // percent scripts: the text after "# %%"
+
+  // Source: Notebook::buffer[begin, end), exactly as stored (list items joined).
+  Offset begin = 0;
+  Offset end = 0;
+  // raw_lines[k]: 1-based line of the raw file on which source line k+1 starts.
+  std::vector<uint32_t> raw_lines;
+
+  // Saved state (.ipynb only).
+  std::optional<int64_t> execution_count;  // nbformat 3: prompt_number
+  bool has_outputs = false;
+  std::optional<std::string> error_name;  // ename of the first saved error output
+  std::string error_value;                // its evalue
+
+  bool IsCode() const { return type == "code"; }
+};
+
+struct Notebook {
+  std::string path;
+  NotebookFormat format = NotebookFormat::kIpynb;
+  int nbformat = 0;  // 0 for scripts
+  int nbformat_minor = 0;
+  std::string language;  // kernel language, lowercase ("python"); empty when not stated
+  std::string buffer;    // every cell's source, in order, each followed by '\n'
+  std::vector<Cell> cells;
+  // Scripts: what decoding the file found (offsets into buffer); CPython would refuse the file.
+  std::vector<DecodeProblem> decode_problems;
+
+  std::string_view Source(const Cell& cell) const {
+    return std::string_view(buffer).substr(cell.begin, cell.end - cell.begin);
+  }
+  // True unless the notebook states a kernel language other than Python.
+  bool IsPython() const;
+};
+
+// Where a file stopped being readable (0 when unknown): 1-based line and column of the raw file
+// and the byte offset.
+struct ReadErrorPosition {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint64_t offset = 0;
+};
+
+// Reads notebooks; keep one per thread and reuse it, it holds the JSON parser's buffers.
+class NotebookReader {
+ public:
+  NotebookReader();
+  ~NotebookReader();
+  NotebookReader(const NotebookReader&) = delete;
+  NotebookReader& operator=(const NotebookReader&) = delete;
+
+  // Reads `bytes`, the contents of `path`. The format comes from the extension (.ipynb, .py;
+  // anything else by content). On failure the status message says why, in words for a person
+  // (invalid JSON with its line, JSON that is no notebook, unsupported nbformat, a cell field of
+  // the wrong type, ...) and *where, if given, gets the position. Never crashes or throws; the
+  // input is limited to 2 GiB.
+  absl::StatusOr<Notebook> Read(std::string path, std::string_view bytes,
+                                ReadErrorPosition* where = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True if a .py text is a jupytext percent script (has a "# %%" cell marker line).
+bool IsPercentScript(std::string_view text);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_DRIVER_NOTEBOOK_H_
