@@ -12,6 +12,7 @@
 #include "CLI/CLI.hpp"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
+#include "ir/scopes.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "parser/ast_dump.h"
@@ -170,6 +171,98 @@ int DumpAstFiles(const std::vector<std::string>& files, bool ipython) {
   return status;
 }
 
+// Scopes in preorder with the qualified names of shared/oracles/README.md ("C.method",
+// "f.<lambda>@12", "<listcomp>@7:4" when two share a line).
+void AppendScopesJson(const std::string& path, const Scope* module, const LineIndex& lines,
+                      std::string* out) {
+  struct Item {
+    const Scope* scope;
+    std::string qual;
+  };
+  std::vector<Item> work{{module, "module"}};
+  while (!work.empty()) {
+    Item item = std::move(work.back());
+    work.pop_back();
+    const Scope* s = item.scope;
+    bool is_module = s->kind == ScopeKind::kModule;
+    *out += "{\"file\": ";
+    AppendJsonString(path, out);
+    *out += ", \"scope\": ";
+    AppendJsonString(item.qual, out);
+    absl::StrAppendFormat(out, ", \"type\": \"%s\", \"line\": %d, \"symbols\": {",
+                          std::string(s->TypeName()), is_module ? 0 : lines.Lookup(s->start).line);
+    bool first = true;
+    for (const Symbol& sym : s->symbols) {
+      if (!sym.name.empty() && sym.name[0] == '.') continue;
+      if (!first) *out += ", ";
+      first = false;
+      AppendJsonString(sym.name, out);
+      *out += ": [";
+      bool first_flag = true;
+      for (std::string_view flag : SymbolFlagNames(sym, is_module)) {
+        if (!first_flag) *out += ", ";
+        first_flag = false;
+        AppendJsonString(flag, out);
+      }
+      *out += "]";
+    }
+    *out += "}}\n";
+    std::string prefix = is_module ? "" : item.qual + ".";
+    std::vector<Item> kids;
+    for (const Scope* c : s->children) {
+      bool anonymous = c->kind == ScopeKind::kLambda || c->kind == ScopeKind::kComprehension;
+      if (!anonymous) {
+        kids.push_back({c, prefix + std::string(c->name)});
+        continue;
+      }
+      LineCol lc = lines.Lookup(c->start);
+      int same = 0;
+      for (const Scope* o : s->children) {
+        if (o->name == c->name && lines.Lookup(o->start).line == lc.line) ++same;
+      }
+      std::string qual = absl::StrFormat("%s<%s>@%d", prefix, std::string(c->name), lc.line);
+      if (same > 1) absl::StrAppendFormat(&qual, ":%d", lc.col);
+      kids.push_back({c, std::move(qual)});
+    }
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) work.push_back(std::move(*it));
+  }
+}
+
+int DumpScopes(const std::vector<std::string>& files) {
+  int status = 0;
+  std::string out;
+  for (const std::string& path : files) {
+    std::string bytes, error;
+    if (!ReadFile(path, &bytes, &error)) {
+      std::cerr << "cellflow: " << path << ": " << error << "\n";
+      status = 2;
+      continue;
+    }
+    ParsedFile f;
+    ParseSource(bytes, /*ipython=*/false, &f);
+    LineIndex lines(f.source.text);
+    out.clear();
+    Offset bad;
+    std::string message;
+    std::unique_ptr<ScopeTree> tree;
+    if (!FirstProblem(f, &bad, &message)) {
+      tree = BuildScopes(f.parse.module, f.source.text);
+      if (!tree->errors().empty()) bad = tree->errors()[0].start;
+    }
+    if (tree == nullptr || !tree->errors().empty()) {
+      LineCol lc = lines.Lookup(bad);
+      out += "{\"file\": ";
+      AppendJsonString(path, &out);
+      absl::StrAppendFormat(&out, ", \"syntax_error\": true, \"line\": %d, \"col\": %d}\n", lc.line,
+                            lc.col);
+    } else {
+      AppendScopesJson(path, tree->module(), lines, &out);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return status;
+}
+
 // One JSON object per cell, or one NB002 diagnostic for a file that is no readable notebook.
 void AppendCellsJson(const Notebook& nb, std::string* out) {
   for (const Cell& cell : nb.cells) {
@@ -283,9 +376,9 @@ int Main(int argc, char** argv) {
   std::vector<std::string> files;
   bool json = false;
   bool ipython = false;
-  dump->add_option("what", what, "tokens | ast | names | cells")
+  dump->add_option("what", what, "tokens | ast | names | scopes | cells")
       ->required()
-      ->check(CLI::IsMember({"tokens", "ast", "names", "cells"}));
+      ->check(CLI::IsMember({"tokens", "ast", "names", "scopes", "cells"}));
   dump->add_option("files", files, "Python files (cells: notebooks and scripts)")->required();
   dump->add_flag("--json", json, "JSON lines (names: the format of shared/oracles)");
   dump->add_flag("--ipython", ipython, "accept IPython escapes (%magic, !cmd, obj?)");
@@ -306,6 +399,13 @@ int Main(int argc, char** argv) {
     }
     if (what == "tokens") return DumpTokens(files, ipython);
     if (what == "cells") return DumpCells(files, json);
+    if (what == "scopes") {
+      if (!json) {
+        std::cerr << "cellflow: dump scopes needs --json\n";
+        return 2;
+      }
+      return DumpScopes(files);
+    }
     return DumpAstFiles(files, ipython);
   }
   return 2;

@@ -1,0 +1,644 @@
+// Symbol table construction and name resolution, following CPython 3.11's Python/symtable.c.
+#include "ir/scopes.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+
+#include "lexer/str_util.h"
+#include "parser/ast_visitor.h"
+
+namespace cellflow {
+
+using NameSet = absl::flat_hash_set<std::string_view>;
+
+std::string_view Scope::TypeName() const {
+  switch (kind) {
+    case ScopeKind::kModule:
+      return "module";
+    case ScopeKind::kClass:
+      return "class";
+    default:
+      return "function";
+  }
+}
+
+bool HasFutureAnnotations(const Module* module) {
+  StmtList body = module->body;
+  size_t i = 0;
+  if (!body.empty()) {
+    if (const auto* e = body[0]->As<ExprStmt>()) {
+      const auto* c = e->value->As<Constant>();
+      if (c != nullptr && c->value_kind == ConstantKind::kStr) i = 1;
+    }
+  }
+  for (; i < body.size(); ++i) {
+    const auto* from = body[i]->As<ImportFromStmt>();
+    if (from == nullptr || from->module != "__future__" || from->level != 0) break;
+    for (const Alias* a : from->names) {
+      if (a->name == "annotations") return true;
+    }
+  }
+  return false;
+}
+
+// Walks the AST once, creating scopes and recording per-name facts (the first pass of
+// symtable.c), then resolves every name (its analyze_block()).
+class ScopeBuilder : public AstVisitor {
+ public:
+  ScopeBuilder(ScopeTree* tree, bool future_annotations)
+      : tree_(tree), future_annotations_(future_annotations) {}
+
+  void Build(const Module* module) {
+    tree_->module_ = Enter(ScopeKind::kModule, "module", 0, nullptr);
+    VisitBody(module->body);
+    stack_.pop_back();
+    NameSet free, global;
+    Analyze(tree_->module_, nullptr, &free, &global);
+  }
+
+  void VisitStmt(const Stmt* s) override;
+  void VisitExpr(const Expr* e) override;
+  void VisitPattern(const Pattern* p) override;
+  void VisitExceptHandler(const ExceptHandler* h) override;
+
+ private:
+  // Per-scope state of the first pass (CPython keeps it in the symtable entry).
+  struct Building {
+    int comp_iter_expr = 0;         // > 0: inside a comprehension's iterable
+    bool comp_iter_target = false;  // visiting a comprehension's target
+  };
+
+  Scope* Cur() { return stack_.back(); }
+  Building& State() { return building_[stack_.size() - 1]; }
+
+  Scope* Enter(ScopeKind kind, std::string_view name, Offset start, const void* node) {
+    tree_->scopes_.push_back(std::make_unique<Scope>());
+    Scope* s = tree_->scopes_.back().get();
+    s->kind = kind;
+    s->name = name;
+    s->start = start;
+    s->node = node;
+    if (!stack_.empty()) {
+      s->parent = stack_.back();
+      s->parent->children.push_back(s);
+    }
+    stack_.push_back(s);
+    building_.resize(stack_.size());
+    building_.back() = Building{};
+    return s;
+  }
+  void Exit() { stack_.pop_back(); }
+
+  void Error(Offset at, std::string message) {
+    if (!tree_->errors_.empty()) return;  // CPython stops at the first
+    tree_->errors_.push_back(
+        SyntaxDiagnostic{at, at, SyntaxErrorKind::kSyntax, std::move(message)});
+  }
+
+  // _Py_Mangle: __x inside class C is _C__x (not dunders, not dotted names).
+  std::string_view Mangle(std::string_view name) {
+    if (private_.empty() || name.size() < 2 || name[0] != '_' || name[1] != '_') return name;
+    if (name.substr(name.size() - 2) == "__") return name;
+    if (name.find('.') != std::string_view::npos) return name;
+    std::string_view cls = private_;
+    while (!cls.empty() && cls[0] == '_') cls.remove_prefix(1);
+    if (cls.empty()) return name;
+    return tree_->names_.CopyString(StrCat("_", cls, name));
+  }
+
+  Symbol& SymbolIn(Scope* scope, std::string_view name) {
+    auto [it, inserted] = scope->index.try_emplace(name, scope->symbols.size());
+    if (inserted) scope->symbols.push_back(Symbol{name, 0, Resolution::kNone});
+    return scope->symbols[it->second];
+  }
+  uint16_t Lookup(std::string_view name) {
+    const Symbol* s = Cur()->Find(Mangle(name));
+    return s == nullptr ? 0 : s->flags;
+  }
+
+  // symtable_add_def_helper.
+  void AddDefIn(Scope* scope, size_t depth, std::string_view name, uint16_t flag, Offset at) {
+    std::string_view mangled = Mangle(name);
+    Symbol& sym = SymbolIn(scope, mangled);
+    uint16_t val = sym.flags;
+    if ((flag & kDefParam) && (val & kDefParam)) {
+      Error(at,
+            absl::StrFormat("duplicate argument '%s' in function definition", std::string(name)));
+    }
+    val |= flag;
+    if (building_[depth].comp_iter_target) {
+      if (val & (kDefGlobal | kDefNonlocal)) {
+        Error(at, absl::StrFormat("comprehension inner loop cannot rebind assignment "
+                                  "expression target '%s'",
+                                  std::string(name)));
+      }
+      val |= kDefCompIter;
+    }
+    sym.flags = val;
+    if (!(flag & kDefParam) && (flag & kDefGlobal)) {
+      // A global declaration anywhere is also recorded in the module's table.
+      SymbolIn(tree_->module_, mangled).flags |= flag;
+    }
+  }
+  void AddDef(std::string_view name, uint16_t flag, Offset at) {
+    AddDefIn(Cur(), stack_.size() - 1, name, flag, at);
+  }
+
+  void VisitAnnotation(const Expr* e) {
+    if (e != nullptr && !future_annotations_) VisitExpr(e);
+  }
+  void VisitArgAnnotations(const Arguments* a, const Expr* returns) {
+    if (future_annotations_) return;
+    for (const Arg* arg : a->posonlyargs) VisitAnnotation(arg->annotation);
+    for (const Arg* arg : a->args) VisitAnnotation(arg->annotation);
+    if (a->vararg != nullptr) VisitAnnotation(a->vararg->annotation);
+    if (a->kwarg != nullptr) VisitAnnotation(a->kwarg->annotation);
+    for (const Arg* arg : a->kwonlyargs) VisitAnnotation(arg->annotation);
+    VisitAnnotation(returns);
+  }
+  void VisitDefaults(const Arguments* a) {
+    VisitAll(a->defaults);
+    VisitAll(a->kw_defaults);
+  }
+  void VisitParams(const Arguments* a) {
+    for (const Arg* arg : a->posonlyargs) AddDef(arg->name, kDefParam, arg->range.start);
+    for (const Arg* arg : a->args) AddDef(arg->name, kDefParam, arg->range.start);
+    for (const Arg* arg : a->kwonlyargs) AddDef(arg->name, kDefParam, arg->range.start);
+    if (a->vararg != nullptr) AddDef(a->vararg->name, kDefParam, a->vararg->range.start);
+    if (a->kwarg != nullptr) AddDef(a->kwarg->name, kDefParam, a->kwarg->range.start);
+  }
+  void VisitTypeParams(TypeParamList params) {
+    // PEP 695 (3.12): bounds and defaults are evaluated lazily in their own scope; here they
+    // count as reads of the enclosing scope and the parameters as its bindings.
+    for (const TypeParam* t : params) {
+      AddDef(t->name, kDefLocal, t->name_range.start);
+      if (t->bound != nullptr) VisitExpr(t->bound);
+      if (t->default_value != nullptr) VisitExpr(t->default_value);
+    }
+  }
+
+  void Comprehension(const Expr* e, std::string_view tag, ComprehensionList generators,
+                     const Expr* elt, const Expr* value, bool is_generator);
+  void NamedExprTarget(const Name* target);
+  void DeclareGlobal(const Stmt* s, std::span<Identifier> names, bool nonlocal);
+
+  // Second pass.
+  void Analyze(Scope* scope, const NameSet* bound, NameSet* free, NameSet* global);
+  void AnalyzeName(Scope* scope, Symbol& sym, const NameSet* bound, NameSet* local, NameSet* free,
+                   NameSet* global);
+
+  ScopeTree* tree_;
+  const bool future_annotations_;
+  std::vector<Scope*> stack_;
+  std::vector<Building> building_;  // parallel to stack_
+  std::string_view private_;        // name of the innermost class, for mangling
+};
+
+void ScopeBuilder::VisitStmt(const Stmt* s) {
+  switch (s->kind) {
+    case StmtKind::kFunctionDef: {
+      auto* f = static_cast<const FunctionDefStmt*>(s);
+      AddDef(f->name, kDefLocal, f->name_range.start);
+      VisitDefaults(f->args);
+      VisitArgAnnotations(f->args, f->returns);
+      VisitAll(f->decorators);
+      VisitTypeParams(f->type_params);
+      Scope* scope = Enter(ScopeKind::kFunction, f->name, s->range.start, s);
+      scope->is_coroutine = f->is_async;
+      VisitParams(f->args);
+      VisitBody(f->body);
+      Exit();
+      return;
+    }
+    case StmtKind::kClassDef: {
+      auto* c = static_cast<const ClassDefStmt*>(s);
+      AddDef(c->name, kDefLocal, c->name_range.start);
+      VisitAll(c->bases);
+      for (const Keyword* k : c->keywords) VisitExpr(k->value);
+      VisitAll(c->decorators);
+      VisitTypeParams(c->type_params);
+      Enter(ScopeKind::kClass, c->name, s->range.start, s);
+      std::string_view saved = private_;
+      private_ = c->name;
+      VisitBody(c->body);
+      private_ = saved;
+      Exit();
+      return;
+    }
+    case StmtKind::kAnnAssign: {
+      auto* a = static_cast<const AnnAssignStmt*>(s);
+      if (const auto* n = a->target->As<Name>()) {
+        uint16_t cur = Lookup(n->id);
+        if ((cur & (kDefGlobal | kDefNonlocal)) && Cur() != tree_->module_ && a->simple) {
+          Error(n->range.start,
+                absl::StrFormat("annotated name '%s' can't be %s", std::string(n->id),
+                                (cur & kDefGlobal) ? "global" : "nonlocal"));
+        }
+        if (a->simple) {
+          AddDef(n->id, kDefAnnot | kDefLocal, n->range.start);
+        } else if (a->value != nullptr) {
+          AddDef(n->id, kDefLocal, n->range.start);
+        }
+      } else {
+        VisitExpr(a->target);
+      }
+      VisitAnnotation(a->annotation);
+      if (a->value != nullptr) VisitExpr(a->value);
+      return;
+    }
+    case StmtKind::kImport:
+    case StmtKind::kImportFrom: {
+      std::span<Alias*> names = s->kind == StmtKind::kImport
+                                    ? static_cast<const ImportStmt*>(s)->names
+                                    : static_cast<const ImportFromStmt*>(s)->names;
+      for (const Alias* a : names) {
+        if (a->name == "*") {
+          if (Cur()->kind != ScopeKind::kModule) {
+            Error(a->range.start, "import * only allowed at module level");
+          }
+          continue;
+        }
+        std::string_view bound = a->asname;
+        if (bound.empty()) bound = a->name.substr(0, a->name.find('.'));
+        AddDef(bound, kDefImport, a->range.start);
+      }
+      return;
+    }
+    case StmtKind::kGlobal:
+      DeclareGlobal(s, static_cast<const GlobalStmt*>(s)->names, /*nonlocal=*/false);
+      return;
+    case StmtKind::kNonlocal:
+      DeclareGlobal(s, static_cast<const NonlocalStmt*>(s)->names, /*nonlocal=*/true);
+      return;
+    case StmtKind::kTypeAlias: {
+      auto* t = static_cast<const TypeAliasStmt*>(s);
+      VisitExpr(t->name);
+      VisitTypeParams(t->type_params);
+      VisitExpr(t->value);
+      return;
+    }
+    default:
+      WalkStmt(s);
+      return;
+  }
+}
+
+// global / nonlocal: refused after the name was used, bound or annotated in this scope.
+void ScopeBuilder::DeclareGlobal(const Stmt* s, std::span<Identifier> names, bool nonlocal) {
+  const char* what = nonlocal ? "nonlocal" : "global";
+  for (Identifier name : names) {
+    uint16_t cur = Lookup(name);
+    if (cur & (kDefParam | kDefLocal | kUse | kDefAnnot)) {
+      std::string n(name);
+      if (cur & kDefParam) {
+        Error(s->range.start, absl::StrFormat("name '%s' is parameter and %s", n, what));
+      } else if (cur & kUse) {
+        Error(s->range.start,
+              absl::StrFormat("name '%s' is used prior to %s declaration", n, what));
+      } else if (cur & kDefAnnot) {
+        Error(s->range.start, absl::StrFormat("annotated name '%s' can't be %s", n, what));
+      } else {
+        Error(s->range.start,
+              absl::StrFormat("name '%s' is assigned to before %s declaration", n, what));
+      }
+    }
+    AddDef(name, nonlocal ? kDefNonlocal : kDefGlobal, s->range.start);
+  }
+}
+
+void ScopeBuilder::VisitExceptHandler(const ExceptHandler* h) {
+  if (h->type != nullptr) VisitExpr(h->type);
+  if (!h->name.empty()) AddDef(h->name, kDefLocal, h->name_range.start);
+  VisitBody(h->body);
+}
+
+void ScopeBuilder::VisitPattern(const Pattern* p) {
+  if ((p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
+       p->kind == PatternKind::kMatchMapping) &&
+      !p->name.empty()) {
+    AddDef(p->name, kDefLocal, p->name_range.start);
+  }
+  WalkPattern(p);
+}
+
+void ScopeBuilder::VisitExpr(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kName: {
+      auto* n = static_cast<const Name*>(e);
+      bool load = n->ctx == ExprContext::kLoad;
+      AddDef(n->id, load ? kUse : kDefLocal, n->range.start);
+      // super() needs the implicit __class__ cell.
+      if (load && Cur()->kind != ScopeKind::kModule && Cur()->kind != ScopeKind::kClass &&
+          n->id == "super") {
+        AddDef("__class__", kUse, n->range.start);
+      }
+      return;
+    }
+    case ExprKind::kNamedExpr: {
+      auto* n = static_cast<const NamedExpr*>(e);
+      if (State().comp_iter_expr > 0) {
+        Error(e->range.start,
+              "assignment expression cannot be used in a comprehension iterable expression");
+      }
+      if (Cur()->kind == ScopeKind::kComprehension) {
+        NamedExprTarget(static_cast<const Name*>(n->target));
+      }
+      VisitExpr(n->value);
+      VisitExpr(n->target);
+      return;
+    }
+    case ExprKind::kLambda: {
+      auto* l = static_cast<const Lambda*>(e);
+      VisitDefaults(l->args);
+      Enter(ScopeKind::kLambda, "lambda", e->range.start, e);
+      VisitParams(l->args);
+      if (l->body != nullptr) VisitExpr(l->body);
+      Exit();
+      return;
+    }
+    case ExprKind::kListComp: {
+      auto* c = static_cast<const ListComp*>(e);
+      Comprehension(e, "listcomp", c->generators, c->elt, nullptr, false);
+      return;
+    }
+    case ExprKind::kSetComp: {
+      auto* c = static_cast<const SetComp*>(e);
+      Comprehension(e, "setcomp", c->generators, c->elt, nullptr, false);
+      return;
+    }
+    case ExprKind::kDictComp: {
+      auto* c = static_cast<const DictComp*>(e);
+      Comprehension(e, "dictcomp", c->generators, c->key, c->value, false);
+      return;
+    }
+    case ExprKind::kGeneratorExp: {
+      auto* c = static_cast<const GeneratorExp*>(e);
+      Comprehension(e, "genexpr", c->generators, c->elt, nullptr, true);
+      return;
+    }
+    case ExprKind::kYield:
+    case ExprKind::kYieldFrom: {
+      Scope* cur = Cur();
+      if (cur->kind == ScopeKind::kComprehension) {
+        std::string_view what = cur->name == "listcomp"   ? "list comprehension"
+                                : cur->name == "setcomp"  ? "set comprehension"
+                                : cur->name == "dictcomp" ? "dict comprehension"
+                                                          : "generator expression";
+        Error(e->range.start, StrCat("'yield' inside ", what));
+      }
+      WalkExpr(e);
+      cur->is_generator = true;
+      return;
+    }
+    case ExprKind::kAwait:
+      WalkExpr(e);
+      Cur()->is_coroutine = true;
+      return;
+    default:
+      WalkExpr(e);
+      return;
+  }
+}
+
+// symtable_handle_comprehension: the first iterable belongs to the enclosing scope, the rest
+// to a new function-like scope.
+void ScopeBuilder::Comprehension(const Expr* e, std::string_view tag, ComprehensionList generators,
+                                 const Expr* elt, const Expr* value, bool is_generator) {
+  if (generators.empty()) return;
+  const cellflow::Comprehension* outermost = generators[0];
+  ++State().comp_iter_expr;
+  VisitOptional(outermost->iter);
+  --State().comp_iter_expr;
+  Scope* scope = Enter(ScopeKind::kComprehension, tag, e->range.start, e);
+  if (outermost->is_async) scope->is_coroutine = true;
+  State().comp_iter_target = true;
+  VisitExpr(outermost->target);
+  State().comp_iter_target = false;
+  VisitAll(outermost->ifs);
+  for (size_t i = 1; i < generators.size(); ++i) {
+    const cellflow::Comprehension* g = generators[i];
+    State().comp_iter_target = true;
+    VisitExpr(g->target);
+    State().comp_iter_target = false;
+    ++State().comp_iter_expr;
+    VisitOptional(g->iter);
+    --State().comp_iter_expr;
+    VisitAll(g->ifs);
+    if (g->is_async) scope->is_coroutine = true;
+  }
+  if (value != nullptr) VisitExpr(value);
+  VisitOptional(elt);
+  scope->is_generator = is_generator;
+  bool is_async = scope->is_coroutine && !is_generator;
+  Exit();
+  Scope* outer = Cur();
+  bool outer_async_def = outer->kind == ScopeKind::kFunction && outer->is_coroutine;
+  if (is_async && !outer_async_def && outer->kind != ScopeKind::kComprehension) {
+    Error(e->range.start, "asynchronous comprehension outside of an asynchronous function");
+  }
+}
+
+// symtable_extend_namedexpr_scope: a walrus in a comprehension binds in the nearest enclosing
+// function (nonlocal there) or the module (global).
+void ScopeBuilder::NamedExprTarget(const Name* target) {
+  std::string_view name = target->id;
+  Offset at = target->range.start;
+  for (size_t i = stack_.size(); i-- > 0;) {
+    Scope* ste = stack_[i];
+    if (ste->kind == ScopeKind::kComprehension) {
+      const Symbol* s = ste->Find(name);
+      if (s != nullptr && (s->flags & kDefCompIter)) {
+        Error(at, absl::StrFormat("assignment expression cannot rebind comprehension iteration "
+                                  "variable '%s'",
+                                  std::string(name)));
+        return;
+      }
+      continue;
+    }
+    if (ste->kind == ScopeKind::kFunction || ste->kind == ScopeKind::kLambda) {
+      const Symbol* s = ste->Find(name);
+      AddDef(name, (s != nullptr && (s->flags & kDefGlobal)) ? kDefGlobal : kDefNonlocal, at);
+      AddDefIn(ste, i, name, kDefLocal, at);
+      return;
+    }
+    if (ste->kind == ScopeKind::kModule) {
+      AddDef(name, kDefGlobal, at);
+      AddDefIn(ste, i, name, kDefGlobal, at);
+      return;
+    }
+    Error(at, "assignment expression within a comprehension cannot be used in a class body");
+    return;
+  }
+}
+
+// analyze_name.
+void ScopeBuilder::AnalyzeName(Scope* scope, Symbol& sym, const NameSet* bound, NameSet* local,
+                               NameSet* free, NameSet* global) {
+  std::string_view name = sym.name;
+  uint16_t flags = sym.flags;
+  if (flags & kDefGlobal) {
+    if (flags & kDefNonlocal) {
+      Error(scope->start, absl::StrFormat("name '%s' is nonlocal and global", std::string(name)));
+    }
+    sym.resolution = Resolution::kGlobalExplicit;
+    global->insert(name);
+    return;
+  }
+  if (flags & kDefNonlocal) {
+    if (bound == nullptr) {
+      Error(scope->start, "nonlocal declaration not allowed at module level");
+    } else if (!bound->contains(name)) {
+      Error(scope->start, absl::StrFormat("no binding for nonlocal '%s' found", std::string(name)));
+    }
+    sym.resolution = Resolution::kFree;
+    free->insert(name);
+    return;
+  }
+  if (flags & kDefBound) {
+    sym.resolution = Resolution::kLocal;
+    local->insert(name);
+    global->erase(name);
+    return;
+  }
+  if (bound != nullptr && bound->contains(name)) {
+    sym.resolution = Resolution::kFree;
+    free->insert(name);
+    return;
+  }
+  sym.resolution = Resolution::kGlobalImplicit;
+}
+
+// analyze_block + analyze_child_block + analyze_cells + drop_class_free + update_symbols.
+void ScopeBuilder::Analyze(Scope* scope, const NameSet* bound, NameSet* free, NameSet* global) {
+  const bool is_class = scope->kind == ScopeKind::kClass;
+  const bool is_function = scope->kind != ScopeKind::kModule && !is_class;
+  NameSet local, newglobal, newfree, newbound;
+  if (is_class) {
+    newglobal = *global;
+    if (bound != nullptr) newbound = *bound;
+  }
+  // Symbols may be appended below (free names from children); analyze the ones there now.
+  size_t own = scope->symbols.size();
+  for (size_t i = 0; i < own; ++i) {
+    AnalyzeName(scope, scope->symbols[i], bound, &local, free, global);
+  }
+  if (!is_class) {
+    if (is_function) newbound.insert(local.begin(), local.end());
+    if (bound != nullptr) newbound.insert(bound->begin(), bound->end());
+    newglobal.insert(global->begin(), global->end());
+  } else {
+    newbound.insert("__class__");
+  }
+  NameSet allfree;
+  for (Scope* child : scope->children) {
+    NameSet child_bound = newbound;
+    NameSet child_free = newfree;
+    NameSet child_global = newglobal;
+    Analyze(child, &child_bound, &child_free, &child_global);
+    allfree.insert(child_free.begin(), child_free.end());
+  }
+  newfree.insert(allfree.begin(), allfree.end());
+  if (is_function) {
+    for (size_t i = 0; i < own; ++i) {
+      Symbol& sym = scope->symbols[i];
+      if (sym.resolution == Resolution::kLocal && newfree.contains(sym.name)) {
+        sym.resolution = Resolution::kCell;
+        newfree.erase(sym.name);
+      }
+    }
+  } else if (is_class) {
+    newfree.erase("__class__");
+  }
+  // Free names of children that pass through this scope. Sorted so that the symbol order
+  // does not depend on hashing.
+  std::vector<std::string_view> pass_through(newfree.begin(), newfree.end());
+  std::sort(pass_through.begin(), pass_through.end());
+  for (std::string_view name : pass_through) {
+    auto it = scope->index.find(name);
+    if (it != scope->index.end()) {
+      Symbol& sym = scope->symbols[it->second];
+      if (is_class && (sym.flags & (kDefBound | kDefGlobal))) sym.flags |= kDefFreeClass;
+      continue;
+    }
+    if (bound != nullptr && !bound->contains(name)) continue;  // a global
+    Symbol& sym = SymbolIn(scope, name);
+    sym.resolution = Resolution::kFree;
+  }
+  free->insert(newfree.begin(), newfree.end());
+}
+
+// future.c's future_parse(): future statements come first (after a docstring) and name known
+// features. A late one on the same line as an earlier statement is caught here; one on a later
+// line only by the compiler.
+void CheckFutureStatements(const Module* module, std::string_view buffer,
+                           std::vector<SyntaxDiagnostic>* errors) {
+  static constexpr std::string_view kFeatures[] = {
+      "nested_scopes",  "generators",       "division",       "absolute_import", "with_statement",
+      "print_function", "unicode_literals", "barry_as_FLUFL", "generator_stop",  "annotations"};
+  StmtList body = module->body;
+  size_t i = 0;
+  if (!body.empty()) {
+    const auto* e = body[0]->As<ExprStmt>();
+    const Constant* c = e != nullptr ? e->value->As<Constant>() : nullptr;
+    if (c != nullptr && c->value_kind == ConstantKind::kStr) i = 1;
+  }
+  bool done = false;
+  Offset prev_start = 0;
+  for (; i < body.size(); ++i) {
+    const Stmt* s = body[i];
+    bool later_line =
+        s->range.start > prev_start &&
+        buffer.substr(prev_start, s->range.start - prev_start).find_first_of("\r\n") !=
+            std::string_view::npos;
+    if (done && later_line) return;
+    prev_start = s->range.start;
+    const auto* from = s->As<ImportFromStmt>();
+    if (from == nullptr || from->module != "__future__") {
+      done = true;
+      continue;
+    }
+    auto fail = [&](std::string message) {
+      errors->push_back(
+          {s->range.start, s->range.end, SyntaxErrorKind::kSyntax, std::move(message)});
+    };
+    if (done) return fail("from __future__ imports must occur at the beginning of the file");
+    for (const Alias* a : from->names) {
+      if (a->name == "braces") return fail("not a chance");
+      if (std::find(std::begin(kFeatures), std::end(kFeatures), a->name) == std::end(kFeatures)) {
+        return fail(StrCat("future feature ", a->name, " is not defined"));
+      }
+    }
+  }
+}
+
+std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer) {
+  auto tree = std::make_unique<ScopeTree>();
+  CheckFutureStatements(module, buffer, &tree->errors_);
+  ScopeBuilder builder(tree.get(), HasFutureAnnotations(module));
+  builder.Build(module);
+  return tree;
+}
+
+std::vector<std::string_view> SymbolFlagNames(const Symbol& symbol, bool in_module) {
+  std::vector<std::string_view> out;
+  const uint16_t f = symbol.flags;
+  const Resolution r = symbol.resolution;
+  const bool bound_here = in_module && (f & kDefBound);
+  if (f & kDefAnnot) out.push_back("annotated");
+  if (f & kDefLocal) out.push_back("assigned");
+  if (r == Resolution::kGlobalExplicit) out.push_back("declared_global");
+  if (r == Resolution::kFree) out.push_back("free");
+  if (r == Resolution::kGlobalImplicit || r == Resolution::kGlobalExplicit || bound_here) {
+    out.push_back("global");
+  }
+  if (f & kDefImport) out.push_back("imported");
+  if (r == Resolution::kLocal || r == Resolution::kCell || bound_here) out.push_back("local");
+  if (f & kDefNonlocal) out.push_back("nonlocal");
+  if (f & kDefParam) out.push_back("param");
+  if (f & kUse) out.push_back("referenced");
+  return out;
+}
+
+}  // namespace cellflow

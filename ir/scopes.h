@@ -1,0 +1,106 @@
+// Scope analysis: CPython's symbol table (Python/symtable.c, 3.11 rules) over cellflow's AST.
+//
+// Collect facts, then analyze: the first pass walks the tree, creates a scope per module,
+// class, function, lambda and comprehension, and records per name a bitmask of what the scope
+// does with it; the second pass resolves each name to local, cell, free, or global (explicit or
+// implicit), as the compiler would.
+#ifndef CELLFLOW_IR_SCOPES_H_
+#define CELLFLOW_IR_SCOPES_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+#include "lexer/lexer.h"
+#include "parser/arena.h"
+#include "parser/ast.h"
+
+namespace cellflow {
+
+// What a scope does with a name (CPython's DEF_* bits).
+enum SymbolFlag : uint16_t {
+  kDefGlobal = 1 << 0,     // global statement (or walrus target echoed to the module)
+  kDefLocal = 1 << 1,      // bound by assignment, def, class, for, with, except, match, del
+  kDefParam = 1 << 2,      // parameter
+  kDefNonlocal = 1 << 3,   // nonlocal statement (or walrus target in a comprehension)
+  kUse = 1 << 4,           // read
+  kDefFreeClass = 1 << 6,  // free in a method, and bound in the class too
+  kDefImport = 1 << 7,     // bound by import
+  kDefAnnot = 1 << 8,      // annotated simple name
+  kDefCompIter = 1 << 9,   // comprehension iteration variable
+};
+inline constexpr uint16_t kDefBound = kDefLocal | kDefParam | kDefImport;
+
+// How a name resolves in a scope (CPython's LOCAL ... CELL).
+enum class Resolution : uint8_t {
+  kNone = 0,  // only for echo entries that CPython adds without a scope
+  kLocal,
+  kGlobalExplicit,
+  kGlobalImplicit,
+  kFree,
+  kCell,
+};
+
+enum class ScopeKind : uint8_t { kModule, kClass, kFunction, kLambda, kComprehension };
+
+struct Symbol {
+  std::string_view name;  // mangled where CPython mangles
+  uint16_t flags = 0;
+  Resolution resolution = Resolution::kNone;
+};
+
+struct Scope {
+  ScopeKind kind = ScopeKind::kModule;
+  std::string_view name;       // def/class name; "lambda", "listcomp", "setcomp", ...
+  Offset start = 0;            // the token CPython gives as the scope's line
+  const void* node = nullptr;  // the Stmt or Expr that made it (null for the module)
+  Scope* parent = nullptr;
+  std::vector<Scope*> children;                           // in creation order
+  std::vector<Symbol> symbols;                            // in first-seen order
+  absl::flat_hash_map<std::string_view, uint32_t> index;  // name → symbols position
+  bool is_generator = false;
+  bool is_coroutine = false;
+  bool child_free = false;
+
+  const Symbol* Find(std::string_view name) const {
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : &symbols[it->second];
+  }
+  // "function" for functions, lambdas and comprehensions, as CPython's symtable says.
+  std::string_view TypeName() const;
+};
+
+// The scopes of one module. Owns the scopes; names point into the AST, the source buffer or
+// an internal arena (mangled names).
+class ScopeTree {
+ public:
+  const Scope* module() const { return module_; }
+  // The first problem CPython's symtable would raise (e.g. "no binding for nonlocal 'x'
+  // found"); empty if none. Scopes are still built after a problem.
+  const std::vector<SyntaxDiagnostic>& errors() const { return errors_; }
+
+ private:
+  friend class ScopeBuilder;
+  friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view);
+  std::vector<std::unique_ptr<Scope>> scopes_;
+  Scope* module_ = nullptr;
+  Arena names_;
+  std::vector<SyntaxDiagnostic> errors_;
+};
+
+// Builds the scopes of `module` (parsed from `buffer`) with CPython 3.11's rules, including its
+// checks of future statements. Under `from __future__ import annotations` annotations are not
+// evaluated and bind or read nothing.
+std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer);
+bool HasFutureAnnotations(const Module* module);
+
+// The flag names of shared/oracles/README.md ("assigned", "free", ...), sorted.
+std::vector<std::string_view> SymbolFlagNames(const Symbol& symbol, bool in_module);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_IR_SCOPES_H_
