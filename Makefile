@@ -7,6 +7,9 @@ JOBS        ?= 2
 FUZZ_SECONDS ?= 60
 
 CMAKE_GEN := -G Ninja
+# The shared oracles and notebook corpus, beside the checkout unless CELLFLOW_SHARED_DIR says.
+SHARED    := $(or $(CELLFLOW_SHARED_DIR),../shared)
+STDLIB_PY := import sysconfig; print(sysconfig.get_paths()["stdlib"])
 CELLFLOW  := $(BUILD)/cellflow
 FORMAT_DIRS := $(wildcard lexer parser ir passes driver tests bench)
 
@@ -15,7 +18,7 @@ FORMAT_DIRS := $(wildcard lexer parser ir passes driver tests bench)
 SETUP_HASH  := $(shell sha256sum scripts/setup.sh | cut -c1-16)
 SETUP_STAMP := $(BUILD)/.setup-$(SETUP_HASH).stamp
 
-.PHONY: setup build run test bench fuzz asan format clean
+.PHONY: setup build run test bench fuzz fuzz-notebook asan format clean
 
 setup: $(SETUP_STAMP)
 
@@ -36,9 +39,19 @@ run: build
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
+# The stdlib and the corpus cells are located here and passed to the benchmark; the cells are
+# re-extracted on every run (a second or two), so a changed corpus is never benchmarked stale.
 bench: build
-	$(BUILD)/bench/cellflow_bench
-	bash bench/parse_vs_cpython.sh $(CELLFLOW)
+	@if [ -d "$(SHARED)/corpus" ]; then \
+	  python3 bench/extract_cells.py "$(SHARED)/corpus" $(BUILD)/bench/cells; \
+	else \
+	  echo "bench: no corpus at $(SHARED)/corpus, the *_Cells benchmarks are skipped"; \
+	  rm -rf $(BUILD)/bench/cells; \
+	fi
+	CELLFLOW_BENCH_STDLIB="$${CELLFLOW_BENCH_STDLIB:-$$(python3 -c '$(STDLIB_PY)')}" \
+	  CELLFLOW_BENCH_CELLS=$(BUILD)/bench/cells $(BUILD)/bench/cellflow_bench
+	bash bench/parse_vs_cpython.sh $(BUILD)/bench/parse_files
+	bash bench/read_vs_python.sh $(BUILD)
 
 # libFuzzer run over a scratch copy of the seeds, so new inputs never land in the source tree.
 fuzz: setup
@@ -63,3 +76,14 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# The same for the notebook reader (tests/fuzz/fuzz_notebook.cc), from tests/fuzz/notebook_seeds.
+fuzz-notebook: setup
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCELLFLOW_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) --target fuzz_notebook -j$(JOBS)
+	@mkdir -p $(FUZZ_BUILD)/corpus-notebook $(FUZZ_BUILD)/artifacts-notebook
+	cp -R tests/fuzz/notebook_seeds/. $(FUZZ_BUILD)/corpus-notebook/
+	$(FUZZ_BUILD)/tests/fuzz_notebook -max_total_time=$(FUZZ_SECONDS) \
+	  -dict=tests/fuzz/notebook.dict -artifact_prefix=$(FUZZ_BUILD)/artifacts-notebook/ \
+	  $(FUZZ_BUILD)/corpus-notebook

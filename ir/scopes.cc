@@ -24,6 +24,25 @@ std::string_view Scope::TypeName() const {
   }
 }
 
+// _Py_Mangle: __x inside class C is _C__x (not dunders, not dotted names). Returns the name
+// itself when nothing changes; otherwise the mangled text in *storage.
+std::string_view MangleName(std::string_view private_name, std::string_view name,
+                            std::string* storage) {
+  if (private_name.empty() || name.size() < 2 || name[0] != '_' || name[1] != '_') return name;
+  if (name.substr(name.size() - 2) == "__") return name;
+  if (name.find('.') != std::string_view::npos) return name;
+  std::string_view cls = private_name;
+  while (!cls.empty() && cls[0] == '_') cls.remove_prefix(1);
+  if (cls.empty()) return name;
+  *storage = StrCat("_", cls, name);
+  return *storage;
+}
+
+const Symbol* Scope::Resolve(std::string_view name) const {
+  std::string storage;
+  return Find(MangleName(private_name, name, &storage));
+}
+
 bool HasFutureAnnotations(const Module* module) {
   StmtList body = module->body;
   size_t i = 0;
@@ -80,6 +99,8 @@ class ScopeBuilder : public AstVisitor {
     s->name = name;
     s->start = start;
     s->node = node;
+    s->private_name = private_;
+    if (node != nullptr) tree_->by_node_[node] = s;
     if (!stack_.empty()) {
       s->parent = stack_.back();
       s->parent->children.push_back(s);
@@ -97,15 +118,10 @@ class ScopeBuilder : public AstVisitor {
         SyntaxDiagnostic{at, at, SyntaxErrorKind::kSyntax, std::move(message)});
   }
 
-  // _Py_Mangle: __x inside class C is _C__x (not dunders, not dotted names).
   std::string_view Mangle(std::string_view name) {
-    if (private_.empty() || name.size() < 2 || name[0] != '_' || name[1] != '_') return name;
-    if (name.substr(name.size() - 2) == "__") return name;
-    if (name.find('.') != std::string_view::npos) return name;
-    std::string_view cls = private_;
-    while (!cls.empty() && cls[0] == '_') cls.remove_prefix(1);
-    if (cls.empty()) return name;
-    return tree_->names_.CopyString(StrCat("_", cls, name));
+    std::string storage;
+    std::string_view mangled = MangleName(private_, name, &storage);
+    return mangled.data() == storage.data() ? tree_->names_.CopyString(storage) : mangled;
   }
 
   Symbol& SymbolIn(Scope* scope, std::string_view name) {
@@ -219,9 +235,10 @@ void ScopeBuilder::VisitStmt(const Stmt* s) {
       for (const Keyword* k : c->keywords) VisitExpr(k->value);
       VisitAll(c->decorators);
       VisitTypeParams(c->type_params);
-      Enter(ScopeKind::kClass, c->name, s->range.start, s);
+      Scope* scope = Enter(ScopeKind::kClass, c->name, s->range.start, s);
       std::string_view saved = private_;
       private_ = c->name;
+      scope->private_name = private_;
       VisitBody(c->body);
       private_ = saved;
       Exit();
@@ -616,7 +633,8 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
 std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer) {
   auto tree = std::make_unique<ScopeTree>();
   CheckFutureStatements(module, buffer, &tree->errors_);
-  ScopeBuilder builder(tree.get(), HasFutureAnnotations(module));
+  tree->future_annotations_ = HasFutureAnnotations(module);
+  ScopeBuilder builder(tree.get(), tree->future_annotations_);
   builder.Build(module);
   return tree;
 }

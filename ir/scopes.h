@@ -55,9 +55,10 @@ struct Symbol {
 
 struct Scope {
   ScopeKind kind = ScopeKind::kModule;
-  std::string_view name;       // def/class name; "lambda", "listcomp", "setcomp", ...
-  Offset start = 0;            // the token CPython gives as the scope's line
-  const void* node = nullptr;  // the Stmt or Expr that made it (null for the module)
+  std::string_view name;          // def/class name; "lambda", "listcomp", "setcomp", ...
+  std::string_view private_name;  // the class whose name mangles __x here (empty: none)
+  Offset start = 0;               // the token CPython gives as the scope's line
+  const void* node = nullptr;     // the Stmt or Expr that made it (null for the module)
   Scope* parent = nullptr;
   std::vector<Scope*> children;                           // in creation order
   std::vector<Symbol> symbols;                            // in first-seen order
@@ -66,6 +67,8 @@ struct Scope {
   bool is_coroutine = false;
   bool child_free = false;
 
+  // The symbol for `name` as written in this scope (mangled like CPython), or null.
+  const Symbol* Resolve(std::string_view name) const;
   const Symbol* Find(std::string_view name) const {
     auto it = index.find(name);
     return it == index.end() ? nullptr : &symbols[it->second];
@@ -79,6 +82,13 @@ struct Scope {
 class ScopeTree {
  public:
   const Scope* module() const { return module_; }
+  // The module starts with `from __future__ import annotations`.
+  bool future_annotations() const { return future_annotations_; }
+  // The scope a def, class, lambda or comprehension node created, or null.
+  const Scope* ScopeOf(const void* node) const {
+    auto it = by_node_.find(node);
+    return it == by_node_.end() ? nullptr : it->second;
+  }
   // The first problem CPython's symtable would raise (e.g. "no binding for nonlocal 'x'
   // found"); empty if none. Scopes are still built after a problem.
   const std::vector<SyntaxDiagnostic>& errors() const { return errors_; }
@@ -87,7 +97,9 @@ class ScopeTree {
   friend class ScopeBuilder;
   friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view);
   std::vector<std::unique_ptr<Scope>> scopes_;
+  absl::flat_hash_map<const void*, const Scope*> by_node_;
   Scope* module_ = nullptr;
+  bool future_annotations_ = false;
   Arena names_;
   std::vector<SyntaxDiagnostic> errors_;
 };
@@ -97,6 +109,10 @@ class ScopeTree {
 // evaluated and bind or read nothing.
 std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer);
 bool HasFutureAnnotations(const Module* module);
+
+// CPython's _Py_Mangle: "__x" in class "C" is "_C__x"; *storage holds a changed name.
+std::string_view MangleName(std::string_view private_name, std::string_view name,
+                            std::string* storage);
 
 // The flag names of shared/oracles/README.md ("assigned", "free", ...), sorted.
 std::vector<std::string_view> SymbolFlagNames(const Symbol& symbol, bool in_module);

@@ -2,8 +2,10 @@
 // PEP 701 f-strings and IPython escapes, with error tokens instead of stopping.
 #include "lexer/lexer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <iterator>
 
 #include "absl/strings/str_format.h"
 
@@ -181,6 +183,7 @@ class Lexer {
   // ---- scanning
   void AtLineStart();
   bool ScanIpythonEscape(size_t line_start);
+  bool IsAutomagicLine() const;
   void ScanToken();
   void ScanName();
   void ScanNumber();
@@ -315,6 +318,10 @@ bool Lexer::ScanIpythonEscape(size_t start) {
     ScanEscapeToEndOfLine(start);
     return true;
   }
+  if (IsAutomagicLine()) {
+    ScanEscapeToEndOfLine(start);
+    return true;
+  }
   // obj?, obj.attr??, np.*load*? : a help request on a (wildcard) dotted name.
   size_t p = pos_;
   while (p < end_ &&
@@ -328,6 +335,49 @@ bool Lexer::ScanIpythonEscape(size_t start) {
   while (q < end_ && (buf_[q] == ' ' || buf_[q] == '\t')) ++q;
   if (q < end_ && !IsNewlineAt(q)) return false;
   ScanEscapeToEndOfLine(start);
+  return true;
+}
+
+// IPython's automagic: "ls -la", "cd data", "pip install x", "run script.py" work without the
+// '%' when the word is a line magic. Python code that merely starts with such a word ("ls = 3",
+// "cd.x", "run(x)", "pwd == p") is left alone; so are names that are not shell-like magics.
+bool Lexer::IsAutomagicLine() const {
+  static constexpr std::string_view kAutomagics[] = {
+      "alias", "bookmark", "cat",        "cd",      "clear",  "conda", "cp",
+      "dhist", "dirs",     "env",        "ldir",    "less",   "lf",    "lk",
+      "ll",    "load_ext", "ls",         "lsmagic", "lx",     "man",   "matplotlib",
+      "mkdir", "more",     "mv",         "pinfo",   "pip",    "popd",  "pushd",
+      "pwd",   "pylab",    "reload_ext", "rehashx", "rm",     "rmdir", "run",
+      "sx",    "system",   "unalias",    "who",     "who_ls", "whos",  "xmode"};
+  size_t p = pos_;
+  while (p < end_ && IsAsciiIdentChar(static_cast<unsigned char>(buf_[p]))) ++p;
+  std::string_view word(buf_ + pos_, p - pos_);
+  if (std::find(std::begin(kAutomagics), std::end(kAutomagics), word) == std::end(kAutomagics)) {
+    return false;
+  }
+  if (p >= end_ || IsNewlineAt(p)) return true;  // the word alone: "ls", "pwd"
+  if (buf_[p] != ' ' && buf_[p] != '\t') return false;
+  while (p < end_ && (buf_[p] == ' ' || buf_[p] == '\t')) ++p;
+  if (p >= end_ || IsNewlineAt(p) || buf_[p] == '#') return true;
+  char c = buf_[p];
+  char c1 = p + 1 < end_ ? buf_[p + 1] : '\0';
+  // Python continues with an operator, a call, an attribute, an assignment...
+  if (c == '=' || c == '(' || c == '[' || c == '.' || c == ',' || c == ':' || c == ')' ||
+      c == ';') {
+    return false;
+  }
+  if (c1 == '=' && std::string_view("+-*/%&|^<>!@").find(c) != std::string_view::npos) {
+    return false;
+  }
+  // "ls -la" is also "ls - la" in Python; IPython runs the magic, and so do we. But a binary
+  // operator followed by a space ("cd + 1") is Python.
+  if (std::string_view("+*/%&|^<>@").find(c) != std::string_view::npos) return false;
+  if (c == '-' && (c1 == ' ' || c1 == '\t')) return false;
+  // Keywords that make it Python: "ls if x else y", "run in cmds", "cd is None", ...
+  std::string_view rest(buf_ + p, end_ - p);
+  for (std::string_view kw : {"if ", "else", "in ", "is ", "and ", "or ", "not ", "for "}) {
+    if (rest.substr(0, kw.size()) == kw) return false;
+  }
   return true;
 }
 

@@ -1,0 +1,129 @@
+// Throughput of the notebook reader (JSON parse, cell split, raw-line map) over every .ipynb of
+// the shared notebook corpus, single-threaded.
+//
+// The files are read into memory once, before timing, from
+//   CELLFLOW_CORPUS        the corpus directory, else
+//   CELLFLOW_SHARED_DIR    + "/corpus", else
+//   <source>/../shared/corpus (compiled in).
+// A missing corpus skips the benchmark with the reason.
+//
+// Counters: bytes_per_second (raw .ipynb bytes) and items_per_second (notebooks), `files`, `MB`,
+// `cells`, and `errors`: the notebooks the reader refuses (0 on the shared corpus).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "driver/notebook.h"
+
+#ifndef CELLFLOW_NOTEBOOK_BENCH_CORPUS_DEFAULT
+#define CELLFLOW_NOTEBOOK_BENCH_CORPUS_DEFAULT "../shared/corpus"
+#endif
+
+namespace cellflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct NotebookFile {
+  std::string path;
+  std::string bytes;
+};
+
+struct Corpus {
+  std::string dir;
+  std::vector<NotebookFile> files;
+  int64_t bytes = 0;
+  std::string missing;  // why `files` is empty, when it is
+};
+
+std::string CorpusDir() {
+  if (const char* env = std::getenv("CELLFLOW_CORPUS"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  if (const char* env = std::getenv("CELLFLOW_SHARED_DIR"); env != nullptr && *env != '\0') {
+    return std::string(env) + "/corpus";
+  }
+  return CELLFLOW_NOTEBOOK_BENCH_CORPUS_DEFAULT;
+}
+
+Corpus* LoadCorpus() {
+  auto* corpus = new Corpus;
+  corpus->dir = CorpusDir();
+  std::error_code ec;
+  if (!fs::is_directory(corpus->dir, ec)) {
+    corpus->missing = "corpus directory not found: '" + corpus->dir + "' (set CELLFLOW_CORPUS)";
+    return corpus;
+  }
+  std::vector<fs::path> paths;
+  fs::recursive_directory_iterator it(corpus->dir, fs::directory_options::skip_permission_denied,
+                                      ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == ".ipynb" && it->is_regular_file(ec)) {
+      paths.push_back(it->path());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const fs::path& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) continue;
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    corpus->bytes += static_cast<int64_t>(bytes.size());
+    corpus->files.push_back({path.generic_string(), std::move(bytes)});
+  }
+  if (corpus->files.empty()) corpus->missing = "no .ipynb files under '" + corpus->dir + "'";
+  return corpus;
+}
+
+const Corpus& TheCorpus() {
+  static const Corpus* corpus = LoadCorpus();
+  return *corpus;
+}
+
+void BM_ReadNotebooks(benchmark::State& state) {
+  const Corpus& corpus = TheCorpus();
+  if (corpus.files.empty()) {
+    state.SkipWithError(corpus.missing.c_str());
+    return;
+  }
+  NotebookReader reader;
+  int64_t cells = 0;
+  int errors = 0;
+  bool first = true;
+  for (auto _ : state) {
+    for (const NotebookFile& file : corpus.files) {
+      absl::StatusOr<Notebook> nb = reader.Read(file.path, file.bytes);
+      if (first) {
+        if (nb.ok()) {
+          cells += static_cast<int64_t>(nb->cells.size());
+        } else if (++errors <= 5) {
+          std::fprintf(stderr, "BM_ReadNotebooks: %s: %s\n", file.path.c_str(),
+                       std::string(nb.status().message()).c_str());
+        }
+      }
+      benchmark::DoNotOptimize(nb);
+    }
+    first = false;
+  }
+  state.SetBytesProcessed(state.iterations() * corpus.bytes);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.files.size()));
+  state.counters["files"] = static_cast<double>(corpus.files.size());
+  state.counters["MB"] = static_cast<double>(corpus.bytes) / 1e6;
+  state.counters["cells"] = static_cast<double>(cells);
+  state.counters["errors"] = errors;
+}
+
+BENCHMARK(BM_ReadNotebooks)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace cellflow
+
+BENCHMARK_MAIN();

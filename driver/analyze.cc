@@ -1,0 +1,216 @@
+// The per-notebook pipeline and the mapping from buffer offsets back to cells.
+#include "driver/analyze.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "ir/lower.h"
+#include "ir/scopes.h"
+#include "lexer/source.h"
+#include "lexer/str_util.h"
+#include "lexer/unicode.h"
+#include "parser/parser.h"
+#include "passes/name_rules.h"
+
+namespace cellflow {
+namespace {
+
+// Cell magics whose body is Python and runs in the user namespace.
+bool IsPythonCellMagic(std::string_view name) {
+  return name == "time" || name == "timeit" || name == "capture" || name == "prun" ||
+         name == "debug";
+}
+
+// "%%capture [--no-stderr] [--no-stdout] [--no-display] [output]" → "output".
+std::string_view CaptureTarget(std::string_view line, Offset* offset) {
+  std::string_view rest = line.substr(std::min<size_t>(line.size(), 9));  // after %%capture
+  size_t p = 0;
+  std::string_view found;
+  while (p < rest.size()) {
+    while (p < rest.size() && (rest[p] == ' ' || rest[p] == '\t')) ++p;
+    size_t e = p;
+    while (e < rest.size() && rest[e] != ' ' && rest[e] != '\t') ++e;
+    if (e > p && rest[p] != '-') {
+      found = rest.substr(p, e - p);
+      *offset = static_cast<Offset>(9 + p);
+    }
+    p = e;
+  }
+  return found;
+}
+
+class CellLocator : public Locator {
+ public:
+  CellLocator(const Notebook& nb, const LineIndex& lines) : nb_(nb), lines_(lines) {}
+
+  const Cell* CellAt(Offset offset) const {
+    // Cells are laid out in buffer order for .ipynb; percent scripts keep code cells in file
+    // order too. Linear search is fine next to parsing.
+    const Cell* best = nullptr;
+    for (const Cell& c : nb_.cells) {
+      if (c.begin <= offset && offset <= c.end) {
+        if (best == nullptr || c.begin >= best->begin) best = &c;
+      }
+    }
+    return best;
+  }
+  uint32_t CellOf(Offset offset) const override {
+    if (nb_.format == NotebookFormat::kScript) return 0;
+    const Cell* c = CellAt(offset);
+    return c == nullptr ? 0 : c->index;
+  }
+  uint32_t LineOf(Offset offset) const override {
+    const Cell* c = CellAt(offset);
+    uint32_t base = c == nullptr ? 1 : lines_.Lookup(c->begin).line;
+    return lines_.Lookup(offset).line - base + 1;
+  }
+  Position Place(Offset offset) const {
+    Position p;
+    const Cell* c = CellAt(offset);
+    p.cell = nb_.format == NotebookFormat::kScript || c == nullptr ? 0 : c->index;
+    LineCol lc = lines_.Lookup(offset);
+    uint32_t base = c == nullptr ? 1 : lines_.Lookup(c->begin).line;
+    p.line = lc.line - base + 1;
+    std::string_view line_text =
+        std::string_view(nb_.buffer).substr(lines_.LineStart(lc.line), lc.col);
+    p.column = static_cast<uint32_t>(CountCodePoints(line_text)) + 1;
+    if (c != nullptr && p.line >= 1 && p.line <= c->raw_lines.size()) {
+      p.file_line = c->raw_lines[p.line - 1];
+    } else {
+      p.file_line = p.line;
+    }
+    return p;
+  }
+  std::string SourceLine(Offset offset) const {
+    LineCol lc = lines_.Lookup(offset);
+    std::string_view buf = nb_.buffer;
+    size_t start = lines_.LineStart(lc.line);
+    size_t end = start;
+    while (end < buf.size() && buf[end] != '\n' && buf[end] != '\r') ++end;
+    return std::string(buf.substr(start, end - start));
+  }
+
+ private:
+  const Notebook& nb_;
+  const LineIndex& lines_;
+};
+
+}  // namespace
+
+NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
+  NotebookReport report;
+  if (!nb.IsPython()) {
+    report.skipped = true;
+    report.skip_reason = StrCat("kernel language is '", nb.language, "', not Python");
+    return report;
+  }
+  LineIndex lines(nb.buffer);
+  CellLocator locator(nb, lines);
+  std::vector<Diagnostic> diagnostics;
+
+  for (const DecodeProblem& p : nb.decode_problems) {
+    Diagnostic d;
+    d.rule = RuleId::kSyntaxError;
+    d.range = {p.offset, p.offset};
+    d.message = p.message;
+    diagnostics.push_back(std::move(d));
+  }
+
+  // Cells in execution order.
+  std::vector<const Cell*> order;
+  for (const Cell& c : nb.cells) {
+    if (!c.IsCode()) continue;
+    if (options.order == CellOrder::kExecuted && !c.execution_count) continue;
+    order.push_back(&c);
+  }
+  if (options.order == CellOrder::kExecuted) {
+    std::stable_sort(order.begin(), order.end(), [](const Cell* a, const Cell* b) {
+      return *a->execution_count < *b->execution_count;
+    });
+  }
+
+  Arena arena;
+  std::vector<std::unique_ptr<ScopeTree>> trees;
+  std::vector<CodeCell> code;
+  const bool notebook = nb.format != NotebookFormat::kScript;
+  for (const Cell* c : order) {
+    std::string_view source = nb.Source(*c);
+    std::string_view trimmed =
+        source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
+    CodeCell cell;
+    cell.cell = c->index;
+    if (trimmed.substr(0, 2) == "%%") {
+      size_t e = 2;
+      while (e < trimmed.size() &&
+             (std::isalnum(static_cast<unsigned char>(trimmed[e])) || trimmed[e] == '_'))
+        ++e;
+      std::string_view magic = trimmed.substr(2, e - 2);
+      if (!IsPythonCellMagic(magic)) continue;  // %%bash, %%html, %%sql...: not Python
+      if (magic == "capture") {
+        size_t line_end = trimmed.find_first_of("\r\n");
+        Offset at = 0;
+        std::string_view target = CaptureTarget(trimmed.substr(0, line_end), &at);
+        if (!target.empty()) {
+          auto start = static_cast<Offset>(trimmed.data() - nb.buffer.data()) + at;
+          cell.magic_bindings.push_back(
+              {target, Range{start, start + static_cast<Offset>(target.size())}});
+        }
+      }
+    }
+    ParseOptions parse_options;
+    parse_options.ipython = notebook;
+    ParseResult parsed = Parse(nb.buffer, c->begin, c->end, &arena, parse_options);
+    if (!parsed.errors.empty()) {
+      const SyntaxDiagnostic& e = parsed.errors.front();
+      Diagnostic d;
+      d.rule = RuleId::kSyntaxError;
+      d.range = {e.start, std::max(e.start, e.end)};
+      d.message = e.message;
+      diagnostics.push_back(std::move(d));
+    }
+    trees.push_back(BuildScopes(parsed.module, nb.buffer));
+    if (parsed.errors.empty() && !trees.back()->errors().empty()) {
+      const SyntaxDiagnostic& e = trees.back()->errors().front();
+      Diagnostic d;
+      d.rule = RuleId::kSyntaxError;
+      d.range = {e.start, e.end};
+      d.message = e.message;
+      diagnostics.push_back(std::move(d));
+    }
+    cell.module = parsed.module;
+    cell.scopes = trees.back().get();
+    code.push_back(std::move(cell));
+  }
+
+  LowerOptions lower_options;
+  lower_options.buffer = nb.buffer;
+  lower_options.arena = &arena;
+  lower_options.notebook = notebook;
+  std::unique_ptr<Program> program = Lower(code, lower_options);
+  NameRulesOptions rules_options;
+  rules_options.python_minor = options.python_minor;
+  rules_options.notebook = notebook;
+  CheckNames(program.get(), locator, rules_options, &diagnostics);
+
+  for (Diagnostic& d : diagnostics) {
+    Finding f;
+    f.start = locator.Place(d.range.start);
+    f.end = locator.Place(std::max(d.range.start, d.range.end));
+    f.source_line = locator.SourceLine(d.range.start);
+    for (const RelatedLocation& r : d.related) {
+      f.related.push_back({locator.Place(r.range.start), r.message});
+    }
+    f.diagnostic = std::move(d);
+    report.findings.push_back(std::move(f));
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.start.cell != b.start.cell) return a.start.cell < b.start.cell;
+                     if (a.start.line != b.start.line) return a.start.line < b.start.line;
+                     if (a.start.column != b.start.column) return a.start.column < b.start.column;
+                     return a.diagnostic.rule < b.diagnostic.rule;
+                   });
+  return report;
+}
+
+}  // namespace cellflow

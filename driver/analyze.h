@@ -1,0 +1,56 @@
+// Runs the whole pipeline on one notebook: parse each cell, build scopes, lower the cells in
+// execution order, run the passes, and place every finding at cell, line and column.
+#ifndef CELLFLOW_DRIVER_ANALYZE_H_
+#define CELLFLOW_DRIVER_ANALYZE_H_
+
+#include <string>
+#include <vector>
+
+#include "driver/notebook.h"
+#include "passes/diagnostic.h"
+
+namespace cellflow {
+
+enum class CellOrder : uint8_t {
+  kFile,      // "Restart Kernel and Run All"
+  kExecuted,  // the author's order, from saved execution counts
+};
+
+struct AnalyzeOptions {
+  CellOrder order = CellOrder::kFile;
+  int python_minor = 12;  // --target-version 3.x
+};
+
+// A position for people: 1-based cell (0 for a script), line within the cell, column in code
+// points, and the line of the raw file.
+struct Position {
+  uint32_t cell = 0;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint32_t file_line = 0;
+};
+
+struct PlacedRelated {
+  Position position;
+  std::string message;
+};
+
+struct Finding {
+  Diagnostic diagnostic;
+  Position start;
+  Position end;
+  std::string source_line;  // the line the finding is on, for the caret display
+  std::vector<PlacedRelated> related;
+};
+
+struct NotebookReport {
+  std::vector<Finding> findings;  // sorted by position
+  bool skipped = false;           // not a Python notebook
+  std::string skip_reason;
+};
+
+NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_DRIVER_ANALYZE_H_

@@ -1,0 +1,126 @@
+// Text and JSON renderings of a finding.
+#include "driver/report.h"
+
+#include "absl/strings/str_format.h"
+
+#include "driver/json_out.h"
+#include "lexer/str_util.h"
+#include "lexer/unicode.h"
+
+namespace cellflow {
+namespace {
+
+std::string Place(const std::string& path, const Position& p) {
+  if (p.cell == 0) return absl::StrFormat("%s:%d:%d", path, p.line, p.column);
+  return absl::StrFormat("%s:cell %d:%d:%d", path, p.cell, p.line, p.column);
+}
+
+// The source line, tabs as single spaces, cut to 72 columns around the caret.
+void AppendSnippet(const std::string& line, uint32_t column, uint32_t width, bool color,
+                   std::string* out) {
+  constexpr size_t kMaxColumns = 72;
+  std::string shown;
+  size_t cp = 0;
+  size_t first = column > kMaxColumns - 10 ? column - (kMaxColumns - 10) : 0;
+  for (size_t i = 0; i < line.size();) {
+    uint32_t c;
+    int len = DecodeUtf8(line, i, &c);
+    if (len == 0) len = 1;
+    if (cp >= first && cp < first + kMaxColumns) {
+      if (line[i] == '\t') {
+        shown += ' ';
+      } else {
+        shown.append(line, i, static_cast<size_t>(len));
+      }
+    }
+    ++cp;
+    i += static_cast<size_t>(len);
+  }
+  absl::StrAppendFormat(out, "    %s%s\n", first > 0 ? "..." : "", shown);
+  std::string caret(column - 1 - first + (first > 0 ? 3 : 0), ' ');
+  caret += std::string(std::max<uint32_t>(width, 1), '^');
+  absl::StrAppendFormat(out, "    %s%s%s\n", color ? "\x1b[1;31m" : "", caret,
+                        color ? "\x1b[0m" : "");
+}
+
+}  // namespace
+
+void AppendFindingText(const std::string& path, const Finding& f, bool color, std::string* out) {
+  const Diagnostic& d = f.diagnostic;
+  const RuleInfo& rule = GetRule(d.rule);
+  std::string_view severity = SeverityName(rule.severity);
+  const char* sev_color = rule.severity == Severity::kError ? "\x1b[1;31m" : "\x1b[1;33m";
+  absl::StrAppendFormat(out, "%s%s:%s %s%s:%s %s [%s]\n", color ? "\x1b[1m" : "",
+                        Place(path, f.start), color ? "\x1b[0m" : "", color ? sev_color : "",
+                        std::string(severity), color ? "\x1b[0m" : "", d.message,
+                        std::string(rule.code));
+  uint32_t width = f.end.line == f.start.line && f.end.column > f.start.column
+                       ? f.end.column - f.start.column
+                       : 1;
+  AppendSnippet(f.source_line, f.start.column, width, color, out);
+  // Related messages name their place ("defined in cell 4, line 1"); JSON has it as fields.
+  for (const PlacedRelated& r : f.related) {
+    absl::StrAppendFormat(out, "  %snote:%s %s\n", color ? "\x1b[1;36m" : "",
+                          color ? "\x1b[0m" : "", r.message);
+  }
+  for (const std::string& n : d.notes) {
+    absl::StrAppendFormat(out, "  %snote:%s %s\n", color ? "\x1b[1;36m" : "",
+                          color ? "\x1b[0m" : "", n);
+  }
+  if (!d.help.empty()) {
+    absl::StrAppendFormat(out, "  %shelp:%s %s\n", color ? "\x1b[1;32m" : "",
+                          color ? "\x1b[0m" : "", d.help);
+  }
+}
+
+void AppendFindingJson(const std::string& path, const Finding& f, bool is_script,
+                       std::string* out) {
+  const Diagnostic& d = f.diagnostic;
+  const RuleInfo& rule = GetRule(d.rule);
+  *out += "{\"path\": ";
+  AppendJsonString(path, out);
+  *out += ", \"cell\": ";
+  *out += is_script ? "null" : std::to_string(f.start.cell);
+  absl::StrAppendFormat(out,
+                        ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d, "
+                        "\"file_line\": %d, \"code\": \"%s\", \"rule\": \"%s\", \"severity\": "
+                        "\"%s\", \"message\": ",
+                        f.start.line, f.start.column, f.end.line, f.end.column, f.start.file_line,
+                        std::string(rule.code), std::string(rule.name),
+                        std::string(SeverityName(rule.severity)));
+  AppendJsonString(d.message, out);
+  *out += ", \"symbol\": ";
+  if (d.symbol.empty()) {
+    *out += "null";
+  } else {
+    AppendJsonString(d.symbol, out);
+  }
+  *out += ", \"help\": ";
+  if (d.help.empty()) {
+    *out += "null";
+  } else {
+    AppendJsonString(d.help, out);
+  }
+  *out += ", \"related\": [";
+  bool first = true;
+  for (const PlacedRelated& r : f.related) {
+    if (!first) *out += ", ";
+    first = false;
+    *out += "{\"cell\": ";
+    *out += is_script ? "null" : std::to_string(r.position.cell);
+    absl::StrAppendFormat(out, ", \"line\": %d, \"column\": %d, \"message\": ", r.position.line,
+                          r.position.column);
+    AppendJsonString(r.message, out);
+    *out += "}";
+  }
+  for (const std::string& n : d.notes) {
+    if (!first) *out += ", ";
+    first = false;
+    *out += "{\"cell\": null, \"line\": null, \"column\": null, \"message\": ";
+    AppendJsonString(n, out);
+    *out += "}";
+  }
+  *out += "]}\n";
+}
+
+}  // namespace cellflow

@@ -1,0 +1,128 @@
+// The SSA-like IR: per code unit (the notebook's module scope across its cells, or one
+// function body) a control-flow graph whose instructions define, read and delete names.
+//
+// Every definition is a version of its name (DefId). A read is later resolved to the set of
+// versions that reach it; the pseudo-version "undefined" (one per name, at the unit's entry)
+// stands for "no binding on this path", and a `del` is a version that is "deleted".
+#ifndef CELLFLOW_IR_IR_H_
+#define CELLFLOW_IR_IR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+#include "lexer/token.h"
+#include "parser/ast.h"
+
+namespace cellflow {
+
+using NameId = uint32_t;
+using DefId = uint32_t;
+using BlockId = uint32_t;
+
+enum class DefKind : uint8_t {
+  kUndefined,  // entry pseudo-version: nothing bound yet
+  kExternal,   // entry pseudo-version of a name bound outside the unit (globals read by a
+               // function, closure variables): its value is the caller's business
+  kParam,      // function parameter
+  kBind,       // assignment, import, def, class, loop target, ...
+  kDelete,     // del x, or the implicit unbinding of `except E as x`
+};
+
+enum InstrFlag : uint8_t {
+  kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
+  kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`
+  kInstrDeferred = 1 << 2,  // kUse in a deferred body (lambda): checked for NB101 only
+};
+
+enum class InstrKind : uint8_t {
+  kDef,   // name := new version `def`
+  kUse,   // read of name
+  kCall,  // call of the function or class bound to `name` (for call-site checks)
+};
+
+// The pseudo-name defined by `from m import *`, exec(), globals(), %run: after one of these,
+// any name may be bound, so reads it reaches are not reported.
+inline constexpr std::string_view kWildcardName = "*";
+
+struct Instr {
+  InstrKind kind;
+  uint8_t flags = 0;
+  NameId name = 0;
+  uint32_t id = 0;  // kDef: DefId; kUse: UseId; kCall: call index
+  Range site;       // the name token (kCall: the callee token)
+};
+
+struct Block {
+  std::vector<Instr> instrs;
+  std::vector<BlockId> succs;
+  std::vector<BlockId> preds;
+};
+
+struct Definition {
+  NameId name = 0;
+  DefKind kind = DefKind::kBind;
+  uint8_t flags = 0;
+  Range site;
+  BlockId block = 0;
+  uint32_t order = 0;  // emission order (execution order of the source)
+  // For kBind of a def or class statement: the node, so calls can be resolved.
+  const Stmt* stmt = nullptr;
+};
+
+struct Use {
+  NameId name = 0;
+  uint8_t flags = 0;
+  Range site;
+  BlockId block = 0;
+  uint32_t order = 0;
+  std::vector<DefId> reaching;  // filled by the dataflow; sorted
+  bool reachable = false;       // filled by the dataflow
+};
+
+// A name read in a function body that resolves outside it (a global), with where.
+struct GlobalRead {
+  std::string_view name;
+  Range site;
+};
+
+enum class UnitKind : uint8_t { kModule, kFunction, kLambda };
+
+struct Unit {
+  UnitKind kind = UnitKind::kModule;
+  std::string_view name;                // "module", or the function's name
+  const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
+  std::vector<std::string_view> names;  // NameId → text
+  absl::flat_hash_map<std::string_view, NameId> name_ids;
+  std::vector<Block> blocks;  // blocks[0] is the entry
+  BlockId exit = 0;
+  std::vector<Definition> defs;
+  std::vector<Use> uses;
+  std::vector<std::vector<DefId>> defs_of;  // NameId → its definitions, in order
+
+  // Filled for function units: globals read on some path from entry (not rebound first), and
+  // names of globals called.
+  std::vector<GlobalRead> global_reads;
+  std::vector<GlobalRead> global_calls;
+  std::vector<std::string_view> global_writes;  // `global x` then x = ...
+
+  NameId Intern(std::string_view name) {
+    auto [it, inserted] = name_ids.try_emplace(name, static_cast<NameId>(names.size()));
+    if (inserted) {
+      names.push_back(name);
+      defs_of.emplace_back();
+    }
+    return it->second;
+  }
+  const NameId* FindName(std::string_view name) const {
+    auto it = name_ids.find(name);
+    return it == name_ids.end() ? nullptr : &it->second;
+  }
+};
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_IR_IR_H_

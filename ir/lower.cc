@@ -1,0 +1,904 @@
+// AST → IR: statements become blocks and edges, names become definitions and uses of the unit
+// they belong to (per the scope tree), nested bodies become units of their own.
+#include "ir/lower.h"
+
+#include <cctype>
+#include <deque>
+#include <optional>
+
+#include "parser/ast_visitor.h"
+#include "parser/parser.h"
+
+namespace cellflow {
+namespace {
+
+constexpr BlockId kNoBlock = UINT32_MAX;
+
+bool IsNameError(const Expr* type) {
+  if (type == nullptr) return true;  // bare except
+  if (const auto* n = type->As<Name>()) {
+    return n->id == "NameError" || n->id == "Exception" || n->id == "BaseException" ||
+           n->id == "UnboundLocalError";
+  }
+  if (const auto* t = type->As<Tuple>()) {
+    for (const Expr* e : t->elts) {
+      if (IsNameError(e)) return true;
+    }
+  }
+  return false;
+}
+
+bool CatchesAll(const Expr* type) {
+  if (type == nullptr) return true;
+  const auto* n = type->As<Name>();
+  return n != nullptr && (n->id == "Exception" || n->id == "BaseException");
+}
+
+// The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
+// at run time) and `__name__ == "__main__"` (true in a kernel and in a script).
+std::optional<bool> ConstantTruth(const Expr* e) {
+  if (const auto* c = e->As<Constant>()) {
+    switch (c->value_kind) {
+      case ConstantKind::kNone:
+      case ConstantKind::kFalse:
+        return false;
+      case ConstantKind::kTrue:
+      case ConstantKind::kEllipsis:
+        return true;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (const auto* n = e->As<Name>()) {
+    if (n->id == "TYPE_CHECKING") return false;
+    return std::nullopt;
+  }
+  if (const auto* a = e->As<Attribute>()) {
+    if (a->attr == "TYPE_CHECKING") return false;
+    return std::nullopt;
+  }
+  if (const auto* u = e->As<UnaryOp>()) {
+    if (u->op != UnaryOpKind::kNot) return std::nullopt;
+    std::optional<bool> inner = ConstantTruth(u->operand);
+    if (inner) return !*inner;
+    return std::nullopt;
+  }
+  if (const auto* c = e->As<Compare>()) {
+    if (c->ops.size() == 1 && c->ops[0] == CmpOpKind::kEq) {
+      const auto* l = c->left->As<Name>();
+      const auto* r = c->comparators[0]->As<Constant>();
+      if (l != nullptr && l->id == "__name__" && r != nullptr &&
+          r->value_kind == ConstantKind::kStr) {
+        return true;  // the only string a notebook compares __name__ with is "__main__"
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// A for loop whose body surely runs at least once: a non-empty list or tuple literal, or
+// range(N) with a positive literal N.
+bool RunsAtLeastOnce(const Expr* iter, std::string_view buffer) {
+  if (const auto* l = iter->As<List>()) return !l->elts.empty();
+  if (const auto* t = iter->As<Tuple>()) return !t->elts.empty();
+  if (const auto* c = iter->As<Call>()) {
+    const auto* f = c->func->As<Name>();
+    if (f == nullptr || f->id != "range" || c->args.size() != 1 || !c->keywords.empty()) {
+      return false;
+    }
+    const auto* n = c->args[0]->As<Constant>();
+    if (n == nullptr || n->value_kind != ConstantKind::kInt) return false;
+    std::string_view text = buffer.substr(n->range.start, n->range.end - n->range.start);
+    return text.find_first_not_of("0_") != std::string_view::npos;
+  }
+  return false;
+}
+
+// Statements after which nothing runs: sys.exit(), exit(), quit(), os._exit().
+bool IsExitCall(const Expr* e) {
+  const auto* call = e->As<Call>();
+  if (call == nullptr) return false;
+  if (const auto* n = call->func->As<Name>()) return n->id == "exit" || n->id == "quit";
+  if (const auto* a = call->func->As<Attribute>()) {
+    const auto* base = a->value->As<Name>();
+    if (base == nullptr) return false;
+    return (base->id == "sys" && a->attr == "exit") || (base->id == "os" && a->attr == "_exit");
+  }
+  return false;
+}
+
+bool IsIrrefutable(const Pattern* p) {
+  if (p->kind == PatternKind::kMatchAs) return p->pattern == nullptr || IsIrrefutable(p->pattern);
+  if (p->kind == PatternKind::kMatchOr) {
+    for (const Pattern* alt : p->patterns) {
+      if (IsIrrefutable(alt)) return true;
+    }
+  }
+  return false;
+}
+
+class Lowerer;
+
+// Pending bodies, lowered after the unit that defines them.
+struct PendingBody {
+  const void* node;  // FunctionDefStmt or Lambda
+  const ScopeTree* tree;
+};
+
+class Lowerer : public AstVisitor {
+ public:
+  Lowerer(Program* program, Unit* unit, const LowerOptions& options,
+          std::deque<PendingBody>* pending)
+      : program_(program), unit_(unit), options_(options), pending_(pending) {
+    unit_->blocks.emplace_back();  // entry
+    return_ = NewBlock();
+    cur_ = 0;
+  }
+
+  // Module unit: runs each cell's statements in order.
+  void LowerModule(std::span<const CodeCell> cells) {
+    for (const CodeCell& cell : cells) {
+      tree_ = cell.scopes;
+      future_annotations_ = tree_->future_annotations();
+      unit_scope_ = scope_ = tree_->module();
+      for (const auto& [name, site] : cell.magic_bindings) Def(name, site, DefKind::kBind);
+      LowerBody(cell.module->body);
+    }
+    Finish();
+  }
+
+  // Function or lambda unit.
+  void LowerFunction(const PendingBody& body) {
+    tree_ = body.tree;
+    future_annotations_ = tree_->future_annotations();
+    unit_scope_ = scope_ = tree_->ScopeOf(body.node);
+    const Arguments* args;
+    if (const auto* f = static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>();
+        f != nullptr && unit_->kind == UnitKind::kFunction) {
+      args = f->args;
+    } else {
+      args = static_cast<const Lambda*>(body.node)->args;
+    }
+    auto param = [&](const Arg* a) {
+      if (a != nullptr) Def(a->name, a->range, DefKind::kParam);
+    };
+    for (const Arg* a : args->posonlyargs) param(a);
+    for (const Arg* a : args->args) param(a);
+    param(args->vararg);
+    for (const Arg* a : args->kwonlyargs) param(a);
+    param(args->kwarg);
+    if (unit_->kind == UnitKind::kFunction) {
+      LowerBody(static_cast<const FunctionDefStmt*>(body.node)->body);
+    } else {
+      const Expr* value = static_cast<const Lambda*>(body.node)->body;
+      if (value != nullptr) VisitExpr(value);
+    }
+    Finish();
+  }
+
+  void VisitExpr(const Expr* e) override;
+  void VisitPattern(const Pattern* p) override;
+  void VisitComprehension(const Comprehension* c) override;
+
+ private:
+  struct Loop {
+    BlockId head;
+    BlockId after;
+  };
+  struct Handler {
+    BlockId dispatch;
+    bool guards_name_error;
+  };
+
+  // ---- blocks
+  BlockId NewBlock() {
+    unit_->blocks.emplace_back();
+    return static_cast<BlockId>(unit_->blocks.size() - 1);
+  }
+  void Edge(BlockId from, BlockId to) {
+    if (from == kNoBlock) return;
+    unit_->blocks[from].succs.push_back(to);
+    unit_->blocks[to].preds.push_back(from);
+  }
+  // Ends the current block with a jump; what follows is unreachable until a new block starts.
+  void Jump(BlockId to) {
+    Edge(cur_, to);
+    cur_ = kNoBlock;
+  }
+  BlockId Current() {
+    // Code after return/raise/break still gets lowered, into a block nothing reaches.
+    if (cur_ == kNoBlock) cur_ = NewBlock();
+    return cur_;
+  }
+  void Finish() {
+    Jump(return_);
+    unit_->exit = return_;
+    cur_ = return_;
+  }
+
+  // ---- names
+  // Where a name used in the current scope lives, for this unit.
+  enum class Place { kUnit, kOutside };
+  Place Resolve(std::string_view name, bool* global) {
+    *global = false;
+    const Scope* s = scope_;
+    const Symbol* sym = s->Resolve(name);
+    if (sym == nullptr) return Place::kOutside;
+    switch (sym->resolution) {
+      case Resolution::kLocal:
+      case Resolution::kCell:
+        return s == unit_scope_ ? Place::kUnit : Place::kOutside;
+      case Resolution::kGlobalExplicit:
+      case Resolution::kGlobalImplicit:
+        *global = unit_->kind != UnitKind::kModule;
+        return Place::kUnit;
+      case Resolution::kFree:
+      case Resolution::kNone:
+        // A comprehension or class inside this function reading the function's variable.
+        for (const Scope* p = s->parent; p != nullptr; p = p->parent) {
+          if (p->kind == ScopeKind::kClass) continue;
+          const Symbol* ps = p->Resolve(name);
+          if (ps == nullptr) continue;
+          if (ps->resolution == Resolution::kLocal || ps->resolution == Resolution::kCell) {
+            return p == unit_scope_ ? Place::kUnit : Place::kOutside;
+          }
+          if (ps->resolution != Resolution::kFree) break;
+        }
+        return Place::kOutside;
+    }
+    return Place::kOutside;
+  }
+
+  NameId Intern(std::string_view name, bool global) {
+    size_t before = unit_->names.size();
+    NameId id = unit_->Intern(name);
+    if (unit_->names.size() != before) {
+      // A name's entry version: unbound, or (a global read by a function) the caller's state.
+      Definition d;
+      d.name = id;
+      d.kind = global ? DefKind::kExternal : DefKind::kUndefined;
+      d.block = 0;
+      unit_->defs_of[id].push_back(static_cast<DefId>(unit_->defs.size()));
+      unit_->defs.push_back(d);
+      unit_->blocks[0].instrs.insert(
+          unit_->blocks[0].instrs.begin(),
+          Instr{InstrKind::kDef, 0, id, static_cast<uint32_t>(unit_->defs.size() - 1), {}});
+    }
+    return id;
+  }
+
+  void Def(std::string_view name, Range site, DefKind kind, const Stmt* stmt = nullptr,
+           uint8_t flags = 0) {
+    bool global;
+    if (Resolve(name, &global) != Place::kUnit) return;
+    NameId id = Intern(name, global);
+    if (global) unit_->global_writes.push_back(name);
+    Definition d;
+    d.name = id;
+    d.kind = kind;
+    d.flags = flags;
+    d.site = site;
+    d.block = Current();
+    d.order = ++order_;
+    d.stmt = stmt;
+    auto def_id = static_cast<DefId>(unit_->defs.size());
+    unit_->defs.push_back(d);
+    unit_->defs_of[id].push_back(def_id);
+    unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, flags, id, def_id, site});
+  }
+
+  void UseName(std::string_view name, Range site) {
+    bool global;
+    if (Resolve(name, &global) != Place::kUnit) return;
+    NameId id = Intern(name, global);
+    Use u;
+    u.name = id;
+    u.flags = Guarded() ? kInstrGuarded : 0;
+    u.site = site;
+    u.block = Current();
+    u.order = ++order_;
+    auto use_id = static_cast<uint32_t>(unit_->uses.size());
+    unit_->uses.push_back(std::move(u));
+    unit_->blocks[cur_].instrs.push_back(Instr{
+        InstrKind::kUse, static_cast<uint8_t>(Guarded() ? kInstrGuarded : 0), id, use_id, site});
+  }
+
+  // `from m import *`, exec(), globals(): from here on any name may be bound. A definition
+  // of the pseudo-name "*" that the dataflow carries like any other.
+  void Wildcard(Range site) {
+    NameId id = Intern(kWildcardName, /*global=*/false);
+    Definition d;
+    d.name = id;
+    d.kind = DefKind::kBind;
+    d.site = site;
+    d.block = Current();
+    d.order = ++order_;
+    auto def_id = static_cast<DefId>(unit_->defs.size());
+    unit_->defs.push_back(d);
+    unit_->defs_of[id].push_back(def_id);
+    unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, 0, id, def_id, site});
+  }
+
+  bool Guarded() const {
+    for (const Handler& h : handlers_) {
+      if (h.guards_name_error) return true;
+    }
+    return false;
+  }
+
+  // ---- statements
+  void LowerBody(StmtList body) {
+    for (const Stmt* s : body) LowerStatement(s);
+  }
+  void LowerStatement(const Stmt* s);
+  void LowerTarget(const Expr* target, const Stmt* stmt);
+  void LowerFunctionDef(const FunctionDefStmt* f);
+  void LowerClassDef(const ClassDefStmt* c);
+  void LowerTry(const TryStmt* t);
+  void LowerFor(const ForStmt* f);
+  void LowerWhile(const WhileStmt* w);
+  void LowerIf(const IfStmt* i);
+  void LowerMatch(const MatchStmt* m);
+  void LowerMagic(const IpyEscapeStmt* m);
+  void Queue(const void* node) { pending_->push_back(PendingBody{node, tree_}); }
+
+  // Annotations run at once unless `from __future__ import annotations`, and never for a
+  // function's local variables.
+  bool EvaluatesAnnotations() const {
+    return !HasFutureAnnotationsFlag() && scope_->kind != ScopeKind::kFunction;
+  }
+  bool HasFutureAnnotationsFlag() const { return future_annotations_; }
+  bool future_annotations_ = false;
+
+  Program* program_;
+  Unit* unit_;
+  const LowerOptions& options_;
+  std::deque<PendingBody>* pending_;
+  const ScopeTree* tree_ = nullptr;
+  const Scope* unit_scope_ = nullptr;  // the scope whose names are this unit's
+  const Scope* scope_ = nullptr;       // the scope of the code being lowered now
+  BlockId cur_ = 0;
+  BlockId return_ = 0;  // where return statements and the end of the code go
+  uint32_t order_ = 0;
+  std::vector<Loop> loops_;
+  std::vector<Handler> handlers_;
+};
+
+void Lowerer::LowerStatement(const Stmt* s) {
+  // Inside a try, the state before each statement may reach the handlers.
+  if (!handlers_.empty() && cur_ != kNoBlock) {
+    BlockId next = NewBlock();
+    Edge(cur_, handlers_.back().dispatch);
+    Edge(cur_, next);
+    cur_ = next;
+  }
+  switch (s->kind) {
+    case StmtKind::kFunctionDef:
+      LowerFunctionDef(static_cast<const FunctionDefStmt*>(s));
+      return;
+    case StmtKind::kClassDef:
+      LowerClassDef(static_cast<const ClassDefStmt*>(s));
+      return;
+    case StmtKind::kReturn:
+      VisitOptional(static_cast<const ReturnStmt*>(s)->value);
+      Jump(return_);
+      return;
+    case StmtKind::kRaise: {
+      auto* r = static_cast<const RaiseStmt*>(s);
+      VisitOptional(r->exc);
+      VisitOptional(r->cause);
+      if (!handlers_.empty()) {
+        Jump(handlers_.back().dispatch);
+      } else {
+        cur_ = kNoBlock;  // the run stops here
+      }
+      return;
+    }
+    case StmtKind::kDelete:
+      for (const Expr* t : static_cast<const DeleteStmt*>(s)->targets) LowerTarget(t, s);
+      return;
+    case StmtKind::kAssign: {
+      auto* a = static_cast<const AssignStmt*>(s);
+      VisitExpr(a->value);
+      for (const Expr* t : a->targets) LowerTarget(t, s);
+      return;
+    }
+    case StmtKind::kAugAssign: {
+      auto* a = static_cast<const AugAssignStmt*>(s);
+      VisitExpr(a->value);
+      if (const auto* n = a->target->As<Name>()) {
+        UseName(n->id, n->range);  // x += 1 reads x first
+        Def(n->id, n->range, DefKind::kBind, s);
+      } else {
+        LowerTarget(a->target, s);
+      }
+      return;
+    }
+    case StmtKind::kAnnAssign: {
+      auto* a = static_cast<const AnnAssignStmt*>(s);
+      if (EvaluatesAnnotations()) VisitExpr(a->annotation);
+      if (a->value != nullptr) {
+        VisitExpr(a->value);
+        LowerTarget(a->target, s);
+      } else if (a->target->kind != ExprKind::kName) {
+        // x.y: int evaluates x.
+        WalkExpr(a->target);
+      }
+      return;
+    }
+    case StmtKind::kTypeAlias:
+      // The value is evaluated lazily (PEP 695).
+      LowerTarget(static_cast<const TypeAliasStmt*>(s)->name, s);
+      return;
+    case StmtKind::kFor:
+      LowerFor(static_cast<const ForStmt*>(s));
+      return;
+    case StmtKind::kWhile:
+      LowerWhile(static_cast<const WhileStmt*>(s));
+      return;
+    case StmtKind::kIf:
+      LowerIf(static_cast<const IfStmt*>(s));
+      return;
+    case StmtKind::kWith: {
+      auto* w = static_cast<const WithStmt*>(s);
+      for (const WithItem* item : w->items) {
+        VisitExpr(item->context_expr);
+        if (item->optional_vars != nullptr) LowerTarget(item->optional_vars, s);
+      }
+      LowerBody(w->body);
+      return;
+    }
+    case StmtKind::kMatch:
+      LowerMatch(static_cast<const MatchStmt*>(s));
+      return;
+    case StmtKind::kTry:
+      LowerTry(static_cast<const TryStmt*>(s));
+      return;
+    case StmtKind::kAssert: {
+      auto* a = static_cast<const AssertStmt*>(s);
+      VisitExpr(a->test);
+      VisitOptional(a->msg);
+      return;
+    }
+    case StmtKind::kImport:
+    case StmtKind::kImportFrom: {
+      std::span<Alias*> names = s->kind == StmtKind::kImport
+                                    ? static_cast<const ImportStmt*>(s)->names
+                                    : static_cast<const ImportFromStmt*>(s)->names;
+      for (const Alias* a : names) {
+        if (a->name == "*") {
+          Wildcard(a->range);
+          continue;
+        }
+        std::string_view bound = a->asname;
+        Range site = a->asname.empty() ? a->range : a->asname_range;
+        if (bound.empty()) bound = a->name.substr(0, a->name.find('.'));
+        if (a->asname.empty()) site.end = site.start + static_cast<Offset>(bound.size());
+        Def(bound, site, DefKind::kBind, s);
+      }
+      return;
+    }
+    case StmtKind::kExpr: {
+      const Expr* value = static_cast<const ExprStmt*>(s)->value;
+      VisitExpr(value);
+      if (IsExitCall(value)) cur_ = kNoBlock;
+      return;
+    }
+    case StmtKind::kBreak:
+      if (!loops_.empty()) Jump(loops_.back().after);
+      return;
+    case StmtKind::kContinue:
+      if (!loops_.empty()) Jump(loops_.back().head);
+      return;
+    case StmtKind::kIpyEscape:
+      LowerMagic(static_cast<const IpyEscapeStmt*>(s));
+      return;
+    case StmtKind::kGlobal:
+    case StmtKind::kNonlocal:
+    case StmtKind::kPass:
+    case StmtKind::kError:
+      return;
+  }
+}
+
+// Binds an assignment, for, with or del target (Name → definition; attribute and subscript
+// targets only read their parts).
+void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
+  switch (target->kind) {
+    case ExprKind::kName: {
+      auto* n = static_cast<const Name*>(target);
+      Def(n->id, n->range, n->ctx == ExprContext::kDel ? DefKind::kDelete : DefKind::kBind, stmt);
+      return;
+    }
+    case ExprKind::kTuple:
+      for (const Expr* e : static_cast<const Tuple*>(target)->elts) LowerTarget(e, stmt);
+      return;
+    case ExprKind::kList:
+      for (const Expr* e : static_cast<const List*>(target)->elts) LowerTarget(e, stmt);
+      return;
+    case ExprKind::kStarred:
+      LowerTarget(static_cast<const Starred*>(target)->value, stmt);
+      return;
+    case ExprKind::kAttribute:
+      VisitExpr(static_cast<const Attribute*>(target)->value);
+      return;
+    case ExprKind::kSubscript: {
+      auto* sub = static_cast<const Subscript*>(target);
+      VisitExpr(sub->value);
+      VisitExpr(sub->slice);
+      return;
+    }
+    default:
+      VisitExpr(target);
+      return;
+  }
+}
+
+void Lowerer::LowerFunctionDef(const FunctionDefStmt* f) {
+  // Run now: decorators, defaults, annotations. The body runs when called.
+  VisitAll(f->decorators);
+  VisitAll(f->args->defaults);
+  VisitAll(f->args->kw_defaults);
+  if (!HasFutureAnnotationsFlag()) {
+    auto ann = [&](const Arg* a) {
+      if (a != nullptr && a->annotation != nullptr) VisitExpr(a->annotation);
+    };
+    for (const Arg* a : f->args->posonlyargs) ann(a);
+    for (const Arg* a : f->args->args) ann(a);
+    ann(f->args->vararg);
+    for (const Arg* a : f->args->kwonlyargs) ann(a);
+    ann(f->args->kwarg);
+    VisitOptional(f->returns);
+  }
+  Def(f->name, f->name_range, DefKind::kBind, f);
+  Queue(f);
+}
+
+void Lowerer::LowerClassDef(const ClassDefStmt* c) {
+  VisitAll(c->bases);
+  for (const Keyword* k : c->keywords) VisitExpr(k->value);
+  VisitAll(c->decorators);
+  // The body runs now, in the class's own namespace.
+  const Scope* saved = scope_;
+  if (const Scope* cs = tree_->ScopeOf(c)) scope_ = cs;
+  LowerBody(c->body);
+  scope_ = saved;
+  Def(c->name, c->name_range, DefKind::kBind, c);
+}
+
+void Lowerer::LowerIf(const IfStmt* i) {
+  VisitExpr(i->test);
+  std::optional<bool> truth = ConstantTruth(i->test);
+  BlockId cond = Current();
+  BlockId then_b = NewBlock();
+  BlockId else_b = NewBlock();
+  BlockId join = NewBlock();
+  if (truth != false) Edge(cond, then_b);
+  if (truth != true) Edge(cond, else_b);
+  cur_ = then_b;
+  LowerBody(i->body);
+  Jump(join);
+  cur_ = else_b;
+  LowerBody(i->orelse);
+  Jump(join);
+  cur_ = join;
+}
+
+void Lowerer::LowerWhile(const WhileStmt* w) {
+  BlockId head = NewBlock();
+  Jump(head);
+  cur_ = head;
+  VisitExpr(w->test);
+  std::optional<bool> truth = ConstantTruth(w->test);
+  BlockId test_end = Current();
+  BlockId body = NewBlock();
+  BlockId else_b = NewBlock();
+  BlockId after = NewBlock();
+  if (truth != false) Edge(test_end, body);
+  if (truth != true) Edge(test_end, else_b);
+  cur_ = body;
+  loops_.push_back({head, after});
+  LowerBody(w->body);
+  loops_.pop_back();
+  Jump(head);
+  cur_ = else_b;
+  LowerBody(w->orelse);
+  Jump(after);
+  cur_ = after;
+}
+
+void Lowerer::LowerFor(const ForStmt* f) {
+  VisitExpr(f->iter);
+  BlockId head = NewBlock();
+  BlockId body = NewBlock();
+  BlockId else_b = NewBlock();
+  BlockId after = NewBlock();
+  Jump(RunsAtLeastOnce(f->iter, options_.buffer) ? body : head);
+  Edge(head, body);
+  Edge(head, else_b);
+  cur_ = body;
+  LowerTarget(f->target, f);
+  loops_.push_back({head, after});
+  LowerBody(f->body);
+  loops_.pop_back();
+  Jump(head);
+  cur_ = else_b;
+  LowerBody(f->orelse);
+  Jump(after);
+  cur_ = after;
+}
+
+void Lowerer::LowerTry(const TryStmt* t) {
+  BlockId dispatch = NewBlock();
+  BlockId join = NewBlock();
+  bool guards = false;
+  bool catch_all = false;
+  for (const ExceptHandler* h : t->handlers) {
+    guards |= IsNameError(h->type);
+    catch_all |= CatchesAll(h->type);
+  }
+  handlers_.push_back({dispatch, guards});
+  LowerBody(t->body);
+  if (cur_ != kNoBlock) Edge(cur_, dispatch);  // the last statement may fail too
+  handlers_.pop_back();
+  LowerBody(t->orelse);
+  Jump(join);
+  for (const ExceptHandler* h : t->handlers) {
+    BlockId hb = NewBlock();
+    Edge(dispatch, hb);
+    cur_ = hb;
+    VisitOptional(h->type);
+    if (!h->name.empty()) Def(h->name, h->name_range, DefKind::kBind);
+    LowerBody(h->body);
+    if (!h->name.empty() && cur_ != kNoBlock) {
+      // `except E as e` unbinds e when the handler ends.
+      Def(h->name, h->name_range, DefKind::kDelete, nullptr, kInstrImplicit);
+    }
+    Jump(join);
+  }
+  if (t->handlers.empty() || !catch_all) {
+    // Not caught here: on to an outer handler, or the run stops.
+    if (!handlers_.empty()) Edge(dispatch, handlers_.back().dispatch);
+  }
+  cur_ = join;
+  LowerBody(t->finalbody);
+}
+
+void Lowerer::LowerMatch(const MatchStmt* m) {
+  VisitExpr(m->subject);
+  BlockId dispatch = Current();
+  BlockId join = NewBlock();
+  for (const MatchCase* c : m->cases) {
+    BlockId cb = NewBlock();
+    Edge(dispatch, cb);
+    cur_ = cb;
+    VisitPattern(c->pattern);
+    VisitOptional(c->guard);
+    BlockId tested = Current();
+    BlockId body = NewBlock();
+    Edge(tested, body);
+    bool exhaustive = c->guard == nullptr && IsIrrefutable(c->pattern);
+    BlockId next = kNoBlock;
+    if (!exhaustive) {
+      next = NewBlock();
+      Edge(tested, next);
+    }
+    cur_ = body;
+    LowerBody(c->body);
+    Jump(join);
+    dispatch = next;
+    if (dispatch == kNoBlock) break;
+  }
+  if (dispatch != kNoBlock) Edge(dispatch, join);
+  cur_ = join;
+}
+
+// IPython escapes that bind or read Python names.
+void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
+  std::string_view text = m->text;
+  if (m->escape_kind != IpyEscapeKind::kMagic) return;
+  Offset skipped = 0;
+  std::string_view code = MagicPythonArgument(text, &skipped);
+  if (!code.empty() && options_.arena != nullptr) {
+    // %time / %timeit / %prun run a statement in the user namespace.
+    Offset begin = m->range.start + skipped;
+    Offset end = begin + static_cast<Offset>(code.size());
+    ParseResult parsed = Parse(options_.buffer, begin, end, options_.arena, ParseOptions{});
+    if (parsed.ok()) {
+      program_->snippet_scopes.push_back(BuildScopes(parsed.module, options_.buffer));
+      const ScopeTree* saved_tree = tree_;
+      const Scope* saved_scope = scope_;
+      const Scope* saved_unit_scope = unit_scope_;
+      tree_ = program_->snippet_scopes.back().get();
+      // The snippet's module scope stands for the notebook's module scope.
+      scope_ = unit_scope_ = tree_->module();
+      LowerBody(parsed.module->body);
+      tree_ = saved_tree;
+      scope_ = saved_scope;
+      unit_scope_ = saved_unit_scope;
+    }
+    return;
+  }
+  // %store -r [names]: restores variables saved by another notebook.
+  std::string_view rest = text.substr(1);
+  if (rest.substr(0, 5) == "store") {
+    rest.remove_prefix(5);
+    size_t r = rest.find("-r");
+    if (r == std::string_view::npos) return;
+    std::string_view names = rest.substr(r + 2);
+    bool any = false;
+    size_t p = 0;
+    while (p < names.size()) {
+      while (p < names.size() && (names[p] == ' ' || names[p] == '\t')) ++p;
+      size_t e = p;
+      while (e < names.size() && names[e] != ' ' && names[e] != '\t') ++e;
+      if (e > p) {
+        std::string_view n = names.substr(p, e - p);
+        Offset at = m->range.start + 1 + 5 + static_cast<Offset>(r + 2 + p);
+        Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
+        any = true;
+      }
+      p = e;
+    }
+    if (!any) Wildcard(m->range);
+    return;
+  }
+  // %run script.py binds the script's top-level names; %load and %store -r all likewise.
+  if (rest.substr(0, 3) == "run" || rest.substr(0, 4) == "load" || rest.substr(0, 6) == "pylab") {
+    Wildcard(m->range);
+  }
+}
+
+void Lowerer::VisitExpr(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kName: {
+      auto* n = static_cast<const Name*>(e);
+      if (n->ctx == ExprContext::kLoad) {
+        UseName(n->id, n->range);
+      } else {
+        Def(n->id, n->range, n->ctx == ExprContext::kDel ? DefKind::kDelete : DefKind::kBind);
+      }
+      return;
+    }
+    case ExprKind::kNamedExpr: {
+      auto* n = static_cast<const NamedExpr*>(e);
+      VisitExpr(n->value);
+      VisitExpr(n->target);
+      return;
+    }
+    case ExprKind::kLambda: {
+      auto* l = static_cast<const Lambda*>(e);
+      VisitAll(l->args->defaults);
+      VisitAll(l->args->kw_defaults);
+      Queue(l);
+      return;
+    }
+    case ExprKind::kListComp:
+    case ExprKind::kSetComp:
+    case ExprKind::kDictComp:
+    case ExprKind::kGeneratorExp: {
+      ComprehensionList gens;
+      const Expr* a = nullptr;
+      const Expr* b = nullptr;
+      if (auto* c = e->As<ListComp>()) {
+        gens = c->generators, a = c->elt;
+      } else if (auto* c = e->As<SetComp>()) {
+        gens = c->generators, a = c->elt;
+      } else if (auto* c = e->As<GeneratorExp>()) {
+        gens = c->generators, a = c->elt;
+      } else if (auto* c = e->As<DictComp>()) {
+        gens = c->generators, a = c->key, b = c->value;
+      }
+      if (gens.empty()) return;
+      // The first iterable is evaluated here; the rest runs in the comprehension's scope.
+      VisitOptional(gens[0]->iter);
+      const Scope* saved = scope_;
+      if (const Scope* cs = tree_->ScopeOf(e)) scope_ = cs;
+      for (size_t i = 0; i < gens.size(); ++i) {
+        if (i > 0) VisitOptional(gens[i]->iter);
+        LowerTarget(gens[i]->target, nullptr);
+        VisitAll(gens[i]->ifs);
+      }
+      VisitOptional(a);
+      VisitOptional(b);
+      scope_ = saved;
+      return;
+    }
+    case ExprKind::kCall: {
+      auto* c = static_cast<const Call*>(e);
+      WalkExpr(e);
+      if (const auto* f = c->func->As<Name>()) {
+        if (f->id == "exec" || f->id == "eval" || f->id == "globals" || f->id == "locals" ||
+            f->id == "vars" || f->id == "__import__") {
+          Wildcard(f->range);
+        } else {
+          bool global;
+          if (Resolve(f->id, &global) == Place::kUnit) {
+            NameId id = Intern(f->id, global);
+            unit_->blocks[Current()].instrs.push_back(Instr{InstrKind::kCall, 0, id, 0, f->range});
+          }
+          if (global) unit_->global_calls.push_back({f->id, f->range});
+        }
+      }
+      return;
+    }
+    default:
+      WalkExpr(e);
+      return;
+  }
+}
+
+void Lowerer::VisitComprehension(const Comprehension* c) {
+  // Only reached through WalkExpr of nodes handled above; kept for completeness.
+  WalkComprehension(c);
+}
+
+void Lowerer::VisitPattern(const Pattern* p) {
+  if ((p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
+       p->kind == PatternKind::kMatchMapping) &&
+      !p->name.empty()) {
+    Def(p->name, p->name_range, DefKind::kBind);
+  }
+  WalkPattern(p);
+}
+
+}  // namespace
+
+std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
+  if (escape.size() < 2 || escape[0] != '%' || escape[1] == '%') return {};
+  size_t p = 1;
+  size_t name_end = p;
+  while (name_end < escape.size() &&
+         (std::isalnum(static_cast<unsigned char>(escape[name_end])) || escape[name_end] == '_'))
+    ++name_end;
+  std::string_view name = escape.substr(p, name_end - p);
+  if (name != "time" && name != "timeit" && name != "prun" && name != "debug") return {};
+  p = name_end;
+  // Options: -n 10 -r 3 -q -o ... (each option letter may take one value).
+  while (true) {
+    while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;
+    if (p >= escape.size() || escape[p] != '-') break;
+    char opt = p + 1 < escape.size() ? escape[p + 1] : 0;
+    p += 2;
+    bool takes_value = name == "timeit" ? (opt == 'n' || opt == 'r' || opt == 'p')
+                                        : (name == "prun" &&
+                                           (opt == 'l' || opt == 's' || opt == 'T' || opt == 'D'));
+    if (takes_value) {
+      while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;
+      while (p < escape.size() && escape[p] != ' ' && escape[p] != '\t') ++p;
+    }
+  }
+  *skipped = static_cast<Offset>(p);
+  return escape.substr(p);
+}
+
+std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options) {
+  auto program = std::make_unique<Program>();
+  std::deque<PendingBody> pending;
+  program->module.kind = UnitKind::kModule;
+  program->module.name = "module";
+  {
+    Lowerer lowerer(program.get(), &program->module, options, &pending);
+    // Cells are compiled one by one; a future import in one applies to that cell only.
+    lowerer.LowerModule(cells);
+  }
+  while (!pending.empty()) {
+    PendingBody body = pending.front();
+    pending.pop_front();
+    auto unit = std::make_unique<Unit>();
+    const auto* stmt = static_cast<const Stmt*>(body.node);
+    bool is_def = body.tree->ScopeOf(body.node) != nullptr &&
+                  body.tree->ScopeOf(body.node)->kind == ScopeKind::kFunction;
+    unit->kind = is_def ? UnitKind::kFunction : UnitKind::kLambda;
+    unit->node = body.node;
+    unit->name = is_def ? static_cast<const FunctionDefStmt*>(stmt)->name : "lambda";
+    if (body.tree->ScopeOf(body.node) == nullptr) continue;
+    Lowerer lowerer(program.get(), unit.get(), options, &pending);
+    lowerer.LowerFunction(body);
+    program->unit_of[body.node] = unit.get();
+    program->functions.push_back(std::move(unit));
+  }
+  return program;
+}
+
+}  // namespace cellflow

@@ -1,0 +1,53 @@
+// Lowering the AST of a notebook's cells (in execution order) to IR units: one for the module
+// scope across all cells, one per function or lambda body.
+#ifndef CELLFLOW_IR_LOWER_H_
+#define CELLFLOW_IR_LOWER_H_
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+#include "ir/ir.h"
+#include "ir/scopes.h"
+#include "parser/arena.h"
+#include "parser/ast.h"
+
+namespace cellflow {
+
+// One piece of code that runs as a whole: a notebook cell, or a script.
+struct CodeCell {
+  const Module* module = nullptr;  // may be partial (statements that failed are ErrorStmt)
+  const ScopeTree* scopes = nullptr;
+  uint32_t cell = 0;  // 1-based cell index (0 for a plain script)
+  // Magic lines of a cell magic that binds a name (%%capture out): names bound at its start.
+  std::vector<std::pair<std::string_view, Range>> magic_bindings;
+};
+
+struct LowerOptions {
+  // The buffer the cells were parsed from (to parse the Python inside line magics such as
+  // %time and %timeit) and an arena for those snippets.
+  std::string_view buffer;
+  Arena* arena = nullptr;
+  bool notebook = true;  // __name__ == "__main__" holds in both; kept for magics
+};
+
+struct Program {
+  Unit module;
+  std::vector<std::unique_ptr<Unit>> functions;  // every def / lambda body, in source order
+  absl::flat_hash_map<const void*, const Unit*> unit_of;  // FunctionDefStmt / Lambda → unit
+  // Scope trees of code parsed out of magics (kept alive for the units that point into them).
+  std::vector<std::unique_ptr<ScopeTree>> snippet_scopes;
+};
+
+std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options);
+
+// "%time x = f()" → the Python after the magic's name, when that magic runs Python code
+// (time, timeit, prun, debug; options like -n 10 are skipped). Empty otherwise.
+std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_IR_LOWER_H_

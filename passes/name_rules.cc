@@ -1,0 +1,418 @@
+// Classifies every read from the versions that reach it and explains each finding.
+#include "passes/name_rules.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+
+#include "ir/dataflow.h"
+#include "lexer/str_util.h"
+#include "passes/builtins.h"
+#include "passes/suggest.h"
+
+namespace cellflow {
+namespace {
+
+// What reaches a read.
+struct Reach {
+  bool undefined = false;  // the entry version: nothing bound on some path
+  bool external = false;   // bound outside the unit (a function's global)
+  bool deleted = false;    // a del on some path
+  bool implicit_delete = false;
+  std::vector<DefId> bound;  // real definitions
+  DefId deleted_at = 0;
+};
+
+Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
+  Reach r;
+  for (DefId d : reaching) {
+    const Definition& def = unit.defs[d];
+    switch (def.kind) {
+      case DefKind::kUndefined:
+        r.undefined = true;
+        break;
+      case DefKind::kExternal:
+        r.external = true;
+        break;
+      case DefKind::kDelete:
+        r.deleted = true;
+        r.deleted_at = d;
+        r.implicit_delete = (def.flags & kInstrImplicit) != 0;
+        break;
+      case DefKind::kParam:
+      case DefKind::kBind:
+        r.bound.push_back(d);
+        break;
+    }
+  }
+  return r;
+}
+
+// Does the wildcard pseudo-name have a real definition in `state`?
+bool WildcardReaches(const Unit& unit, const ReachingDefinitions& rd, const DefSet& state) {
+  const NameId* star = unit.FindName(kWildcardName);
+  if (star == nullptr) return false;
+  for (DefId d : unit.defs_of[*star]) {
+    if (unit.defs[d].kind == DefKind::kBind && state.Has(d)) return true;
+  }
+  return false;
+}
+
+class NameChecker {
+ public:
+  NameChecker(Program* program, const Locator& locator, const NameRulesOptions& options,
+              std::vector<Diagnostic>* out)
+      : program_(program), loc_(locator), options_(options), out_(out) {}
+
+  void Run() {
+    CollectModuleDefinitions();
+    CheckFunctions();
+    CheckModule();
+  }
+
+ private:
+  // Names that the namespace has without any definition in the notebook.
+  bool Predefined(std::string_view name) const {
+    if (IsBuiltin(name, options_.python_minor) || IsModuleDunder(name)) return true;
+    if (options_.notebook) return IsKernelName(name);
+    return IsScriptOnlyName(name);
+  }
+
+  std::string Where(Offset at) const {
+    uint32_t cell = loc_.CellOf(at);
+    if (cell == 0) return absl::StrFormat("line %d", loc_.LineOf(at));
+    return absl::StrFormat("cell %d, line %d", cell, loc_.LineOf(at));
+  }
+
+  void CollectModuleDefinitions() {
+    const Unit& m = program_->module;
+    for (const Definition& d : m.defs) {
+      if (d.kind == DefKind::kBind) defined_.insert(m.names[d.name]);
+    }
+    for (const auto& f : program_->functions) {
+      for (std::string_view g : f->global_writes) defined_by_functions_.insert(g);
+      if (f->FindName(kWildcardName) != nullptr) any_wildcard_ = true;
+    }
+    if (m.FindName(kWildcardName) != nullptr) any_wildcard_ = true;
+  }
+
+  // Typo and missing-import hints for a name nothing defines.
+  std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
+    std::vector<std::string_view> sorted = visible;
+    std::sort(sorted.begin(), sorted.end());
+    std::string_view best = BestSuggestion(name, sorted);
+    if (!best.empty()) return StrCat("did you mean '", best, "'?");
+    // Names defined somewhere later in the notebook.
+    std::vector<std::string_view> later(defined_.begin(), defined_.end());
+    std::sort(later.begin(), later.end());
+    best = BestSuggestion(name, later);
+    if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
+    std::string_view import = ConventionalImport(name);
+    if (!import.empty()) return StrCat("did you forget '", import, "'?");
+    std::vector<std::string_view> builtins = BuiltinNames(options_.python_minor);
+    best = BestSuggestion(name, builtins);
+    if (!best.empty()) return StrCat("did you mean '", best, "'?");
+    return "";
+  }
+
+  // Names with a real definition in `state`: what dir() would show there.
+  std::vector<std::string_view> Visible(const Unit& unit, const DefSet& state) {
+    std::vector<std::string_view> names;
+    for (NameId n = 0; n < unit.names.size(); ++n) {
+      if (unit.names[n] == kWildcardName) continue;
+      for (DefId d : unit.defs_of[n]) {
+        DefKind k = unit.defs[d].kind;
+        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kExternal) &&
+            state.Has(d)) {
+          names.push_back(unit.names[n]);
+          break;
+        }
+      }
+    }
+    return names;
+  }
+
+  // One diagnostic per name and rule in a unit (one root cause); later reads with the same
+  // problem are counted in a note on the first.
+  void ReportOnce(const void* unit, Diagnostic d) {
+    auto key = std::make_tuple(unit, d.rule, d.symbol);
+    auto [it, inserted] = first_.try_emplace(key, out_->size());
+    if (!inserted) {
+      ++repeats_[it->second];
+      return;
+    }
+    out_->push_back(std::move(d));
+  }
+
+  void CheckModule();
+  void CheckModuleUse(const Unit& m, const Use& use, const DefSet& state,
+                      const ReachingDefinitions& rd);
+  void CheckFunctions();
+  void CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state,
+                        const ReachingDefinitions& rd);
+  void CheckCall(const Unit& m, const Instr& call, const DefSet& state);
+
+  Program* program_;
+  const Locator& loc_;
+  const NameRulesOptions& options_;
+  std::vector<Diagnostic>* out_;
+  absl::flat_hash_set<std::string_view> defined_;               // bound somewhere at module level
+  absl::flat_hash_set<std::string_view> defined_by_functions_;  // `global x; x = ...`
+  bool any_wildcard_ = false;
+  absl::flat_hash_map<std::tuple<const void*, RuleId, std::string>, size_t> first_;
+  absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
+  absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+};
+
+void NameChecker::CheckModule() {
+  Unit& m = program_->module;
+  ReachingDefinitions rd(&m);
+  rd.Walk([&](const Instr& instr, const DefSet& state) {
+    if (instr.kind == InstrKind::kUse) {
+      CheckModuleUse(m, m.uses[instr.id], state, rd);
+    } else if (instr.kind == InstrKind::kCall) {
+      CheckCall(m, instr, state);
+    }
+  });
+  for (auto& [index, n] : repeats_) {
+    Diagnostic& d = (*out_)[index];
+    d.notes.push_back(absl::StrFormat("'%s' is read at %d more place%s with the same problem",
+                                      d.symbol, n, n == 1 ? "" : "s"));
+  }
+}
+
+void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& state,
+                                 const ReachingDefinitions& rd) {
+  if (use.flags & kInstrGuarded) return;
+  std::string_view name = m.names[use.name];
+  Reach r = Classify(m, use.reaching);
+  bool maybe_unbound = r.undefined || r.deleted;
+  if (!maybe_unbound) return;
+  if (Predefined(name) && !r.deleted) return;
+  if (defined_by_functions_.contains(name)) return;  // bound when some function runs
+  if (WildcardReaches(m, rd, state)) return;
+
+  Diagnostic d;
+  d.range = use.site;
+  d.symbol = std::string(name);
+  if (!r.bound.empty()) {
+    d.rule = RuleId::kPossiblyUndefined;
+    d.message = StrCat("name '", name, "' may be undefined here");
+    const Definition& def = m.defs[r.bound.front()];
+    d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
+                                          ", but not on every path to this use")});
+    d.help = StrCat("define '", name, "' on every path before this use");
+  } else if (r.deleted && !r.undefined) {
+    d.rule = RuleId::kDeletedName;
+    const Definition& del = m.defs[r.deleted_at];
+    d.message = StrCat("name '", name, "' is used after it was deleted");
+    d.related.push_back(
+        {del.site, r.implicit_delete
+                       ? StrCat("'", name, "' is unbound when its except block ends (",
+                                Where(del.site.start), ")")
+                       : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
+  } else if (defined_.contains(name)) {
+    d.rule = RuleId::kDefinedLater;
+    d.message = StrCat("name '", name, "' is used before it is defined");
+    // The first definition after the use in execution order, else the first one.
+    const Definition* later = nullptr;
+    for (DefId id : m.defs_of[use.name]) {
+      const Definition& def = m.defs[id];
+      if (def.kind != DefKind::kBind) continue;
+      if (later == nullptr || (def.order > use.order && later->order < use.order)) later = &def;
+      if (def.order > use.order) break;
+    }
+    uint32_t use_cell = loc_.CellOf(use.site.start);
+    uint32_t def_cell = loc_.CellOf(later->site.start);
+    if (use_cell != def_cell) {
+      d.related.push_back(
+          {later->site,
+           StrCat("'", name, "' is defined in ", Where(later->site.start),
+                  later->order > use.order ? ", which runs after this cell"
+                                           : ", on a path that does not reach this use")});
+      d.help = absl::StrFormat("move cell %d above cell %d, or run it first", def_cell, use_cell);
+    } else {
+      d.related.push_back(
+          {later->site, StrCat("'", name, "' is defined at ", Where(later->site.start),
+                               later->order > use.order ? ", after this use" : "")});
+      d.help = StrCat("move the definition of '", name, "' above this line");
+    }
+  } else if (options_.notebook && IsScriptOnlyName(name)) {
+    d.rule = RuleId::kUndefinedInNotebook;
+    d.message = StrCat("name '", name, "' is not defined in a notebook kernel");
+    d.help = "use os.getcwd() or pathlib.Path.cwd() for the notebook's directory";
+  } else {
+    d.rule = RuleId::kUndefinedName;
+    d.message = StrCat("name '", name, "' is not defined");
+    d.help = Hint(name, Visible(m, state));
+  }
+  ReportOnce(&m, std::move(d));
+}
+
+void NameChecker::CheckFunctions() {
+  for (const auto& unit_ptr : program_->functions) {
+    Unit& unit = *unit_ptr;
+    ReachingDefinitions rd(&unit);
+    rd.Walk([&](const Instr& instr, const DefSet& state) {
+      if (instr.kind != InstrKind::kUse) return;
+      CheckFunctionUse(unit, unit.uses[instr.id], state, rd);
+    });
+  }
+}
+
+void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state,
+                                   const ReachingDefinitions& rd) {
+  std::string_view name = unit.names[use.name];
+  Reach r = Classify(unit, use.reaching);
+  if (r.external) {
+    // A global read: checked at call sites; here only whether anything defines it at all.
+    unit.global_reads.push_back({name, use.site});
+    if (use.flags & kInstrGuarded) return;
+    if (Predefined(name) || defined_.contains(name) || defined_by_functions_.contains(name) ||
+        any_wildcard_) {
+      return;
+    }
+    if (options_.notebook && IsScriptOnlyName(name)) return;  // reported at module level
+    Diagnostic d;
+    d.rule = RuleId::kUndefinedName;
+    d.range = use.site;
+    d.symbol = std::string(name);
+    d.message = StrCat("name '", name, "' is not defined");
+    std::vector<std::string_view> visible = Visible(unit, state);
+    visible.insert(visible.end(), defined_.begin(), defined_.end());
+    d.help = Hint(name, visible);
+    ReportOnce(nullptr, std::move(d));
+    return;
+  }
+  if (use.flags & kInstrGuarded) return;
+  if (!r.undefined && !r.deleted) return;
+  if (WildcardReaches(unit, rd, state)) return;
+  Diagnostic d;
+  d.range = use.site;
+  d.symbol = std::string(name);
+  if (!r.bound.empty()) {
+    d.rule = RuleId::kPossiblyUndefined;
+    d.message = StrCat("local variable '", name, "' may be unassigned here");
+    d.related.push_back(
+        {unit.defs[r.bound.front()].site,
+         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.bound.front()].site.start),
+                ", but not on every path to this use")});
+    d.help = StrCat("assign '", name, "' on every path before this use");
+  } else if (r.deleted && !r.undefined) {
+    d.rule = RuleId::kDeletedName;
+    d.message = StrCat("local variable '", name, "' is used after it was deleted");
+    d.related.push_back(
+        {unit.defs[r.deleted_at].site,
+         StrCat("'", name, "' is deleted at ", Where(unit.defs[r.deleted_at].site.start))});
+  } else {
+    d.rule = RuleId::kDefinedLater;
+    d.message = StrCat("local variable '", name, "' is read before it is assigned");
+    for (DefId id : unit.defs_of[use.name]) {
+      if (unit.defs[id].kind == DefKind::kBind) {
+        d.related.push_back({unit.defs[id].site, StrCat("'", name, "' is assigned at ",
+                                                        Where(unit.defs[id].site.start))});
+        break;
+      }
+    }
+    d.help = StrCat("assign '", name, "' before this line, or declare 'global ", name,
+                    "' to use the module's");
+  }
+  ReportOnce(&unit, std::move(d));
+}
+
+// NB106: the function or class called here reads (directly or through functions it calls) a
+// global that no definition reaches at this call, though one is defined later.
+void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& state) {
+  std::string_view callee = m.names[call.name];
+  // The units this call runs: the function's body, or a class's __init__.
+  std::vector<const Unit*> roots;
+  for (DefId id : m.defs_of[call.name]) {
+    if (!state.Has(id)) continue;
+    const Stmt* stmt = m.defs[id].stmt;
+    if (stmt == nullptr) continue;
+    if (stmt->kind == StmtKind::kFunctionDef) {
+      auto it = program_->unit_of.find(stmt);
+      if (it != program_->unit_of.end()) roots.push_back(it->second);
+    } else if (const auto* cls = stmt->As<ClassDefStmt>()) {
+      for (const Stmt* s : cls->body) {
+        const auto* f = s->As<FunctionDefStmt>();
+        if (f == nullptr || f->name != "__init__") continue;
+        auto it = program_->unit_of.find(f);
+        if (it != program_->unit_of.end()) roots.push_back(it->second);
+      }
+    }
+  }
+  if (roots.empty()) return;
+  // Functions reachable through calls of module-level functions, breadth first.
+  absl::flat_hash_set<const Unit*> seen(roots.begin(), roots.end());
+  std::deque<const Unit*> queue(roots.begin(), roots.end());
+  while (!queue.empty()) {
+    const Unit* u = queue.front();
+    queue.pop_front();
+    for (const GlobalRead& g : u->global_reads) {
+      if (Predefined(g.name) || !defined_.contains(g.name)) continue;
+      const NameId* id = m.FindName(g.name);
+      if (id == nullptr) continue;
+      bool bound = false;
+      for (DefId d : m.defs_of[*id]) {
+        DefKind k = m.defs[d].kind;
+        if ((k == DefKind::kBind || k == DefKind::kParam) && state.Has(d)) bound = true;
+      }
+      if (bound) continue;
+      if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
+      const NameId* star = m.FindName(kWildcardName);
+      bool wildcard = false;
+      if (star != nullptr) {
+        for (DefId d : m.defs_of[*star])
+          wildcard |= m.defs[d].kind == DefKind::kBind && state.Has(d);
+      }
+      if (wildcard) continue;
+      Diagnostic d;
+      d.rule = RuleId::kCallBeforeDefinition;
+      d.range = call.site;
+      d.symbol = std::string(g.name);
+      d.message = StrCat("'", callee, "' is called before '", g.name, "' is defined");
+      std::string_view reader = u->name;
+      d.related.push_back(
+          {g.site, StrCat("'", reader, "' reads '", g.name, "' at ", Where(g.site.start))});
+      for (DefId def : m.defs_of[*id]) {
+        if (m.defs[def].kind != DefKind::kBind) continue;
+        d.related.push_back({m.defs[def].site, StrCat("'", g.name, "' is defined in ",
+                                                      Where(m.defs[def].site.start))});
+        break;
+      }
+      d.help = StrCat("define '", g.name, "' before calling '", callee,
+                      "' (run the cell that defines it first)");
+      ReportOnce(&m, std::move(d));
+    }
+    for (const GlobalRead& c : u->global_calls) {
+      const NameId* id = m.FindName(c.name);
+      if (id == nullptr) continue;
+      for (DefId def : m.defs_of[*id]) {
+        const Stmt* stmt = m.defs[def].stmt;
+        if (stmt == nullptr || stmt->kind != StmtKind::kFunctionDef) continue;
+        auto it = program_->unit_of.find(stmt);
+        if (it != program_->unit_of.end() && seen.insert(it->second).second) {
+          queue.push_back(it->second);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void CheckNames(Program* program, const Locator& locator, const NameRulesOptions& options,
+                std::vector<Diagnostic>* out) {
+  size_t first = out->size();
+  NameChecker checker(program, locator, options, out);
+  checker.Run();
+  std::stable_sort(
+      out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
+      [](const Diagnostic& a, const Diagnostic& b) { return a.range.start < b.range.start; });
+}
+
+}  // namespace cellflow

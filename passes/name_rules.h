@@ -1,0 +1,33 @@
+// The name rules NB101-NB106 over the lowered program: reads of names no definition reaches,
+// with the cause (nothing defines it, it is defined later, on some paths only, deleted, a
+// script-only name, or a function called too early) and a fix.
+#ifndef CELLFLOW_PASSES_NAME_RULES_H_
+#define CELLFLOW_PASSES_NAME_RULES_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/lower.h"
+#include "passes/diagnostic.h"
+
+namespace cellflow {
+
+// Turns offsets into what messages say ("cell 4", "line 2").
+class Locator {
+ public:
+  virtual ~Locator() = default;
+  virtual uint32_t CellOf(Offset offset) const = 0;  // 0 for a script
+  virtual uint32_t LineOf(Offset offset) const = 0;  // 1-based, within the cell
+};
+
+struct NameRulesOptions {
+  int python_minor = 12;  // target version 3.x: its builtins
+  bool notebook = true;   // a kernel: In/Out/_N/display exist, __file__ does not
+};
+
+void CheckNames(Program* program, const Locator& locator, const NameRulesOptions& options,
+                std::vector<Diagnostic>* out);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_PASSES_NAME_RULES_H_

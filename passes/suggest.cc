@@ -1,0 +1,139 @@
+// Weighted edit distance with one row and early exit, and the alias table.
+#include "passes/suggest.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace cellflow {
+namespace {
+
+constexpr size_t kMoveCost = 2;  // insertion, deletion, or substitution of another letter
+constexpr size_t kCaseCost = 1;  // substitution that only changes case
+constexpr size_t kMaxStringSize = 40;
+
+size_t SubstitutionCost(char a, char b) {
+  if ((a & 31) != (b & 31)) return kMoveCost;
+  if (a == b) return 0;
+  if (a >= 'A' && a <= 'Z') a = static_cast<char>(a + ('a' - 'A'));
+  if (b >= 'A' && b <= 'Z') b = static_cast<char>(b + ('a' - 'A'));
+  return a == b ? kCaseCost : kMoveCost;
+}
+
+struct Alias {
+  std::string_view alias;
+  std::string_view statement;
+};
+
+// Aliases so conventional that a missing one almost always means a missing import.
+constexpr Alias kAliases[] = {
+    {"np", "import numpy as np"},
+    {"pd", "import pandas as pd"},
+    {"plt", "import matplotlib.pyplot as plt"},
+    {"mpl", "import matplotlib as mpl"},
+    {"sns", "import seaborn as sns"},
+    {"tf", "import tensorflow as tf"},
+    {"keras", "from tensorflow import keras"},
+    {"torch", "import torch"},
+    {"nn", "from torch import nn"},
+    {"F", "import torch.nn.functional as F"},
+    {"optim", "from torch import optim"},
+    {"sk", "import sklearn as sk"},
+    {"sp", "import scipy as sp"},
+    {"stats", "from scipy import stats"},
+    {"sm", "import statsmodels.api as sm"},
+    {"smf", "import statsmodels.formula.api as smf"},
+    {"px", "import plotly.express as px"},
+    {"go", "import plotly.graph_objects as go"},
+    {"pl", "import polars as pl"},
+    {"xr", "import xarray as xr"},
+    {"dd", "import dask.dataframe as dd"},
+    {"nx", "import networkx as nx"},
+    {"cv2", "import cv2"},
+    {"jnp", "import jax.numpy as jnp"},
+    {"jax", "import jax"},
+    {"os", "import os"},
+    {"sys", "import sys"},
+    {"re", "import re"},
+    {"json", "import json"},
+    {"math", "import math"},
+    {"random", "import random"},
+    {"time", "import time"},
+    {"datetime", "import datetime"},
+    {"dt", "import datetime as dt"},
+    {"Path", "from pathlib import Path"},
+    {"defaultdict", "from collections import defaultdict"},
+    {"Counter", "from collections import Counter"},
+    {"tqdm", "from tqdm import tqdm"},
+    {"display", "from IPython.display import display"},
+    {"HTML", "from IPython.display import HTML"},
+    {"Image", "from IPython.display import Image"},
+    {"train_test_split", "from sklearn.model_selection import train_test_split"},
+};
+
+}  // namespace
+
+size_t SuggestionDistance(std::string_view a, std::string_view b, size_t max_cost) {
+  if (a == b) return 0;
+  // Common prefixes and suffixes cost nothing.
+  while (!a.empty() && !b.empty() && a.front() == b.front()) {
+    a.remove_prefix(1);
+    b.remove_prefix(1);
+  }
+  while (!a.empty() && !b.empty() && a.back() == b.back()) {
+    a.remove_suffix(1);
+    b.remove_suffix(1);
+  }
+  if (a.empty() || b.empty()) return (a.size() + b.size()) * kMoveCost;
+  if (a.size() > kMaxStringSize || b.size() > kMaxStringSize) return max_cost + 1;
+  if (b.size() < a.size()) std::swap(a, b);  // a is the shorter
+  if ((b.size() - a.size()) * kMoveCost > max_cost) return max_cost + 1;
+
+  size_t row[kMaxStringSize];
+  for (size_t i = 0; i < a.size(); ++i) row[i] = (i + 1) * kMoveCost;
+  size_t result = 0;
+  for (size_t bi = 0; bi < b.size(); ++bi) {
+    char code = b[bi];
+    size_t distance = result = bi * kMoveCost;
+    size_t minimum = SIZE_MAX;
+    for (size_t i = 0; i < a.size(); ++i) {
+      size_t substitute = distance + SubstitutionCost(code, a[i]);
+      distance = row[i];
+      size_t insert_delete = std::min(result, distance) + kMoveCost;
+      result = std::min(insert_delete, substitute);
+      row[i] = result;
+      minimum = std::min(minimum, result);
+    }
+    if (minimum > max_cost) return max_cost + 1;
+  }
+  return result;
+}
+
+std::string_view BestSuggestion(std::string_view name,
+                                std::span<const std::string_view> candidates) {
+  std::string_view best;
+  size_t best_distance = SIZE_MAX;
+  for (std::string_view item : candidates) {
+    if (item == name) continue;
+    // No more than a third of the characters may change; never worse than the best so far.
+    size_t max_distance = (name.size() + item.size() + 3) * kMoveCost / 6;
+    if (best_distance != SIZE_MAX) max_distance = std::min(max_distance, best_distance - 1);
+    size_t d = SuggestionDistance(name, item, max_distance);
+    if (d > max_distance) continue;
+    if (best.empty() || d < best_distance) {
+      best = item;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::string_view ConventionalImport(std::string_view name) {
+  for (const Alias& a : kAliases) {
+    if (a.alias == name) return a.statement;
+  }
+  return {};
+}
+
+}  // namespace cellflow

@@ -1,0 +1,28 @@
+// "Did you mean" hints: CPython's NameError suggestion algorithm (Python/suggestions.c) and
+// the conventional import aliases of the scientific Python stack.
+#ifndef CELLFLOW_PASSES_SUGGEST_H_
+#define CELLFLOW_PASSES_SUGGEST_H_
+
+#include <span>
+#include <string_view>
+
+namespace cellflow {
+
+// CPython's weighted Levenshtein distance: substitution 2, case-only substitution 1, insertion
+// or deletion 2; returns max_cost + 1 as soon as the distance must exceed max_cost.
+size_t SuggestionDistance(std::string_view a, std::string_view b, size_t max_cost);
+
+// The candidate CPython would suggest for `name` from one list (the best under its cut-off:
+// distance <= (len(name) + len(candidate) + 3) * 2 / 6, ties to the earliest), or empty.
+// `candidates` must be in the order CPython would see them (dir() sorts them). Unlike CPython
+// there is no cut-off at 750 candidates.
+std::string_view BestSuggestion(std::string_view name,
+                                std::span<const std::string_view> candidates);
+
+// The import statement a conventional alias stands for ("np" → "import numpy as np"), or
+// empty.
+std::string_view ConventionalImport(std::string_view name);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_PASSES_SUGGEST_H_

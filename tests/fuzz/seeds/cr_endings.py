@@ -1,0 +1,1 @@
+# Classic Mac OS line endings: a lone carriage return.def greet(name):    if name:        return 'hello ' + name    return 'hello'values = [    1,    2]print(greet('cr'), values)
