@@ -696,7 +696,12 @@ void Lowerer::LowerMatch(const MatchStmt* m) {
 // IPython escapes that bind or read Python names.
 void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   std::string_view text = m->text;
-  if (m->escape_kind != IpyEscapeKind::kMagic) return;
+  // Automagic lines ("run x.py", "pylab inline") are magics without the '%'.
+  if (m->escape_kind == IpyEscapeKind::kHelp || m->escape_kind == IpyEscapeKind::kHelp2 ||
+      m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture ||
+      m->escape_kind == IpyEscapeKind::kCellMagic) {
+    return;
+  }
   Offset skipped = 0;
   std::string_view code = MagicPythonArgument(text, &skipped);
   if (!code.empty() && options_.arena != nullptr) {
@@ -719,22 +724,27 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     }
     return;
   }
-  // %store -r [names]: restores variables saved by another notebook.
-  std::string_view rest = text.substr(1);
-  if (rest.substr(0, 5) == "store") {
-    rest.remove_prefix(5);
-    size_t r = rest.find("-r");
+  // The magic's name and what follows it.
+  size_t name_start = text[0] == '%' ? 1 : 0;
+  size_t name_end = name_start;
+  while (name_end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[name_end])) || text[name_end] == '_'))
+    ++name_end;
+  std::string_view magic = text.substr(name_start, name_end - name_start);
+  std::string_view args = text.substr(name_end);
+  if (magic == "store") {
+    // %store -r [names]: restores variables another session saved.
+    size_t r = args.find("-r");
     if (r == std::string_view::npos) return;
-    std::string_view names = rest.substr(r + 2);
+    size_t p = r + 2;
     bool any = false;
-    size_t p = 0;
-    while (p < names.size()) {
-      while (p < names.size() && (names[p] == ' ' || names[p] == '\t')) ++p;
+    while (p < args.size()) {
+      while (p < args.size() && (args[p] == ' ' || args[p] == '\t')) ++p;
       size_t e = p;
-      while (e < names.size() && names[e] != ' ' && names[e] != '\t') ++e;
+      while (e < args.size() && args[e] != ' ' && args[e] != '\t') ++e;
       if (e > p) {
-        std::string_view n = names.substr(p, e - p);
-        Offset at = m->range.start + 1 + 5 + static_cast<Offset>(r + 2 + p);
+        std::string_view n = args.substr(p, e - p);
+        Offset at = m->range.start + static_cast<Offset>(name_end + p);
         Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
         any = true;
       }
@@ -743,8 +753,9 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     if (!any) Wildcard(m->range);
     return;
   }
-  // %run script.py binds the script's top-level names; %load and %store -r all likewise.
-  if (rest.substr(0, 3) == "run" || rest.substr(0, 4) == "load" || rest.substr(0, 6) == "pylab") {
+  // %run binds the script's top-level names, %load pastes code, %pylab star-imports numpy and
+  // matplotlib: any name may be bound afterwards.
+  if (magic == "run" || magic == "load" || magic == "pylab" || magic == "loadpy") {
     Wildcard(m->range);
   }
 }

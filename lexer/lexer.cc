@@ -900,7 +900,9 @@ void Lexer::ScanFormatSpec() {
     if (fs != nullptr && ((c == fs->quote && (!fs->triple || (Peek(1) == c && Peek(2) == c))) ||
                           (!fs->triple && IsNewlineAt(pos_)))) {
       if (pos_ > start) Emit(TokenKind::kFStringMiddle, start, pos_);
-      ErrorToken(pos_, pos_, "f-string: expecting '}'");
+      // Zero width: the quote or line end that follows is a token of its own.
+      Emit(TokenKind::kUnknown, pos_, pos_);
+      Error(pos_, pos_, "f-string: expecting '}'");
       // Close the field so that the f-string text scanner sees the quote.
       --bracket_level_;
       modes_.pop_back();

@@ -548,7 +548,7 @@ struct ContinueStmt : Stmt {
   CELLFLOW_STMT(Continue)
 };
 enum class IpyEscapeKind : uint8_t {
-  kMagic,         // %line
+  kMagic,         // %line, or a line magic without its % (automagic: ls -la)
   kCellMagic,     // %%cell
   kShell,         // !cmd
   kShellCapture,  // !!cmd

@@ -56,6 +56,9 @@ IpyEscapeKind ClassifyIpyEscape(std::string_view text) {
   size_t last = text.find_last_not_of(" \t");
   if (last != std::string_view::npos && last > 0 && text[last] == '?' && text[last - 1] == '?')
     return IpyEscapeKind::kHelp2;
+  if (last != std::string_view::npos && text[last] == '?') return IpyEscapeKind::kHelp;
+  // "ls -la", "run x.py": a magic called without its '%' (automagic).
+  if (!text.empty() && text[0] != '?') return IpyEscapeKind::kMagic;
   return IpyEscapeKind::kHelp;
 }
 

@@ -1603,6 +1603,10 @@ Pattern* Parser::ParseMappingPattern() {
   while (!At(TK::kRBrace) && !error_) {
     if (At(TK::kDoubleStar)) {
       Advance();
+      if (AtSoft("_")) {
+        FailUnexpected();
+        return m;
+      }
       if (!ExpectName(&m->name, &m->name_range)) return m;
       Accept(TK::kComma);
       if (!At(TK::kRBrace)) FailUnexpected();
@@ -1664,11 +1668,8 @@ Pattern* Parser::ParseClassPattern(Expr* cls, Offset start) {
 // literal_expr for patterns: signed numbers, complex literals, (concatenated) strings.
 Expr* Parser::ParseLiteralPatternValue() {
   if (At(TK::kString) || At(TK::kFStringStart)) {
-    Expr* e = ParseStrings();
-    if (!error_ && e->kind == ExprKind::kJoinedStr) {
-      FailExpr(e, "patterns may only match literals and attribute lookups");
-    }
-    return e;
+    // f-strings parse here; only the compiler refuses them as patterns.
+    return ParseStrings();
   }
   Offset start = Cur().start;
   Expr* real = ParseSignedNumber();
@@ -2130,6 +2131,12 @@ Expr* Parser::ParseCall(Expr* func) {
 Expr* Parser::ParseSlices() {
   Offset start = Cur().start;
   Expr* first = ParseSlice();
+  if (!error_ && !At(TK::kComma) && first->kind == ExprKind::kStarred) {
+    // a[*b] subscripts with the tuple (*b,), as CPython's AST says.
+    auto* t = NewExpr<Tuple>(start);
+    t->elts = arena_->Copy(&first, 1);
+    return t;
+  }
   if (error_ || !At(TK::kComma)) return first;
   Vec<Expr*> elts{first};
   while (Accept(TK::kComma)) {
@@ -2252,6 +2259,10 @@ Expr* Parser::ParseParenthesized() {
   Expr* first = ParseStarNamedExpression();
   if (error_) return first;
   if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
+    if (first->kind == ExprKind::kStarred) {
+      FailExpr(first, "iterable unpacking cannot be used in comprehension");
+      return first;
+    }
     auto* g = arena_->New<GeneratorExp>();
     g->elt = first;
     g->generators = ParseComprehensionClauses();
@@ -2290,6 +2301,10 @@ Expr* Parser::ParseListDisplay() {
     Expr* first = ParseStarNamedExpression();
     if (error_) return first;
     if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
+      if (first->kind == ExprKind::kStarred) {
+        FailExpr(first, "iterable unpacking cannot be used in comprehension");
+        return first;
+      }
       auto* c = arena_->New<ListComp>();
       c->elt = first;
       c->generators = ParseComprehensionClauses();
@@ -2350,6 +2365,10 @@ Expr* Parser::ParseBraceDisplay() {
     } else {
       is_dict = false;
       if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
+        if (first->kind == ExprKind::kStarred) {
+          FailExpr(first, "iterable unpacking cannot be used in comprehension");
+          return first;
+        }
         auto* c = arena_->New<SetComp>();
         c->elt = first;
         c->generators = ParseComprehensionClauses();
@@ -2663,9 +2682,9 @@ ParseResult Parse(std::string_view buffer, Offset begin, Offset end, Arena* aren
   std::vector<SyntaxDiagnostic> parse_errors;
   Parser parser(buffer, begin, result.tokens, arena, &parse_errors, options);
   result.module = parser.ParseFile();
-  if (!parse_errors.empty()) {
-    result.errors.insert(result.errors.end(), std::make_move_iterator(parse_errors.begin()),
-                         std::make_move_iterator(parse_errors.end()));
+  result.errors.insert(result.errors.end(), std::make_move_iterator(parse_errors.begin()),
+                       std::make_move_iterator(parse_errors.end()));
+  {
     std::stable_sort(
         result.errors.begin(), result.errors.end(),
         [](const SyntaxDiagnostic& a, const SyntaxDiagnostic& b) { return a.start < b.start; });

@@ -566,7 +566,7 @@ TEST(ParserTest, Slices) {
 }
 
 // Parser bug: "a[*b]" gets a bare Starred slice; CPython 3.11 wraps it in a one-element Tuple.
-TEST(ParserTest, DISABLED_StarredSubscriptIsATuple) {
+TEST(ParserTest, StarredSubscriptIsATuple) {
   Parsed p("a[*b]\n");
   ASSERT_TRUE(p.ok()) << p.Errors();
   const Tuple* starred = As<Tuple>(As<Subscript>(ExprOf(p, 0))->slice);
@@ -1167,7 +1167,7 @@ TEST(ParserTest, InvariantsHoldOnRandomPrograms) {
 
 // Lexer bug: the error token at an unclosed format spec overlaps the next token ("f'{x:abc'").
 // Re-enable with the lexer fix.
-TEST(ParserTest, DISABLED_InvariantsHoldOnRandomProgramsIncludingErrorTokens) {
+TEST(ParserTest, InvariantsHoldOnRandomProgramsIncludingErrorTokens) {
   CheckRandomPrograms(42, /*keep_error_tokens=*/true);
 }
 

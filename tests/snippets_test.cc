@@ -150,14 +150,8 @@ bool HasKnownMessageDifference(std::string_view name) {
 // (run them with --gtest_also_run_disabled_tests); remove an entry together with the fix.
 const std::set<std::string_view>& KnownBugs() {
   static const auto* names = new std::set<std::string_view>{
-      // Parser rejects an f-string value pattern; CPython's parser accepts it (compile() rejects).
-      "compile-stage-match-fstring-pattern",
       // Lexer does not check \N{...} names, so an unknown character name is accepted.
       "unknown-unicode-character-name",
-      // Parser accepts a starred element in a list comprehension: [*a for a in b].
-      "list-comprehension-star",
-      // Parser accepts "**_" in a mapping pattern; CPython: invalid syntax.
-      "match-case-rest-underscore",
       // Decoder refuses non-ASCII text under a euc-jp cookie ("not supported"); CPython decodes it.
       "cookie-euc-jp",
   };
