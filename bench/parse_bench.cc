@@ -8,7 +8,8 @@
 //                          bench/extract_cells.py (default: <build>/bench/cells).
 // A benchmark whose inputs are missing is reported as skipped with the reason.
 //
-// Counters: bytes_per_second and items_per_second (files) for every benchmark, `files`, and
+// Counters: bytes_per_second (of decoded text; the console shows binary units, M/s = MiB/s) and
+// items_per_second (files) for every benchmark, `files`, `MB` (the set's size, 10^6 bytes), and
 // `errors`: the number of inputs with at least one lexer (BM_Lex_*) or parser (BM_Parse_*) error.
 // The stdlib set excludes CPython's own known-bad test inputs, so `errors` must be 0 there.
 #include <algorithm>
@@ -168,7 +169,7 @@ const InputSet& Cells() {
   return *set;
 }
 
-// Reports the set's size, skips the benchmark when it is empty. Returns false when skipped.
+// Skips the benchmark, with the reason, when the set is empty. Returns false when skipped.
 bool Prepare(benchmark::State& state, const InputSet& set) {
   if (set.inputs.empty()) {
     state.SkipWithError(set.missing.c_str());

@@ -155,7 +155,8 @@ class Lexer {
   void Error(size_t start, size_t end, std::string message,
              SyntaxErrorKind kind = SyntaxErrorKind::kSyntax) {
     errs_->push_back(SyntaxDiagnostic{static_cast<Offset>(start), static_cast<Offset>(end), kind,
-                                      std::move(message)});
+                                      std::move(message),
+                                      static_cast<Offset>(std::max(pos_, end))});
   }
   // An error token over [start, end) with a message; the lexer goes on after it.
   void ErrorToken(size_t start, size_t end, std::string message,
@@ -1125,6 +1126,7 @@ void Lexer::Finish() {
     const Mode& outer = modes_.front();
     if (outer.kind == Mode::kBracket) {
       Error(outer.start, outer.start + 1, absl::StrFormat("'%c' was never closed", outer.open));
+      errs_->back().unclosed_bracket = true;
     } else if (errs_->empty()) {
       Error(outer.start, pos_, "f-string: expecting '}'");
     }

@@ -25,6 +25,10 @@ struct SyntaxDiagnostic {
   Offset end = 0;
   SyntaxErrorKind kind = SyntaxErrorKind::kSyntax;
   std::string message;
+  // How far reading had got when the problem was found (errors are ordered by it, so the one
+  // CPython reports comes first: "'(' was never closed" is found at the end of the input).
+  Offset found_at = 0;
+  bool unclosed_bracket = false;  // "'(' was never closed" (start: the bracket)
 };
 
 struct LexResult {

@@ -295,7 +295,7 @@ class Parser {
     if (error_) return;
     error_ = true;
     if (speculating_ > 0) return;
-    errs_->push_back(SyntaxDiagnostic{start, end, kind, std::move(message)});
+    errs_->push_back(SyntaxDiagnostic{start, end, kind, std::move(message), Cur().end});
   }
   void FailAt(const Token& t, std::string message) {
     if (t.kind == TK::kUnknown) {
@@ -2685,9 +2685,21 @@ ParseResult Parse(std::string_view buffer, Offset begin, Offset end, Arena* aren
   result.errors.insert(result.errors.end(), std::make_move_iterator(parse_errors.begin()),
                        std::make_move_iterator(parse_errors.end()));
   {
-    std::stable_sort(
-        result.errors.begin(), result.errors.end(),
-        [](const SyntaxDiagnostic& a, const SyntaxDiagnostic& b) { return a.start < b.start; });
+    std::stable_sort(result.errors.begin(), result.errors.end(),
+                     [](const SyntaxDiagnostic& a, const SyntaxDiagnostic& b) {
+                       return a.found_at < b.found_at;
+                     });
+    // As CPython: a parse error on a line after an unclosed bracket is blamed on the bracket.
+    auto unclosed = std::find_if(result.errors.begin(), result.errors.end(),
+                                 [](const SyntaxDiagnostic& e) { return e.unclosed_bracket; });
+    if (unclosed != result.errors.begin() && unclosed != result.errors.end()) {
+      auto line_of = [&](Offset off) {
+        return std::count(buffer.begin() + begin, buffer.begin() + std::max(begin, off), '\n');
+      };
+      if (line_of(result.errors.front().start) > line_of(unclosed->start)) {
+        std::rotate(result.errors.begin(), unclosed, unclosed + 1);
+      }
+    }
   }
   return result;
 }
