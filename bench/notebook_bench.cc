@@ -76,6 +76,8 @@ Corpus* LoadCorpus() {
     std::ifstream in(path, std::ios::binary);
     if (!in) continue;
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // As the cellflow command reads files: with spare capacity, parsed in place.
+    bytes.reserve(bytes.size() + NotebookReader::kReadPadding);
     corpus->bytes += static_cast<int64_t>(bytes.size());
     corpus->files.push_back({path.generic_string(), std::move(bytes)});
   }
@@ -100,7 +102,8 @@ void BM_ReadNotebooks(benchmark::State& state) {
   bool first = true;
   for (auto _ : state) {
     for (const NotebookFile& file : corpus.files) {
-      absl::StatusOr<Notebook> nb = reader.Read(file.path, file.bytes);
+      absl::StatusOr<Notebook> nb =
+          reader.Read(file.path, file.bytes, nullptr, file.bytes.capacity() - file.bytes.size());
       if (first) {
         if (nb.ok()) {
           cells += static_cast<int64_t>(nb->cells.size());

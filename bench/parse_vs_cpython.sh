@@ -6,8 +6,9 @@
 # BUILD_DIR/bench/parse_files). The files: every stdlib .py file (CELLFLOW_BENCH_STDLIB, default
 # python3's sysconfig "stdlib" path) without site-packages, CPython's known-bad test inputs and
 # anything ast.parse rejects. Both sides read every file into memory first, then decode and parse
-# all of them ROUNDS times (default 3) in one thread; the fastest round counts, in CPU time of the
-# process (a shared machine's load shows in wall time, much less in CPU time).
+# all of them in one thread, in CPU time of the process (a shared machine's load shows in wall time
+# more than in CPU time). ROUNDS (default 3) alternating rounds per side; the fastest one counts
+# (each cellflow round is itself the best of 3 passes: one pass takes a fraction of a second).
 # Exit: 0, 1 a side failed, 2 bad usage.
 set -euo pipefail
 
@@ -30,11 +31,24 @@ trap 'rm -f "$list"' EXIT
 python3 "$here/cpython_parse.py" list "$stdlib" >"$list"
 
 echo "parse_vs_cpython: $(wc -l <"$list") files under $stdlib, $(python3 --version), best of $rounds, CPU time"
-cellflow=$("$bin" "$rounds" <"$list")
-cpython=$(python3 "$here/cpython_parse.py" time "$rounds" <"$list")
-
 # Fields of a "files=F bytes=B rounds=R best_seconds=S errors=E" line.
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
+
+# The rounds alternate between the two sides, so that a change in the machine's load during the
+# run weighs on both; each side keeps its fastest round.
+cellflow="" cpython=""
+faster() {  # OLD_LINE NEW_LINE: the line with the smaller best_seconds
+  if [[ -z "$1" ]] || awk -v a="$(field "$1" best_seconds)" -v b="$(field "$2" best_seconds)" \
+      'BEGIN { exit !(b < a) }'; then
+    echo "$2"
+  else
+    echo "$1"
+  fi
+}
+for ((round = 0; round < rounds; ++round)); do
+  cellflow=$(faster "$cellflow" "$("$bin" 3 <"$list")")
+  cpython=$(faster "$cpython" "$(python3 "$here/cpython_parse.py" time 1 <"$list")")
+done
 
 report() {  # NAME LINE
   awk -v name="$1" -v f="$(field "$2" files)" -v b="$(field "$2" bytes)" \

@@ -1,6 +1,7 @@
 // RFC 8259 validation with an explicit stack of open containers.
 #include "driver/json_check.h"
 
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -148,36 +149,46 @@ class Checker {
 
   bool String() {
     ++pos_;  // opening quote
+    const char* base = s_.data();
+    const size_t n = s_.size();
     while (true) {
+      // Most of a notebook's bytes are inside long strings (images): jump to the next quote
+      // or backslash, then check the stretch for raw control characters.
+      const void* q = std::memchr(base + pos_, '"', n - pos_);
+      size_t stop = q == nullptr ? n : static_cast<size_t>(static_cast<const char*>(q) - base);
+      const void* b = std::memchr(base + pos_, '\\', stop - pos_);
+      if (b != nullptr) stop = static_cast<size_t>(static_cast<const char*>(b) - base);
+      for (size_t i = pos_; i < stop; ++i) {
+        if (static_cast<unsigned char>(base[i]) < 0x20) {
+          pos_ = i;
+          return !Fail("a control character inside a string (must be escaped)");
+        }
+      }
+      pos_ = stop;
       if (AtEnd()) return !Truncated();
-      auto c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '"') {
+      if (s_[pos_] == '"') {
         ++pos_;
         return true;
       }
-      if (c < 0x20) return !Fail("a control character inside a string (must be escaped)");
-      if (c == '\\') {
-        ++pos_;
-        if (AtEnd()) return !Truncated();
-        char e = s_[pos_];
-        if (e == 'u') {
-          for (int k = 1; k <= 4; ++k) {
-            if (pos_ + k >= s_.size()) {
-              pos_ = s_.size();
-              return !Truncated();
-            }
-            char h = s_[pos_ + k];
-            bool hex = (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F');
-            if (!hex) return !Fail("invalid \\u escape in a string");
+      // A backslash escape.
+      ++pos_;
+      if (AtEnd()) return !Truncated();
+      char e = s_[pos_];
+      if (e == 'u') {
+        for (int k = 1; k <= 4; ++k) {
+          if (pos_ + k >= n) {
+            pos_ = n;
+            return !Truncated();
           }
-          pos_ += 5;
-          continue;
+          char h = s_[pos_ + k];
+          bool hex = (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F');
+          if (!hex) return !Fail("invalid \\u escape in a string");
         }
-        if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
-          return !Fail("invalid escape in a string");
-        }
-        ++pos_;
+        pos_ += 5;
         continue;
+      }
+      if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+        return !Fail("invalid escape in a string");
       }
       ++pos_;
     }

@@ -33,13 +33,21 @@ bool ReadFile(const std::string& path, std::string* bytes, std::string* error) {
     *error = "cannot open file";
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) {
+    *error = "cannot determine the file size";
+    return false;
+  }
+  // Spare capacity after the bytes lets the notebook reader parse them in place.
+  bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
+  bytes->resize(static_cast<size_t>(size));
+  in.read(bytes->data(), size);
+  if (in.gcount() != size) {
     *error = "read error";
     return false;
   }
-  *bytes = std::move(ss).str();
   if (bytes->size() >= (size_t{1} << 32) - 1) {
     *error = "file too large (4 GiB or more)";
     return false;
@@ -352,7 +360,7 @@ int DumpCells(const std::vector<std::string>& files, bool json) {
     }
     out.clear();
     ReadErrorPosition where;
-    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where);
+    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
     if (!nb.ok()) {
       std::string message(nb.status().message());
       if (json) {
@@ -471,7 +479,7 @@ int Check(const std::vector<std::string>& paths, const CheckOptions& o) {
       continue;
     }
     ReadErrorPosition where;
-    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where);
+    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
     if (!nb.ok()) {
       ++bad_files;
       ++total;

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
@@ -55,6 +59,49 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// Line ends in `s` ("\n", "\r\n" and a lone "\r"); `next` is the byte after it. Most of a
+// notebook is images, and this runs over every byte between two source strings: 32 bytes at a
+// time where the reader is built for AVX2.
+uint32_t CountLineEnds(std::string_view s, char next) {
+  size_t n = 0;
+  size_t i = 0;
+  bool any_cr = false;
+#ifdef __AVX2__
+  const __m256i nl = _mm256_set1_epi8('\n');
+  const __m256i cr = _mm256_set1_epi8('\r');
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i crs = zero;
+  // Per-byte counters (a match is -1, subtracted), summed before any can overflow.
+  auto flush = [&](__m256i counts) {
+    __m256i sums = _mm256_sad_epu8(counts, zero);
+    n += static_cast<size_t>(_mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
+                             _mm256_extract_epi64(sums, 2) + _mm256_extract_epi64(sums, 3));
+  };
+  while (i + 32 <= s.size()) {
+    __m256i counts = zero;
+    for (int round = 0; round < 255 && i + 32 <= s.size(); ++round, i += 32) {
+      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.data() + i));
+      counts = _mm256_sub_epi8(counts, _mm256_cmpeq_epi8(v, nl));
+      crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(v, cr));
+    }
+    flush(counts);
+  }
+  any_cr = _mm256_movemask_epi8(crs) != 0;
+#endif
+  for (; i < s.size(); ++i) {
+    n += s[i] == '\n';
+    any_cr |= s[i] == '\r';
+  }
+  if (any_cr) {
+    for (size_t k = 0; k < s.size(); ++k) {
+      if (s[k] != '\r') continue;
+      char after = k + 1 < s.size() ? s[k + 1] : next;
+      if (after != '\n') ++n;
+    }
+  }
+  return static_cast<uint32_t>(n);
+}
+
 // Appends source text to the notebook buffer and records, for each source line that starts in
 // it, the raw-file line of the JSON string holding it.
 class SourceBuilder {
@@ -63,26 +110,28 @@ class SourceBuilder {
       : buffer_(buffer), raw_lines_(raw_lines) {}
 
   void Append(std::string_view text, uint32_t raw_line) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      char c = text[i];
-      if (pending_cr_) {
-        pending_cr_ = false;
-        if (c == '\n') continue;  // "\r" + "\n" split across two strings: one line end
-      }
+    size_t i = 0;
+    if (pending_cr_ && !text.empty()) {
+      pending_cr_ = false;
+      if (text[0] == '\n') i = 1;  // "\r" + "\n" split across two strings: one line end
+    }
+    const bool has_cr = text.find('\r', i) != std::string_view::npos;
+    while (i < text.size()) {
       if (at_line_start_) {
         raw_lines_->push_back(raw_line);
         at_line_start_ = false;
       }
-      if (c == '\n') {
-        at_line_start_ = true;
-      } else if (c == '\r') {
-        if (i + 1 < text.size()) {
-          if (text[i + 1] == '\n') ++i;
+      size_t e = has_cr ? text.find_first_of("\r\n", i) : text.find('\n', i);
+      if (e == std::string_view::npos) break;
+      at_line_start_ = true;
+      if (text[e] == '\r') {
+        if (e + 1 < text.size()) {
+          if (text[e + 1] == '\n') ++e;
         } else {
           pending_cr_ = true;
         }
-        at_line_start_ = true;
       }
+      i = e + 1;
     }
     buffer_->append(text);
   }
@@ -94,35 +143,65 @@ class SourceBuilder {
   bool pending_cr_ = false;
 };
 
+// Reads a notebook's JSON in one pass with simdjson On-Demand. Values the reader does not need
+// (output payloads, metadata) are still walked, cheaply, so that invalid JSON anywhere is
+// caught; a plain validator then says where.
 class IpynbReader {
  public:
-  IpynbReader(od::parser* parser, std::string_view text, Notebook* nb)
-      : parser_(parser), text_(text), lines_(text), nb_(nb) {}
+  IpynbReader(od::parser* parser, std::string* padded, std::string_view text, bool in_place,
+              Notebook* nb)
+      : parser_(parser), padded_(padded), text_(text), in_place_(in_place), nb_(nb) {}
 
   // Returns an empty string on success, else the reason; *error_offset gets a position when
   // one is known.
   std::string Read(size_t* error_offset);
 
  private:
-  // simdjson error → message; the plain validator finds the position when the JSON is invalid.
-  std::string JsonFailure(simdjson::error_code code, size_t* error_offset);
+  // Sentinel problem: the JSON is invalid somewhere; Read() turns it into a located message.
+  static constexpr std::string_view kInvalid = "\x01invalid";
+
+  std::string Located(size_t* error_offset);
+  std::string ReadRoot(od::object root);
+  std::string ReadWorksheets(od::value sheets);
   std::string ReadMetadata(od::value metadata);
-  std::string ReadCells(od::value cells, size_t* error_offset);
+  std::string ReadCells(od::value cells);
   std::string ReadCell(od::value cell, uint32_t index);
   std::string ReadSource(od::value source, Cell* cell, std::string_view field);
   std::string ReadOutputs(od::value outputs, Cell* cell);
-  uint32_t RawLineOf(const char* p) const {
-    return lines_.Lookup(static_cast<Offset>(p - text_.data())).line;
+  // Walks a value the reader does not need, so that On-Demand checks its syntax too.
+  bool Check(od::value value);
+  // The string value, or nullopt after checking that `value` is valid JSON of another type.
+  bool GetString(od::value value, std::string_view* out, bool* valid);
+
+  // Source strings come in file order, so the line count moves forward from the last one.
+  uint32_t RawLineOf(const char* p) {
+    size_t target = static_cast<size_t>(p - text_.data());
+    if (target < line_cursor_) {
+      line_cursor_ = 0;
+      line_at_cursor_ = 1;
+    }
+    line_at_cursor_ += CountLineEnds(text_.substr(line_cursor_, target - line_cursor_),
+                                     target < text_.size() ? text_[target] : '\0');
+    line_cursor_ = target;
+    return line_at_cursor_;
   }
 
   od::parser* parser_;
-  std::string_view text_;  // the JSON, BOM removed; simdjson's padded copy mirrors its offsets
+  std::string* padded_;    // reusable copy of the input with simdjson's padding
+  std::string_view text_;  // the JSON, BOM removed; the padded copy mirrors its offsets
   const char* padded_base_ = nullptr;
-  LineIndex lines_;
+  bool in_place_;  // text_ is followed by readable padding: no copy needed
   Notebook* nb_;
+  int depth_ = 0;                // nesting of Check()
+  size_t line_cursor_ = 0;       // offset up to which lines are counted
+  uint32_t line_at_cursor_ = 1;  // 1-based line at line_cursor_
+  bool have_nbformat_ = false;
+  bool have_cells_ = false;
+  int64_t nbformat_ = 0;
+  int64_t nbformat_minor_ = 0;
 };
 
-std::string IpynbReader::JsonFailure(simdjson::error_code code, size_t* error_offset) {
+std::string IpynbReader::Located(size_t* error_offset) {
   JsonProblem problem;
   if (FindJsonError(text_, &problem)) {
     *error_offset = problem.offset;
@@ -133,114 +212,245 @@ std::string IpynbReader::JsonFailure(simdjson::error_code code, size_t* error_of
     *error_offset = bad;
     return absl::StrFormat("invalid UTF-8 (byte 0x%02x)", static_cast<unsigned char>(text_[bad]));
   }
-  return StrCat("cannot read the JSON: ", simdjson::error_message(code));
+  if (depth_ > 0) return "JSON nested too deeply (more than 1024 levels)";
+  return "invalid JSON";
 }
 
 std::string IpynbReader::Read(size_t* error_offset) {
-  simdjson::padded_string padded(text_.data(), text_.size());
-  padded_base_ = padded.data();
-  od::document doc;
-  simdjson::error_code err = parser_->iterate(padded).get(doc);
-  if (err) return JsonFailure(err, error_offset);
-  od::object root;
-  if (doc.get_object().get(root)) {
-    od::json_type t;
-    if (doc.type().get(t)) return JsonFailure(simdjson::TAPE_ERROR, error_offset);
-    return StrCat("JSON but not a notebook: the document is ", TypeName(t), ", not an object");
-  }
-  bool have_cells = false;
-  bool have_nbformat = false;
-  int64_t nbformat = 0;
-  int64_t nbformat_minor = 0;
-  for (auto field_result : root) {
-    od::field field;
-    if ((err = std::move(field_result).get(field))) return JsonFailure(err, error_offset);
-    std::string_view key;
-    if ((err = field.unescaped_key().get(key))) return JsonFailure(err, error_offset);
-    od::value value = field.value();
-    if (key == "cells" || key == "worksheets") {
-      std::string problem;
-      if (key == "cells") {
-        problem = ReadCells(value, error_offset);
-      } else {
-        // nbformat 3: worksheets[].cells[]
-        od::array sheets;
-        if (value.get_array().get(sheets)) return "'worksheets' is not a list";
-        for (auto sheet_result : sheets) {
-          od::object sheet;
-          if ((err = sheet_result.get_object().get(sheet))) {
-            return err == simdjson::INCORRECT_TYPE ? "a worksheet is not an object"
-                                                   : JsonFailure(err, error_offset);
-          }
-          for (auto sf : sheet) {
-            od::field f;
-            if ((err = std::move(sf).get(f))) return JsonFailure(err, error_offset);
-            std::string_view k;
-            if ((err = f.unescaped_key().get(k))) return JsonFailure(err, error_offset);
-            if (k != "cells") continue;
-            problem = ReadCells(f.value(), error_offset);
-            if (!problem.empty()) return problem;
-          }
-        }
-      }
-      if (!problem.empty()) return problem;
-      have_cells = true;
-    } else if (key == "metadata") {
-      std::string problem = ReadMetadata(value);
-      if (!problem.empty()) return problem;
-    } else if (key == "nbformat") {
-      if (value.get_int64().get(nbformat)) return "'nbformat' is not an integer";
-      have_nbformat = true;
-    } else if (key == "nbformat_minor") {
-      if (value.get_int64().get(nbformat_minor)) nbformat_minor = 0;
+  simdjson::padded_string_view padded;
+  if (in_place_) {
+    padded = simdjson::padded_string_view(text_.data(), text_.size(),
+                                          text_.size() + simdjson::SIMDJSON_PADDING);
+  } else {
+    // One padded copy, in a buffer reused across files (no allocation, no page faults).
+    if (padded_->size() < text_.size() + simdjson::SIMDJSON_PADDING) {
+      padded_->resize(text_.size() + simdjson::SIMDJSON_PADDING + text_.size() / 2);
     }
+    std::memcpy(padded_->data(), text_.data(), text_.size());
+    std::memset(padded_->data() + text_.size(), 0, simdjson::SIMDJSON_PADDING);
+    padded = simdjson::padded_string_view(padded_->data(), text_.size(), padded_->size());
   }
-  // The root object must be all there is (On-Demand stops reading at its end).
-  size_t last = text_.find_last_not_of(" \t\r\n");
-  if (last == std::string_view::npos || text_[last] != '}') {
-    return JsonFailure(simdjson::TRAILING_CONTENT, error_offset);
+  padded_base_ = padded.data();
+
+  od::document doc;
+  od::json_type root_type;
+  if (parser_->iterate(padded).get(doc) || doc.type().get(root_type)) {
+    return Located(error_offset);
   }
-  if (!have_nbformat && !have_cells) {
+  if (root_type != od::json_type::object) {
+    // Check the rest first: invalid JSON is the better reason.
+    JsonProblem problem;
+    if (FindJsonError(text_, &problem)) return Located(error_offset);
+    return StrCat("JSON but not a notebook: the document is ", TypeName(root_type),
+                  ", not an object");
+  }
+  od::object root;
+  if (doc.get_object().get(root)) return Located(error_offset);
+  std::string problem = ReadRoot(root);
+  // Nothing may follow the root object.
+  const char* end = nullptr;
+  bool at_end = doc.current_location().get(end) == simdjson::OUT_OF_BOUNDS;
+  if (problem == kInvalid || (problem.empty() && !at_end)) return Located(error_offset);
+  if (!problem.empty()) return problem;
+
+  if (!have_nbformat_ && !have_cells_) {
     return "JSON but not a notebook: no 'nbformat' and no 'cells'";
   }
-  if (!have_nbformat) return "JSON but not a notebook: no 'nbformat' field";
-  if (nbformat < 2 || nbformat > 4) {
-    return absl::StrFormat("unsupported nbformat %d (cellflow reads nbformat 2 to 4)", nbformat);
+  if (!have_nbformat_) return "JSON but not a notebook: no 'nbformat' field";
+  if (nbformat_ < 2 || nbformat_ > 4) {
+    return absl::StrFormat("unsupported nbformat %d (cellflow reads nbformat 2 to 4)", nbformat_);
   }
   // nbformat 2 and 3 keep cells in worksheets; a notebook without any has no cells.
-  if (!have_cells && nbformat == 4) return "not a notebook: nbformat 4 without a 'cells' list";
-  nb_->nbformat = static_cast<int>(nbformat);
-  nb_->nbformat_minor = static_cast<int>(nbformat_minor);
+  if (!have_cells_ && nbformat_ == 4) return "not a notebook: nbformat 4 without a 'cells' list";
+  nb_->nbformat = static_cast<int>(nbformat_);
+  nb_->nbformat_minor = static_cast<int>(nbformat_minor_);
   return "";
+}
+
+std::string IpynbReader::ReadRoot(od::object root) {
+  for (auto field_result : root) {
+    od::field field;
+    od::raw_json_string key;  // compared raw: keys need no unescaping
+    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
+      return std::string(kInvalid);
+    }
+    od::value value = field.value();
+    std::string problem;
+    if (key == "cells" || key == "worksheets") {
+      if (have_cells_) {
+        // A repeated key: JSON readers keep the last one.
+        nb_->cells.clear();
+        nb_->buffer.clear();
+      }
+      problem = key == std::string_view("cells") ? ReadCells(value) : ReadWorksheets(value);
+      have_cells_ = true;
+    } else if (key == "metadata") {
+      problem = ReadMetadata(value);
+    } else if (key == "nbformat" || key == "nbformat_minor") {
+      int64_t n;
+      bool major = key == std::string_view("nbformat");
+      if (value.get_int64().get(n)) {
+        if (!Check(value)) return std::string(kInvalid);
+        if (major) return "'nbformat' is not an integer";
+        n = 0;
+      }
+      (major ? nbformat_ : nbformat_minor_) = n;
+      if (major) have_nbformat_ = true;
+    } else if (!Check(value)) {
+      return std::string(kInvalid);
+    }
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
+// nbformat 2 and 3: worksheets[].cells[].
+std::string IpynbReader::ReadWorksheets(od::value value) {
+  od::json_type t;
+  if (value.type().get(t)) return std::string(kInvalid);
+  if (t != od::json_type::array) {
+    return Check(value) ? "'worksheets' is not a list" : std::string(kInvalid);
+  }
+  od::array sheets;
+  if (value.get_array().get(sheets)) return std::string(kInvalid);
+  for (auto sheet_result : sheets) {
+    od::value sheet_value;
+    od::json_type st;
+    if (std::move(sheet_result).get(sheet_value) || sheet_value.type().get(st)) {
+      return std::string(kInvalid);
+    }
+    if (st != od::json_type::object) {
+      return Check(sheet_value) ? "a worksheet is not an object" : std::string(kInvalid);
+    }
+    od::object sheet;
+    if (sheet_value.get_object().get(sheet)) return std::string(kInvalid);
+    for (auto sf : sheet) {
+      od::field f;
+      od::raw_json_string k;
+      if (std::move(sf).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
+      if (k == "cells") {
+        std::string problem = ReadCells(f.value());
+        if (!problem.empty()) return problem;
+      } else if (!Check(f.value())) {
+        return std::string(kInvalid);
+      }
+    }
+  }
+  return "";
+}
+
+bool IpynbReader::Check(od::value value) {
+  constexpr int kMaxDepth = 1024;
+  od::json_type t;
+  if (value.type().get(t)) return false;
+  switch (t) {
+    case od::json_type::array: {
+      if (++depth_ > kMaxDepth) return false;
+      od::array a;
+      if (value.get_array().get(a)) return false;
+      for (auto item_result : a) {
+        od::value item;
+        if (std::move(item_result).get(item) || !Check(item)) return false;
+      }
+      --depth_;
+      return true;
+    }
+    case od::json_type::object: {
+      if (++depth_ > kMaxDepth) return false;
+      od::object o;
+      if (value.get_object().get(o)) return false;
+      for (auto field_result : o) {
+        od::field field;
+        if (std::move(field_result).get(field) || !Check(field.value())) return false;
+      }
+      --depth_;
+      return true;
+    }
+    case od::json_type::string: {
+      od::raw_json_string raw;
+      return !value.get_raw_json_string().get(raw);
+    }
+    case od::json_type::number: {
+      od::number n;
+      if (!value.get_number().get(n)) return true;
+      // Beyond double range is still JSON (Python reads 1e400 as inf).
+      JsonProblem problem;
+      std::string_view token = value.raw_json_token();
+      size_t len = token.find_first_of(" \t\r\n,]}");
+      return !FindJsonError(token.substr(0, len), &problem);
+    }
+    case od::json_type::boolean: {
+      bool b;
+      return !value.get_bool().get(b);
+    }
+    case od::json_type::null: {
+      bool is_null;
+      return !value.is_null().get(is_null) && is_null;
+    }
+  }
+  return false;
+}
+
+bool IpynbReader::GetString(od::value value, std::string_view* out, bool* valid) {
+  *valid = true;
+  od::json_type t;
+  if (value.type().get(t)) {
+    *valid = false;
+    return false;
+  }
+  if (t == od::json_type::string) {
+    *valid = !value.get_string().get(*out);
+    return *valid;
+  }
+  *valid = Check(value);
+  return false;
 }
 
 // metadata.kernelspec.language, else metadata.language_info.name, else metadata.language.
 std::string IpynbReader::ReadMetadata(od::value metadata) {
+  od::json_type t;
+  if (metadata.type().get(t)) return std::string(kInvalid);
+  if (t != od::json_type::object) return Check(metadata) ? "" : std::string(kInvalid);
   od::object obj;
-  if (metadata.get_object().get(obj)) return "";  // odd metadata is no reason to refuse
+  if (metadata.get_object().get(obj)) return std::string(kInvalid);
   std::string kernel, info, plain;
+  bool valid = true;
   for (auto field_result : obj) {
     od::field field;
-    if (std::move(field_result).get(field)) return "";
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return "";
-    bool kernelspec = key == "kernelspec";
-    if (!kernelspec && key != "language_info" && key != "language") continue;
+    od::raw_json_string key;  // compared raw: keys need no unescaping
+    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
+      return std::string(kInvalid);
+    }
+    bool kernelspec = key == std::string_view("kernelspec");
     if (key == "language") {
       std::string_view s;
-      if (!field.value().get_string().get(s)) plain = std::string(s);
+      if (GetString(field.value(), &s, &valid)) plain = std::string(s);
+      if (!valid) return std::string(kInvalid);
+      continue;
+    }
+    if (!kernelspec && key != "language_info") {
+      if (!Check(field.value())) return std::string(kInvalid);
+      continue;
+    }
+    od::json_type st;
+    if (field.value().type().get(st)) return std::string(kInvalid);
+    if (st != od::json_type::object) {
+      if (!Check(field.value())) return std::string(kInvalid);
       continue;
     }
     od::object sub;
-    if (field.value().get_object().get(sub)) continue;
+    if (field.value().get_object().get(sub)) return std::string(kInvalid);
     for (auto sub_result : sub) {
       od::field f;
-      if (std::move(sub_result).get(f)) break;
-      std::string_view k;
-      if (f.unescaped_key().get(k)) break;
-      if (k != (kernelspec ? "language" : "name")) continue;
+      od::raw_json_string k;
+      if (std::move(sub_result).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
       std::string_view s;
-      if (!f.value().get_string().get(s)) (kernelspec ? kernel : info) = std::string(s);
+      if (k == std::string_view(kernelspec ? "language" : "name")) {
+        if (GetString(f.value(), &s, &valid)) (kernelspec ? kernel : info) = std::string(s);
+        if (!valid) return std::string(kInvalid);
+      } else if (!Check(f.value())) {
+        return std::string(kInvalid);
+      }
     }
   }
   std::string lang = !kernel.empty() ? kernel : !info.empty() ? info : plain;
@@ -248,87 +458,126 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
   return "";
 }
 
-std::string IpynbReader::ReadCells(od::value cells, size_t* error_offset) {
+std::string IpynbReader::ReadCells(od::value cells) {
+  od::json_type t;
+  if (cells.type().get(t)) return std::string(kInvalid);
+  if (t != od::json_type::array)
+    return Check(cells) ? "'cells' is not a list" : std::string(kInvalid);
   od::array list;
-  simdjson::error_code err = cells.get_array().get(list);
-  if (err) {
-    return err == simdjson::INCORRECT_TYPE ? "'cells' is not a list"
-                                           : JsonFailure(err, error_offset);
-  }
+  if (cells.get_array().get(list)) return std::string(kInvalid);
   for (auto cell_result : list) {
     od::value cell;
-    if ((err = std::move(cell_result).get(cell))) return JsonFailure(err, error_offset);
+    if (std::move(cell_result).get(cell)) return std::string(kInvalid);
     auto index = static_cast<uint32_t>(nb_->cells.size() + 1);
     std::string problem = ReadCell(cell, index);
-    if (!problem.empty()) {
-      // A JSON error met while reading the cell is reported as such.
-      JsonProblem json;
-      if (FindJsonError(text_, &json)) {
-        *error_offset = json.offset;
-        return StrCat("invalid JSON: ", json.message);
-      }
-      return problem;
-    }
+    if (!problem.empty()) return problem;
   }
   return "";
 }
 
 std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
+  od::json_type t;
+  if (value.type().get(t)) return std::string(kInvalid);
+  if (t != od::json_type::object) {
+    return Check(value) ? absl::StrFormat("cell %d is not an object", index)
+                        : std::string(kInvalid);
+  }
   od::object obj;
-  if (value.get_object().get(obj)) return absl::StrFormat("cell %d is not an object", index);
+  if (value.get_object().get(obj)) return std::string(kInvalid);
   Cell cell;
   cell.index = index;
   bool have_source = false;
+  bool have_type = false;
+  std::string deferred;  // a problem to report once the cell's JSON is known to be valid
   for (auto field_result : obj) {
     od::field field;
-    if (std::move(field_result).get(field)) return absl::StrFormat("cell %d: invalid JSON", index);
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return absl::StrFormat("cell %d: invalid key", index);
+    od::raw_json_string key;  // compared raw: keys need no unescaping
+    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
+      return std::string(kInvalid);
+    }
     od::value v = field.value();
+    bool valid = true;
     if (key == "cell_type") {
       std::string_view type;
-      if (v.get_string().get(type)) {
-        return absl::StrFormat("cell %d: 'cell_type' is not a string", index);
+      if (GetString(v, &type, &valid)) {
+        cell.type = std::string(type);
+        have_type = true;
+      } else if (valid && deferred.empty()) {
+        deferred = absl::StrFormat("cell %d: 'cell_type' is not a string", index);
       }
-      cell.type = std::string(type);
-    } else if (key == "source" || key == "input") {
-      if (have_source && key == "input") continue;
-      // Source text must land in the buffer in cell order; the cell is appended below.
-      std::string problem = ReadSource(v, &cell, key);
-      if (!problem.empty()) return absl::StrFormat("cell %d: %s", index, problem);
+    } else if ((key == "source" || key == "input") &&
+               !(have_source && key == std::string_view("input"))) {
+      if (have_source) {
+        // A repeated "source": the last one wins, as in every JSON reader.
+        nb_->buffer.resize(cell.begin);
+        cell.raw_lines.clear();
+      }
+      std::string problem =
+          ReadSource(v, &cell, key == std::string_view("source") ? "source" : "input");
+      if (problem == kInvalid) return problem;
+      if (!problem.empty() && deferred.empty()) {
+        deferred = absl::StrFormat("cell %d: %s", index, problem);
+      }
       have_source = true;
     } else if (key == "execution_count" || key == "prompt_number") {
-      od::json_type t;
-      if (v.type().get(t)) return absl::StrFormat("cell %d: invalid JSON", index);
-      if (t == od::json_type::null) continue;
+      od::json_type et;
+      if (v.type().get(et)) return std::string(kInvalid);
       int64_t n;
-      if (v.get_int64().get(n)) {
-        return absl::StrFormat("cell %d: '%s' is %s, not an integer or null", index,
-                               std::string(key), TypeName(t));
-      }
-      cell.execution_count = n;
-    } else if (key == "outputs") {
-      std::string problem = ReadOutputs(v, &cell);
-      if (!problem.empty()) return absl::StrFormat("cell %d: %s", index, problem);
-    } else if (key == "metadata") {
-      od::object meta;
-      if (v.get_object().get(meta)) continue;
-      for (auto mf : meta) {
-        od::field f;
-        if (std::move(mf).get(f)) break;
-        std::string_view k;
-        if (f.unescaped_key().get(k)) break;
-        if (k != "tags") continue;
-        od::array tags;
-        if (f.value().get_array().get(tags)) continue;
-        for (auto tag : tags) {
-          std::string_view s;
-          if (!tag.get_string().get(s)) cell.tags.emplace_back(s);
+      if (et == od::json_type::null) {
+        valid = Check(v);
+      } else if (!v.get_int64().get(n)) {
+        cell.execution_count = n;
+      } else {
+        valid = Check(v);
+        if (valid && deferred.empty()) {
+          deferred = absl::StrFormat(
+              "cell %d: '%s' is %s, not an integer or null", index,
+              key == std::string_view("prompt_number") ? "prompt_number" : "execution_count",
+              TypeName(et));
         }
       }
+    } else if (key == "outputs") {
+      std::string problem = ReadOutputs(v, &cell);
+      if (problem == kInvalid) return problem;
+      if (!problem.empty() && deferred.empty()) {
+        deferred = absl::StrFormat("cell %d: %s", index, problem);
+      }
+    } else if (key == "metadata") {
+      od::json_type mt;
+      if (v.type().get(mt)) return std::string(kInvalid);
+      if (mt != od::json_type::object) {
+        valid = Check(v);
+      } else {
+        od::object meta;
+        if (v.get_object().get(meta)) return std::string(kInvalid);
+        for (auto mf : meta) {
+          od::field f;
+          od::raw_json_string k;
+          if (std::move(mf).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
+          od::json_type tt;
+          if (f.value().type().get(tt)) return std::string(kInvalid);
+          if (k != "tags" || tt != od::json_type::array) {
+            if (!Check(f.value())) return std::string(kInvalid);
+            continue;
+          }
+          od::array tags;
+          if (f.value().get_array().get(tags)) return std::string(kInvalid);
+          for (auto tag_result : tags) {
+            od::value tag;
+            std::string_view s;
+            if (std::move(tag_result).get(tag)) return std::string(kInvalid);
+            if (GetString(tag, &s, &valid)) cell.tags.emplace_back(s);
+            if (!valid) return std::string(kInvalid);
+          }
+        }
+      }
+    } else {
+      valid = Check(v);
     }
+    if (!valid) return std::string(kInvalid);
   }
-  if (cell.type.empty()) return absl::StrFormat("cell %d has no 'cell_type'", index);
+  if (!deferred.empty()) return deferred;
+  if (!have_type) return absl::StrFormat("cell %d has no 'cell_type'", index);
   if (!have_source) {
     cell.begin = cell.end = static_cast<Offset>(nb_->buffer.size());
     nb_->buffer.push_back('\n');
@@ -340,68 +589,90 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
 // "source": a string or a list of strings (nbformat 3 code cells: "input").
 std::string IpynbReader::ReadSource(od::value source, Cell* cell, std::string_view field) {
   od::json_type t;
-  if (source.type().get(t)) return "invalid JSON";
+  if (source.type().get(t)) return std::string(kInvalid);
   cell->begin = static_cast<Offset>(nb_->buffer.size());
   SourceBuilder builder(&nb_->buffer, &cell->raw_lines);
   auto append = [&](od::value item) -> std::string {
     std::string_view raw = item.raw_json_token();
     std::string_view text;
-    if (item.get_string().get(text)) return "invalid string";
+    if (item.get_string().get(text)) return "a source string has an invalid escape";
     if (nb_->buffer.size() + text.size() >= kMaxInputBytes) return "source too large";
     builder.Append(text, RawLineOf(text_.data() + (raw.data() - padded_base_)));
     return "";
   };
+  std::string problem;
   if (t == od::json_type::string) {
-    std::string problem = append(source);
-    if (!problem.empty()) return problem;
+    problem = append(source);
   } else if (t == od::json_type::array) {
     od::array items;
-    if (source.get_array().get(items)) return "invalid JSON";
+    if (source.get_array().get(items)) return std::string(kInvalid);
     size_t k = 0;
     for (auto item_result : items) {
       ++k;
       od::value item;
-      if (std::move(item_result).get(item)) return "invalid JSON";
       od::json_type it;
-      if (item.type().get(it)) return "invalid JSON";
+      if (std::move(item_result).get(item) || item.type().get(it)) return std::string(kInvalid);
       if (it != od::json_type::string) {
-        return absl::StrFormat("'%s' item %d is %s, not a string", std::string(field), k,
-                               TypeName(it));
+        if (!Check(item)) return std::string(kInvalid);
+        if (problem.empty()) {
+          problem = absl::StrFormat("'%s' item %d is %s, not a string", std::string(field), k,
+                                    TypeName(it));
+        }
+        continue;
       }
-      std::string problem = append(item);
-      if (!problem.empty()) return problem;
+      if (problem.empty()) problem = append(item);
     }
   } else {
-    return absl::StrFormat("'%s' must be a string or a list of strings, not %s", std::string(field),
-                           TypeName(t));
+    if (!Check(source)) return std::string(kInvalid);
+    problem = absl::StrFormat("'%s' must be a string or a list of strings, not %s",
+                              std::string(field), TypeName(t));
   }
   cell->end = static_cast<Offset>(nb_->buffer.size());
   nb_->buffer.push_back('\n');
-  return "";
+  return problem;
 }
 
-// Notes whether there are outputs and the first saved error; payloads are skipped unread.
+// Notes whether there are outputs and the first saved error; payloads are only checked.
 std::string IpynbReader::ReadOutputs(od::value outputs, Cell* cell) {
+  od::json_type t;
+  if (outputs.type().get(t)) return std::string(kInvalid);
+  if (t != od::json_type::array) {
+    return Check(outputs) ? "'outputs' is not a list" : std::string(kInvalid);
+  }
   od::array list;
-  if (outputs.get_array().get(list)) return "'outputs' is not a list";
+  if (outputs.get_array().get(list)) return std::string(kInvalid);
   for (auto out_result : list) {
     cell->has_outputs = true;
+    od::value out_value;
+    od::json_type ot;
+    if (std::move(out_result).get(out_value) || out_value.type().get(ot)) {
+      return std::string(kInvalid);
+    }
+    if (ot != od::json_type::object) {
+      if (!Check(out_value)) return std::string(kInvalid);
+      continue;
+    }
     od::object out;
-    if (out_result.get_object().get(out)) continue;
+    if (out_value.get_object().get(out)) return std::string(kInvalid);
     std::string_view type, ename, evalue;
     bool has_ename = false;
     for (auto field_result : out) {
       od::field field;
-      if (std::move(field_result).get(field)) return "invalid JSON in an output";
       std::string_view key;
-      if (field.unescaped_key().get(key)) return "invalid JSON in an output";
-      if (key == "output_type") {
-        if (field.value().get_string().get(type)) type = {};
-      } else if (key == "ename") {
-        has_ename = !field.value().get_string().get(ename);
-      } else if (key == "evalue") {
-        if (field.value().get_string().get(evalue)) evalue = {};
+      if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+        return std::string(kInvalid);
       }
+      bool valid = true;
+      if (key == "output_type") {
+        GetString(field.value(), &type, &valid);
+      } else if (key == "ename") {
+        has_ename = GetString(field.value(), &ename, &valid);
+      } else if (key == "evalue") {
+        GetString(field.value(), &evalue, &valid);
+      } else {
+        valid = Check(field.value());
+      }
+      if (!valid) return std::string(kInvalid);
     }
     if ((type == "error" || type == "pyerr") && has_ename && !cell->error_name) {
       cell->error_name = std::string(ename);
@@ -553,6 +824,11 @@ void ReadPercentScript(Notebook* nb) {
         source.append(line);
         if (k + 1 < p.last) source.push_back('\n');
       }
+      // A last line that was a bare "#" leaves a trailing newline, not a line.
+      size_t lines_in_source = 0;
+      for (size_t k = 0; k < source.size(); ++k) lines_in_source += source[k] == '\n';
+      if (!source.empty() && source.back() != '\n') ++lines_in_source;
+      cell.raw_lines.resize(std::min(cell.raw_lines.size(), lines_in_source));
       cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
       appended.append(source);
       cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
@@ -594,13 +870,15 @@ bool IsPercentScript(std::string_view text) {
 
 struct NotebookReader::Impl {
   od::parser parser;
+  std::string padded;
 };
 
 NotebookReader::NotebookReader() : impl_(std::make_unique<Impl>()) {}
 NotebookReader::~NotebookReader() = default;
 
 absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view bytes,
-                                              ReadErrorPosition* where) {
+                                              ReadErrorPosition* where, size_t readable_after) {
+  static_assert(kReadPadding >= simdjson::SIMDJSON_PADDING);
   if (bytes.size() >= kMaxInputBytes) {
     return absl::InvalidArgumentError("file too large (2 GiB or more)");
   }
@@ -632,7 +910,7 @@ absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view
     return absl::InvalidArgumentError(text.empty() ? "empty file" : "the file holds only blanks");
   }
   nb.buffer.reserve(text.size() / 4);
-  IpynbReader reader(&impl_->parser, text, &nb);
+  IpynbReader reader(&impl_->parser, &impl_->padded, text, readable_after >= kReadPadding, &nb);
   size_t error_offset = SIZE_MAX;
   std::string problem = reader.Read(&error_offset);
   if (problem.empty()) return nb;

@@ -84,8 +84,13 @@ class NotebookReader {
   // (invalid JSON with its line, JSON that is no notebook, unsupported nbformat, a cell field of
   // the wrong type, ...) and *where, if given, gets the position. Never crashes or throws; the
   // input is limited to 2 GiB.
+  // `readable_after`: how many bytes after the end of `bytes` may be read (for instance the
+  // spare capacity of the string holding them); with at least kReadPadding the JSON parser
+  // reads the bytes in place instead of copying them.
   absl::StatusOr<Notebook> Read(std::string path, std::string_view bytes,
-                                ReadErrorPosition* where = nullptr);
+                                ReadErrorPosition* where = nullptr, size_t readable_after = 0);
+
+  static constexpr size_t kReadPadding = 64;
 
  private:
   struct Impl;

@@ -107,11 +107,17 @@ def is_foreign_cell_magic(source):
 
 
 def is_automagic_cell(source):
-    """True for a single-line cell `NAME args` that IPython runs as the line magic %NAME."""
-    text = source.strip("\r\n")
-    if "\n" in text or "\r" in text:
+    """True for a single-line cell `NAME args` that IPython runs as the line magic %NAME.
+
+    As InteractiveShell.transform_cell: leading blank lines are dropped, and the cell must then
+    be one line by str.splitlines ("pip install x" and "pip install x\n", not "pip install x\n\n").
+    """
+    lines = source.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if len(lines) != 1:
         return False
-    m = _AUTOMAGIC_RE.match(text)
+    m = _AUTOMAGIC_RE.match(lines[0])
     if m is None or m.group(1) not in AUTOMAGICS:
         return False
     rest = m.group(2) or ""
