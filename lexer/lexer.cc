@@ -340,16 +340,28 @@ bool Lexer::ScanIpythonEscape(size_t start) {
 }
 
 // IPython's automagic: "ls -la", "cd data", "pip install x", "run script.py" work without the
-// '%' when the word is a line magic. Python code that merely starts with such a word ("ls = 3",
-// "cd.x", "run(x)", "pwd == p") is left alone; so are names that are not shell-like magics.
+// '%' when the word is a line magic and the cell is that one line (IPython applies its dynamic
+// transformations to single-line cells only). Python code that merely starts with such a word ("ls
+// = 3", "cd.x", "run(x)", "pwd == p") is left alone; so are names that are not shell-like magics.
 bool Lexer::IsAutomagicLine() const {
   static constexpr std::string_view kAutomagics[] = {
-      "alias", "bookmark", "cat",        "cd",      "clear",  "conda", "cp",
-      "dhist", "dirs",     "env",        "ldir",    "less",   "lf",    "lk",
-      "ll",    "load_ext", "ls",         "lsmagic", "lx",     "man",   "matplotlib",
-      "mkdir", "more",     "mv",         "pinfo",   "pip",    "popd",  "pushd",
-      "pwd",   "pylab",    "reload_ext", "rehashx", "rm",     "rmdir", "run",
-      "sx",    "system",   "unalias",    "who",     "who_ls", "whos",  "xmode"};
+      "alias", "bookmark", "cat",    "cd",      "clear",      "conda",      "cp",   "dhist",
+      "dirs",  "env",      "ldir",   "less",    "lf",         "lk",         "ll",   "load_ext",
+      "ls",    "lsmagic",  "lx",     "man",     "matplotlib", "mkdir",      "more", "mv",
+      "pdef",  "pdoc",     "pfile",  "pinfo",   "pinfo2",     "pip",        "popd", "psource",
+      "pushd", "pwd",      "pycat",  "pylab",   "rehashx",    "reload_ext", "rm",   "rmdir",
+      "run",   "sx",       "system", "unalias", "who",        "who_ls",     "whos", "xmode"};
+  auto blank = [this](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      char c = buf_[i];
+      if (c != ' ' && c != '\t' && c != '\f' && c != '\n' && c != '\r') return false;
+    }
+    return true;
+  };
+  if (!blank(begin_, pos_)) return false;
+  size_t line_end = pos_;
+  while (line_end < end_ && !IsNewlineAt(line_end)) ++line_end;
+  if (!blank(line_end, end_)) return false;
   size_t p = pos_;
   while (p < end_ && IsAsciiIdentChar(static_cast<unsigned char>(buf_[p]))) ++p;
   std::string_view word(buf_ + pos_, p - pos_);
@@ -363,10 +375,10 @@ bool Lexer::IsAutomagicLine() const {
   char c = buf_[p];
   char c1 = p + 1 < end_ ? buf_[p + 1] : '\0';
   // Python continues with an operator, a call, an attribute, an assignment...
-  if (c == '=' || c == '(' || c == '[' || c == '.' || c == ',' || c == ':' || c == ')' ||
-      c == ';') {
+  if (c == '=' || c == '(' || c == '[' || c == ',' || c == ':' || c == ')' || c == ';') {
     return false;
   }
+  if (c == '.' && c1 != '.' && c1 != '/') return false;  // "ls ../data" is a path
   if (c1 == '=' && std::string_view("+-*/%&|^<>!@").find(c) != std::string_view::npos) {
     return false;
   }
