@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/strings/str_format.h"
+
 #include "ir/lower.h"
 #include "ir/scopes.h"
 #include "lexer/source.h"
@@ -95,35 +97,21 @@ class CellLocator : public Locator {
   const LineIndex& lines_;
 };
 
-}  // namespace
-
-NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
-  NotebookReport report;
-  if (!nb.IsPython()) {
-    report.skipped = true;
-    report.skip_reason = StrCat("kernel language is '", nb.language, "', not Python");
-    return report;
-  }
-  LineIndex lines(nb.buffer);
-  CellLocator locator(nb, lines);
-  std::vector<Diagnostic> diagnostics;
-
-  for (const DecodeProblem& p : nb.decode_problems) {
-    Diagnostic d;
-    d.rule = RuleId::kSyntaxError;
-    d.range = {p.offset, p.offset};
-    d.message = p.message;
-    diagnostics.push_back(std::move(d));
-  }
-
+// Parses the code cells, lowers them in `order` and runs the name rules.
+void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locator,
+              int python_minor, bool report_syntax, std::vector<Diagnostic>* out) {
+  std::vector<Diagnostic>& diagnostics = *out;
   // Cells in execution order.
   std::vector<const Cell*> order;
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
-    if (options.order == CellOrder::kExecuted && !c.execution_count) continue;
+    // Colab saves In [0] for every cell: no order to replay.
+    if (cell_order == CellOrder::kExecuted && (!c.execution_count || *c.execution_count <= 0)) {
+      continue;
+    }
     order.push_back(&c);
   }
-  if (options.order == CellOrder::kExecuted) {
+  if (cell_order == CellOrder::kExecuted) {
     std::stable_sort(order.begin(), order.end(), [](const Cell* a, const Cell* b) {
       return *a->execution_count < *b->execution_count;
     });
@@ -160,7 +148,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     ParseOptions parse_options;
     parse_options.ipython = notebook;
     ParseResult parsed = Parse(nb.buffer, c->begin, c->end, &arena, parse_options);
-    if (!parsed.errors.empty()) {
+    if (report_syntax && !parsed.errors.empty()) {
       const SyntaxDiagnostic& e = parsed.errors.front();
       Diagnostic d;
       d.rule = RuleId::kSyntaxError;
@@ -169,7 +157,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       diagnostics.push_back(std::move(d));
     }
     trees.push_back(BuildScopes(parsed.module, nb.buffer));
-    if (parsed.errors.empty() && !trees.back()->errors().empty()) {
+    if (report_syntax && parsed.errors.empty() && !trees.back()->errors().empty()) {
       const SyntaxDiagnostic& e = trees.back()->errors().front();
       Diagnostic d;
       d.rule = RuleId::kSyntaxError;
@@ -188,9 +176,95 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   lower_options.notebook = notebook;
   std::unique_ptr<Program> program = Lower(code, lower_options);
   NameRulesOptions rules_options;
-  rules_options.python_minor = options.python_minor;
+  rules_options.python_minor = python_minor;
   rules_options.notebook = notebook;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
+}
+
+// NB301: a code cell whose saved execution count is lower than one above it.
+void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
+  int64_t highest = 0;
+  uint32_t highest_cell = 0;
+  Diagnostic* first = nullptr;
+  size_t first_index = 0;
+  int more = 0;
+  for (const Cell& c : nb.cells) {
+    if (!c.IsCode() || !c.execution_count || *c.execution_count <= 0) continue;
+    if (*c.execution_count < highest && first != nullptr) {
+      ++more;  // one finding per notebook; the others are counted
+    } else if (*c.execution_count < highest) {
+      Diagnostic d;
+      d.rule = RuleId::kOutOfOrderExecution;
+      d.range = {c.begin, c.begin};
+      d.message = absl::StrFormat("cell ran as In [%d], before cell %d above it (In [%d])",
+                                  *c.execution_count, highest_cell, highest);
+      d.help =
+          "restart the kernel and run all cells, then save, so that outputs match the file's "
+          "order";
+      out->push_back(std::move(d));
+      first_index = out->size() - 1;
+      first = &out->back();
+    } else {
+      highest = *c.execution_count;
+      highest_cell = c.index;
+    }
+  }
+  if (more > 0) {
+    (*out)[first_index].notes.push_back(
+        absl::StrFormat("%d more cell%s below ran out of order too", more, more == 1 ? "" : "s"));
+  }
+}
+
+}  // namespace
+
+NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
+  NotebookReport report;
+  if (!nb.IsPython()) {
+    report.skipped = true;
+    report.skip_reason = StrCat("kernel language is '", nb.language, "', not Python");
+    return report;
+  }
+  LineIndex lines(nb.buffer);
+  CellLocator locator(nb, lines);
+  std::vector<Diagnostic> diagnostics;
+
+  for (const DecodeProblem& p : nb.decode_problems) {
+    Diagnostic d;
+    d.rule = RuleId::kSyntaxError;
+    d.range = {p.offset, p.offset};
+    d.message = p.message;
+    diagnostics.push_back(std::move(d));
+  }
+
+  RunCells(nb, options.order, locator, options.python_minor, /*report_syntax=*/true, &diagnostics);
+  if (nb.format == NotebookFormat::kIpynb) {
+    CheckExecutionCounts(nb, &diagnostics);
+    if (options.order == CellOrder::kFile) {
+      // Hidden state: replay the recorded order; a cell that ran cleanly but now reads a name
+      // nothing defines before it depended on a cell that was since edited or deleted.
+      std::vector<Diagnostic> replay;
+      RunCells(nb, CellOrder::kExecuted, locator, options.python_minor, /*report_syntax=*/false,
+               &replay);
+      for (Diagnostic& d : replay) {
+        if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
+        const Cell* cell = locator.CellAt(d.range.start);
+        if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
+            cell->error_name) {
+          continue;
+        }
+        Diagnostic h;
+        h.rule = RuleId::kHiddenState;
+        h.range = d.range;
+        h.symbol = d.symbol;
+        h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [",
+                           *cell->execution_count, "]), but no cell run before it defines it now");
+        h.help =
+            "the cell that defined it was edited or deleted: restore it, or define the name "
+            "again above";
+        diagnostics.push_back(std::move(h));
+      }
+    }
+  }
 
   for (Diagnostic& d : diagnostics) {
     Finding f;

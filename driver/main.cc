@@ -523,6 +523,40 @@ int Check(const std::vector<std::string>& paths, const CheckOptions& o) {
   return total > 0 && !o.exit_zero ? 1 : 0;
 }
 
+// `cellflow rules`: the rule table, from passes/rules.def.
+int PrintRules(const std::string& format) {
+  std::string out;
+  if (format == "markdown") {
+    out += "| code | name | severity | fires when |\n|---|---|---|---|\n";
+    for (const RuleInfo& r : AllRules()) {
+      absl::StrAppendFormat(&out, "| %s | %s | %s | %s |\n", std::string(r.code),
+                            std::string(r.name), std::string(SeverityName(r.severity)),
+                            std::string(r.summary));
+    }
+  } else if (format == "json") {
+    for (const RuleInfo& r : AllRules()) {
+      out += "{\"code\": ";
+      AppendJsonString(r.code, &out);
+      out += ", \"name\": ";
+      AppendJsonString(r.name, &out);
+      out += ", \"severity\": ";
+      AppendJsonString(SeverityName(r.severity), &out);
+      out += ", \"summary\": ";
+      AppendJsonString(r.summary, &out);
+      out += ", \"description\": ";
+      AppendJsonString(r.description, &out);
+      out += "}\n";
+    }
+  } else {
+    for (const RuleInfo& r : AllRules()) {
+      absl::StrAppendFormat(&out, "%s  %-24s %-8s %s\n", std::string(r.code), std::string(r.name),
+                            std::string(SeverityName(r.severity)), std::string(r.summary));
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"cellflow: finds NameError and ModuleNotFoundError in notebooks before they run"};
   app.require_subcommand(1);
@@ -556,6 +590,11 @@ int Main(int argc, char** argv) {
   check->add_flag("--include-py", check_options.include_py, "also check .py files in directories");
   check->add_flag("--exit-zero", check_options.exit_zero, "exit 0 even with findings");
 
+  CLI::App* rules = app.add_subcommand("rules", "List the rules cellflow checks");
+  std::string rules_format = "text";
+  rules->add_option("--format", rules_format, "text | json | markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -563,6 +602,7 @@ int Main(int argc, char** argv) {
   }
 
   if (check->parsed()) return Check(check_paths, check_options);
+  if (rules->parsed()) return PrintRules(rules_format);
   if (dump->parsed()) {
     if (what == "names") {
       if (!json) {
