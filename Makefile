@@ -32,9 +32,9 @@ build: setup
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
+# Analyze the shipped examples; findings are the point, so they do not fail the target.
 run: build
-	$(CELLFLOW) dump tokens examples/hello.py
-	$(CELLFLOW) dump ast examples/hello.py
+	$(CELLFLOW) check --exit-zero examples/
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
