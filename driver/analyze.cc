@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 
+#include "ir/ir_dump.h"
 #include "ir/lower.h"
 #include "ir/scopes.h"
 #include "lexer/source.h"
@@ -99,7 +100,8 @@ class CellLocator : public Locator {
 
 // Parses the code cells, lowers them in `order` and runs the name rules.
 void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locator,
-              int python_minor, bool report_syntax, std::vector<Diagnostic>* out) {
+              std::ostream* ir_out, int python_minor, bool report_syntax,
+              std::vector<Diagnostic>* out) {
   std::vector<Diagnostic>& diagnostics = *out;
   // Cells in execution order.
   std::vector<const Cell*> order;
@@ -175,6 +177,16 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
   lower_options.arena = &arena;
   lower_options.notebook = notebook;
   std::unique_ptr<Program> program = Lower(code, lower_options);
+  if (ir_out != nullptr) {
+    auto where = [&](Offset at) {
+      Position p = locator.Place(at);
+      return p.cell == 0 ? absl::StrFormat("%d:%d", p.line, p.column)
+                         : absl::StrFormat("cell %d:%d:%d", p.cell, p.line, p.column);
+    };
+    DumpUnit(&program->module, where, *ir_out);
+    for (auto& unit : program->functions) DumpUnit(unit.get(), where, *ir_out);
+    return;
+  }
   NameRulesOptions rules_options;
   rules_options.python_minor = python_minor;
   rules_options.notebook = notebook;
@@ -236,15 +248,16 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     diagnostics.push_back(std::move(d));
   }
 
-  RunCells(nb, options.order, locator, options.python_minor, /*report_syntax=*/true, &diagnostics);
+  RunCells(nb, options.order, locator, nullptr, options.python_minor, /*report_syntax=*/true,
+           &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
     if (options.order == CellOrder::kFile) {
       // Hidden state: replay the recorded order; a cell that ran cleanly but now reads a name
       // nothing defines before it depended on a cell that was since edited or deleted.
       std::vector<Diagnostic> replay;
-      RunCells(nb, CellOrder::kExecuted, locator, options.python_minor, /*report_syntax=*/false,
-               &replay);
+      RunCells(nb, CellOrder::kExecuted, locator, nullptr, options.python_minor,
+               /*report_syntax=*/false, &replay);
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
         const Cell* cell = locator.CellAt(d.range.start);
@@ -285,6 +298,18 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
                      return a.diagnostic.rule < b.diagnostic.rule;
                    });
   return report;
+}
+
+}  // namespace cellflow
+
+namespace cellflow {
+
+void DumpNotebookIr(const Notebook& nb, const AnalyzeOptions& options, std::ostream& out) {
+  LineIndex lines(nb.buffer);
+  CellLocator locator(nb, lines);
+  std::vector<Diagnostic> ignored;
+  RunCells(nb, options.order, locator, &out, options.python_minor, /*report_syntax=*/false,
+           &ignored);
 }
 
 }  // namespace cellflow

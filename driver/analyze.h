@@ -3,6 +3,7 @@
 #ifndef CELLFLOW_DRIVER_ANALYZE_H_
 #define CELLFLOW_DRIVER_ANALYZE_H_
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct NotebookReport {
 };
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options);
+
+// `cellflow dump ir`: the IR of the notebook's module scope and of every function body, with
+// the versions that reach each read.
+void DumpNotebookIr(const Notebook& nb, const AnalyzeOptions& options, std::ostream& out);
 
 }  // namespace cellflow
 

@@ -347,6 +347,28 @@ void AppendCellsText(const Notebook& nb, std::string* out) {
   }
 }
 
+int DumpIr(const std::vector<std::string>& files) {
+  NotebookReader reader;
+  int status = 0;
+  for (const std::string& path : files) {
+    std::string bytes, error;
+    if (!ReadFile(path, &bytes, &error)) {
+      std::cerr << "cellflow: " << path << ": " << error << "\n";
+      status = 2;
+      continue;
+    }
+    absl::StatusOr<Notebook> nb = reader.Read(path, bytes);
+    if (!nb.ok()) {
+      std::cerr << "cellflow: " << path << ": " << nb.status().message() << "\n";
+      status = 1;
+      continue;
+    }
+    if (files.size() > 1) std::cout << "==> " << path << " <==\n";
+    DumpNotebookIr(*nb, AnalyzeOptions{}, std::cout);
+  }
+  return status;
+}
+
 int DumpCells(const std::vector<std::string>& files, bool json) {
   int status = 0;
   NotebookReader reader;
@@ -567,9 +589,9 @@ int Main(int argc, char** argv) {
   std::vector<std::string> files;
   bool json = false;
   bool ipython = false;
-  dump->add_option("what", what, "tokens | ast | names | scopes | cells")
+  dump->add_option("what", what, "tokens | ast | names | scopes | cells | ir")
       ->required()
-      ->check(CLI::IsMember({"tokens", "ast", "names", "scopes", "cells"}));
+      ->check(CLI::IsMember({"tokens", "ast", "names", "scopes", "cells", "ir"}));
   dump->add_option("files", files, "Python files (cells: notebooks and scripts)")->required();
   dump->add_flag("--json", json, "JSON lines (names: the format of shared/oracles)");
   dump->add_flag("--ipython", ipython, "accept IPython escapes (%magic, !cmd, obj?)");
@@ -613,6 +635,7 @@ int Main(int argc, char** argv) {
     }
     if (what == "tokens") return DumpTokens(files, ipython);
     if (what == "cells") return DumpCells(files, json);
+    if (what == "ir") return DumpIr(files);
     if (what == "scopes") {
       if (!json) {
         std::cerr << "cellflow: dump scopes needs --json\n";
