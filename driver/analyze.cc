@@ -98,10 +98,59 @@ class CellLocator : public Locator {
   const LineIndex& lines_;
 };
 
+// A cell order that satisfies every definition-use dependency the file's order breaks: cell D
+// must come before cell U when U reads a name that no definition reaches in file order and D
+// is the first cell defining it. Kahn's algorithm, always taking the earliest ready cell.
+std::vector<uint32_t> SuggestOrder(const Notebook& nb, const Program& program,
+                                   const CellLocator& locator) {
+  const Unit& m = program.module;
+  std::vector<std::pair<uint32_t, uint32_t>> edges;  // (before, after)
+  for (const Use& u : m.uses) {
+    if (!u.reachable || (u.flags & kInstrGuarded)) continue;
+    bool bound = false;
+    for (DefId d : u.reaching) {
+      DefKind k = m.defs[d].kind;
+      bound |= k == DefKind::kBind || k == DefKind::kParam;
+    }
+    if (bound) continue;
+    uint32_t use_cell = locator.CellOf(u.site.start);
+    for (DefId d : m.defs_of[u.name]) {
+      if (m.defs[d].kind != DefKind::kBind) continue;
+      uint32_t def_cell = locator.CellOf(m.defs[d].site.start);
+      if (def_cell != use_cell && def_cell != 0) edges.push_back({def_cell, use_cell});
+      break;
+    }
+  }
+  if (edges.empty()) return {};
+  const size_t n = nb.cells.size();
+  std::vector<std::vector<uint32_t>> after(n + 1);
+  std::vector<int> indegree(n + 1, 0);
+  for (auto [b, a] : edges) {
+    after[b].push_back(a);
+    ++indegree[a];
+  }
+  std::vector<uint32_t> order;
+  std::vector<bool> done(n + 1, false);
+  while (order.size() < n) {
+    uint32_t next = 0;
+    for (uint32_t c = 1; c <= n; ++c) {
+      if (!done[c] && indegree[c] == 0) {
+        next = c;
+        break;
+      }
+    }
+    if (next == 0) return {};  // a cycle: no order works
+    done[next] = true;
+    order.push_back(next);
+    for (uint32_t a : after[next]) --indegree[a];
+  }
+  return order;
+}
+
 // Parses the code cells, lowers them in `order` and runs the name rules.
 void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locator,
-              std::ostream* ir_out, int python_minor, bool report_syntax,
-              std::vector<Diagnostic>* out) {
+              std::ostream* ir_out, std::vector<uint32_t>* suggested_order, int python_minor,
+              bool report_syntax, std::vector<Diagnostic>* out) {
   std::vector<Diagnostic>& diagnostics = *out;
   // Cells in execution order.
   std::vector<const Cell*> order;
@@ -191,6 +240,7 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
   rules_options.python_minor = python_minor;
   rules_options.notebook = notebook;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
+  if (suggested_order != nullptr) *suggested_order = SuggestOrder(nb, *program, locator);
 }
 
 // NB301: a code cell whose saved execution count is lower than one above it.
@@ -248,15 +298,16 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     diagnostics.push_back(std::move(d));
   }
 
-  RunCells(nb, options.order, locator, nullptr, options.python_minor, /*report_syntax=*/true,
-           &diagnostics);
+  RunCells(nb, options.order, locator, nullptr,
+           options.order == CellOrder::kFile ? &report.suggested_order : nullptr,
+           options.python_minor, /*report_syntax=*/true, &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
     if (options.order == CellOrder::kFile) {
       // Hidden state: replay the recorded order; a cell that ran cleanly but now reads a name
       // nothing defines before it depended on a cell that was since edited or deleted.
       std::vector<Diagnostic> replay;
-      RunCells(nb, CellOrder::kExecuted, locator, nullptr, options.python_minor,
+      RunCells(nb, CellOrder::kExecuted, locator, nullptr, nullptr, options.python_minor,
                /*report_syntax=*/false, &replay);
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
@@ -308,8 +359,8 @@ void DumpNotebookIr(const Notebook& nb, const AnalyzeOptions& options, std::ostr
   LineIndex lines(nb.buffer);
   CellLocator locator(nb, lines);
   std::vector<Diagnostic> ignored;
-  RunCells(nb, options.order, locator, &out, options.python_minor, /*report_syntax=*/false,
-           &ignored);
+  RunCells(nb, options.order, locator, &out, nullptr, options.python_minor,
+           /*report_syntax=*/false, &ignored);
 }
 
 }  // namespace cellflow

@@ -48,6 +48,10 @@ struct NotebookReport {
   std::vector<Finding> findings;  // sorted by position
   bool skipped = false;           // not a Python notebook
   std::string skip_reason;
+  // A cell order (1-based cell numbers, every cell) in which every name is defined before a
+  // later cell reads it, as close to the file's order as possible; empty when the file's order
+  // already works or no order can (a cycle).
+  std::vector<uint32_t> suggested_order;
 };
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options);

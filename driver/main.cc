@@ -448,6 +448,7 @@ struct CheckOptions {
   std::vector<std::string> ignore;
   bool include_py = false;
   bool exit_zero = false;
+  bool suggest_order = false;
 };
 
 bool RuleSelected(const RuleInfo& rule, const CheckOptions& o) {
@@ -528,6 +529,20 @@ int Check(const std::vector<std::string>& paths, const CheckOptions& o) {
         AppendFindingText(path, f, color, &out);
       } else {
         AppendFindingJson(path, f, is_script, &out);
+      }
+    }
+    if (o.suggest_order && !report.suggested_order.empty()) {
+      std::string order;
+      for (uint32_t c : report.suggested_order) {
+        absl::StrAppendFormat(&order, "%s%d", order.empty() ? "" : ", ", c);
+      }
+      if (o.format == "text") {
+        absl::StrAppendFormat(&out, "%s: cells run in this order define every name first: %s\n",
+                              path, order);
+      } else {
+        out += "{\"path\": ";
+        AppendJsonString(path, &out);
+        absl::StrAppendFormat(&out, ", \"suggested_order\": [%s]}\n", order);
       }
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
@@ -611,6 +626,8 @@ int Main(int argc, char** argv) {
   check->add_option("--ignore", check_options.ignore, "rule codes or prefixes")->delimiter(',');
   check->add_flag("--include-py", check_options.include_py, "also check .py files in directories");
   check->add_flag("--exit-zero", check_options.exit_zero, "exit 0 even with findings");
+  check->add_flag("--suggest-order", check_options.suggest_order,
+                  "print a cell order in which every name is defined before it is read");
 
   CLI::App* rules = app.add_subcommand("rules", "List the rules cellflow checks");
   std::string rules_format = "text";
