@@ -55,6 +55,15 @@ bool ReadFile(const std::string& path, std::string* bytes, std::string* error) {
   return true;
 }
 
+// Reads a file named on the command line; on failure says why on stderr and sets *status to 2.
+bool ReadInput(const std::string& path, std::string* bytes, int* status) {
+  std::string error;
+  if (ReadFile(path, bytes, &error)) return true;
+  std::cerr << "cellflow: " << path << ": " << error << "\n";
+  *status = 2;
+  return false;
+}
+
 // One decoded and parsed .py file.
 struct ParsedFile {
   DecodedSource source;
@@ -88,12 +97,8 @@ int DumpNames(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     ParsedFile f;
     ParseSource(bytes, ipython, &f);
     LineIndex lines(f.source.text);
@@ -125,12 +130,8 @@ int DumpNames(const std::vector<std::string>& files, bool ipython) {
 int DumpTokens(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     DecodedSource source = DecodeSource(bytes);
     LexResult lexed;
     LexOptions options;
@@ -161,12 +162,8 @@ int DumpTokens(const std::vector<std::string>& files, bool ipython) {
 int DumpAstFiles(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     ParsedFile f;
     ParseSource(bytes, ipython, &f);
     LineIndex lines(f.source.text);
@@ -245,12 +242,8 @@ int DumpScopes(const std::vector<std::string>& files) {
   int status = 0;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     ParsedFile f;
     ParseSource(bytes, /*ipython=*/false, &f);
     LineIndex lines(f.source.text);
@@ -351,12 +344,8 @@ int DumpIr(const std::vector<std::string>& files) {
   NotebookReader reader;
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     absl::StatusOr<Notebook> nb = reader.Read(path, bytes);
     if (!nb.ok()) {
       std::cerr << "cellflow: " << path << ": " << nb.status().message() << "\n";
@@ -374,12 +363,8 @@ int DumpCells(const std::vector<std::string>& files, bool json) {
   NotebookReader reader;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes, error;
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    std::string bytes;
+    if (!ReadInput(path, &bytes, &status)) continue;
     out.clear();
     ReadErrorPosition where;
     absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
@@ -485,22 +470,15 @@ int Check(const std::vector<std::string>& paths, const CheckOptions& o) {
   AnalyzeOptions options;
   options.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
   options.python_minor = std::stoi(o.target_version.substr(2));
-  for (const std::string& code : o.select) {
-    (void)code;
-  }
   std::vector<std::string> files = CollectInputs(paths, o.include_py, &status);
   NotebookReader reader;
   const bool color = o.format == "text" && isatty(STDOUT_FILENO);
   size_t total = 0, errors = 0, bad_files = 0;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes, error;
+    std::string bytes;
     out.clear();
-    if (!ReadFile(path, &bytes, &error)) {
-      std::cerr << "cellflow: " << path << ": " << error << "\n";
-      status = 2;
-      continue;
-    }
+    if (!ReadInput(path, &bytes, &status)) continue;
     ReadErrorPosition where;
     absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
     if (!nb.ok()) {

@@ -35,7 +35,6 @@ enum class DefKind : uint8_t {
 enum InstrFlag : uint8_t {
   kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
   kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`
-  kInstrDeferred = 1 << 2,  // kUse in a deferred body (lambda): checked for NB101 only
 };
 
 enum class InstrKind : uint8_t {

@@ -139,7 +139,8 @@ class Lowerer : public AstVisitor {
   void LowerModule(std::span<const CodeCell> cells) {
     for (const CodeCell& cell : cells) {
       tree_ = cell.scopes;
-      future_annotations_ = tree_->future_annotations();
+      // IPython compiles later cells with the future flags of earlier ones.
+      future_annotations_ = future_annotations_ || tree_->future_annotations();
       unit_scope_ = scope_ = tree_->module();
       for (const auto& [name, site] : cell.magic_bindings) Def(name, site, DefKind::kBind);
       LowerBody(cell.module->body);
@@ -178,7 +179,6 @@ class Lowerer : public AstVisitor {
 
   void VisitExpr(const Expr* e) override;
   void VisitPattern(const Pattern* p) override;
-  void VisitComprehension(const Comprehension* c) override;
 
  private:
   struct Loop {
@@ -223,7 +223,11 @@ class Lowerer : public AstVisitor {
     *global = false;
     const Scope* s = scope_;
     const Symbol* sym = s->Resolve(name);
-    if (sym == nullptr) return Place::kOutside;
+    if (sym == nullptr) {
+      // Names bound by magics (%%capture out, %store -r x) are in no symbol table: the
+      // module's, when that is where the code runs.
+      return s == unit_scope_ && unit_->kind == UnitKind::kModule ? Place::kUnit : Place::kOutside;
+    }
     switch (sym->resolution) {
       case Resolution::kLocal:
       case Resolution::kCell:
@@ -301,6 +305,19 @@ class Lowerer : public AstVisitor {
     unit_->uses.push_back(std::move(u));
     unit_->blocks[cur_].instrs.push_back(Instr{
         InstrKind::kUse, static_cast<uint8_t>(Guarded() ? kInstrGuarded : 0), id, use_id, site});
+    if (Guarded()) {
+      // `try: x` / `except NameError:`: past a read that did not raise, x is bound.
+      Definition d;
+      d.name = id;
+      d.kind = DefKind::kExternal;
+      d.site = site;
+      d.block = cur_;
+      d.order = ++order_;
+      auto def_id = static_cast<DefId>(unit_->defs.size());
+      unit_->defs.push_back(d);
+      unit_->defs_of[id].push_back(def_id);
+      unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, 0, id, def_id, site});
+    }
   }
 
   // `from m import *`, exec(), globals(): from here on any name may be bound. A definition
@@ -671,18 +688,20 @@ void Lowerer::LowerMatch(const MatchStmt* m) {
   for (const MatchCase* c : m->cases) {
     BlockId cb = NewBlock();
     Edge(dispatch, cb);
-    cur_ = cb;
+    bool exhaustive = c->guard == nullptr && IsIrrefutable(c->pattern);
+    BlockId next = kNoBlock;
+    if (!exhaustive) {
+      // A pattern that does not match binds nothing (the case after it sees the state before).
+      next = NewBlock();
+      Edge(cb, next);
+    }
+    cur_ = NewBlock();
+    Edge(cb, cur_);
     VisitPattern(c->pattern);
     VisitOptional(c->guard);
     BlockId tested = Current();
     BlockId body = NewBlock();
     Edge(tested, body);
-    bool exhaustive = c->guard == nullptr && IsIrrefutable(c->pattern);
-    BlockId next = kNoBlock;
-    if (!exhaustive) {
-      next = NewBlock();
-      Edge(tested, next);
-    }
     cur_ = body;
     LowerBody(c->body);
     Jump(join);
@@ -837,11 +856,6 @@ void Lowerer::VisitExpr(const Expr* e) {
       WalkExpr(e);
       return;
   }
-}
-
-void Lowerer::VisitComprehension(const Comprehension* c) {
-  // Only reached through WalkExpr of nodes handled above; kept for completeness.
-  WalkComprehension(c);
 }
 
 void Lowerer::VisitPattern(const Pattern* p) {

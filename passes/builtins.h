@@ -10,6 +10,7 @@ namespace cellflow {
 
 // dir(builtins) of Python 3.`minor` (8 to 13).
 bool IsBuiltin(std::string_view name, int minor);
+// The builtins of 3.`minor` in the order of CPython's builtins dict (its suggestion order).
 std::vector<std::string_view> BuiltinNames(int minor);
 
 // __name__, __doc__, __spec__, ...: set in every module, script and kernel.

@@ -101,9 +101,8 @@ class NameChecker {
 
   // Typo and missing-import hints for a name nothing defines.
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
-    std::vector<std::string_view> sorted = visible;
-    std::sort(sorted.begin(), sorted.end());
-    std::string_view best = BestSuggestion(name, sorted);
+    // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
+    std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     // Names defined somewhere later in the notebook.
     std::vector<std::string_view> later(defined_.begin(), defined_.end());
@@ -116,6 +115,19 @@ class NameChecker {
     best = BestSuggestion(name, builtins);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     return "";
+  }
+
+  // A definition of the read's name that runs after it (not the read's own statement, as in
+  // `x += 1`): the cause is cell order. Definitions before it that do not reach it (inside
+  // `if TYPE_CHECKING:`, in another branch) are not.
+  static bool DefinedAfter(const Unit& m, const Use& use) {
+    for (DefId id : m.defs_of[use.name]) {
+      const Definition& def = m.defs[id];
+      if (def.kind == DefKind::kBind && def.order > use.order && def.site.start != use.site.start) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // Names with a real definition in `state`: what dir() would show there.
@@ -205,7 +217,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
                                           ", but not on every path to this use")});
     d.help = StrCat("define '", name, "' on every path before this use");
-  } else if (r.deleted && !r.undefined) {
+  } else if (r.deleted) {
     d.rule = RuleId::kDeletedName;
     const Definition& del = m.defs[r.deleted_at];
     d.message = StrCat("name '", name, "' is used after it was deleted");
@@ -214,7 +226,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                        ? StrCat("'", name, "' is unbound when its except block ends (",
                                 Where(del.site.start), ")")
                        : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
-  } else if (defined_.contains(name)) {
+  } else if (DefinedAfter(m, use)) {
     d.rule = RuleId::kDefinedLater;
     d.message = StrCat("name '", name, "' is used before it is defined");
     // The first definition after the use in execution order, else the first one.
@@ -222,8 +234,9 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     for (DefId id : m.defs_of[use.name]) {
       const Definition& def = m.defs[id];
       if (def.kind != DefKind::kBind) continue;
-      if (later == nullptr || (def.order > use.order && later->order < use.order)) later = &def;
-      if (def.order > use.order) break;
+      if (def.order <= use.order || def.site.start == use.site.start) continue;
+      later = &def;
+      break;
     }
     uint32_t use_cell = loc_.CellOf(use.site.start);
     uint32_t def_cell = loc_.CellOf(later->site.start);
@@ -275,7 +288,16 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
         any_wildcard_) {
       return;
     }
-    if (options_.notebook && IsScriptOnlyName(name)) return;  // reported at module level
+    if (options_.notebook && IsScriptOnlyName(name)) {
+      Diagnostic d;
+      d.rule = RuleId::kUndefinedInNotebook;
+      d.range = use.site;
+      d.symbol = std::string(name);
+      d.message = StrCat("name '", name, "' is not defined in a notebook kernel");
+      d.help = "use os.getcwd() or pathlib.Path.cwd() for the notebook's directory";
+      ReportOnce(nullptr, std::move(d));
+      return;
+    }
     Diagnostic d;
     d.rule = RuleId::kUndefinedName;
     d.range = use.site;
@@ -301,7 +323,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
          StrCat("'", name, "' is assigned at ", Where(unit.defs[r.bound.front()].site.start),
                 ", but not on every path to this use")});
     d.help = StrCat("assign '", name, "' on every path before this use");
-  } else if (r.deleted && !r.undefined) {
+  } else if (r.deleted) {
     d.rule = RuleId::kDeletedName;
     d.message = StrCat("local variable '", name, "' is used after it was deleted");
     d.related.push_back(

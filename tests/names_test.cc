@@ -1,0 +1,411 @@
+// The name rules NB101-NB106 on the fixture notebooks of tests/fixtures/names/: jupytext percent
+// scripts in which every line that must produce a finding ends with "# expect: NB101" (several
+// codes separated by commas), and every other line must produce none. Also: every name rule has
+// a fixture, and the messages say where the definition is and how to fix the notebook.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include "driver/analyze.h"
+#include "driver/notebook.h"
+#include "lexer/str_util.h"
+#include "passes/rules.h"
+
+namespace cellflow {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Fixtures whose expectations state the correct behaviour, which cellflow does not have yet.
+// Each one must still fail: once it passes, its test fails until it is removed from here.
+struct KnownFailure {
+  std::string_view file;
+  std::string_view why;
+};
+// Fixtures whose expectations cellflow does not meet yet: {file, why}. Their test passes
+// only while the fixture still differs, so a fix must remove the entry.
+constexpr std::array<KnownFailure, 0> kKnownFailures{};
+
+const KnownFailure* FindKnownFailure(std::string_view file) {
+  for (const KnownFailure& k : kKnownFailures) {
+    if (k.file == file) return &k;
+  }
+  return nullptr;
+}
+
+std::string SourceDir() {
+  const char* dir = std::getenv("CELLFLOW_SOURCE_DIR");
+  return dir != nullptr && *dir != '\0' ? dir : ".";
+}
+
+std::string FixtureDir() { return StrCat(SourceDir(), "/tests/fixtures/names"); }
+
+// The fixture files (names, sorted); empty when the directory is missing.
+std::vector<std::string> FixtureFiles() {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(FixtureDir(), ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".py") {
+      files.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = std::move(ss).str();
+  return !in.bad();
+}
+
+std::string_view Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// The lines of `text` without their terminators, 0-based.
+std::vector<std::string> Lines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.emplace_back(line);
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+// A finding, as the fixtures state them.
+struct Key {
+  uint32_t cell = 0;
+  uint32_t line = 0;  // within the cell
+  std::string code;
+  auto operator<=>(const Key&) const = default;
+};
+
+struct Fixture {
+  std::string file;
+  std::string text;
+  Notebook notebook;
+  std::vector<std::string> lines;  // of the file
+  std::vector<Key> expected;       // sorted
+  std::set<std::string> expected_codes;
+  std::vector<std::string> problems;  // malformed markers, unreadable file
+};
+
+constexpr std::string_view kMarker = "# expect:";
+
+// Reads a fixture and its expectations: each "# expect:" comment is placed at the cell and the
+// line within the cell that the reader made of its file line.
+Fixture LoadFixture(const std::string& file) {
+  Fixture fx;
+  fx.file = file;
+  std::string path = StrCat(FixtureDir(), "/", file);
+  if (!ReadFile(path, &fx.text)) {
+    fx.problems.push_back(StrCat("cannot read ", path, " (set CELLFLOW_SOURCE_DIR)"));
+    return fx;
+  }
+  NotebookReader reader;
+  absl::StatusOr<Notebook> nb = reader.Read(path, fx.text);
+  if (!nb.ok()) {
+    fx.problems.push_back(StrCat("cannot read ", path, ": ", std::string(nb.status().message())));
+    return fx;
+  }
+  fx.notebook = *std::move(nb);
+  if (fx.notebook.format != NotebookFormat::kPercentScript) {
+    fx.problems.push_back("not a percent script: it needs \"# %%\" cell markers");
+  }
+  // File line (1-based) → code cell and line within it.
+  std::map<uint32_t, std::pair<uint32_t, uint32_t>> place;
+  for (const Cell& cell : fx.notebook.cells) {
+    if (!cell.IsCode()) continue;
+    for (size_t k = 0; k < cell.raw_lines.size(); ++k) {
+      place[cell.raw_lines[k]] = {cell.index, static_cast<uint32_t>(k + 1)};
+    }
+  }
+  fx.lines = Lines(fx.text);
+  for (size_t i = 0; i < fx.lines.size(); ++i) {
+    std::string_view line = fx.lines[i];
+    size_t at = line.find(kMarker);
+    if (at == std::string_view::npos) continue;
+    auto file_line = static_cast<uint32_t>(i + 1);
+    auto it = place.find(file_line);
+    if (it == place.end()) {
+      fx.problems.push_back(StrCat("line ", file_line, ": marker outside a code cell"));
+      continue;
+    }
+    std::string_view codes = line.substr(at + kMarker.size());
+    bool any = false;
+    bool bad = false;
+    while (!codes.empty()) {
+      size_t comma = codes.find(',');
+      std::string_view code = Trim(codes.substr(0, comma));
+      codes = comma == std::string_view::npos ? std::string_view() : codes.substr(comma + 1);
+      if (code.empty() || FindRule(code) == nullptr || code.substr(0, 2) != "NB") {
+        fx.problems.push_back(
+            StrCat("line ", file_line, ": '", code, "' is not a rule code (\"# expect: NB101\")"));
+        bad = true;
+        continue;
+      }
+      fx.expected.push_back({it->second.first, it->second.second, std::string(code)});
+      fx.expected_codes.insert(std::string(code));
+      any = true;
+    }
+    if (!any && !bad) fx.problems.push_back(StrCat("line ", file_line, ": marker without a code"));
+  }
+  std::sort(fx.expected.begin(), fx.expected.end());
+  return fx;
+}
+
+AnalyzeOptions FixtureOptions() {
+  AnalyzeOptions options;
+  options.order = CellOrder::kFile;
+  options.python_minor = 12;
+  return options;
+}
+
+// The codes a fixture is compared on: syntax errors and the name rules, and whatever else it
+// expects. Other rules (imports, dependencies, execution counts) are not the fixtures' subject.
+bool Compared(const Fixture& fx, std::string_view code) {
+  return code.substr(0, 3) == "NB0" || code.substr(0, 3) == "NB1" ||
+         fx.expected_codes.contains(std::string(code));
+}
+
+// The file line of a cell's line, for messages (0 if unknown).
+uint32_t FileLine(const Fixture& fx, uint32_t cell, uint32_t line) {
+  for (const Cell& c : fx.notebook.cells) {
+    if (c.index == cell && line >= 1 && line <= c.raw_lines.size()) return c.raw_lines[line - 1];
+  }
+  return 0;
+}
+
+std::string Describe(const Fixture& fx, const Key& key) {
+  uint32_t file_line = FileLine(fx, key.cell, key.line);
+  std::string_view source;
+  if (file_line >= 1 && file_line <= fx.lines.size()) source = Trim(fx.lines[file_line - 1]);
+  return StrCat(fx.file, ":", file_line, " (cell ", key.cell, ", line ", key.line, ") ", key.code,
+                "  | ", source);
+}
+
+// What the fixture expects and cellflow does not report, and what it reports unexpectedly;
+// empty when they agree.
+std::string Diff(const Fixture& fx) {
+  NotebookReport report = AnalyzeNotebook(fx.notebook, FixtureOptions());
+  std::vector<Key> actual;
+  std::multimap<Key, std::string> messages;
+  for (const Finding& f : report.findings) {
+    std::string code(GetRule(f.diagnostic.rule).code);
+    if (!Compared(fx, code)) continue;
+    Key key{f.start.cell, f.start.line, code};
+    actual.push_back(key);
+    messages.emplace(key, f.diagnostic.message);
+  }
+  std::sort(actual.begin(), actual.end());
+  std::vector<Key> missing;
+  std::vector<Key> unexpected;
+  std::set_difference(fx.expected.begin(), fx.expected.end(), actual.begin(), actual.end(),
+                      std::back_inserter(missing));
+  std::set_difference(actual.begin(), actual.end(), fx.expected.begin(), fx.expected.end(),
+                      std::back_inserter(unexpected));
+  std::string diff;
+  for (const Key& k : missing) StrAppend(&diff, "  missing     ", Describe(fx, k), "\n");
+  // Equal keys: their messages in turn.
+  std::map<Key, int> shown;
+  for (const Key& k : unexpected) {
+    auto [first, last] = messages.equal_range(k);
+    int skip = shown[k]++;
+    while (first != last && skip-- > 0) ++first;
+    StrAppend(&diff, "  unexpected  ", Describe(fx, k), "\n");
+    if (first != last) StrAppend(&diff, "              cellflow: ", first->second, "\n");
+  }
+  return diff;
+}
+
+std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name;
+  for (char c : info.param.substr(0, info.param.rfind('.'))) {
+    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  }
+  return name;
+}
+
+class NameFixtureTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NameFixtureTest, FindingsMatchExpectations) {
+  Fixture fx = LoadFixture(GetParam());
+  ASSERT_TRUE(fx.problems.empty())
+      << GetParam() << ":\n  " << ::testing::PrintToString(fx.problems);
+  std::string diff = Diff(fx);
+  const KnownFailure* known = FindKnownFailure(GetParam());
+  if (known == nullptr) {
+    EXPECT_TRUE(diff.empty()) << GetParam() << " differs from its expectations:\n" << diff;
+    return;
+  }
+  EXPECT_FALSE(diff.empty()) << GetParam()
+                             << " is a known failure but now matches its expectations; remove "
+                                "it from kKnownFailures (it was: "
+                             << known->why << ")";
+  if (!diff.empty()) {
+    std::cout << "[ KNOWN    ] " << GetParam() << ": " << known->why << "\n" << diff;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, NameFixtureTest, ::testing::ValuesIn(FixtureFiles()), TestName);
+// A missing fixture directory is reported by NameFixtures.DirectoryHasFixtures.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(NameFixtureTest);
+
+TEST(NameFixtures, DirectoryHasFixtures) {
+  std::vector<std::string> files = FixtureFiles();
+  ASSERT_FALSE(files.empty()) << "no fixtures in " << FixtureDir() << "; set CELLFLOW_SOURCE_DIR";
+  for (const KnownFailure& k : kKnownFailures) {
+    EXPECT_TRUE(std::find(files.begin(), files.end(), k.file) != files.end())
+        << "kKnownFailures lists " << k.file << ", which is not a fixture";
+  }
+}
+
+// Every name rule is exercised by a fixture that passes (known failures do not count).
+TEST(NameFixtures, EveryNameRuleHasAFixture) {
+  std::set<std::string> covered;
+  for (const std::string& file : FixtureFiles()) {
+    if (FindKnownFailure(file) != nullptr) continue;
+    Fixture fx = LoadFixture(file);
+    covered.insert(fx.expected_codes.begin(), fx.expected_codes.end());
+  }
+  int rules = 0;
+  for (const RuleInfo& rule : AllRules()) {
+    if (rule.code.substr(0, 3) != "NB1") continue;
+    ++rules;
+    EXPECT_TRUE(covered.contains(std::string(rule.code)))
+        << rule.code << " (" << rule.name << ") has no fixture expectation in " << FixtureDir()
+        << " outside the known failures";
+  }
+  EXPECT_GE(rules, 6) << "NB101..NB106";
+}
+
+// ---- Messages
+
+class NameMessageTest : public ::testing::Test {
+ protected:
+  // Analyzes a percent script given as text.
+  NotebookReport Analyze(std::string_view text) {
+    absl::StatusOr<Notebook> nb = reader_.Read("message_test.py", text);
+    EXPECT_TRUE(nb.ok()) << nb.status();
+    if (!nb.ok()) return {};
+    notebook_ = *std::move(nb);
+    return AnalyzeNotebook(notebook_, FixtureOptions());
+  }
+
+  // The only finding of `code` about `symbol`; fails the test otherwise.
+  static const Finding* Only(const NotebookReport& report, std::string_view code,
+                             std::string_view symbol) {
+    const Finding* found = nullptr;
+    int n = 0;
+    for (const Finding& f : report.findings) {
+      if (GetRule(f.diagnostic.rule).code == code && f.diagnostic.symbol == symbol) {
+        found = &f;
+        ++n;
+      }
+    }
+    EXPECT_EQ(n, 1) << code << " about '" << symbol << "'";
+    return n == 1 ? found : nullptr;
+  }
+
+  static std::string Related(const Finding& f) {
+    std::string out;
+    for (const PlacedRelated& r : f.related) {
+      StrAppend(&out, "[cell ", r.position.cell, ", line ", r.position.line, "] ", r.message, "\n");
+    }
+    return out;
+  }
+
+ private:
+  NotebookReader reader_;
+  Notebook notebook_;
+};
+
+TEST_F(NameMessageTest, DefinedLaterNamesTheCellAndTheMove) {
+  NotebookReport report = Analyze(
+      "# %%\nimport json\n\n"
+      "# %%\nprint(session_conf['lr'])\n\n"
+      "# %% [markdown]\n# Settings\n\n"
+      "# %%\nsession_conf = json.loads('{\"lr\": 0.1}')\n");
+  const Finding* f = Only(report, "NB102", "session_conf");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->start.cell, 2u);
+  EXPECT_EQ(f->start.line, 1u);
+  ASSERT_FALSE(f->related.empty());
+  EXPECT_THAT(Related(*f), HasSubstr("defined in cell 4"));
+  EXPECT_EQ(f->related.front().position.cell, 4u);
+  EXPECT_EQ(f->related.front().position.line, 1u);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("move cell 4 above cell 2"));
+}
+
+TEST_F(NameMessageTest, MissingNumpyImportSuggestsTheConventionalImport) {
+  NotebookReport report = Analyze("# %%\nx = np.zeros(3)\nprint(x)\n");
+  const Finding* f = Only(report, "NB101", "np");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("import numpy as np"));
+}
+
+TEST_F(NameMessageTest, TypoSuggestsTheVisibleName) {
+  NotebookReport report = Analyze(
+      "# %%\nsession_conff = {'lr': 0.1}\n\n"
+      "# %%\nprint(session_conf)\n");
+  const Finding* f = Only(report, "NB101", "session_conf");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->start.cell, 2u);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("did you mean 'session_conff'?"));
+}
+
+TEST_F(NameMessageTest, TypoOfANameDefinedLaterSaysSo) {
+  NotebookReport report = Analyze(
+      "# %%\nprint(learning_rat)\n\n"
+      "# %%\nlearning_rate = 0.1\n");
+  const Finding* f = Only(report, "NB101", "learning_rat");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("'learning_rate'"));
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("later"));
+}
+
+TEST_F(NameMessageTest, CallBeforeDefinitionNamesTheGlobalAndWhereItIsRead) {
+  NotebookReport report = Analyze(
+      "# %%\ndef train():\n    return len(data)\n\n"
+      "# %%\ntrain()\n\n"
+      "# %%\ndata = [1, 2, 3]\n");
+  const Finding* f = Only(report, "NB106", "data");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->start.cell, 2u);
+  EXPECT_THAT(f->diagnostic.message, HasSubstr("'train'"));
+  EXPECT_THAT(f->diagnostic.message, HasSubstr("'data'"));
+  std::string related = Related(*f);
+  EXPECT_THAT(related, HasSubstr("[cell 1, line 2]"));  // where train reads data
+  EXPECT_THAT(related, HasSubstr("[cell 3, line 1]"));  // where data is defined
+}
+
+}  // namespace
+}  // namespace cellflow
