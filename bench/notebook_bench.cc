@@ -22,7 +22,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include "driver/analyze.h"
 #include "driver/notebook.h"
+#include "parser/parser.h"
 
 #ifndef CELLFLOW_NOTEBOOK_BENCH_CORPUS_DEFAULT
 #define CELLFLOW_NOTEBOOK_BENCH_CORPUS_DEFAULT "../shared/corpus"
@@ -125,6 +127,76 @@ void BM_ReadNotebooks(benchmark::State& state) {
 }
 
 BENCHMARK(BM_ReadNotebooks)->Unit(benchmark::kMillisecond);
+
+// The corpus' notebooks, read once, for the analysis benchmarks; and their code bytes.
+struct ReadCorpus {
+  std::vector<Notebook> notebooks;
+  int64_t code_bytes = 0;
+};
+
+const ReadCorpus& TheReadCorpus() {
+  static const ReadCorpus* read = [] {
+    auto* r = new ReadCorpus;
+    NotebookReader reader;
+    for (const NotebookFile& file : TheCorpus().files) {
+      absl::StatusOr<Notebook> nb = reader.Read(file.path, file.bytes);
+      if (!nb.ok() || !nb->IsPython()) continue;
+      for (const Cell& c : nb->cells) {
+        if (c.IsCode()) r->code_bytes += c.end - c.begin;
+      }
+      r->notebooks.push_back(*std::move(nb));
+    }
+    return r;
+  }();
+  return *read;
+}
+
+// Lexing and parsing of every code cell: the baseline the analysis is compared with.
+void BM_ParseCells(benchmark::State& state) {
+  const ReadCorpus& corpus = TheReadCorpus();
+  if (corpus.notebooks.empty()) {
+    state.SkipWithError("no notebooks");
+    return;
+  }
+  for (auto _ : state) {
+    for (const Notebook& nb : corpus.notebooks) {
+      Arena arena;
+      ParseOptions options;
+      options.ipython = true;
+      for (const Cell& c : nb.cells) {
+        if (!c.IsCode()) continue;
+        ParseResult r = Parse(nb.buffer, c.begin, c.end, &arena, options);
+        benchmark::DoNotOptimize(r.module);
+      }
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * corpus.code_bytes);
+  state.counters["code_MB"] = static_cast<double>(corpus.code_bytes) / 1e6;
+}
+
+// The whole analysis of a notebook: parse, scopes, IR, dataflow, rules, positions.
+void BM_AnalyzeNotebooks(benchmark::State& state) {
+  const ReadCorpus& corpus = TheReadCorpus();
+  if (corpus.notebooks.empty()) {
+    state.SkipWithError("no notebooks");
+    return;
+  }
+  int64_t findings = 0;
+  for (auto _ : state) {
+    findings = 0;
+    for (const Notebook& nb : corpus.notebooks) {
+      NotebookReport report = AnalyzeNotebook(nb, AnalyzeOptions{});
+      findings += static_cast<int64_t>(report.findings.size());
+      benchmark::DoNotOptimize(report);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * corpus.code_bytes);
+  state.counters["code_MB"] = static_cast<double>(corpus.code_bytes) / 1e6;
+  state.counters["findings"] = static_cast<double>(findings);
+}
+
+BENCHMARK(BM_ParseCells)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AnalyzeNotebooks)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cellflow

@@ -243,6 +243,24 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
   if (suggested_order != nullptr) *suggested_order = SuggestOrder(nb, *program, locator);
 }
 
+// True if replaying the saved execution counts runs other cells, or in another order, than
+// the file: only then can the recorded run have depended on state the file does not create.
+bool RecordedOrderDiffers(const Notebook& nb) {
+  int64_t last = 0;
+  bool executed = false, unexecuted = false, reordered = false;
+  for (const Cell& c : nb.cells) {
+    if (!c.IsCode()) continue;
+    if (!c.execution_count || *c.execution_count <= 0) {
+      unexecuted |= !nb.Source(c).empty();
+      continue;
+    }
+    reordered |= *c.execution_count <= last;
+    last = *c.execution_count;
+    executed = true;
+  }
+  return reordered || (executed && unexecuted);
+}
+
 // NB301: a code cell whose saved execution count is lower than one above it.
 void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
   int64_t highest = 0;
@@ -303,7 +321,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
            options.python_minor, /*report_syntax=*/true, &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
-    if (options.order == CellOrder::kFile) {
+    if (options.order == CellOrder::kFile && RecordedOrderDiffers(nb)) {
       // Hidden state: replay the recorded order; a cell that ran cleanly but now reads a name
       // nothing defines before it depended on a cell that was since edited or deleted.
       std::vector<Diagnostic> replay;

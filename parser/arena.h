@@ -62,7 +62,9 @@ class Arena {
  private:
   void Grow(size_t at_least) {
     size_t size = std::max(at_least, next_block_);
-    next_block_ = std::min<size_t>(next_block_ * 2, size_t{1} << 20);
+    // Blocks stay below malloc's mmap threshold (128 KiB), so that freed arenas are reused
+    // from the heap instead of being mapped and faulted in again for every notebook.
+    next_block_ = std::min<size_t>(next_block_ * 2, size_t{64} << 10);
     blocks_.push_back(std::make_unique<char[]>(size));
     cur_ = blocks_.back().get();
     end_ = cur_ + size;
