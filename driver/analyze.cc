@@ -110,7 +110,7 @@ std::vector<uint32_t> SuggestOrder(const Notebook& nb, const Program& program,
     bool bound = false;
     for (DefId d : u.reaching) {
       DefKind k = m.defs[d].kind;
-      bound |= k == DefKind::kBind || k == DefKind::kParam;
+      bound |= k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven;
     }
     if (bound) continue;
     uint32_t use_cell = locator.CellOf(u.site.start);
@@ -348,6 +348,18 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     }
   }
 
+  // A cell that does not parse fails as a whole: its syntax error is the finding, not the
+  // names read in its (partial) tree.
+  std::vector<uint32_t> broken;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.rule == RuleId::kSyntaxError) broken.push_back(locator.CellOf(d.range.start));
+  }
+  if (!broken.empty() && nb.format != NotebookFormat::kScript) {
+    std::erase_if(diagnostics, [&](const Diagnostic& d) {
+      return d.rule != RuleId::kSyntaxError &&
+             std::find(broken.begin(), broken.end(), locator.CellOf(d.range.start)) != broken.end();
+    });
+  }
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);

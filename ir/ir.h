@@ -30,6 +30,7 @@ enum class DefKind : uint8_t {
   kParam,      // function parameter
   kBind,       // assignment, import, def, class, loop target, ...
   kDelete,     // del x, or the implicit unbinding of `except E as x`
+  kProven,     // bound for sure: a read under an `except NameError` guard did not raise
 };
 
 enum InstrFlag : uint8_t {

@@ -76,22 +76,12 @@ std::optional<bool> ConstantTruth(const Expr* e) {
   return std::nullopt;
 }
 
-// A for loop whose body surely runs at least once: a non-empty list or tuple literal, or
-// range(N) with a positive literal N.
-bool RunsAtLeastOnce(const Expr* iter, std::string_view buffer) {
+// A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
+// literal.
+bool RunsAtLeastOnce(const Expr* iter) {
   if (const auto* l = iter->As<List>()) return !l->elts.empty();
   if (const auto* t = iter->As<Tuple>()) return !t->elts.empty();
-  if (const auto* c = iter->As<Call>()) {
-    const auto* f = c->func->As<Name>();
-    if (f == nullptr || f->id != "range" || c->args.size() != 1 || !c->keywords.empty()) {
-      return false;
-    }
-    const auto* n = c->args[0]->As<Constant>();
-    if (n == nullptr || n->value_kind != ConstantKind::kInt) return false;
-    std::string_view text = buffer.substr(n->range.start, n->range.end - n->range.start);
-    return text.find_first_not_of("0_") != std::string_view::npos;
-  }
-  return false;
+  return true;
 }
 
 // Statements after which nothing runs: sys.exit(), exit(), quit(), os._exit().
@@ -309,7 +299,7 @@ class Lowerer : public AstVisitor {
       // `try: x` / `except NameError:`: past a read that did not raise, x is bound.
       Definition d;
       d.name = id;
-      d.kind = DefKind::kExternal;
+      d.kind = DefKind::kProven;
       d.site = site;
       d.block = cur_;
       d.order = ++order_;
@@ -601,16 +591,20 @@ void Lowerer::LowerIf(const IfStmt* i) {
   cur_ = join;
 }
 
+// Loops are assumed to run their body at least once (unless the test is a constant false):
+// in notebooks a loop over data or a flag almost always runs, and "the loop might not run" was
+// the main source of false NB103 findings on real notebooks.
 void Lowerer::LowerWhile(const WhileStmt* w) {
-  BlockId head = NewBlock();
-  Jump(head);
-  cur_ = head;
-  VisitExpr(w->test);
   std::optional<bool> truth = ConstantTruth(w->test);
-  BlockId test_end = Current();
+  VisitExpr(w->test);  // the first test
+  BlockId head = NewBlock();
   BlockId body = NewBlock();
   BlockId else_b = NewBlock();
   BlockId after = NewBlock();
+  Jump(truth == false ? else_b : body);
+  cur_ = head;
+  VisitExpr(w->test);  // the test before each further iteration
+  BlockId test_end = Current();
   if (truth != false) Edge(test_end, body);
   if (truth != true) Edge(test_end, else_b);
   cur_ = body;
@@ -630,7 +624,7 @@ void Lowerer::LowerFor(const ForStmt* f) {
   BlockId body = NewBlock();
   BlockId else_b = NewBlock();
   BlockId after = NewBlock();
-  Jump(RunsAtLeastOnce(f->iter, options_.buffer) ? body : head);
+  Jump(RunsAtLeastOnce(f->iter) ? body : head);
   Edge(head, body);
   Edge(head, else_b);
   cur_ = body;
@@ -772,9 +766,9 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     if (!any) Wildcard(m->range);
     return;
   }
-  // %run binds the script's top-level names, %load pastes code, %pylab star-imports numpy and
-  // matplotlib: any name may be bound afterwards.
-  if (magic == "run" || magic == "load" || magic == "pylab" || magic == "loadpy") {
+  // %run binds the script's top-level names and %pylab star-imports numpy and matplotlib: any
+  // name may be bound afterwards. (%load only pastes code into the cell; it runs nothing.)
+  if (magic == "run" || magic == "pylab") {
     Wildcard(m->range);
   }
 }

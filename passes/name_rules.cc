@@ -44,6 +44,7 @@ Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
         break;
       case DefKind::kParam:
       case DefKind::kBind:
+      case DefKind::kProven:
         r.bound.push_back(d);
         break;
     }
@@ -137,7 +138,8 @@ class NameChecker {
       if (unit.names[n] == kWildcardName) continue;
       for (DefId d : unit.defs_of[n]) {
         DefKind k = unit.defs[d].kind;
-        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kExternal) &&
+        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kExternal ||
+             k == DefKind::kProven) &&
             state.Has(d)) {
           names.push_back(unit.names[n]);
           break;
@@ -203,6 +205,12 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   Reach r = Classify(m, use.reaching);
   bool maybe_unbound = r.undefined || r.deleted;
   if (!maybe_unbound) return;
+  // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
+  if (!defined_.contains(name) && std::all_of(r.bound.begin(), r.bound.end(), [&](DefId d) {
+        return m.defs[d].kind == DefKind::kProven;
+      })) {
+    r.bound.clear();
+  }
   if (Predefined(name) && !r.deleted) return;
   if (defined_by_functions_.contains(name)) return;  // bound when some function runs
   if (WildcardReaches(m, rd, state)) return;
@@ -381,7 +389,10 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       bool bound = false;
       for (DefId d : m.defs_of[*id]) {
         DefKind k = m.defs[d].kind;
-        if ((k == DefKind::kBind || k == DefKind::kParam) && state.Has(d)) bound = true;
+        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven) &&
+            state.Has(d)) {
+          bound = true;
+        }
       }
       if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
