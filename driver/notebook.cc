@@ -270,10 +270,8 @@ std::string IpynbReader::Read(size_t* error_offset) {
 std::string IpynbReader::ReadRoot(od::object root) {
   for (auto field_result : root) {
     od::field field;
-    od::raw_json_string key;  // compared raw: keys need no unescaping
-    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
-      return std::string(kInvalid);
-    }
+    if (std::move(field_result).get(field)) return std::string(kInvalid);
+    od::raw_json_string key = field.key();  // compared raw: no unescaping
     od::value value = field.value();
     std::string problem;
     if (key == "cells" || key == "worksheets") {
@@ -326,8 +324,8 @@ std::string IpynbReader::ReadWorksheets(od::value value) {
     if (sheet_value.get_object().get(sheet)) return std::string(kInvalid);
     for (auto sf : sheet) {
       od::field f;
-      od::raw_json_string k;
-      if (std::move(sf).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
+      if (std::move(sf).get(f)) return std::string(kInvalid);
+      od::raw_json_string k = f.key();
       if (k == "cells") {
         std::string problem = ReadCells(f.value());
         if (!problem.empty()) return problem;
@@ -417,10 +415,8 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
   bool valid = true;
   for (auto field_result : obj) {
     od::field field;
-    od::raw_json_string key;  // compared raw: keys need no unescaping
-    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
-      return std::string(kInvalid);
-    }
+    if (std::move(field_result).get(field)) return std::string(kInvalid);
+    od::raw_json_string key = field.key();  // compared raw: no unescaping
     bool kernelspec = key == std::string_view("kernelspec");
     if (key == "language") {
       std::string_view s;
@@ -442,8 +438,8 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
     if (field.value().get_object().get(sub)) return std::string(kInvalid);
     for (auto sub_result : sub) {
       od::field f;
-      od::raw_json_string k;
-      if (std::move(sub_result).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
+      if (std::move(sub_result).get(f)) return std::string(kInvalid);
+      od::raw_json_string k = f.key();
       std::string_view s;
       if (k == std::string_view(kernelspec ? "language" : "name")) {
         if (GetString(f.value(), &s, &valid)) (kernelspec ? kernel : info) = std::string(s);
@@ -491,10 +487,8 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
   std::string deferred;  // a problem to report once the cell's JSON is known to be valid
   for (auto field_result : obj) {
     od::field field;
-    od::raw_json_string key;  // compared raw: keys need no unescaping
-    if (std::move(field_result).get(field) || ((key = field.key()), false)) {
-      return std::string(kInvalid);
-    }
+    if (std::move(field_result).get(field)) return std::string(kInvalid);
+    od::raw_json_string key = field.key();  // compared raw: no unescaping
     od::value v = field.value();
     bool valid = true;
     if (key == "cell_type") {
@@ -552,8 +546,8 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
         if (v.get_object().get(meta)) return std::string(kInvalid);
         for (auto mf : meta) {
           od::field f;
-          od::raw_json_string k;
-          if (std::move(mf).get(f) || ((k = f.key()), false)) return std::string(kInvalid);
+          if (std::move(mf).get(f)) return std::string(kInvalid);
+          od::raw_json_string k = f.key();
           od::json_type tt;
           if (f.value().type().get(tt)) return std::string(kInvalid);
           if (k != "tags" || tt != od::json_type::array) {

@@ -131,6 +131,17 @@ class NameChecker {
     return false;
   }
 
+  // NB105: __file__ and the like, which a kernel does not define.
+  static Diagnostic ScriptOnlyName(std::string_view name, Range site) {
+    Diagnostic d;
+    d.rule = RuleId::kUndefinedInNotebook;
+    d.range = site;
+    d.symbol = std::string(name);
+    d.message = StrCat("name '", name, "' is not defined in a notebook kernel");
+    d.help = "use os.getcwd() or pathlib.Path.cwd() for the notebook's directory";
+    return d;
+  }
+
   // Names with a real definition in `state`: what dir() would show there.
   std::vector<std::string_view> Visible(const Unit& unit, const DefSet& state) {
     std::vector<std::string_view> names;
@@ -262,9 +273,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
       d.help = StrCat("move the definition of '", name, "' above this line");
     }
   } else if (options_.notebook && IsScriptOnlyName(name)) {
-    d.rule = RuleId::kUndefinedInNotebook;
-    d.message = StrCat("name '", name, "' is not defined in a notebook kernel");
-    d.help = "use os.getcwd() or pathlib.Path.cwd() for the notebook's directory";
+    d = ScriptOnlyName(name, use.site);
   } else {
     d.rule = RuleId::kUndefinedName;
     d.message = StrCat("name '", name, "' is not defined");
@@ -297,13 +306,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       return;
     }
     if (options_.notebook && IsScriptOnlyName(name)) {
-      Diagnostic d;
-      d.rule = RuleId::kUndefinedInNotebook;
-      d.range = use.site;
-      d.symbol = std::string(name);
-      d.message = StrCat("name '", name, "' is not defined in a notebook kernel");
-      d.help = "use os.getcwd() or pathlib.Path.cwd() for the notebook's directory";
-      ReportOnce(nullptr, std::move(d));
+      ReportOnce(nullptr, ScriptOnlyName(name, use.site));
       return;
     }
     Diagnostic d;
