@@ -110,7 +110,7 @@ std::vector<uint32_t> SuggestOrder(const Notebook& nb, const Program& program,
     bool bound = false;
     for (DefId d : u.reaching) {
       DefKind k = m.defs[d].kind;
-      bound |= k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven;
+      bound |= IsBinding(k);
     }
     if (bound) continue;
     uint32_t use_cell = locator.CellOf(u.site.start);
@@ -224,7 +224,6 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
   LowerOptions lower_options;
   lower_options.buffer = nb.buffer;
   lower_options.arena = &arena;
-  lower_options.notebook = notebook;
   std::unique_ptr<Program> program = Lower(code, lower_options);
   if (ir_out != nullptr) {
     auto where = [&](Offset at) {

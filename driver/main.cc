@@ -93,6 +93,14 @@ bool FirstProblem(const ParsedFile& f, Offset* offset, std::string* message) {
   return false;
 }
 
+// The one line the oracles' formats give a file CPython refuses.
+void AppendSyntaxErrorJson(const std::string& path, LineCol at, std::string* out) {
+  *out += "{\"file\": ";
+  AppendJsonString(path, out);
+  absl::StrAppendFormat(out, ", \"syntax_error\": true, \"line\": %d, \"col\": %d}\n", at.line,
+                        at.col);
+}
+
 int DumpNames(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   std::string out;
@@ -106,11 +114,7 @@ int DumpNames(const std::vector<std::string>& files, bool ipython) {
     Offset bad;
     std::string message;
     if (FirstProblem(f, &bad, &message)) {
-      LineCol lc = lines.Lookup(bad);
-      out += "{\"file\": ";
-      AppendJsonString(path, &out);
-      absl::StrAppendFormat(&out, ", \"syntax_error\": true, \"line\": %d, \"col\": %d}\n", lc.line,
-                            lc.col);
+      AppendSyntaxErrorJson(path, lines.Lookup(bad), &out);
     } else {
       for (const NameOccurrence& n : CollectNames(f.parse.module)) {
         LineCol lc = lines.Lookup(n.offset);
@@ -256,11 +260,7 @@ int DumpScopes(const std::vector<std::string>& files) {
       if (!tree->errors().empty()) bad = tree->errors()[0].start;
     }
     if (tree == nullptr || !tree->errors().empty()) {
-      LineCol lc = lines.Lookup(bad);
-      out += "{\"file\": ";
-      AppendJsonString(path, &out);
-      absl::StrAppendFormat(&out, ", \"syntax_error\": true, \"line\": %d, \"col\": %d}\n", lc.line,
-                            lc.col);
+      AppendSyntaxErrorJson(path, lines.Lookup(bad), &out);
     } else {
       AppendScopesJson(path, tree->module(), lines, &out);
     }

@@ -33,6 +33,11 @@ enum class DefKind : uint8_t {
   kProven,     // bound for sure: a read under an `except NameError` guard did not raise
 };
 
+// A version that binds the name (as opposed to the entry, external or deleted versions).
+inline bool IsBinding(DefKind k) {
+  return k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven;
+}
+
 enum InstrFlag : uint8_t {
   kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
   kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`

@@ -469,17 +469,13 @@ void Lowerer::LowerStatement(const Stmt* s) {
     }
     case StmtKind::kImport:
     case StmtKind::kImportFrom: {
-      std::span<Alias*> names = s->kind == StmtKind::kImport
-                                    ? static_cast<const ImportStmt*>(s)->names
-                                    : static_cast<const ImportFromStmt*>(s)->names;
-      for (const Alias* a : names) {
+      for (const Alias* a : ImportedNames(s)) {
         if (a->name == "*") {
           Wildcard(a->range);
           continue;
         }
-        std::string_view bound = a->asname;
+        Identifier bound = BoundName(*a);
         Range site = a->asname.empty() ? a->range : a->asname_range;
-        if (bound.empty()) bound = a->name.substr(0, a->name.find('.'));
         if (a->asname.empty()) site.end = site.start + static_cast<Offset>(bound.size());
         Def(bound, site, DefKind::kBind, s);
       }
@@ -853,11 +849,7 @@ void Lowerer::VisitExpr(const Expr* e) {
 }
 
 void Lowerer::VisitPattern(const Pattern* p) {
-  if ((p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
-       p->kind == PatternKind::kMatchMapping) &&
-      !p->name.empty()) {
-    Def(p->name, p->name_range, DefKind::kBind);
-  }
+  if (!PatternBinding(p).empty()) Def(p->name, p->name_range, DefKind::kBind);
   WalkPattern(p);
 }
 

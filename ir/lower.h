@@ -31,7 +31,6 @@ struct LowerOptions {
   // %time and %timeit) and an arena for those snippets.
   std::string_view buffer;
   Arena* arena = nullptr;
-  bool notebook = true;  // __name__ == "__main__" holds in both; kept for magics
 };
 
 struct Program {

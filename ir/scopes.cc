@@ -267,19 +267,14 @@ void ScopeBuilder::VisitStmt(const Stmt* s) {
     }
     case StmtKind::kImport:
     case StmtKind::kImportFrom: {
-      std::span<Alias*> names = s->kind == StmtKind::kImport
-                                    ? static_cast<const ImportStmt*>(s)->names
-                                    : static_cast<const ImportFromStmt*>(s)->names;
-      for (const Alias* a : names) {
+      for (const Alias* a : ImportedNames(s)) {
         if (a->name == "*") {
           if (Cur()->kind != ScopeKind::kModule) {
             Error(a->range.start, "import * only allowed at module level");
           }
           continue;
         }
-        std::string_view bound = a->asname;
-        if (bound.empty()) bound = a->name.substr(0, a->name.find('.'));
-        AddDef(bound, kDefImport, a->range.start);
+        AddDef(BoundName(*a), kDefImport, a->range.start);
       }
       return;
     }
@@ -332,11 +327,7 @@ void ScopeBuilder::VisitExceptHandler(const ExceptHandler* h) {
 }
 
 void ScopeBuilder::VisitPattern(const Pattern* p) {
-  if ((p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
-       p->kind == PatternKind::kMatchMapping) &&
-      !p->name.empty()) {
-    AddDef(p->name, kDefLocal, p->name_range.start);
-  }
+  if (!PatternBinding(p).empty()) AddDef(p->name, kDefLocal, p->name_range.start);
   WalkPattern(p);
 }
 

@@ -309,6 +309,11 @@ enum class PatternKind : uint8_t {
   kMatchOr,
 };
 
+struct Pattern;
+// The name a pattern binds: a capture (`case x`, `case P as x`), `*rest`, or a mapping's
+// `**rest`; empty for `_`, `*_` and patterns that bind nothing themselves.
+Identifier PatternBinding(const Pattern* p);
+
 struct Pattern {
   Range range;
   PatternKind kind;
@@ -328,6 +333,12 @@ struct Pattern {
   // kMatchAs: the sub-pattern (null for a bare capture or _).
   Pattern* pattern = nullptr;
 };
+
+inline Identifier PatternBinding(const Pattern* p) {
+  bool binds = p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
+               p->kind == PatternKind::kMatchMapping;
+  return binds ? p->name : Identifier();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Statements
@@ -514,6 +525,11 @@ struct Alias {
   Identifier asname;      // empty when there is no "as"
   Range asname_range;
 };
+// The name an alias binds: `import a.b.c` binds `a`, `import a.b as c` binds `c`.
+inline Identifier BoundName(const Alias& a) {
+  return a.asname.empty() ? a.name.substr(0, a.name.find('.')) : a.asname;
+}
+
 struct ImportStmt : Stmt {
   CELLFLOW_STMT(Import)
   std::span<Alias*> names;
@@ -524,6 +540,12 @@ struct ImportFromStmt : Stmt {
   std::span<Alias*> names;
   int level = 0;  // leading dots
 };
+// The aliases of an Import or ImportFrom statement.
+inline std::span<Alias*> ImportedNames(const Stmt* s) {
+  if (const auto* i = s->As<ImportStmt>()) return i->names;
+  return static_cast<const ImportFromStmt*>(s)->names;
+}
+
 struct GlobalStmt : Stmt {
   CELLFLOW_STMT(Global)
   std::span<Identifier> names;

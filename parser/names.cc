@@ -39,10 +39,8 @@ class NameCollector : public AstVisitor {
         break;
       }
       case StmtKind::kImport:
-        for (const Alias* a : static_cast<const ImportStmt*>(s)->names) AddAlias(a);
-        break;
       case StmtKind::kImportFrom:
-        for (const Alias* a : static_cast<const ImportFromStmt*>(s)->names) AddAlias(a);
+        for (const Alias* a : ImportedNames(s)) AddAlias(a);
         break;
       case StmtKind::kGlobal:
         for (Identifier n : static_cast<const GlobalStmt*>(s)->names) {
@@ -66,23 +64,15 @@ class NameCollector : public AstVisitor {
   }
 
   void VisitPattern(const Pattern* p) override {
-    if ((p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||
-         p->kind == PatternKind::kMatchMapping) &&
-        !p->name.empty()) {
-      Add(p->name, p->name_range.start, NameUse::kStore);
-    }
+    if (!PatternBinding(p).empty()) Add(p->name, p->name_range.start, NameUse::kStore);
     WalkPattern(p);
   }
 
  private:
   void Add(Identifier name, Offset offset, NameUse use) { out_->push_back({name, offset, use}); }
 
-  // `import a.b.c` binds `a`; `import a.b as c` binds `c`; both at the alias start.
-  void AddAlias(const Alias* a) {
-    Identifier bound = a->asname;
-    if (bound.empty()) bound = a->name.substr(0, a->name.find('.'));
-    Add(bound, a->range.start, NameUse::kImport);
-  }
+  // Both `import a.b.c` (binds a) and `import a.b as c` (binds c) are at the alias start.
+  void AddAlias(const Alias* a) { Add(BoundName(*a), a->range.start, NameUse::kImport); }
 
   std::vector<NameOccurrence>* out_;
 };

@@ -53,7 +53,7 @@ Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
 }
 
 // Does the wildcard pseudo-name have a real definition in `state`?
-bool WildcardReaches(const Unit& unit, const ReachingDefinitions& rd, const DefSet& state) {
+bool WildcardReaches(const Unit& unit, const DefSet& state) {
   const NameId* star = unit.FindName(kWildcardName);
   if (star == nullptr) return false;
   for (DefId d : unit.defs_of[*star]) {
@@ -149,9 +149,7 @@ class NameChecker {
       if (unit.names[n] == kWildcardName) continue;
       for (DefId d : unit.defs_of[n]) {
         DefKind k = unit.defs[d].kind;
-        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kExternal ||
-             k == DefKind::kProven) &&
-            state.Has(d)) {
+        if ((IsBinding(k) || k == DefKind::kExternal) && state.Has(d)) {
           names.push_back(unit.names[n]);
           break;
         }
@@ -173,11 +171,9 @@ class NameChecker {
   }
 
   void CheckModule();
-  void CheckModuleUse(const Unit& m, const Use& use, const DefSet& state,
-                      const ReachingDefinitions& rd);
+  void CheckModuleUse(const Unit& m, const Use& use, const DefSet& state);
   void CheckFunctions();
-  void CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state,
-                        const ReachingDefinitions& rd);
+  void CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state);
   void CheckCall(const Unit& m, const Instr& call, const DefSet& state);
 
   Program* program_;
@@ -197,7 +193,7 @@ void NameChecker::CheckModule() {
   ReachingDefinitions rd(&m);
   rd.Walk([&](const Instr& instr, const DefSet& state) {
     if (instr.kind == InstrKind::kUse) {
-      CheckModuleUse(m, m.uses[instr.id], state, rd);
+      CheckModuleUse(m, m.uses[instr.id], state);
     } else if (instr.kind == InstrKind::kCall) {
       CheckCall(m, instr, state);
     }
@@ -209,8 +205,7 @@ void NameChecker::CheckModule() {
   }
 }
 
-void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& state,
-                                 const ReachingDefinitions& rd) {
+void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& state) {
   if (use.flags & kInstrGuarded) return;
   std::string_view name = m.names[use.name];
   Reach r = Classify(m, use.reaching);
@@ -224,7 +219,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   }
   if (Predefined(name) && !r.deleted) return;
   if (defined_by_functions_.contains(name)) return;  // bound when some function runs
-  if (WildcardReaches(m, rd, state)) return;
+  if (WildcardReaches(m, state)) return;
 
   Diagnostic d;
   d.range = use.site;
@@ -288,13 +283,12 @@ void NameChecker::CheckFunctions() {
     ReachingDefinitions rd(&unit);
     rd.Walk([&](const Instr& instr, const DefSet& state) {
       if (instr.kind != InstrKind::kUse) return;
-      CheckFunctionUse(unit, unit.uses[instr.id], state, rd);
+      CheckFunctionUse(unit, unit.uses[instr.id], state);
     });
   }
 }
 
-void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state,
-                                   const ReachingDefinitions& rd) {
+void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state) {
   std::string_view name = unit.names[use.name];
   Reach r = Classify(unit, use.reaching);
   if (r.external) {
@@ -322,7 +316,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   }
   if (use.flags & kInstrGuarded) return;
   if (!r.undefined && !r.deleted) return;
-  if (WildcardReaches(unit, rd, state)) return;
+  if (WildcardReaches(unit, state)) return;
   Diagnostic d;
   d.range = use.site;
   d.symbol = std::string(name);
@@ -392,20 +386,11 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       bool bound = false;
       for (DefId d : m.defs_of[*id]) {
         DefKind k = m.defs[d].kind;
-        if ((k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven) &&
-            state.Has(d)) {
-          bound = true;
-        }
+        if (IsBinding(k) && state.Has(d)) bound = true;
       }
       if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
-      const NameId* star = m.FindName(kWildcardName);
-      bool wildcard = false;
-      if (star != nullptr) {
-        for (DefId d : m.defs_of[*star])
-          wildcard |= m.defs[d].kind == DefKind::kBind && state.Has(d);
-      }
-      if (wildcard) continue;
+      if (WildcardReaches(m, state)) continue;
       Diagnostic d;
       d.rule = RuleId::kCallBeforeDefinition;
       d.range = call.site;
