@@ -14,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "driver/analyze.h"
+#include "driver/check.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
 #include "driver/report.h"
@@ -27,38 +28,10 @@
 namespace cellflow {
 namespace {
 
-bool ReadFile(const std::string& path, std::string* bytes, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot open file";
-    return false;
-  }
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0) {
-    *error = "cannot determine the file size";
-    return false;
-  }
-  // Spare capacity after the bytes lets the notebook reader parse them in place.
-  bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
-  bytes->resize(static_cast<size_t>(size));
-  in.read(bytes->data(), size);
-  if (in.gcount() != size) {
-    *error = "read error";
-    return false;
-  }
-  if (bytes->size() >= (size_t{1} << 32) - 1) {
-    *error = "file too large (4 GiB or more)";
-    return false;
-  }
-  return true;
-}
-
 // Reads a file named on the command line; on failure says why on stderr and sets *status to 2.
 bool ReadInput(const std::string& path, std::string* bytes, int* status) {
   std::string error;
-  if (ReadFile(path, bytes, &error)) return true;
+  if (ReadFileBytes(path, bytes, &error)) return true;
   std::cerr << "cellflow: " << path << ": " << error << "\n";
   *status = 2;
   return false;
@@ -295,21 +268,6 @@ void AppendCellsJson(const Notebook& nb, std::string* out) {
   }
 }
 
-void AppendInvalidNotebookJson(const std::string& path, std::string_view message,
-                               const ReadErrorPosition& where, std::string* out) {
-  *out += "{\"path\": ";
-  AppendJsonString(path, out);
-  std::string line = where.line > 0 ? std::to_string(where.line) : "null";
-  std::string column = where.column > 0 ? std::to_string(where.column) : "null";
-  absl::StrAppendFormat(out,
-                        ", \"cell\": null, \"line\": %s, \"column\": %s, \"end_line\": null, "
-                        "\"end_column\": null, \"file_line\": %s, \"code\": \"NB002\", "
-                        "\"rule\": \"invalid-notebook\", \"severity\": \"error\", \"message\": ",
-                        line, column, line);
-  AppendJsonString(message, out);
-  *out += ", \"symbol\": null, \"help\": null, \"related\": []}\n";
-}
-
 void AppendCellsText(const Notebook& nb, std::string* out) {
   static constexpr const char* kFormats[] = {"ipynb", "percent script", "script"};
   absl::StrAppendFormat(out, "%s: %s", nb.path, kFormats[static_cast<int>(nb.format)]);
@@ -386,158 +344,6 @@ int DumpCells(const std::vector<std::string>& files, bool json) {
   return status;
 }
 
-// Files to check: files as given; directories walked for notebooks (and, with include_py,
-// .py files), skipping hidden directories, checkpoints, caches and virtual environments.
-std::vector<std::string> CollectInputs(const std::vector<std::string>& paths, bool include_py,
-                                       int* status) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    if (!fs::is_directory(path, ec)) {
-      if (!fs::exists(path, ec)) {
-        std::cerr << "cellflow: " << path << ": no such file or directory\n";
-        *status = 2;
-        continue;
-      }
-      out.push_back(path);
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const fs::path& p = it->path();
-      std::string name = p.filename().string();
-      if (it->is_directory(ec)) {
-        if ((name.size() > 1 && name[0] == '.') || name == "__pycache__" ||
-            name == "node_modules" || name == ".ipynb_checkpoints" ||
-            fs::exists(p / "pyvenv.cfg", ec)) {
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      std::string ext = p.extension().string();
-      if (ext == ".ipynb" || (include_py && ext == ".py")) found.push_back(p.string());
-    }
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
-  }
-  return out;
-}
-
-struct CheckOptions {
-  std::string format = "text";
-  std::string order = "file";
-  std::string target_version = "3.12";
-  std::vector<std::string> select;
-  std::vector<std::string> ignore;
-  bool include_py = false;
-  bool exit_zero = false;
-  bool suggest_order = false;
-};
-
-bool RuleSelected(const RuleInfo& rule, const CheckOptions& o) {
-  auto matches = [&](const std::string& pattern) {
-    return rule.code.substr(0, pattern.size()) == pattern || rule.name == pattern;
-  };
-  bool selected = o.select.empty();
-  for (const std::string& s : o.select) selected |= matches(s);
-  for (const std::string& s : o.ignore) {
-    if (matches(s)) selected = false;
-  }
-  return selected;
-}
-
-// "# noqa" or "# noqa: NB101,NB203" on the finding's line.
-bool Suppressed(const Finding& f) {
-  size_t hash = f.source_line.find('#');
-  while (hash != std::string::npos) {
-    std::string_view rest = std::string_view(f.source_line).substr(hash + 1);
-    size_t p = rest.find_first_not_of(" \t");
-    if (p != std::string_view::npos && rest.substr(p, 4) == "noqa") {
-      std::string_view after = rest.substr(p + 4);
-      if (after.empty() || after[0] != ':') return true;
-      std::string_view code = GetRule(f.diagnostic.rule).code;
-      return after.find(code) != std::string_view::npos;
-    }
-    hash = f.source_line.find('#', hash + 1);
-  }
-  return false;
-}
-
-int Check(const std::vector<std::string>& paths, const CheckOptions& o) {
-  int status = 0;
-  AnalyzeOptions options;
-  options.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
-  options.python_minor = std::stoi(o.target_version.substr(2));
-  std::vector<std::string> files = CollectInputs(paths, o.include_py, &status);
-  NotebookReader reader;
-  const bool color = o.format == "text" && isatty(STDOUT_FILENO);
-  size_t total = 0, errors = 0, bad_files = 0;
-  std::string out;
-  for (const std::string& path : files) {
-    std::string bytes;
-    out.clear();
-    if (!ReadInput(path, &bytes, &status)) continue;
-    ReadErrorPosition where;
-    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
-    if (!nb.ok()) {
-      ++bad_files;
-      ++total;
-      std::string message(nb.status().message());
-      if (o.format == "text") {
-        absl::StrAppendFormat(
-            &out, "%s:%s error: %s [NB002]\n", path,
-            where.line > 0 ? absl::StrFormat("%d:%d:", where.line, where.column) : std::string(),
-            message);
-      } else {
-        AppendInvalidNotebookJson(path, message, where, &out);
-      }
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      continue;
-    }
-    NotebookReport report = AnalyzeNotebook(*nb, options);
-    bool is_script = nb->format == NotebookFormat::kScript;
-    for (const Finding& f : report.findings) {
-      const RuleInfo& rule = GetRule(f.diagnostic.rule);
-      if (!RuleSelected(rule, o) || Suppressed(f)) continue;
-      ++total;
-      if (rule.severity == Severity::kError) ++errors;
-      if (o.format == "text") {
-        AppendFindingText(path, f, color, &out);
-      } else {
-        AppendFindingJson(path, f, is_script, &out);
-      }
-    }
-    if (o.suggest_order && !report.suggested_order.empty()) {
-      std::string order;
-      for (uint32_t c : report.suggested_order) {
-        absl::StrAppendFormat(&order, "%s%d", order.empty() ? "" : ", ", c);
-      }
-      if (o.format == "text") {
-        absl::StrAppendFormat(&out, "%s: cells run in this order define every name first: %s\n",
-                              path, order);
-      } else {
-        out += "{\"path\": ";
-        AppendJsonString(path, &out);
-        absl::StrAppendFormat(&out, ", \"suggested_order\": [%s]}\n", order);
-      }
-    }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  }
-  if (o.format == "text") {
-    std::string summary =
-        total == 0 ? absl::StrFormat("%d file%s checked, no problems found\n", files.size(),
-                                     files.size() == 1 ? "" : "s")
-                   : absl::StrFormat("%d file%s checked, %d problem%s (%d error%s)\n", files.size(),
-                                     files.size() == 1 ? "" : "s", total, total == 1 ? "" : "s",
-                                     errors + bad_files, errors + bad_files == 1 ? "" : "s");
-    std::fwrite(summary.data(), 1, summary.size(), stdout);
-  }
-  if (status != 0) return status;
-  return total > 0 && !o.exit_zero ? 1 : 0;
-}
-
 // `cellflow rules`: the rule table, from passes/rules.def.
 int PrintRules(const std::string& format) {
   std::string out;
@@ -575,7 +381,7 @@ int PrintRules(const std::string& format) {
 int Main(int argc, char** argv) {
   CLI::App app{"cellflow: finds NameError and ModuleNotFoundError in notebooks before they run"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "cellflow 0.1.0");
+  app.set_version_flag("--version", "cellflow " CELLFLOW_VERSION);
 
   CLI::App* dump = app.add_subcommand("dump", "Print what cellflow reads from a file");
   std::string what;
@@ -592,18 +398,37 @@ int Main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Report what would fail when the notebooks run");
   std::vector<std::string> check_paths;
   CheckOptions check_options;
-  check->add_option("paths", check_paths, "notebooks, scripts and directories")->required();
-  check->add_option("--format", check_options.format, "text | json")
-      ->check(CLI::IsMember({"text", "json", "jsonl"}));
+  check->add_option("paths", check_paths, "notebooks, scripts and directories");
+  check->add_option("--format", check_options.format, "text | json | jsonl | sarif | github")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "github"}));
+  check->add_option("-o,--output", check_options.output, "write the report to FILE");
   check->add_option("--order", check_options.order, "file (Run All) | executed (saved counts)")
       ->check(CLI::IsMember({"file", "executed"}));
   check->add_option("--target-version", check_options.target_version, "3.8 .. 3.13")
       ->check(CLI::IsMember({"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}));
   check->add_option("--select", check_options.select, "rule codes or prefixes (NB1)")
-      ->delimiter(',');
-  check->add_option("--ignore", check_options.ignore, "rule codes or prefixes")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  check->add_option("--ignore", check_options.ignore, "rule codes or prefixes")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  check
+      ->add_option("--exclude", check_options.exclude,
+                   "skip paths matching GLOB (whole path or one component)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  check->add_option("--files-from", check_options.files_from,
+                    "read paths to check from FILE, one per line (- for stdin)");
+  check->add_option("-j,--jobs", check_options.jobs, "worker threads (default: every core)")
+      ->check(CLI::Range(0, 1024));
+  check->add_option("--repo-root", check_options.repo_root,
+                    "SARIF paths are relative to DIR (default: the current directory)");
   check->add_flag("--include-py", check_options.include_py, "also check .py files in directories");
   check->add_flag("--exit-zero", check_options.exit_zero, "exit 0 even with findings");
+  check->add_flag("--statistics", check_options.statistics,
+                  "print the number of findings per rule instead of the findings");
+  check->add_flag("--no-progress", check_options.no_progress,
+                  "no progress line on stderr (shown only on a terminal)");
   check->add_flag("--suggest-order", check_options.suggest_order,
                   "print a cell order in which every name is defined before it is read");
 
@@ -618,7 +443,7 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (check->parsed()) return Check(check_paths, check_options);
+  if (check->parsed()) return RunCheck(check_paths, check_options);
   if (rules->parsed()) return PrintRules(rules_format);
   if (dump->parsed()) {
     if (what == "names") {

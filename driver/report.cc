@@ -43,7 +43,99 @@ void AppendSnippet(const std::string& line, uint32_t column, uint32_t width, boo
                         color ? "\x1b[0m" : "");
 }
 
+// Workflow-command escaping: '%', CR and LF always; in properties also ':' and ','.
+std::string GithubEscape(std::string_view s, bool property) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string_view GithubLevel(Severity s) {
+  switch (s) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "notice";
+  }
+  return "error";
+}
+
+std::string GithubPath(const std::string& path) {
+  std::string_view p = path;
+  while (p.substr(0, 2) == "./") p.remove_prefix(2);
+  return GithubEscape(p, /*property=*/true);
+}
+
 }  // namespace
+
+void AppendFindingGithub(const std::string& path, const Finding& f, bool is_script,
+                         std::string* out) {
+  const Diagnostic& d = f.diagnostic;
+  const RuleInfo& rule = GetRule(d.rule);
+  absl::StrAppendFormat(out, "::%s file=%s,line=%d", std::string(GithubLevel(rule.severity)),
+                        GithubPath(path), std::max<uint32_t>(f.start.file_line, 1));
+  // A .ipynb line holds the source line inside JSON quoting: its columns are not the cell's.
+  if (is_script) {
+    absl::StrAppendFormat(out, ",col=%d", f.start.column);
+    if (f.end.line == f.start.line && f.end.column > f.start.column) {
+      absl::StrAppendFormat(out, ",endColumn=%d", f.end.column);
+    }
+  }
+  std::string title = StrCat(rule.code, " ", rule.name);
+  std::string message = d.message;
+  if (f.start.cell != 0) {
+    message = absl::StrFormat("cell %d, line %d: %s", f.start.cell, f.start.line, message);
+  }
+  for (const PlacedRelated& r : f.related) StrAppend(&message, "\nnote: ", r.message);
+  for (const std::string& n : d.notes) StrAppend(&message, "\nnote: ", n);
+  if (!d.help.empty()) StrAppend(&message, "\nhelp: ", d.help);
+  absl::StrAppendFormat(out, ",title=%s::%s\n", GithubEscape(title, true),
+                        GithubEscape(message, false));
+}
+
+void AppendInvalidNotebookGithub(const std::string& path, std::string_view message, uint32_t line,
+                                 std::string* out) {
+  absl::StrAppendFormat(out, "::error file=%s,line=%d,title=NB002 invalid-notebook::%s\n",
+                        GithubPath(path), std::max<uint32_t>(line, 1),
+                        GithubEscape(message, false));
+}
+
+void AppendInvalidNotebookJson(const std::string& path, std::string_view message,
+                               const ReadErrorPosition& where, std::string* out) {
+  *out += "{\"path\": ";
+  AppendJsonString(path, out);
+  std::string line = where.line > 0 ? std::to_string(where.line) : "null";
+  std::string column = where.column > 0 ? std::to_string(where.column) : "null";
+  absl::StrAppendFormat(out,
+                        ", \"cell\": null, \"line\": %s, \"column\": %s, \"end_line\": null, "
+                        "\"end_column\": null, \"file_line\": %s, \"code\": \"NB002\", "
+                        "\"rule\": \"invalid-notebook\", \"severity\": \"error\", \"message\": ",
+                        line, column, line);
+  AppendJsonString(message, out);
+  *out += ", \"symbol\": null, \"help\": null, \"related\": []}\n";
+}
 
 void AppendFindingText(const std::string& path, const Finding& f, bool color, std::string* out) {
   const Diagnostic& d = f.diagnostic;

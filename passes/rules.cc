@@ -5,8 +5,8 @@ namespace cellflow {
 namespace {
 
 constexpr RuleInfo kRules[] = {
-#define RULE(id, code, name, severity, summary, description) \
-  {RuleId::id, code, name, Severity::severity, summary, description},
+#define RULE(id, code, name, severity, precision, summary, description) \
+  {RuleId::id, code, name, Severity::severity, precision, summary, description},
 #include "passes/rules.def"
 };
 
@@ -21,6 +21,19 @@ const RuleInfo* FindRule(std::string_view code_or_name) {
     if (r.code == code_or_name || r.name == code_or_name) return &r;
   }
   return nullptr;
+}
+
+std::string_view RuleCategory(const RuleInfo& rule) {
+  switch (rule.code[2]) {
+    case '0':
+      return "input";
+    case '1':
+      return "names";
+    case '2':
+      return "imports";
+    default:
+      return "execution-order";
+  }
 }
 
 std::string_view SeverityName(Severity s) {

@@ -1,0 +1,41 @@
+// Running one task per file on worker threads while handing the results to a single consumer in
+// input order, with a bounded number of results in flight, and a progress line for terminals.
+#ifndef CELLFLOW_DRIVER_BATCH_H_
+#define CELLFLOW_DRIVER_BATCH_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cellflow {
+
+// What one file contributed to the output.
+struct FileOutcome {
+  std::string text;                   // this file's part of the output, in the chosen format
+  std::string error_text;             // for stderr: why the file could not be read
+  std::vector<uint32_t> rule_counts;  // findings per RuleId (after --select/--ignore and noqa)
+  size_t errors = 0;                  // error-severity findings
+  bool io_error = false;              // the file could not be read at all (exit status 2)
+};
+
+struct BatchOptions {
+  int jobs = 1;           // worker threads (at least 1)
+  bool progress = false;  // draw a progress line on stderr (callers decide: TTY and not disabled)
+};
+
+// Calls `work(i, &outcome)` for every i in [0, count) on `jobs` worker threads (each with a
+// stack large enough for the parser's deepest input), and `consume(i, outcome)` on the calling
+// thread for i = 0, 1, 2, ... in order, as soon as each result and all before it are done. At
+// most a few results per worker wait for their turn, so memory stays bounded by the files in
+// flight. `work` must be safe to call concurrently; `consume` never runs concurrently.
+void RunOrdered(size_t count, const BatchOptions& options,
+                const std::function<void(size_t, FileOutcome*)>& work,
+                const std::function<void(size_t, FileOutcome&)>& consume);
+
+// The number of worker threads `-j 0` (the default) means: the machine's cores.
+int DefaultJobs();
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_DRIVER_BATCH_H_

@@ -1,0 +1,407 @@
+// The check command: inputs, the parallel batch, and the output formats.
+#include "driver/check.h"
+
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_format.h"
+
+#include "driver/analyze.h"
+#include "driver/batch.h"
+#include "driver/json_out.h"
+#include "driver/notebook.h"
+#include "driver/report.h"
+#include "driver/sarif.h"
+#include "lexer/str_util.h"
+
+namespace cellflow {
+namespace {
+
+constexpr size_t kRuleCount = static_cast<size_t>(RuleId::kHiddenState) + 1;
+
+// "# noqa" or "# noqa: NB101,NB203" on the finding's line.
+bool Suppressed(const Finding& f) {
+  size_t hash = f.source_line.find('#');
+  while (hash != std::string::npos) {
+    std::string_view rest = std::string_view(f.source_line).substr(hash + 1);
+    size_t p = rest.find_first_not_of(" \t");
+    if (p != std::string_view::npos && rest.substr(p, 4) == "noqa") {
+      std::string_view after = rest.substr(p + 4);
+      if (after.empty() || after[0] != ':') return true;
+      std::string_view code = GetRule(f.diagnostic.rule).code;
+      return after.find(code) != std::string_view::npos;
+    }
+    hash = f.source_line.find('#', hash + 1);
+  }
+  return false;
+}
+
+// Paths from --files-from: one per line; blank lines are skipped.
+bool ReadPathList(const std::string& from, std::vector<std::string>* paths) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (from != "-") {
+    file.open(from);
+    if (!file) return false;
+    in = &file;
+  }
+  std::string line;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) paths->push_back(line);
+  }
+  return true;
+}
+
+// How the results of one file become output, and how the per-file pieces join up.
+class Writer {
+ public:
+  Writer(const CheckOptions& o, std::FILE* out) : o_(o), out_(out) {}
+
+  void Begin(const std::string& repo_root) {
+    std::string head;
+    if (o_.statistics) return;
+    if (o_.format == "json") head = "[";
+    if (o_.format == "sarif") AppendSarifHeader(repo_root, &head);
+    Write(head);
+  }
+
+  // A file's text: for json and sarif one element per line, joined here with commas.
+  void File(const std::string& text) {
+    if (o_.statistics || text.empty()) return;
+    if (o_.format != "json" && o_.format != "sarif") {
+      Write(text);
+      return;
+    }
+    std::string joined;
+    size_t p = 0;
+    while (p < text.size()) {
+      size_t e = text.find('\n', p);
+      if (e == std::string::npos) e = text.size();
+      joined += elements_ == 0 ? "\n" : ",\n";
+      if (o_.format == "sarif") joined += "      ";
+      joined.append(text, p, e - p);
+      ++elements_;
+      p = e + 1;
+    }
+    Write(joined);
+  }
+
+  void End(size_t files, size_t total, size_t errors, bool ok,
+           const std::vector<uint64_t>& counts) {
+    std::string tail;
+    if (o_.statistics) {
+      AppendStatistics(counts, &tail);
+    } else if (o_.format == "json") {
+      tail = elements_ == 0 ? "]\n" : "\n]\n";
+    } else if (o_.format == "sarif") {
+      AppendSarifFooter(ok, &tail);
+    }
+    if (o_.format == "text") {
+      tail += total == 0 ? absl::StrFormat("%d file%s checked, no problems found\n", files,
+                                           files == 1 ? "" : "s")
+                         : absl::StrFormat("%d file%s checked, %d problem%s (%d error%s)\n", files,
+                                           files == 1 ? "" : "s", total, total == 1 ? "" : "s",
+                                           errors, errors == 1 ? "" : "s");
+    }
+    Write(tail);
+  }
+
+ private:
+  // Counts per rule, most frequent first, like ruff and flake8's --statistics.
+  void AppendStatistics(const std::vector<uint64_t>& counts, std::string* out) const {
+    std::vector<size_t> order;
+    for (size_t r = 0; r < counts.size(); ++r) {
+      if (counts[r] > 0) order.push_back(r);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return counts[a] > counts[b]; });
+    bool json = o_.format == "json" || o_.format == "jsonl";
+    if (json) *out += "[";
+    bool first = true;
+    for (size_t r : order) {
+      const RuleInfo& rule = GetRule(static_cast<RuleId>(r));
+      if (json) {
+        absl::StrAppendFormat(out, "%s\n  {\"code\": \"%s\", \"name\": \"%s\", \"count\": %d}",
+                              first ? "" : ",", std::string(rule.code), std::string(rule.name),
+                              counts[r]);
+      } else {
+        absl::StrAppendFormat(out, "%7d  %s  %s\n", counts[r], std::string(rule.code),
+                              std::string(rule.name));
+      }
+      first = false;
+    }
+    if (json) *out += order.empty() ? "]\n" : "\n]\n";
+  }
+
+  void Write(const std::string& s) {
+    if (!s.empty()) std::fwrite(s.data(), 1, s.size(), out_);
+  }
+
+  const CheckOptions& o_;
+  std::FILE* out_;
+  size_t elements_ = 0;
+};
+
+// Everything the workers share, read-only.
+struct CheckContext {
+  const CheckOptions* options = nullptr;
+  AnalyzeOptions analyze;
+  std::vector<bool> selected;  // by RuleId
+  std::string repo_root;       // absolute
+  bool color = false;
+};
+
+void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* out) {
+  thread_local NotebookReader reader;
+  const CheckOptions& o = *ctx.options;
+  out->rule_counts.assign(kRuleCount, 0);
+  std::string bytes, error;
+  if (!ReadFileBytes(path, &bytes, &error)) {
+    out->io_error = true;
+    out->error_text = StrCat("cellflow: ", path, ": ", error, "\n");
+    return;
+  }
+  const bool sarif = o.format == "sarif";
+  std::string uri = sarif ? SarifRelativeUri(path, ctx.repo_root) : std::string();
+  ReadErrorPosition where;
+  absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
+  if (!nb.ok()) {
+    if (!ctx.selected[static_cast<size_t>(RuleId::kInvalidNotebook)]) return;
+    ++out->rule_counts[static_cast<size_t>(RuleId::kInvalidNotebook)];
+    ++out->errors;
+    std::string message(nb.status().message());
+    if (o.format == "text") {
+      absl::StrAppendFormat(
+          &out->text, "%s:%s error: %s [NB002]\n", path,
+          where.line > 0 ? absl::StrFormat("%d:%d:", where.line, where.column) : std::string(),
+          message);
+    } else if (sarif) {
+      AppendSarifInvalidNotebook(uri, message, where, &out->text);
+      out->text += '\n';
+    } else if (o.format == "github") {
+      AppendInvalidNotebookGithub(path, message, where.line, &out->text);
+    } else {
+      AppendInvalidNotebookJson(path, message, where, &out->text);
+    }
+    return;
+  }
+  NotebookReport report = AnalyzeNotebook(*nb, ctx.analyze);
+  const bool is_script = nb->format == NotebookFormat::kScript;
+  SarifFingerprintCounts fingerprints;
+  for (const Finding& f : report.findings) {
+    const RuleInfo& rule = GetRule(f.diagnostic.rule);
+    if (!ctx.selected[static_cast<size_t>(rule.id)] || Suppressed(f)) continue;
+    ++out->rule_counts[static_cast<size_t>(rule.id)];
+    if (rule.severity == Severity::kError) ++out->errors;
+    if (o.statistics) continue;
+    if (o.format == "text") {
+      AppendFindingText(path, f, ctx.color, &out->text);
+    } else if (sarif) {
+      AppendSarifResult(uri, f, is_script, &fingerprints, &out->text);
+      out->text += '\n';
+    } else if (o.format == "github") {
+      AppendFindingGithub(path, f, is_script, &out->text);
+    } else {
+      AppendFindingJson(path, f, is_script, &out->text);
+    }
+  }
+  if (o.suggest_order && !report.suggested_order.empty() && !o.statistics &&
+      (o.format == "text" || o.format == "json" || o.format == "jsonl")) {
+    std::string order;
+    for (uint32_t c : report.suggested_order) {
+      absl::StrAppendFormat(&order, "%s%d", order.empty() ? "" : ", ", c);
+    }
+    if (o.format == "text") {
+      absl::StrAppendFormat(&out->text, "%s: cells run in this order define every name first: %s\n",
+                            path, order);
+    } else {
+      out->text += "{\"path\": ";
+      AppendJsonString(path, &out->text);
+      absl::StrAppendFormat(&out->text, ", \"suggested_order\": [%s]}\n", order);
+    }
+  }
+}
+
+}  // namespace
+
+bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open file";
+    return false;
+  }
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) {
+    *error = "cannot determine the file size";
+    return false;
+  }
+  if (static_cast<uint64_t>(size) >= (uint64_t{1} << 32) - 1) {
+    *error = "file too large (4 GiB or more)";
+    return false;
+  }
+  // Spare capacity after the bytes lets the notebook reader parse them in place.
+  bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
+  bytes->resize(static_cast<size_t>(size));
+  in.read(bytes->data(), size);
+  if (in.gcount() != size) {
+    *error = "read error";
+    return false;
+  }
+  return true;
+}
+
+bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,
+                  const std::vector<std::string>& ignore) {
+  auto matches = [&](const std::string& pattern) {
+    return rule.code.substr(0, pattern.size()) == pattern || rule.name == pattern;
+  };
+  bool selected = select.empty();
+  for (const std::string& s : select) selected |= matches(s);
+  for (const std::string& s : ignore) {
+    if (matches(s)) selected = false;
+  }
+  return selected;
+}
+
+bool PathExcluded(const std::string& path, const std::vector<std::string>& exclude) {
+  if (exclude.empty()) return false;
+  std::string_view p = path;
+  while (p.substr(0, 2) == "./") p.remove_prefix(2);
+  std::string whole(p);
+  for (const std::string& glob : exclude) {
+    if (fnmatch(glob.c_str(), whole.c_str(), 0) == 0) return true;
+    size_t start = 0;
+    while (start <= whole.size()) {
+      size_t end = whole.find('/', start);
+      if (end == std::string::npos) end = whole.size();
+      std::string part = whole.substr(start, end - start);
+      if (!part.empty() && fnmatch(glob.c_str(), part.c_str(), 0) == 0) return true;
+      // A glob with '/' also matches a trailing part of the path: "drafts/*.ipynb".
+      if (start > 0 && glob.find('/') != std::string::npos &&
+          fnmatch(glob.c_str(), whole.c_str() + start, 0) == 0) {
+        return true;
+      }
+      start = end + 1;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> CollectInputs(const std::vector<std::string>& paths,
+                                       const std::vector<std::string>& exclude, bool include_py,
+                                       int* status) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      if (!fs::exists(path, ec)) {
+        std::cerr << "cellflow: " << path << ": no such file or directory\n";
+        *status = 2;
+        continue;
+      }
+      if (!PathExcluded(path, exclude)) out.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path& p = it->path();
+      std::string name = p.filename().string();
+      if (it->is_directory(ec)) {
+        if ((name.size() > 1 && name[0] == '.') || name == "__pycache__" ||
+            name == "node_modules" || name == ".ipynb_checkpoints" ||
+            fs::exists(p / "pyvenv.cfg", ec) || PathExcluded(p.string(), exclude)) {
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      std::string ext = p.extension().string();
+      if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(p.string(), exclude)) {
+        found.push_back(p.string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+int RunCheck(const std::vector<std::string>& given_paths, const CheckOptions& o) {
+  int status = 0;
+  std::vector<std::string> paths = given_paths;
+  if (!o.files_from.empty() && !ReadPathList(o.files_from, &paths)) {
+    std::cerr << "cellflow: " << o.files_from << ": cannot open file\n";
+    return 2;
+  }
+  if (paths.empty()) {
+    std::cerr << "cellflow: no paths to check (give paths or --files-from)\n";
+    return 2;
+  }
+  CheckContext ctx;
+  ctx.options = &o;
+  ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
+  ctx.analyze.python_minor = std::stoi(o.target_version.substr(2));
+  for (const RuleInfo& r : AllRules()) ctx.selected.push_back(RuleSelected(r, o.select, o.ignore));
+  std::error_code ec;
+  ctx.repo_root =
+      std::filesystem::absolute(std::filesystem::path(o.repo_root), ec).lexically_normal();
+  if (ctx.repo_root.size() > 1 && ctx.repo_root.back() == '/') ctx.repo_root.pop_back();
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+  std::FILE* out = stdout;
+  if (!o.output.empty() && o.output != "-") {
+    file.reset(std::fopen(o.output.c_str(), "wb"));
+    if (file == nullptr) {
+      std::cerr << "cellflow: " << o.output << ": cannot open for writing\n";
+      return 2;
+    }
+    out = file.get();
+  }
+  ctx.color = o.format == "text" && out == stdout && isatty(STDOUT_FILENO);
+
+  std::vector<std::string> files = CollectInputs(paths, o.exclude, o.include_py, &status);
+  Writer writer(o, out);
+  writer.Begin(ctx.repo_root);
+  std::vector<uint64_t> counts(kRuleCount, 0);
+  size_t total = 0, errors = 0;
+  BatchOptions batch;
+  batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
+  batch.progress = !o.no_progress && isatty(STDERR_FILENO);
+  RunOrdered(
+      files.size(), batch,
+      [&](size_t i, FileOutcome* outcome) { AnalyzeFile(ctx, files[i], outcome); },
+      [&](size_t, FileOutcome& outcome) {
+        if (outcome.io_error) status = 2;
+        if (!outcome.error_text.empty()) {
+          std::fflush(out);
+          std::fputs(outcome.error_text.c_str(), stderr);
+        }
+        for (size_t r = 0; r < outcome.rule_counts.size(); ++r) {
+          counts[r] += outcome.rule_counts[r];
+          total += outcome.rule_counts[r];
+        }
+        errors += outcome.errors;
+        writer.File(outcome.text);
+      });
+  writer.End(files.size(), total, errors, status == 0, counts);
+  if (std::fflush(out) != 0 || std::ferror(out)) {
+    std::cerr << "cellflow: " << (o.output.empty() ? "standard output" : o.output)
+              << ": write error\n";
+    return 2;
+  }
+  if (status != 0) return status;
+  return total > 0 && !o.exit_zero ? 1 : 0;
+}
+
+}  // namespace cellflow

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""`cellflow check` as users run it: formats, -j, --files-from, --exclude, --statistics, -o,
+exit statuses, and a bad file in a batch. Runs on the shipped examples plus files written to a
+temporary directory. Usage: check_cli_test.py CELLFLOW_BIN EXAMPLES_DIR"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def run(args, stdin=None, cwd=None):
+    p = subprocess.run([CELLFLOW] + args, input=stdin, capture_output=True, cwd=cwd)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def raw_line_holds(path, line, text):
+    """True if line `line` of the raw file holds the source line `text` (inside a JSON string
+    for .ipynb)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    if not 1 <= line <= len(lines):
+        return False
+    raw = lines[line - 1]
+    if not path.endswith(".ipynb"):
+        return raw == text
+    for m in re.finditer(r'"((?:[^"\\]|\\.)*)"', raw):
+        value = json.loads('"' + m.group(1) + '"')
+        if text in value.split("\n"):
+            return True
+    return False
+
+
+def cell_line(path, cell, line):
+    with open(path, encoding="utf-8") as f:
+        nb = json.load(f)
+    source = nb["cells"][cell - 1]["source"]
+    if isinstance(source, list):
+        source = "".join(source)
+    return source.split("\n")[line - 1]
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    try:
+        nbs = os.path.join(tmp, "nbs")
+        shutil.copytree(EXAMPLES, nbs)
+        with open(os.path.join(nbs, "broken.ipynb"), "w") as f:
+            f.write('{"cells": [{"cell_type": "code", "sou')
+        os.makedirs(os.path.join(nbs, "drafts"))
+        shutil.copy(os.path.join(nbs, "typo.ipynb"), os.path.join(nbs, "drafts", "old.ipynb"))
+        names = sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".ipynb"))
+
+        # -j1 and -j2 give the same bytes in every format.
+        for fmt in ("text", "json", "jsonl", "sarif", "github"):
+            outs = [run(["check", "-j%d" % j, "--format", fmt, "nbs"], cwd=tmp) for j in (1, 2)]
+            check(outs[0] == outs[1], f"{fmt}: -j1 and -j2 differ")
+            check(outs[0][0] == 1, f"{fmt}: exit status {outs[0][0]}, expected 1")
+
+        # jsonl: one object per finding; the broken file is one NB002 and the others are checked.
+        status, out, _ = run(["check", "--format", "jsonl", "nbs"], cwd=tmp)
+        objs = [json.loads(line) for line in out.splitlines()]
+        nb002 = [o for o in objs if o["code"] == "NB002"]
+        check(len(nb002) == 1 and nb002[0]["path"] == "nbs/broken.ipynb", f"NB002: {nb002}")
+        paths = {o["path"] for o in objs}
+        for n in names:
+            check(f"nbs/{n}" in paths, f"jsonl: no finding for {n}")
+        # Output order is the walk order: sorted paths.
+        order = [o["path"] for o in objs]
+        check(order == sorted(order), "jsonl: findings not in path order")
+        for o in objs:
+            if o["code"] == "NB002":
+                continue
+            check(cell_line(os.path.join(tmp, o["path"]), o["cell"], o["line"]) is not None,
+                  "jsonl: cell/line")
+
+        # json: one document holding the same objects.
+        _, out_json, _ = run(["check", "--format", "json", "nbs"], cwd=tmp)
+        check(json.loads(out_json) == objs, "json array differs from the jsonl objects")
+
+        # sarif: regions point at the raw line holding the source line.
+        _, out, _ = run(["check", "--format", "sarif", "nbs"], cwd=tmp)
+        sarif = json.loads(out)
+        results = sarif["runs"][0]["results"]
+        check(len(results) == len(objs), f"sarif: {len(results)} results, {len(objs)} in jsonl")
+        rules = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+        checked = 0
+        for r in results:
+            check(rules[r["ruleIndex"]] == r["ruleId"], "sarif: ruleIndex")
+            loc = r["locations"][0]["physicalLocation"]
+            uri = loc["artifactLocation"]["uri"]
+            check(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%", "sarif: uriBaseId")
+            check(r["partialFingerprints"], "sarif: no fingerprint")
+            if r["ruleId"] == "NB002":
+                continue
+            props = r["properties"]
+            text = cell_line(os.path.join(tmp, uri), props["cell"], props["line"])
+            check(raw_line_holds(os.path.join(tmp, uri), loc["region"]["startLine"], text),
+                  f"sarif: line {loc['region']['startLine']} of {uri} does not hold {text!r}")
+            checked += 1
+        check(checked >= 7, f"sarif: only {checked} results checked")
+        fingerprints = [json.dumps(r["partialFingerprints"]) + r["locations"][0][
+            "physicalLocation"]["artifactLocation"]["uri"] for r in results]
+        check(len(set(fingerprints)) == len(fingerprints), "sarif: duplicate fingerprints")
+
+        # A fingerprint survives an unrelated edit: a cell inserted at the top.
+        with open(os.path.join(nbs, "typo.ipynb"), encoding="utf-8") as f:
+            nb = json.load(f)
+        before = {r["partialFingerprints"]["cellflowFinding/v1"] for r in results
+                  if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                  == "nbs/typo.ipynb"}
+        nb["cells"].insert(0, {"cell_type": "code", "execution_count": None, "metadata": {},
+                               "outputs": [], "source": ["import os\n", "print(os.sep)"]})
+        with open(os.path.join(tmp, "moved.ipynb"), "w", encoding="utf-8") as f:
+            json.dump(nb, f, indent=1)
+        _, out, _ = run(["check", "--format", "sarif", "moved.ipynb"], cwd=tmp)
+        after = {r["partialFingerprints"]["cellflowFinding/v1"]
+                 for r in json.loads(out)["runs"][0]["results"]}
+        check(before and before == after, f"fingerprints moved: {before} vs {after}")
+
+        # github: annotations on raw lines.
+        _, out, _ = run(["check", "--format", "github", "nbs"], cwd=tmp)
+        lines = out.splitlines()
+        check(len(lines) == len(objs), f"github: {len(lines)} lines, {len(objs)} findings")
+        for line, o in zip(lines, objs):
+            m = re.match(r"::(error|warning|notice) file=([^,]+),line=(\d+)(,[^:]*)?::(.*)", line)
+            check(m is not None, f"github: {line!r}")
+            if m is None or o["code"] == "NB002":
+                continue
+            check(m.group(2) == o["path"], f"github: file {m.group(2)}")
+            check(int(m.group(3)) == o["file_line"], f"github: line {m.group(3)}")
+            text = cell_line(os.path.join(tmp, o["path"]), o["cell"], o["line"])
+            check(raw_line_holds(os.path.join(tmp, o["path"]), int(m.group(3)), text),
+                  f"github: raw line {m.group(3)} of {o['path']}")
+
+        # --files-from (a file and stdin) gives what the same paths on the command line give.
+        listed = [f"nbs/{n}" for n in names]
+        want = run(["check", "--format", "jsonl"] + listed, cwd=tmp)
+        with open(os.path.join(tmp, "list.txt"), "w") as f:
+            f.write("\n".join(listed) + "\n\n")
+        check(run(["check", "--format", "jsonl", "--files-from", "list.txt"], cwd=tmp) == want,
+              "--files-from FILE")
+        check(run(["check", "--format", "jsonl", "--files-from", "-"],
+                  stdin=("\r\n".join(listed)).encode(), cwd=tmp) == want, "--files-from -")
+
+        # --exclude: a file name, a directory, a glob with '/'.
+        for glob, gone in (("broken.ipynb", "nbs/broken.ipynb"), ("drafts", "nbs/drafts/old.ipynb"),
+                           ("nbs/drafts/*", "nbs/drafts/old.ipynb"), ("*.ipynb", None)):
+            _, out, _ = run(["check", "--format", "jsonl", "--exclude", glob, "nbs"], cwd=tmp)
+            got = {json.loads(line)["path"] for line in out.splitlines()}
+            if gone is None:
+                check(not got, f"--exclude {glob}: {got}")
+            else:
+                check(gone not in got and len(got) >= 3, f"--exclude {glob}: {got}")
+
+        # --statistics: counts per rule equal the findings.
+        _, out, _ = run(["check", "--statistics", "--format", "json", "nbs"], cwd=tmp)
+        stats = {s["code"]: s["count"] for s in json.loads(out)}
+        counts = {}
+        for o in objs:
+            counts[o["code"]] = counts.get(o["code"], 0) + 1
+        check(stats == counts, f"--statistics {stats} vs {counts}")
+        _, out, _ = run(["check", "--statistics", "nbs"], cwd=tmp)
+        check(re.search(r"^\s+\d+  NB101  undefined-name$", out, re.M) is not None,
+              f"--statistics text: {out!r}")
+
+        # -o FILE writes the report there and nothing to stdout.
+        status, out, _ = run(["check", "--format", "jsonl", "-o", "report.jsonl", "nbs"], cwd=tmp)
+        with open(os.path.join(tmp, "report.jsonl"), encoding="utf-8") as f:
+            check(f.read() == want[1] or status == 1, "-o")
+        check(out == "", "-o: stdout not empty")
+
+        # Exit statuses: 0 clean, 1 findings, 2 missing input; --select and --exit-zero.
+        check(run(["check", "--select", "NB204", "nbs"], cwd=tmp)[0] == 0, "exit 0")
+        check(run(["check", "--exit-zero", "nbs"], cwd=tmp)[0] == 0, "--exit-zero")
+        check(run(["check", "nbs/missing.ipynb"], cwd=tmp)[0] == 2, "exit 2 on a missing file")
+        status, _, err = run(["check"], cwd=tmp)
+        check(status == 2 and "no paths" in err, f"no paths: {status} {err!r}")
+        # No progress line when stderr is not a terminal.
+        _, _, err = run(["check", "nbs"], cwd=tmp)
+        check(err == "", f"stderr not empty: {err!r}")
+    finally:
+        shutil.rmtree(tmp)
+
+    for f in failures:
+        print("FAIL:", f)
+    print(f"check_cli_test: {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__.splitlines()[-1], file=sys.stderr)
+        sys.exit(2)
+    CELLFLOW = os.path.abspath(sys.argv[1])
+    EXAMPLES = os.path.abspath(sys.argv[2])
+    sys.exit(main())
