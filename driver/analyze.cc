@@ -2,7 +2,9 @@
 #include "driver/analyze.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "absl/strings/str_format.h"
 
@@ -13,6 +15,7 @@
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
 #include "parser/parser.h"
+#include "driver/environment.h"
 #include "passes/name_rules.h"
 
 namespace cellflow {
@@ -147,10 +150,128 @@ std::vector<uint32_t> SuggestOrder(const Notebook& nb, const Program& program,
   return order;
 }
 
+// Edges from the cells whose definitions a read at module level uses to the reading cell; for a
+// read no binding reaches, from the first cell that binds the name anywhere.
+NotebookGraph BuildGraph(const Program& program, const CellLocator& locator) {
+  const Unit& m = program.module;
+  std::map<std::pair<uint32_t, uint32_t>, std::set<std::string>> edges;
+  for (const Use& u : m.uses) {
+    if (!u.reachable) continue;
+    uint32_t to = locator.CellOf(u.site.start);
+    bool bound = false;
+    for (DefId d : u.reaching) {
+      const Definition& def = m.defs[d];
+      if (!IsBinding(def.kind) || def.kind == DefKind::kProven) continue;
+      bound = true;
+      uint32_t from = locator.CellOf(def.site.start);
+      if (from != to && from != 0) edges[{from, to}].emplace(m.names[u.name]);
+    }
+    if (bound) continue;
+    for (DefId d : m.defs_of[u.name]) {
+      if (m.defs[d].kind != DefKind::kBind) continue;
+      uint32_t from = locator.CellOf(m.defs[d].site.start);
+      if (from != to && from != 0) edges[{from, to}].emplace(m.names[u.name]);
+      break;
+    }
+  }
+  NotebookGraph graph;
+  for (auto& [cells, names] : edges) {
+    if (names.contains(std::string(kWildcardName))) names.erase(std::string(kWildcardName));
+    if (names.empty()) continue;
+    graph.edges.push_back({cells.first, cells.second,
+                           std::vector<std::string>(names.begin(), names.end()),
+                           cells.first > cells.second});
+  }
+  return graph;
+}
+
 // Parses the code cells, lowers them in `order` and runs the name rules.
-void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locator,
-              std::ostream* ir_out, std::vector<uint32_t>* suggested_order, int python_minor,
-              bool report_syntax, std::vector<Diagnostic>* out) {
+// The Python-visible names a %%cython cell defines: `def f(`, `cpdef [type] f(`, `class C`,
+// `cdef class C`, `name = ...` at the start of a line.
+void CythonBindings(const Notebook& nb, std::string_view cell,
+                    std::vector<std::pair<std::string_view, Range>>* out) {
+  auto ident = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||
+           static_cast<unsigned char>(ch) >= 0x80;
+  };
+  size_t p = cell.find('\n');
+  while (p != std::string_view::npos && p < cell.size()) {
+    size_t start = p + 1;
+    size_t end = cell.find('\n', start);
+    std::string_view line = cell.substr(start, end == std::string_view::npos ? end : end - start);
+    p = end;
+    if (line.empty() || !ident(line[0])) continue;
+    size_t name_at = std::string_view::npos;
+    size_t name_end = 0;
+    auto after_word = [&](std::string_view word) {
+      return line.substr(0, word.size()) == word && line.size() > word.size() &&
+             (line[word.size()] == ' ' || line[word.size()] == '\t');
+    };
+    if (after_word("def") || after_word("class") || after_word("cdef class") ||
+        after_word("cpdef")) {
+      // The name is the last identifier before '(' or ':' (cpdef may carry a return type).
+      size_t stop = line.find_first_of("(:");
+      if (stop == std::string_view::npos) continue;
+      size_t e = stop;
+      while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+      size_t b = e;
+      while (b > 0 && ident(line[b - 1])) --b;
+      name_at = b;
+      name_end = e;
+    } else if (!after_word("cdef") && !after_word("cimport") && !after_word("import") &&
+               !after_word("from")) {
+      size_t e = 0;
+      while (e < line.size() && ident(line[e])) ++e;
+      size_t q = e;
+      while (q < line.size() && (line[q] == ' ' || line[q] == '\t')) ++q;
+      if (q < line.size() && line[q] == '=' && (q + 1 >= line.size() || line[q + 1] != '=')) {
+        name_at = 0;
+        name_end = e;
+      }
+    }
+    if (name_at == std::string_view::npos || name_end <= name_at) continue;
+    auto at = static_cast<Offset>(line.data() - nb.buffer.data() + name_at);
+    out->push_back({line.substr(name_at, name_end - name_at),
+                    Range{at, at + static_cast<Offset>(name_end - name_at)}});
+  }
+}
+
+// What RunCells does besides the name rules.
+struct RunRequest {
+  CellOrder order = CellOrder::kFile;
+  int python_minor = 12;
+  bool report_syntax = true;   // NB001 and the import rules (off for the hidden-state replay)
+  std::ostream* ir_out = nullptr;  // dump the IR instead of checking
+  std::vector<uint32_t>* suggested_order = nullptr;
+  NotebookGraph* graph = nullptr;  // build the cell graph instead of checking
+  const ImportContext* imports = nullptr;
+  ImportCounts* import_counts = nullptr;
+};
+
+// "%%writefile [-a] mod.py": the file name, or empty.
+std::string_view WrittenFileName(std::string_view first_line) {
+  std::string_view rest = first_line.substr(std::min<size_t>(first_line.size(), 11));
+  std::string_view name;
+  size_t p = 0;
+  while (p < rest.size()) {
+    while (p < rest.size() && (rest[p] == ' ' || rest[p] == '\t')) ++p;
+    size_t e = p;
+    while (e < rest.size() && rest[e] != ' ' && rest[e] != '\t' && rest[e] != '\r') ++e;
+    if (e > p && rest[p] != '-') name = rest.substr(p, e - p);
+    p = e;
+  }
+  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
+      name.back() == name.front()) {
+    name = name.substr(1, name.size() - 2);
+  }
+  while (name.substr(0, 2) == "./") name.remove_prefix(2);
+  return name;
+}
+
+void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
+              std::vector<Diagnostic>* out) {
+  const CellOrder cell_order = request.order;
+  const bool report_syntax = request.report_syntax;
   std::vector<Diagnostic>& diagnostics = *out;
   // Cells in execution order.
   std::vector<const Cell*> order;
@@ -171,6 +292,7 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
   Arena arena;
   std::vector<std::unique_ptr<ScopeTree>> trees;
   std::vector<CodeCell> code;
+  ImportFacts facts;
   const bool notebook = nb.format != NotebookFormat::kScript;
   for (const Cell* c : order) {
     std::string_view source = nb.Source(*c);
@@ -184,6 +306,29 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
              (std::isalnum(static_cast<unsigned char>(trimmed[e])) || trimmed[e] == '_'))
         ++e;
       std::string_view magic = trimmed.substr(2, e - 2);
+      if (magic == "writefile" || magic == "file") {
+        size_t line_end = trimmed.find('\n');
+        std::string_view name = WrittenFileName(trimmed.substr(0, line_end));
+        if (!name.empty() && line_end != std::string_view::npos) {
+          auto body = static_cast<Offset>(trimmed.data() - nb.buffer.data() + line_end + 1);
+          facts.written_files.push_back({std::string(name), body, c->end});
+        }
+      }
+      if (magic == "cython") {
+        // Compiled into the user namespace: its def/cpdef functions, classes and module-level
+        // assignments become names (cdef ones stay inside the extension).
+        CythonBindings(nb, trimmed, &cell.magic_bindings);
+        ParseOptions parse_options;
+        parse_options.ipython = true;
+        Offset line_end = c->begin + static_cast<Offset>(trimmed.data() - source.data()) +
+                          static_cast<Offset>(std::min(trimmed.find('\n'), trimmed.size()));
+        ParseResult parsed = Parse(nb.buffer, c->begin, line_end, &arena, parse_options);
+        trees.push_back(BuildScopes(parsed.module, nb.buffer));
+        cell.module = parsed.module;
+        cell.scopes = trees.back().get();
+        code.push_back(std::move(cell));
+        continue;
+      }
       if (!IsPythonCellMagic(magic)) continue;  // %%bash, %%html, %%sql...: not Python
       if (magic == "capture") {
         size_t line_end = trimmed.find_first_of("\r\n");
@@ -221,10 +366,22 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
     code.push_back(std::move(cell));
   }
 
+  std::vector<ImportCell> import_cells;
+  for (const CodeCell& c : code) import_cells.push_back({c.module, c.cell});
+  std::unique_ptr<ModuleEnvironment> env;
+  std::unique_ptr<EnvironmentBindings> bindings;
+  if (request.imports != nullptr) {
+    CollectImportFacts(import_cells, nb.buffer, &facts);
+    env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
+    bindings = std::make_unique<EnvironmentBindings>(*env);
+  }
+
   LowerOptions lower_options;
   lower_options.buffer = nb.buffer;
   lower_options.arena = &arena;
+  lower_options.bindings = bindings.get();
   std::unique_ptr<Program> program = Lower(code, lower_options);
+  std::ostream* ir_out = request.ir_out;
   if (ir_out != nullptr) {
     auto where = [&](Offset at) {
       Position p = locator.Place(at);
@@ -235,11 +392,23 @@ void RunCells(const Notebook& nb, CellOrder cell_order, const CellLocator& locat
     for (auto& unit : program->functions) DumpUnit(unit.get(), where, *ir_out);
     return;
   }
+  if (request.graph != nullptr) {
+    *request.graph = BuildGraph(*program, locator);
+    return;
+  }
   NameRulesOptions rules_options;
-  rules_options.python_minor = python_minor;
+  rules_options.python_minor = request.python_minor;
   rules_options.notebook = notebook;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
-  if (suggested_order != nullptr) *suggested_order = SuggestOrder(nb, *program, locator);
+  if (env != nullptr && report_syntax) {
+    ImportRulesOptions import_options;
+    import_options.notebook = notebook;
+    CheckImports(import_cells, program->module, *env, import_options, &diagnostics,
+                 request.import_counts);
+  }
+  if (request.suggested_order != nullptr) {
+    *request.suggested_order = SuggestOrder(nb, *program, locator);
+  }
 }
 
 // True if replaying the saved execution counts runs other cells, or in another order, than
@@ -315,17 +484,25 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     diagnostics.push_back(std::move(d));
   }
 
-  RunCells(nb, options.order, locator, nullptr,
-           options.order == CellOrder::kFile ? &report.suggested_order : nullptr,
-           options.python_minor, /*report_syntax=*/true, &diagnostics);
+  RunRequest request;
+  request.order = options.order;
+  request.python_minor = options.python_minor;
+  request.suggested_order = options.order == CellOrder::kFile ? &report.suggested_order : nullptr;
+  request.imports = options.imports;
+  request.import_counts = &report.imports;
+  RunCells(nb, locator, request, &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
     if (options.order == CellOrder::kFile && RecordedOrderDiffers(nb)) {
       // Hidden state: replay the recorded order; a cell that ran cleanly but now reads a name
       // nothing defines before it depended on a cell that was since edited or deleted.
       std::vector<Diagnostic> replay;
-      RunCells(nb, CellOrder::kExecuted, locator, nullptr, nullptr, options.python_minor,
-               /*report_syntax=*/false, &replay);
+      RunRequest replay_request;
+      replay_request.order = CellOrder::kExecuted;
+      replay_request.python_minor = options.python_minor;
+      replay_request.report_syntax = false;
+      replay_request.imports = options.imports;
+      RunCells(nb, locator, replay_request, &replay);
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
         const Cell* cell = locator.CellAt(d.range.start);
@@ -384,12 +561,32 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
 
 namespace cellflow {
 
+NotebookGraph CellGraph(const Notebook& nb, const AnalyzeOptions& options) {
+  LineIndex lines(nb.buffer);
+  CellLocator locator(nb, lines);
+  std::vector<Diagnostic> ignored;
+  NotebookGraph graph;
+  RunRequest request;
+  request.order = options.order;
+  request.python_minor = options.python_minor;
+  request.report_syntax = false;
+  request.graph = &graph;
+  request.imports = options.imports;
+  RunCells(nb, locator, request, &ignored);
+  return graph;
+}
+
 void DumpNotebookIr(const Notebook& nb, const AnalyzeOptions& options, std::ostream& out) {
   LineIndex lines(nb.buffer);
   CellLocator locator(nb, lines);
   std::vector<Diagnostic> ignored;
-  RunCells(nb, options.order, locator, &out, nullptr, options.python_minor,
-           /*report_syntax=*/false, &ignored);
+  RunRequest request;
+  request.order = options.order;
+  request.python_minor = options.python_minor;
+  request.report_syntax = false;
+  request.ir_out = &out;
+  request.imports = options.imports;
+  RunCells(nb, locator, request, &ignored);
 }
 
 }  // namespace cellflow

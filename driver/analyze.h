@@ -9,6 +9,7 @@
 
 #include "driver/notebook.h"
 #include "passes/diagnostic.h"
+#include "passes/imports.h"
 
 namespace cellflow {
 
@@ -17,9 +18,14 @@ enum class CellOrder : uint8_t {
   kExecuted,  // the author's order, from saved execution counts
 };
 
+class ImportContext;
+
 struct AnalyzeOptions {
   CellOrder order = CellOrder::kFile;
   int python_minor = 12;  // --target-version 3.x
+  // Import resolution (NB201-NB204, star imports and %run binding known names); null: imports
+  // are not checked and star imports may bind anything.
+  const ImportContext* imports = nullptr;
 };
 
 // A position for people: 1-based cell (0 for a script), line within the cell, column in code
@@ -52,9 +58,24 @@ struct NotebookReport {
   // later cell reads it, as close to the file's order as possible; empty when the file's order
   // already works or no order can (a cycle).
   std::vector<uint32_t> suggested_order;
+  ImportCounts imports;  // import statements by what they resolve to
 };
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options);
+
+// The cell dependency graph: an edge from cell A to cell B when B reads a name that A defines
+// (at module level, in the chosen order). An edge is backward when A comes after B in the file:
+// the notebook only works if A runs first.
+struct GraphEdge {
+  uint32_t from = 0;
+  uint32_t to = 0;
+  std::vector<std::string> names;  // sorted
+  bool backward = false;
+};
+struct NotebookGraph {
+  std::vector<GraphEdge> edges;  // sorted by (from, to)
+};
+NotebookGraph CellGraph(const Notebook& nb, const AnalyzeOptions& options);
 
 // `cellflow dump ir`: the IR of the notebook's module scope and of every function body, with
 // the versions that reach each read.

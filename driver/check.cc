@@ -15,6 +15,7 @@
 
 #include "driver/analyze.h"
 #include "driver/batch.h"
+#include "driver/environment.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
 #include "driver/report.h"
@@ -43,7 +44,8 @@ bool Suppressed(const Finding& f) {
   return false;
 }
 
-// Paths from --files-from: one per line; blank lines are skipped.
+}  // namespace
+
 bool ReadPathList(const std::string& from, std::vector<std::string>* paths) {
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -59,6 +61,8 @@ bool ReadPathList(const std::string& from, std::vector<std::string>* paths) {
   }
   return true;
 }
+
+namespace {
 
 // How the results of one file become output, and how the per-file pieces join up.
 class Writer {
@@ -353,6 +357,14 @@ int RunCheck(const std::vector<std::string>& given_paths, const CheckOptions& o)
   ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
   ctx.analyze.python_minor = std::stoi(o.target_version.substr(2));
   for (const RuleInfo& r : AllRules()) ctx.selected.push_back(RuleSelected(r, o.select, o.ignore));
+  ImportOptions import_options;
+  import_options.python_minor = ctx.analyze.python_minor;
+  import_options.paths = o.paths;
+  import_options.site_packages = o.site_packages;
+  import_options.requirements = o.requirements;
+  import_options.strict_deps = o.strict_deps;
+  ImportContext imports(std::move(import_options));
+  ctx.analyze.imports = &imports;
   std::error_code ec;
   ctx.repo_root =
       std::filesystem::absolute(std::filesystem::path(o.repo_root), ec).lexically_normal();

@@ -20,6 +20,10 @@ struct CheckOptions {
   std::vector<std::string> exclude;  // globs
   std::string files_from;            // a file with one path per line, or "-"
   std::string repo_root = ".";       // SARIF URIs are relative to it
+  std::vector<std::string> paths;          // --path DIR: more directories of local modules
+  std::vector<std::string> site_packages;  // --site-packages DIR
+  std::vector<std::string> requirements;   // --requirements FILE
+  bool strict_deps = false;
   int jobs = 0;                      // 0: every core
   bool include_py = false;
   bool exit_zero = false;
@@ -33,6 +37,9 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& options)
 
 // Reads a whole file, with spare capacity after it for the notebook reader to parse in place.
 bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error);
+
+// Paths from --files-from (a file, or "-" for stdin): one per line, blank lines skipped.
+bool ReadPathList(const std::string& from, std::vector<std::string>* paths);
 
 // Whether --select/--ignore (codes, prefixes such as "NB1", or rule names) keep `rule`.
 bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,

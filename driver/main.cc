@@ -15,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "driver/analyze.h"
 #include "driver/check.h"
+#include "driver/stats.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
 #include "driver/report.h"
@@ -423,6 +424,17 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   check->add_option("--repo-root", check_options.repo_root,
                     "SARIF paths are relative to DIR (default: the current directory)");
+  check->add_option("--path", check_options.paths,
+                    "also look for local modules in DIR (after the notebook's directory)")
+      ->allow_extra_args(false);
+  check->add_option("--site-packages", check_options.site_packages,
+                    "installed packages in DIR resolve imports (reads *.dist-info)")
+      ->allow_extra_args(false);
+  check->add_option("--requirements", check_options.requirements,
+                    "a dependency file that declares packages for every notebook")
+      ->allow_extra_args(false);
+  check->add_flag("--strict-deps", check_options.strict_deps,
+                  "report undeclared third-party imports even without a dependency file");
   check->add_flag("--include-py", check_options.include_py, "also check .py files in directories");
   check->add_flag("--exit-zero", check_options.exit_zero, "exit 0 even with findings");
   check->add_flag("--statistics", check_options.statistics,
@@ -431,6 +443,44 @@ int Main(int argc, char** argv) {
                   "no progress line on stderr (shown only on a terminal)");
   check->add_flag("--suggest-order", check_options.suggest_order,
                   "print a cell order in which every name is defined before it is read");
+
+  CLI::App* stats = app.add_subcommand("stats", "One row of hygiene metrics per notebook");
+  std::vector<std::string> stats_paths;
+  CheckOptions stats_options;
+  stats_options.format = "csv";
+  stats->add_option("paths", stats_paths, "notebooks, scripts and directories");
+  stats->add_option("--format", stats_options.format, "csv | jsonl")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  stats->add_option("-o,--output", stats_options.output, "write the rows to FILE");
+  stats->add_option("--order", stats_options.order, "file (Run All) | executed (saved counts)")
+      ->check(CLI::IsMember({"file", "executed"}));
+  stats->add_option("--target-version", stats_options.target_version, "3.8 .. 3.13")
+      ->check(CLI::IsMember({"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}));
+  stats->add_option("--files-from", stats_options.files_from,
+                    "read paths from FILE, one per line (- for stdin)");
+  stats->add_option("--exclude", stats_options.exclude, "skip paths matching GLOB")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  stats->add_option("-j,--jobs", stats_options.jobs, "worker threads (default: every core)")
+      ->check(CLI::Range(0, 1024));
+  stats->add_option("--path", stats_options.paths, "also look for local modules in DIR")
+      ->allow_extra_args(false);
+  stats->add_option("--site-packages", stats_options.site_packages, "installed packages in DIR")
+      ->allow_extra_args(false);
+  stats->add_option("--requirements", stats_options.requirements, "a dependency file for all")
+      ->allow_extra_args(false);
+  stats->add_flag("--include-py", stats_options.include_py, "also .py files in directories");
+  stats->add_flag("--no-progress", stats_options.no_progress, "no progress line on stderr");
+
+  CLI::App* graph = app.add_subcommand("graph", "The cell dependency graph of a notebook");
+  std::string graph_path;
+  std::string graph_format = "dot";
+  std::string graph_order = "file";
+  graph->add_option("notebook", graph_path, "a notebook")->required();
+  graph->add_option("--format", graph_format, "dot | json")
+      ->check(CLI::IsMember({"dot", "json"}));
+  graph->add_option("--order", graph_order, "file (Run All) | executed (saved counts)")
+      ->check(CLI::IsMember({"file", "executed"}));
 
   CLI::App* rules = app.add_subcommand("rules", "List the rules cellflow checks");
   std::string rules_format = "text";
@@ -445,6 +495,8 @@ int Main(int argc, char** argv) {
 
   if (check->parsed()) return RunCheck(check_paths, check_options);
   if (rules->parsed()) return PrintRules(rules_format);
+  if (stats->parsed()) return RunStats(stats_paths, stats_options);
+  if (graph->parsed()) return RunGraph(graph_path, graph_format, graph_order);
   if (dump->parsed()) {
     if (what == "names") {
       if (!json) {

@@ -471,7 +471,16 @@ void Lowerer::LowerStatement(const Stmt* s) {
     case StmtKind::kImportFrom: {
       for (const Alias* a : ImportedNames(s)) {
         if (a->name == "*") {
-          Wildcard(a->range);
+          const auto* from = static_cast<const ImportFromStmt*>(s);
+          const std::vector<std::string>* names =
+              options_.bindings == nullptr
+                  ? nullptr
+                  : options_.bindings->StarNames(from->module, from->level);
+          if (names == nullptr) {
+            Wildcard(a->range);
+          } else {
+            for (const std::string& n : *names) Def(n, a->range, DefKind::kBind, s);
+          }
           continue;
         }
         Identifier bound = BoundName(*a);
@@ -707,12 +716,12 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   std::string_view text = m->text;
   // Automagic lines ("run x.py", "pylab inline") are magics without the '%'.
   if (m->escape_kind == IpyEscapeKind::kHelp || m->escape_kind == IpyEscapeKind::kHelp2 ||
-      m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture ||
-      m->escape_kind == IpyEscapeKind::kCellMagic) {
+      m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture) {
     return;
   }
   Offset skipped = 0;
   std::string_view code = MagicPythonArgument(text, &skipped);
+  if (m->escape_kind == IpyEscapeKind::kCellMagic && code.empty()) return;
   if (!code.empty() && options_.arena != nullptr) {
     // %time / %timeit / %prun run a statement in the user namespace.
     Offset begin = m->range.start + skipped;
@@ -764,6 +773,27 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   }
   // %run binds the script's top-level names and %pylab star-imports numpy and matplotlib: any
   // name may be bound afterwards. (%load only pastes code into the cell; it runs nothing.)
+  if (magic == "run" && options_.bindings != nullptr) {
+    // %run [-i] [-e] [-t] [-d] [-p] [-m] script.py [args]: the first word not an option.
+    std::string_view script;
+    size_t p = 0;
+    while (p < args.size()) {
+      while (p < args.size() && (args[p] == ' ' || args[p] == '\t')) ++p;
+      size_t e = p;
+      while (e < args.size() && args[e] != ' ' && args[e] != '\t') ++e;
+      if (e > p && args[p] != '-') {
+        script = args.substr(p, e - p);
+        break;
+      }
+      p = e;
+    }
+    const std::vector<std::string>* names =
+        script.empty() ? nullptr : options_.bindings->RunNames(script);
+    if (names != nullptr) {
+      for (const std::string& n : *names) Def(n, m->range, DefKind::kBind);
+      return;
+    }
+  }
   if (magic == "run" || magic == "pylab") {
     Wildcard(m->range);
   }
@@ -856,13 +886,16 @@ void Lowerer::VisitPattern(const Pattern* p) {
 }  // namespace
 
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
-  if (escape.size() < 2 || escape[0] != '%' || escape[1] == '%') return {};
-  size_t p = 1;
+  if (escape.size() < 2 || escape[0] != '%') return {};
+  const bool cell = escape[1] == '%';
+  size_t p = cell ? 2 : 1;
   size_t name_end = p;
   while (name_end < escape.size() &&
          (std::isalnum(static_cast<unsigned char>(escape[name_end])) || escape[name_end] == '_'))
     ++name_end;
   std::string_view name = escape.substr(p, name_end - p);
+  // "%%timeit [options] setup": the setup statement runs before the timed cell body.
+  if (cell && name != "timeit") return {};
   if (name != "time" && name != "timeit" && name != "prun" && name != "debug") return {};
   p = name_end;
   // Options: -n 10 -r 3 -q -o ... (each option letter may take one value).

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,11 +27,24 @@ struct CodeCell {
   std::vector<std::pair<std::string_view, Range>> magic_bindings;
 };
 
+// What a star import or `%run` binds, when the surroundings tell (a local module's exports, a
+// script's top-level names). The strings must outlive the Program.
+class BindingOracle {
+ public:
+  virtual ~BindingOracle() = default;
+  // `from module import *` (`level` leading dots): the names it binds, or null when unknown.
+  virtual const std::vector<std::string>* StarNames(std::string_view module, int level) const = 0;
+  // `%run path`: the script's top-level names, or null when unknown.
+  virtual const std::vector<std::string>* RunNames(std::string_view path) const = 0;
+};
+
 struct LowerOptions {
   // The buffer the cells were parsed from (to parse the Python inside line magics such as
   // %time and %timeit) and an arena for those snippets.
   std::string_view buffer;
   Arena* arena = nullptr;
+  // Null: every star import and %run may bind any name.
+  const BindingOracle* bindings = nullptr;
 };
 
 struct Program {

@@ -1,7 +1,9 @@
-// The name rules NB101-NB106 on the fixture notebooks of tests/fixtures/names/: jupytext percent
-// scripts in which every line that must produce a finding ends with "# expect: NB101" (several
-// codes separated by commas), and every other line must produce none. Also: every name rule has
-// a fixture, and the messages say where the definition is and how to fix the notebook.
+// The name rules NB101-NB106 on the fixture notebooks of tests/fixtures/names/, and the import
+// rules NB201-NB204 on tests/fixtures/imports/*/notebook.py (each beside the modules and
+// dependency files it imports): jupytext percent scripts in which every line that must produce
+// a finding ends with "# expect: NB101" (several codes separated by commas), and every other
+// line must produce none. Also: every name and import rule has a fixture, and the messages say
+// where the definition is and how to fix the notebook.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -23,6 +25,7 @@
 #include "gtest/gtest.h"
 
 #include "driver/analyze.h"
+#include "driver/environment.h"
 #include "driver/notebook.h"
 #include "lexer/str_util.h"
 #include "passes/rules.h"
@@ -54,20 +57,28 @@ std::string SourceDir() {
   return dir != nullptr && *dir != '\0' ? dir : ".";
 }
 
-std::string FixtureDir() { return StrCat(SourceDir(), "/tests/fixtures/names"); }
+std::string FixtureDir() { return StrCat(SourceDir(), "/tests/fixtures"); }
 
-// The fixture files (names, sorted); empty when the directory is missing.
+// The fixture files relative to FixtureDir(), sorted: names/*.py and imports/*/notebook.py;
+// empty when the directories are missing.
 std::vector<std::string> FixtureFiles() {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(FixtureDir(), ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(FixtureDir() + "/names", ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".py") {
-      files.push_back(entry.path().filename().string());
+      files.push_back("names/" + entry.path().filename().string());
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(FixtureDir() + "/imports", ec)) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "notebook.py")) {
+      files.push_back("imports/" + entry.path().filename().string() + "/notebook.py");
     }
   }
   std::sort(files.begin(), files.end());
   return files;
 }
+
+bool IsImportFixture(std::string_view file) { return file.substr(0, 8) == "imports/"; }
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -182,17 +193,21 @@ Fixture LoadFixture(const std::string& file) {
   return fx;
 }
 
-AnalyzeOptions FixtureOptions() {
+// Import fixtures resolve imports against their directory; name fixtures do not.
+AnalyzeOptions FixtureOptions(std::string_view file = {}) {
+  static const ImportContext* imports = new ImportContext(ImportOptions{});
   AnalyzeOptions options;
   options.order = CellOrder::kFile;
   options.python_minor = 12;
+  if (IsImportFixture(file)) options.imports = imports;
   return options;
 }
 
-// The codes a fixture is compared on: syntax errors and the name rules, and whatever else it
-// expects. Other rules (imports, dependencies, execution counts) are not the fixtures' subject.
+// The codes a fixture is compared on: syntax errors and the name rules, the import rules for
+// import fixtures, and whatever else it expects. Execution counts are not the fixtures' subject.
 bool Compared(const Fixture& fx, std::string_view code) {
   return code.substr(0, 3) == "NB0" || code.substr(0, 3) == "NB1" ||
+         (IsImportFixture(fx.file) && code.substr(0, 3) == "NB2") ||
          fx.expected_codes.contains(std::string(code));
 }
 
@@ -215,7 +230,7 @@ std::string Describe(const Fixture& fx, const Key& key) {
 // What the fixture expects and cellflow does not report, and what it reports unexpectedly;
 // empty when they agree.
 std::string Diff(const Fixture& fx) {
-  NotebookReport report = AnalyzeNotebook(fx.notebook, FixtureOptions());
+  NotebookReport report = AnalyzeNotebook(fx.notebook, FixtureOptions(fx.file));
   std::vector<Key> actual;
   std::multimap<Key, std::string> messages;
   for (const Finding& f : report.findings) {
@@ -298,13 +313,13 @@ TEST(NameFixtures, EveryNameRuleHasAFixture) {
   }
   int rules = 0;
   for (const RuleInfo& rule : AllRules()) {
-    if (rule.code.substr(0, 3) != "NB1") continue;
+    if (rule.code.substr(0, 3) != "NB1" && rule.code.substr(0, 3) != "NB2") continue;
     ++rules;
     EXPECT_TRUE(covered.contains(std::string(rule.code)))
         << rule.code << " (" << rule.name << ") has no fixture expectation in " << FixtureDir()
         << " outside the known failures";
   }
-  EXPECT_GE(rules, 6) << "NB101..NB106";
+  EXPECT_GE(rules, 10) << "NB101..NB106, NB201..NB204";
 }
 
 // ---- Messages

@@ -1,0 +1,455 @@
+// Module lookup against the file system, with batch-wide caches.
+#include "driver/environment.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <shared_mutex>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+
+#include "driver/deps.h"
+#include "lexer/source.h"
+#include "lexer/str_util.h"
+#include "lexer/unicode.h"
+#include "parser/parser.h"
+#include "passes/distributions.h"
+#include "passes/stdlib_modules.h"
+
+namespace cellflow {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Module and package names a directory offers.
+struct Listing {
+  absl::flat_hash_set<std::string> modules;     // name.py
+  absl::flat_hash_set<std::string> packages;    // name/__init__.py
+  absl::flat_hash_set<std::string> extensions;  // name.so, name.cpython-311-x86_64-linux-gnu.so
+  absl::flat_hash_set<std::string> dirs;        // any directory (namespace packages)
+};
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        static_cast<unsigned char>(c) < 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
+  auto listing = std::make_unique<Listing>();
+  std::error_code ec;
+  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code ec2;
+    if (it->is_directory(ec2)) {
+      if (!IsIdentifier(name)) continue;
+      listing->dirs.insert(name);
+      if (fs::exists(it->path() / "__init__.py", ec2)) listing->packages.insert(name);
+      continue;
+    }
+    size_t dot = name.find('.');
+    if (dot == std::string::npos || !IsIdentifier(name.substr(0, dot))) continue;
+    std::string stem = name.substr(0, dot);
+    std::string_view ext = std::string_view(name).substr(name.rfind('.'));
+    if (ext == ".py" && dot == name.size() - 3) {
+      listing->modules.insert(stem);
+    } else if (ext == ".so" || ext == ".pyd") {
+      listing->extensions.insert(stem);
+    }
+  }
+  return listing;
+}
+
+std::string ReadText(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = static_cast<bool>(in);
+  if (!in) return {};
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes;
+}
+
+// Parses Python source into a module summary; a file that does not parse is dynamic (its
+// names are not known for sure).
+void Summarize(std::string_view source_bytes, LocalModule* out) {
+  DecodedSource source = DecodeSource(source_bytes);
+  Arena arena;
+  ParseOptions options;
+  options.ipython = true;
+  ParseResult parsed = Parse(source.text, &arena, options);
+  SummarizeModule(parsed.module, source.text, out);
+  if (!parsed.errors.empty() || !source.problems.empty()) {
+    out->dynamic = true;
+    out->exports_known = false;
+  }
+}
+
+std::string Normalize(const fs::path& p) {
+  std::error_code ec;
+  fs::path a = fs::absolute(p, ec).lexically_normal();
+  std::string s = a.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+struct ImportContext::Impl {
+  ImportOptions options;
+  std::vector<std::string> paths;  // --path, absolute
+  // Top-level import name → distribution, from --site-packages.
+  absl::flat_hash_map<std::string, std::string> installed;
+  std::unique_ptr<DependencyFinder> deps;
+
+  mutable std::shared_mutex mu;
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
+
+  const Listing& ListingOf(const std::string& dir) const {
+    {
+      std::shared_lock lock(mu);
+      auto it = listings.find(dir);
+      if (it != listings.end()) return *it->second;
+    }
+    std::unique_ptr<Listing> made = ListDirectory(dir);
+    std::unique_lock lock(mu);
+    auto [it, inserted] = listings.try_emplace(dir, std::move(made));
+    return *it->second;
+  }
+
+  // The summary of a module file, package directory (its __init__.py) or extension, parsed
+  // once per batch. `key` is the absolute path of the file or directory.
+  const LocalModule* ModuleAt(const std::string& key, const std::string& name, bool package,
+                              bool extension, bool namespace_package) const {
+    {
+      std::shared_lock lock(mu);
+      auto it = modules.find(key);
+      if (it != modules.end()) return it->second.get();
+    }
+    auto m = std::make_unique<LocalModule>();
+    m->name = name;
+    m->path = key;
+    m->is_package = package || namespace_package;
+    m->extension = extension;
+    std::string base = fs::path(key).filename().string();
+    if (extension) {
+      m->display = base;
+      m->dynamic = true;
+      m->exports_known = false;
+    } else if (namespace_package) {
+      m->display = base + "/";
+      m->exports_known = false;
+    } else {
+      std::string file = package ? key + "/__init__.py" : key;
+      m->display = package ? base + "/__init__.py" : base;
+      bool ok;
+      std::string text = ReadText(file, &ok);
+      if (ok) {
+        Summarize(text, m.get());
+      } else {
+        m->dynamic = true;
+        m->exports_known = false;
+      }
+    }
+    if (m->is_package) {
+      const Listing& inside = ListingOf(key);
+      for (const std::string& s : inside.modules) m->submodules.insert(s);
+      for (const std::string& s : inside.dirs) m->submodules.insert(s);
+      for (const std::string& s : inside.extensions) m->submodules.insert(s);
+      m->submodules.erase("__init__");
+    }
+    std::unique_lock lock(mu);
+    auto [it, inserted] = modules.try_emplace(key, std::move(m));
+    return it->second.get();
+  }
+
+  // Finds `name` as a module in `dir`: a regular module or package first, an extension next;
+  // `namespace_dir` is set when only a plain directory of that name exists.
+  const LocalModule* FindIn(const std::string& dir, std::string_view name,
+                            std::string_view dotted, bool* namespace_dir) const {
+    const Listing& l = ListingOf(dir);
+    std::string n(name);
+    if (l.packages.contains(n)) {
+      return ModuleAt(StrCat(dir, "/", n), std::string(dotted), true, false, false);
+    }
+    if (l.modules.contains(n)) {
+      return ModuleAt(StrCat(dir, "/", n, ".py"), std::string(dotted), false, false, false);
+    }
+    if (l.extensions.contains(n)) {
+      return ModuleAt(StrCat(dir, "/", n, ".so"), std::string(dotted), false, true, false);
+    }
+    if (l.dirs.contains(n)) *namespace_dir = true;
+    return nullptr;
+  }
+
+  void LoadSitePackages() {
+    for (const std::string& dir : options.site_packages) {
+      std::error_code ec;
+      for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+           it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        std::string_view n = name;
+        if (n.size() > 10 && n.substr(n.size() - 10) == ".dist-info") {
+          std::string dist(n.substr(0, n.find('-')));
+          bool ok;
+          std::string top = ReadText((it->path() / "top_level.txt").string(), &ok);
+          std::string_view rest = top;
+          while (!rest.empty()) {
+            size_t e = rest.find('\n');
+            std::string_view line = rest.substr(0, e);
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+              line.remove_suffix(1);
+            }
+            if (!line.empty()) installed.try_emplace(std::string(line), dist);
+            if (e == std::string_view::npos) break;
+            rest.remove_prefix(e + 1);
+          }
+          if (!ok) {
+            // No top_level.txt: the first path component of each file RECORD lists.
+            std::string record = ReadText((it->path() / "RECORD").string(), &ok);
+            std::string_view r = record;
+            while (!r.empty()) {
+              size_t e = r.find('\n');
+              std::string_view line = r.substr(0, e);
+              std::string_view first = line.substr(0, line.find_first_of("/,"));
+              if (first.size() > 3 && first.substr(first.size() - 3) == ".py") {
+                first.remove_suffix(3);
+              }
+              if (IsIdentifier(first) && first.find('.') == std::string_view::npos) {
+                installed.try_emplace(std::string(first), dist);
+              }
+              if (e == std::string_view::npos) break;
+              r.remove_prefix(e + 1);
+            }
+          }
+          continue;
+        }
+        size_t dot = name.find('.');
+        std::string stem = name.substr(0, dot);
+        if (IsIdentifier(stem) && (it->is_directory(ec) || n.substr(n.size() - 3) == ".py" ||
+                                   n.find(".so") != std::string_view::npos)) {
+          installed.try_emplace(stem, std::string());
+        }
+      }
+    }
+  }
+};
+
+namespace {
+
+class NotebookModules : public ModuleEnvironment {
+ public:
+  NotebookModules(const ImportContext::Impl& ctx, const std::string& path, bool is_script,
+                  const ImportFacts& facts, std::string_view buffer)
+      : ctx_(ctx), is_script_(is_script) {
+    std::string dir = fs::path(path).parent_path().string();
+    dir_ = Normalize(dir.empty() ? fs::path(".") : fs::path(dir));
+    search_.push_back(dir_);
+    for (const std::string& p : facts.sys_path) {
+      fs::path sp(p);
+      search_.push_back(Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp));
+    }
+    for (const std::string& p : ctx.paths) search_.push_back(p);
+    deps_ = ctx.deps->ForDirectory(dir_);
+    for (const std::string& command : facts.install_commands) {
+      for (std::string& d : PipInstallDistributions(command)) installed_here_.insert(d);
+    }
+    for (const ImportFacts::WrittenFile& w : facts.written_files) {
+      std::string_view file = w.path;
+      if (file.find('/') != std::string_view::npos || file.size() <= 3 ||
+          file.substr(file.size() - 3) != ".py") {
+        continue;
+      }
+      auto m = std::make_unique<LocalModule>();
+      m->name = std::string(file.substr(0, file.size() - 3));
+      m->path = StrCat(dir_, "/", file);
+      m->display = StrCat(file, " (written by %%writefile)");
+      Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
+      written_.emplace(m->name, std::move(m));
+    }
+    if (is_script) package_ = PackageOf(dir_);
+  }
+
+  ModuleLookup Lookup(std::string_view dotted) const override {
+    ModuleLookup r;
+    std::string_view top = dotted.substr(0, dotted.find('.'));
+    // The kernel's working directory and sys.path entries come before everything else.
+    const LocalModule* local = nullptr;
+    bool namespace_dir = false;
+    std::string namespace_at;
+    if (auto it = written_.find(std::string(top)); it != written_.end()) local = it->second.get();
+    for (size_t i = 0; local == nullptr && i < search_.size(); ++i) {
+      bool ns = false;
+      local = ctx_.FindIn(search_[i], top, top, &ns);
+      if (ns && !namespace_dir) {
+        namespace_dir = true;
+        namespace_at = StrCat(search_[i], "/", top);
+      }
+    }
+    int minor = ctx_.options.python_minor;
+    if (local == nullptr) {
+      if (IsStdlibModule(top, minor)) {
+        r.status = ModuleStatus::kStdlib;
+        return r;
+      }
+      if (auto it = ctx_.installed.find(std::string(top)); it != ctx_.installed.end()) {
+        r.status = ModuleStatus::kThirdParty;
+        r.distribution = it->second.empty() ? std::string(top) : it->second;
+        r.declared = Declared(dotted, r.distribution);
+        return r;
+      }
+      std::string_view dist = DistributionForImport(dotted);
+      if (!dist.empty() || Declared(dotted, top)) {
+        r.status = ModuleStatus::kThirdParty;
+        r.distribution = dist.empty() ? std::string(top) : std::string(dist);
+        r.declared = Declared(dotted, r.distribution);
+        return r;
+      }
+      if (int removed = StdlibRemovedIn(top, minor); removed != 0) {
+        r.status = ModuleStatus::kRemovedStdlib;
+        r.removed_in = removed;
+        return r;
+      }
+      if (!namespace_dir) return r;  // unresolved
+      local = ctx_.ModuleAt(namespace_at, std::string(top), false, false, true);
+    }
+    // Down the dotted path inside local packages.
+    size_t at = top.size();
+    while (at < dotted.size()) {
+      size_t next = dotted.find('.', at + 1);
+      if (next == std::string_view::npos) next = dotted.size();
+      std::string_view part = dotted.substr(at + 1, next - at - 1);
+      if (local->dynamic && !local->is_package) break;
+      if (!local->is_package || !local->submodules.contains(std::string(part))) {
+        if (local->dynamic) break;
+        r.status = ModuleStatus::kUnresolved;
+        r.parent = local;
+        return r;
+      }
+      bool ns = false;
+      const LocalModule* sub = ctx_.FindIn(local->path, part, dotted.substr(0, next), &ns);
+      if (sub == nullptr && ns) {
+        sub = ctx_.ModuleAt(StrCat(local->path, "/", part), std::string(dotted.substr(0, next)),
+                            false, false, true);
+      }
+      if (sub == nullptr) {
+        r.status = ModuleStatus::kUnresolved;
+        r.parent = local;
+        return r;
+      }
+      local = sub;
+      at = next;
+    }
+    r.status = ModuleStatus::kLocal;
+    r.local = local;
+    return r;
+  }
+
+  bool ChecksDeclarations() const override {
+    return ctx_.options.strict_deps || (deps_ != nullptr && deps_->any_file());
+  }
+
+  std::string DependencyFileForHelp() const override {
+    if (deps_ != nullptr && !deps_->files.empty()) {
+      return fs::path(deps_->files.front()).filename().string();
+    }
+    return "requirements.txt";
+  }
+
+  std::vector<std::string_view> NearbyModuleNames() const override {
+    std::vector<std::string_view> names;
+    for (const auto& [n, m] : written_) names.push_back(n);
+    for (const std::string& dir : search_) {
+      const Listing& l = ctx_.ListingOf(dir);
+      size_t from = names.size();
+      for (const std::string& n : l.modules) names.push_back(n);
+      for (const std::string& n : l.packages) names.push_back(n);
+      std::sort(names.begin() + static_cast<std::ptrdiff_t>(from), names.end());
+    }
+    for (std::string_view n : StdlibModules(ctx_.options.python_minor)) {
+      if (!n.empty() && n[0] != '_') names.push_back(n);
+    }
+    return names;
+  }
+
+  std::string Package() const override { return package_; }
+
+  const LocalModule* RunScript(std::string_view path) const override {
+    std::string_view p = path;
+    if (p.size() >= 2 && (p.front() == '"' || p.front() == '\'') && p.back() == p.front()) {
+      p = p.substr(1, p.size() - 2);
+    }
+    if (p.size() > 3 && p.substr(p.size() - 3) == ".py" && p.find('/') == std::string_view::npos) {
+      if (auto it = written_.find(std::string(p.substr(0, p.size() - 3))); it != written_.end()) {
+        return it->second.get();
+      }
+    }
+    fs::path file(p);
+    if (!file.is_absolute()) file = fs::path(dir_) / file;
+    std::string key = Normalize(file);
+    std::error_code ec;
+    if (!fs::is_regular_file(key, ec)) return nullptr;
+    return ctx_.ModuleAt(key, "__main__", false, false, false);
+  }
+
+ private:
+  bool Declared(std::string_view dotted, std::string_view distribution) const {
+    if (deps_ != nullptr && deps_->DeclaresImport(dotted)) return true;
+    std::string d = NormalizeDistributionName(distribution);
+    std::string top = NormalizeDistributionName(dotted.substr(0, dotted.find('.')));
+    return installed_here_.contains(d) || installed_here_.contains(top) ||
+           (deps_ != nullptr &&
+            (deps_->distributions.contains(d) || deps_->distributions.contains(top)));
+  }
+
+  // A script inside package directories: their dotted name, for relative imports.
+  static std::string PackageOf(const std::string& dir) {
+    std::string package;
+    fs::path p(dir);
+    std::error_code ec;
+    while (!p.empty() && fs::exists(p / "__init__.py", ec)) {
+      std::string name = p.filename().string();
+      package = package.empty() ? name : StrCat(name, ".", package);
+      if (p == p.parent_path()) break;
+      p = p.parent_path();
+    }
+    return package;
+  }
+
+  const ImportContext::Impl& ctx_;
+  bool is_script_;
+  std::string dir_;
+  std::vector<std::string> search_;
+  std::shared_ptr<const DeclaredDependencies> deps_;
+  absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
+  absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> written_;
+  std::string package_;
+};
+
+}  // namespace
+
+ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  for (const std::string& p : impl_->options.paths) impl_->paths.push_back(Normalize(p));
+  impl_->deps = std::make_unique<DependencyFinder>(impl_->options.requirements);
+  impl_->LoadSitePackages();
+}
+
+ImportContext::~ImportContext() = default;
+
+std::unique_ptr<ModuleEnvironment> ImportContext::ForNotebook(const std::string& path,
+                                                              bool is_script,
+                                                              const ImportFacts& facts,
+                                                              std::string_view buffer) const {
+  return std::make_unique<NotebookModules>(*impl_, path, is_script, facts, buffer);
+}
+
+}  // namespace cellflow

@@ -1,0 +1,672 @@
+// Import resolution rules and the summaries of local modules.
+#include "passes/imports.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+
+#include "ir/scopes.h"
+#include "lexer/str_util.h"
+#include "parser/ast_visitor.h"
+#include "passes/suggest.h"
+
+namespace cellflow {
+namespace {
+
+// True if catching `type` stops an ImportError: bare except, ImportError, ModuleNotFoundError,
+// Exception, BaseException, or a tuple holding one.
+bool CatchesImportError(const Expr* type) {
+  if (type == nullptr) return true;
+  if (const auto* t = type->As<Tuple>()) {
+    for (const Expr* e : t->elts) {
+      if (CatchesImportError(e)) return true;
+    }
+    return false;
+  }
+  std::string_view name;
+  if (const auto* n = type->As<Name>()) name = n->id;
+  if (const auto* a = type->As<Attribute>()) name = a->attr;  // builtins.ImportError
+  return name == "ImportError" || name == "ModuleNotFoundError" || name == "Exception" ||
+         name == "BaseException";
+}
+
+// `with suppress(ImportError):` / `contextlib.suppress(...)`.
+bool SuppressesImportError(const WithStmt* w) {
+  for (const WithItem* item : w->items) {
+    const auto* call = item->context_expr->As<Call>();
+    if (call == nullptr) continue;
+    std::string_view f;
+    if (const auto* n = call->func->As<Name>()) f = n->id;
+    if (const auto* a = call->func->As<Attribute>()) f = a->attr;
+    if (f != "suppress") continue;
+    for (const Expr* arg : call->args) {
+      if (CatchesImportError(arg)) return true;
+    }
+  }
+  return false;
+}
+
+std::string JoinDotted(std::string_view package, std::string_view module) {
+  if (package.empty()) return std::string(module);
+  if (module.empty()) return std::string(package);
+  return StrCat(package, ".", module);
+}
+
+// "a.b.c" → "a".
+std::string_view TopLevel(std::string_view dotted) { return dotted.substr(0, dotted.find('.')); }
+
+class ImportChecker : public AstVisitor {
+ public:
+  ImportChecker(const Unit& unit, const ModuleEnvironment& env, const ImportRulesOptions& options,
+                std::vector<Diagnostic>* out, ImportCounts* counts)
+      : unit_(unit), env_(env), options_(options), out_(out), counts_(counts) {}
+
+  void VisitStmt(const Stmt* s) override {
+    switch (s->kind) {
+      case StmtKind::kImport:
+        for (const Alias* a : static_cast<const ImportStmt*>(s)->names) {
+          Range site = a->range;
+          site.end = site.start + static_cast<Offset>(a->name.size());
+          CheckModule(a->name, site);
+        }
+        return;
+      case StmtKind::kImportFrom:
+        CheckFrom(static_cast<const ImportFromStmt*>(s));
+        return;
+      case StmtKind::kTry: {
+        const auto* t = static_cast<const TryStmt*>(s);
+        bool guards = std::any_of(t->handlers.begin(), t->handlers.end(),
+                                  [](const ExceptHandler* h) { return CatchesImportError(h->type); });
+        guarded_ += guards;
+        for (const Stmt* b : t->body) VisitStmt(b);
+        guarded_ -= guards;
+        for (const ExceptHandler* h : t->handlers) VisitExceptHandler(h);
+        for (const Stmt* b : t->orelse) VisitStmt(b);
+        for (const Stmt* b : t->finalbody) VisitStmt(b);
+        return;
+      }
+      case StmtKind::kWith: {
+        const auto* w = static_cast<const WithStmt*>(s);
+        bool guards = SuppressesImportError(w);
+        guarded_ += guards;
+        WalkStmt(s);
+        guarded_ -= guards;
+        return;
+      }
+      case StmtKind::kFunctionDef:
+      case StmtKind::kClassDef:
+        ++nested_;
+        WalkStmt(s);
+        --nested_;
+        return;
+      default:
+        WalkStmt(s);
+    }
+  }
+
+  void VisitExpr(const Expr* e) override {
+    if (e->kind == ExprKind::kLambda || e->kind == ExprKind::kListComp ||
+        e->kind == ExprKind::kSetComp || e->kind == ExprKind::kDictComp ||
+        e->kind == ExprKind::kGeneratorExp) {
+      ++nested_;
+      WalkExpr(e);
+      --nested_;
+      return;
+    }
+    if (const auto* a = e->As<Attribute>(); a != nullptr && nested_ == 0) {
+      if (const auto* n = a->value->As<Name>(); n != nullptr && n->ctx == ExprContext::kLoad) {
+        CheckAttribute(n->id, a->attr, a->attr_range);
+      }
+    }
+    WalkExpr(e);
+  }
+
+ private:
+  void Report(RuleId rule, Range site, std::string message, std::string symbol,
+              std::string help = {}, std::vector<std::string> notes = {}) {
+    Diagnostic d;
+    d.rule = rule;
+    d.range = site;
+    d.message = std::move(message);
+    d.symbol = std::move(symbol);
+    d.help = std::move(help);
+    d.notes = std::move(notes);
+    out_->push_back(std::move(d));
+  }
+
+  void Count(const ModuleLookup& m) {
+    if (counts_ == nullptr) return;
+    switch (m.status) {
+      case ModuleStatus::kLocal:
+        ++counts_->local;
+        break;
+      case ModuleStatus::kStdlib:
+        ++counts_->stdlib;
+        break;
+      case ModuleStatus::kThirdParty:
+        ++counts_->third_party;
+        break;
+      case ModuleStatus::kRemovedStdlib:
+      case ModuleStatus::kUnresolved:
+        ++counts_->unresolved;
+        break;
+    }
+  }
+
+  // "did you mean 'config'?" among the modules around.
+  std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
+    std::vector<std::string_view> candidates;
+    std::string_view wrong = dotted;
+    if (m.parent != nullptr) {
+      wrong = dotted.substr(m.parent->name.size() + 1);
+      wrong = wrong.substr(0, wrong.find('.'));
+      for (const std::string& s : m.parent->submodules) candidates.push_back(s);
+      std::sort(candidates.begin(), candidates.end());
+    } else if (dotted.find('.') == std::string_view::npos) {
+      candidates = env_.NearbyModuleNames();
+    } else {
+      return {};
+    }
+    std::string_view best = BestSuggestion(wrong, candidates);
+    return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
+  }
+
+  const ModuleLookup& Lookup(const std::string& dotted) {
+    auto it = cache_.find(dotted);
+    if (it == cache_.end()) it = cache_.emplace(dotted, env_.Lookup(dotted)).first;
+    return it->second;
+  }
+
+  // `import dotted` (or the module of a from-import). Returns the lookup.
+  const ModuleLookup& CheckModule(std::string_view dotted_view, Range site) {
+    std::string dotted(dotted_view);
+    const ModuleLookup& m = Lookup(dotted);
+    Count(m);
+    if (guarded_ > 0) return m;
+    switch (m.status) {
+      case ModuleStatus::kUnresolved: {
+        std::vector<std::string> notes;
+        if (m.parent != nullptr) {
+          notes.push_back(absl::StrFormat("'%s' is the local %s %s, which has no module '%s'",
+                                          m.parent->name,
+                                          m.parent->is_package ? "package" : "module",
+                                          m.parent->display,
+                                          dotted.substr(m.parent->name.size() + 1)));
+        } else {
+          notes.push_back(absl::StrFormat(
+              "'%s' is not beside the notebook, in the standard library or a declared "
+              "dependency",
+              TopLevel(dotted)));
+        }
+        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
+               ModuleHint(dotted, m), std::move(notes));
+        break;
+      }
+      case ModuleStatus::kRemovedStdlib:
+        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
+               "use a replacement, or check against an older Python with --target-version",
+               {absl::StrFormat("'%s' was removed from the standard library in Python 3.%d",
+                                TopLevel(dotted), m.removed_in)});
+        break;
+      case ModuleStatus::kThirdParty:
+        if (!m.declared && env_.ChecksDeclarations()) {
+          std::string dist = m.distribution.empty() ? std::string(TopLevel(dotted))
+                                                    : m.distribution;
+          if (reported_undeclared_.insert(dist).second) {
+            Report(RuleId::kUndeclaredDependency, site,
+                   absl::StrFormat("'%s' is imported but no dependency file declares '%s'",
+                                   TopLevel(dotted), dist),
+                   std::string(TopLevel(dotted)),
+                   absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
+          }
+        }
+        break;
+      case ModuleStatus::kLocal:
+      case ModuleStatus::kStdlib:
+        break;
+    }
+    return m;
+  }
+
+  void CheckFrom(const ImportFromStmt* f) {
+    std::string module(f->module);
+    Range site = f->range;
+    if (f->level > 0) {
+      std::string package = env_.Package();
+      if (options_.notebook || package.empty()) {
+        if (guarded_ == 0) {
+          Report(RuleId::kUnresolvedImport, f->range,
+                 "attempted relative import with no known parent package",
+                 std::string(f->module), "import the module by its absolute name",
+                 {options_.notebook ? "a notebook is not part of a package: its relative "
+                                      "imports always fail"
+                                    : "this file is not inside a package"});
+        }
+        if (counts_ != nullptr) ++counts_->unresolved;
+        return;
+      }
+      // Up `level - 1` packages from the file's own package.
+      for (int up = 1; up < f->level; ++up) {
+        size_t dot = package.rfind('.');
+        package = dot == std::string::npos ? std::string() : package.substr(0, dot);
+      }
+      module = JoinDotted(package, module);
+    }
+    if (module.empty()) return;
+    const ModuleLookup& m = CheckModule(module, site);
+    if (m.status != ModuleStatus::kLocal || guarded_ > 0) return;
+    const LocalModule* local = m.local;
+    for (const Alias* a : f->names) {
+      if (a->name == "*") {
+        if (local == nullptr || !local->exports_known) {
+          Report(RuleId::kStarImport, a->range,
+                 StrCat("'from ", module, " import *' binds names cellflow cannot know"), module,
+                 "import the names you use explicitly");
+        }
+        continue;
+      }
+      if (local != nullptr && (local->dynamic || local->extension)) continue;
+      std::string name(a->name);
+      if (local != nullptr && local->names.contains(name)) continue;
+      // A submodule: `from pkg import sub` imports pkg.sub.
+      const ModuleLookup& sub = Lookup(JoinDotted(module, name));
+      if (sub.status == ModuleStatus::kLocal) continue;
+      Range name_site = a->range;
+      name_site.end = name_site.start + static_cast<Offset>(a->name.size());
+      std::string where = local != nullptr ? local->display : StrCat(module, "/");
+      Report(RuleId::kMissingModuleAttribute, name_site,
+             absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where), name,
+             AttributeHint(local, name));
+    }
+  }
+
+  std::string AttributeHint(const LocalModule* local, std::string_view name) {
+    if (local == nullptr) return {};
+    std::vector<std::string_view> candidates;
+    for (const std::string& n : local->names) candidates.push_back(n);
+    for (const std::string& n : local->submodules) candidates.push_back(n);
+    std::sort(candidates.begin(), candidates.end());
+    std::string_view best = BestSuggestion(name, candidates);
+    return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
+  }
+
+  // `m.x` at module level, where every binding of `m` imports the same local module.
+  void CheckAttribute(std::string_view name, std::string_view attr, Range site) {
+    if (guarded_ > 0) return;
+    const NameId* id = unit_.FindName(name);
+    if (id == nullptr || unit_.defs_of[*id].empty()) return;
+    std::string module;
+    for (DefId d : unit_.defs_of[*id]) {
+      const Definition& def = unit_.defs[d];
+      const auto* import = def.stmt == nullptr ? nullptr : def.stmt->As<ImportStmt>();
+      if (import == nullptr || def.kind != DefKind::kBind) return;
+      std::string bound;
+      for (const Alias* a : import->names) {
+        if (BoundName(*a) != name) continue;
+        // `import a.b` binds `a`; `import a.b as m` binds a.b.
+        bound = std::string(a->asname.empty() ? TopLevel(a->name) : a->name);
+      }
+      if (bound.empty() || (!module.empty() && module != bound)) return;
+      module = bound;
+    }
+    const ModuleLookup& m = Lookup(module);
+    if (m.status != ModuleStatus::kLocal || m.local == nullptr) return;
+    const LocalModule* local = m.local;
+    std::string a(attr);
+    if (local->dynamic || local->extension || local->names.contains(a) ||
+        local->submodules.contains(a) || IsModuleAttribute(a)) {
+      return;
+    }
+    Report(RuleId::kMissingModuleAttribute, site,
+           absl::StrFormat("module '%s' has no attribute '%s'", module, a), a,
+           AttributeHint(local, a), {StrCat("'", module, "' is ", local->display)});
+  }
+
+  // Attributes every module object has.
+  static bool IsModuleAttribute(std::string_view a) {
+    return a == "__name__" || a == "__file__" || a == "__doc__" || a == "__dict__" ||
+           a == "__spec__" || a == "__loader__" || a == "__package__" || a == "__path__" ||
+           a == "__builtins__" || a == "__cached__" || a == "__all__" || a == "__class__";
+  }
+
+  const Unit& unit_;
+  const ModuleEnvironment& env_;
+  const ImportRulesOptions& options_;
+  std::vector<Diagnostic>* out_;
+  ImportCounts* counts_;
+  int guarded_ = 0;
+  int nested_ = 0;  // inside a def, class, lambda or comprehension
+  absl::flat_hash_map<std::string, ModuleLookup> cache_;
+  absl::flat_hash_set<std::string> reported_undeclared_;
+};
+
+// The value of a string literal (implicit concatenation included) if it is plain enough: no
+// f-string parts; escapes \\ \' \" \n \t; prefixes r, u.
+bool LiteralValue(const Expr* e, std::string_view buffer, std::string* out) {
+  const auto* c = e == nullptr ? nullptr : e->As<Constant>();
+  if (c == nullptr || c->value_kind != ConstantKind::kStr) return false;
+  std::string_view text = buffer.substr(c->range.start, c->range.end - c->range.start);
+  out->clear();
+  size_t p = 0;
+  while (p < text.size()) {
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t' || text[p] == '\n' ||
+                               text[p] == '\r' || text[p] == '\\')) {
+      ++p;
+    }
+    if (p >= text.size()) break;
+    bool raw = false;
+    while (p < text.size() && text[p] != '\'' && text[p] != '"') {
+      char k = static_cast<char>(std::tolower(static_cast<unsigned char>(text[p])));
+      if (k == 'r') raw = true;
+      if (k != 'r' && k != 'u') return false;  // b, f: not a plain str
+      ++p;
+    }
+    if (p >= text.size()) return false;
+    char q = text[p];
+    size_t qlen = text.substr(p, 3) == std::string(3, q) ? 3 : 1;
+    std::string_view quote = text.substr(p, qlen);
+    p += qlen;
+    size_t end = p;
+    while (end < text.size() && text.substr(end, qlen) != quote) end += text[end] == '\\' ? 2 : 1;
+    if (end > text.size()) return false;
+    std::string_view body = text.substr(p, end - p);
+    for (size_t i = 0; i < body.size(); ++i) {
+      if (body[i] != '\\' || raw || i + 1 >= body.size()) {
+        *out += body[i];
+        continue;
+      }
+      char n = body[++i];
+      switch (n) {
+        case 'n':
+          *out += '\n';
+          break;
+        case 't':
+          *out += '\t';
+          break;
+        case '\\':
+        case '\'':
+        case '"':
+          *out += n;
+          break;
+        default:
+          *out += '\\';
+          *out += n;
+      }
+    }
+    p = end + qlen;
+  }
+  return true;
+}
+
+// A path expression made of literals: "x", os.path.join(...), os.path.abspath(x),
+// os.path.realpath(x), os.path.expanduser(x), str(x), Path(x), Path(x).resolve(),
+// os.pardir, os.getcwd(), os.path.dirname(os.getcwd()). Relative results stay relative.
+bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int depth = 0) {
+  if (e == nullptr || depth > 20) return false;
+  if (LiteralValue(e, buffer, out)) return true;
+  if (const auto* a = e->As<Attribute>()) {
+    if (a->attr == "pardir") {
+      *out = "..";
+      return true;
+    }
+    if (a->attr == "curdir") {
+      *out = ".";
+      return true;
+    }
+    return false;
+  }
+  const auto* c = e->As<Call>();
+  if (c == nullptr) return false;
+  std::string_view f;
+  if (const auto* n = c->func->As<Name>()) f = n->id;
+  if (const auto* a = c->func->As<Attribute>()) {
+    f = a->attr;
+    // Path(x).resolve() / .absolute()
+    if ((f == "resolve" || f == "absolute") && c->args.empty()) {
+      return LiteralPath(a->value, buffer, out, depth + 1);
+    }
+  }
+  if ((f == "getcwd" || f == "cwd") && c->args.empty()) {
+    *out = ".";
+    return true;
+  }
+  if (f == "join" && !c->args.empty()) {
+    std::string joined;
+    for (const Expr* arg : c->args) {
+      std::string part;
+      if (!LiteralPath(arg, buffer, &part, depth + 1)) return false;
+      if (!part.empty() && part[0] == '/') {
+        joined = part;
+      } else if (joined.empty() || joined.back() == '/') {
+        joined += part;
+      } else {
+        joined += "/" + part;
+      }
+    }
+    *out = joined;
+    return true;
+  }
+  if (f == "dirname" && c->args.size() == 1) {
+    std::string inner;
+    if (!LiteralPath(c->args[0], buffer, &inner, depth + 1)) return false;
+    while (inner.size() > 1 && inner.back() == '/') inner.pop_back();
+    if (inner == "." || inner.empty()) {
+      *out = "..";
+    } else {
+      size_t slash = inner.rfind('/');
+      *out = slash == std::string::npos ? "." : inner.substr(0, std::max<size_t>(slash, 1));
+    }
+    return true;
+  }
+  if ((f == "abspath" || f == "realpath" || f == "normpath" || f == "str" || f == "Path" ||
+       f == "PurePath" || f == "expanduser" || f == "fspath") &&
+      c->args.size() == 1) {
+    return LiteralPath(c->args[0], buffer, out, depth + 1);
+  }
+  return false;
+}
+
+// sys.path.append(p) / sys.path.insert(i, p) / sys.path.extend([p, ...]) / sys.path += [...].
+class FactCollector : public AstVisitor {
+ public:
+  FactCollector(std::string_view buffer, ImportFacts* facts) : buffer_(buffer), facts_(facts) {}
+
+  void VisitStmt(const Stmt* s) override {
+    if (const auto* e = s->As<IpyEscapeStmt>()) {
+      Escape(e->text);
+      return;
+    }
+    if (const auto* a = s->As<AugAssignStmt>(); a != nullptr && IsSysPath(a->target)) {
+      AddAll(a->value);
+      return;
+    }
+    WalkStmt(s);
+  }
+
+  void VisitExpr(const Expr* e) override {
+    if (const auto* c = e->As<Call>()) {
+      if (const auto* a = c->func->As<Attribute>(); a != nullptr && IsSysPath(a->value)) {
+        if (a->attr == "append" && c->args.size() == 1) Add(c->args[0]);
+        if (a->attr == "insert" && c->args.size() == 2) Add(c->args[1]);
+        if (a->attr == "extend" && c->args.size() == 1) AddAll(c->args[0]);
+      }
+    }
+    if (const auto* i = e->As<IpyEscapeExpr>()) Escape(i->text);
+    WalkExpr(e);
+  }
+
+ private:
+  static bool IsSysPath(const Expr* e) {
+    const auto* a = e == nullptr ? nullptr : e->As<Attribute>();
+    if (a == nullptr || a->attr != "path") return false;
+    const auto* n = a->value->As<Name>();
+    return n != nullptr && n->id == "sys";
+  }
+  void Add(const Expr* e) {
+    std::string path;
+    if (LiteralPath(e, buffer_, &path)) facts_->sys_path.push_back(path);
+  }
+  void AddAll(const Expr* e) {
+    const ExprList* elts = nullptr;
+    if (const auto* l = e->As<List>()) elts = &l->elts;
+    if (const auto* t = e->As<Tuple>()) elts = &t->elts;
+    if (elts == nullptr) return;
+    for (const Expr* x : *elts) Add(x);
+  }
+  // "%pip install x", "!pip install x", "!conda install x", "%conda ...", "!python -m pip ...".
+  void Escape(std::string_view text) {
+    size_t p = text.find_first_not_of("%!= \t");
+    if (p == std::string_view::npos) return;
+    std::string_view rest = text.substr(p);
+    for (std::string_view tool : {"pip", "pip3", "conda", "mamba", "python -m pip",
+                                  "python3 -m pip", "uv pip"}) {
+      if (rest.substr(0, tool.size()) == tool && rest.size() > tool.size() &&
+          (rest[tool.size()] == ' ' || rest[tool.size()] == '\t')) {
+        std::string_view args = rest.substr(tool.size());
+        size_t q = args.find_first_not_of(" \t");
+        if (q != std::string_view::npos && args.substr(q, 7) == "install") {
+          facts_->install_commands.emplace_back(rest);
+        }
+        return;
+      }
+    }
+  }
+
+  std::string_view buffer_;
+  ImportFacts* facts_;
+};
+
+}  // namespace
+
+bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out) {
+  return LiteralValue(e, buffer, out);
+}
+
+void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
+                        ImportFacts* facts) {
+  FactCollector collector(buffer, facts);
+  for (const ImportCell& c : cells) {
+    if (c.module == nullptr) continue;
+    for (const Stmt* s : c.module->body) collector.VisitStmt(s);
+  }
+}
+
+void CheckImports(std::span<const ImportCell> cells, const Unit& module_unit,
+                  const ModuleEnvironment& env, const ImportRulesOptions& options,
+                  std::vector<Diagnostic>* out, ImportCounts* counts) {
+  ImportChecker checker(module_unit, env, options, out, counts);
+  for (const ImportCell& c : cells) {
+    if (c.module == nullptr) continue;
+    for (const Stmt* s : c.module->body) checker.VisitStmt(s);
+  }
+}
+
+void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out) {
+  std::unique_ptr<ScopeTree> tree = BuildScopes(module, buffer);
+  const Scope* scope = tree->module();
+  bool all_assigned = false;
+  for (const Symbol& sym : scope->symbols) {
+    if (sym.name.empty() || sym.name[0] == '.') continue;
+    if ((sym.flags & (kDefBound | kDefGlobal)) == 0) continue;
+    out->names.emplace(sym.name);
+    if (sym.name == "__getattr__") out->dynamic = true;
+    if (sym.name == "__all__") all_assigned = true;
+  }
+  // Module level: star imports make the names unknown; a literal __all__ lists the exports.
+  std::vector<std::string> all;
+  bool all_literal = all_assigned;
+  class Walker : public AstVisitor {
+   public:
+    Walker(std::string_view buffer, LocalModule* out, std::vector<std::string>* all,
+           bool* all_literal)
+        : buffer_(buffer), out_(out), all_(all), all_literal_(all_literal) {}
+    void VisitStmt(const Stmt* s) override {
+      if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) return;
+      if (const auto* f = s->As<ImportFromStmt>()) {
+        for (const Alias* a : f->names) {
+          if (a->name == "*") out_->dynamic = true;
+        }
+      }
+      const Expr* target = nullptr;
+      const Expr* value = nullptr;
+      if (const auto* a = s->As<AssignStmt>(); a != nullptr && a->targets.size() == 1) {
+        target = a->targets[0];
+        value = a->value;
+      } else if (const auto* g = s->As<AugAssignStmt>()) {
+        target = g->target;
+        value = g->value;
+      }
+      if (const auto* n = target == nullptr ? nullptr : target->As<Name>();
+          n != nullptr && n->id == "__all__") {
+        const ExprList* elts = nullptr;
+        if (const auto* l = value->As<List>()) elts = &l->elts;
+        if (const auto* t = value->As<Tuple>()) elts = &t->elts;
+        std::string v;
+        if (elts == nullptr) *all_literal_ = false;
+        for (const Expr* e : elts == nullptr ? ExprList() : *elts) {
+          if (StringLiteralValue(e, buffer_, &v)) {
+            all_->push_back(v);
+          } else {
+            *all_literal_ = false;
+          }
+        }
+      }
+      WalkStmt(s);
+    }
+    void VisitExpr(const Expr* e) override {
+      if (const auto* c = e->As<Call>()) {
+        if (const auto* n = c->func->As<Name>();
+            n != nullptr && (n->id == "exec" || n->id == "globals" || n->id == "vars")) {
+          out_->dynamic = true;
+        }
+        // __all__.extend(...) / __all__.append(...): not a literal list any more.
+        if (const auto* a = c->func->As<Attribute>()) {
+          if (const auto* n = a->value->As<Name>(); n != nullptr && n->id == "__all__") {
+            *all_literal_ = false;
+          }
+        }
+      }
+      if (e->kind == ExprKind::kLambda) return;
+      WalkExpr(e);
+    }
+
+   private:
+    std::string_view buffer_;
+    LocalModule* out_;
+    std::vector<std::string>* all_;
+    bool* all_literal_;
+  } walker(buffer, out, &all, &all_literal);
+  for (const Stmt* s : module->body) walker.VisitStmt(s);
+  if (all_literal) {
+    out->exports = std::move(all);
+  } else if (!out->dynamic) {
+    for (const std::string& n : out->names) {
+      if (!n.empty() && n[0] != '_') out->exports.push_back(n);
+    }
+    std::sort(out->exports.begin(), out->exports.end());
+  }
+  out->exports_known = all_literal || !out->dynamic;
+}
+
+const std::vector<std::string>* EnvironmentBindings::StarNames(std::string_view module,
+                                                               int level) const {
+  if (level > 0) return nullptr;
+  ModuleLookup m = env_.Lookup(module);
+  if (m.status != ModuleStatus::kLocal || m.local == nullptr || !m.local->exports_known) {
+    return nullptr;
+  }
+  return &m.local->exports;
+}
+
+const std::vector<std::string>* EnvironmentBindings::RunNames(std::string_view path) const {
+  const LocalModule* script = env_.RunScript(path);
+  if (script == nullptr || script->dynamic) return nullptr;
+  // %run executes the script as __main__ in the user namespace: every top-level name.
+  names_.emplace_back();
+  std::vector<std::string>& names = names_.back();
+  names.assign(script->names.begin(), script->names.end());
+  std::sort(names.begin(), names.end());
+  return &names;
+}
+
+}  // namespace cellflow

@@ -1,0 +1,145 @@
+// Import resolution rules (NB201-NB204) over a notebook's cells, against an environment that
+// says what each module is: a local file, the standard library, a third-party distribution, or
+// nothing at all. The environment (files around the notebook, dependency files, installed
+// packages) is the driver's; this pass only asks it questions.
+#ifndef CELLFLOW_PASSES_IMPORTS_H_
+#define CELLFLOW_PASSES_IMPORTS_H_
+
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+
+#include "ir/ir.h"
+#include "ir/lower.h"
+#include "passes/diagnostic.h"
+
+namespace cellflow {
+
+// What cellflow knows of a module it found on disk (or one a %%writefile cell creates).
+struct LocalModule {
+  std::string name;     // dotted
+  std::string path;     // the file, or the directory of a package without __init__.py
+  std::string display;  // for messages: "config_module.py", "pkg/__init__.py"
+  bool is_package = false;
+  bool extension = false;  // a compiled .so / .pyd: names unknown
+  // Any attribute may exist: a module-level __getattr__, a star import whose names are unknown,
+  // exec, or a file that does not parse.
+  bool dynamic = false;
+  absl::flat_hash_set<std::string> names;  // bound at module level
+  // What `from m import *` binds: __all__ when it is a literal, else the public names.
+  std::vector<std::string> exports;
+  bool exports_known = true;
+  absl::flat_hash_set<std::string> submodules;  // packages: modules and packages inside
+};
+
+enum class ModuleStatus : uint8_t {
+  kLocal,          // beside the notebook, on a literal sys.path entry, --path, or %%writefile
+  kStdlib,         // in the standard library of the target version
+  kRemovedStdlib,  // was in the standard library, removed by the target version
+  kThirdParty,     // a known or declared distribution, or found in --site-packages
+  kUnresolved,     // none of those
+};
+
+struct ModuleLookup {
+  ModuleStatus status = ModuleStatus::kUnresolved;
+  const LocalModule* local = nullptr;  // kLocal: the module itself (null for a bare directory)
+  std::string distribution;            // kThirdParty: the distribution that provides it
+  bool declared = false;               // kThirdParty: a dependency file or %pip install names it
+  int removed_in = 0;                  // kRemovedStdlib: the minor version that removed it
+  // kUnresolved for "a.b.c": how far resolution got ("a.b" is a local package without "c").
+  const LocalModule* parent = nullptr;
+};
+
+// What the driver knows about the notebook's surroundings. Implementations cache; lookups of the
+// same name may come many times.
+class ModuleEnvironment {
+ public:
+  virtual ~ModuleEnvironment() = default;
+  // An absolute dotted module name.
+  virtual ModuleLookup Lookup(std::string_view dotted) const = 0;
+  // True when some dependency file declares the notebook's dependencies (or --strict-deps):
+  // only then is an undeclared third-party import reported (NB203).
+  virtual bool ChecksDeclarations() const = 0;
+  // The dependency file a missing declaration should go to ("requirements.txt"), for help.
+  virtual std::string DependencyFileForHelp() const = 0;
+  // Module names a misspelled import may have meant: local top-level modules, the standard
+  // library, well-known third-party modules.
+  virtual std::vector<std::string_view> NearbyModuleNames() const = 0;
+  // The notebook's package for relative imports (scripts inside packages); empty for a
+  // notebook, whose relative imports fail.
+  virtual std::string Package() const { return {}; }
+  // `%run path`: the script (path as written, relative to the notebook's directory), or null.
+  virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
+};
+
+// Literal facts the environment needs from the notebook before it can answer.
+struct ImportFacts {
+  // Directories added with a literal sys.path.append/insert/extend (as written; relative to the
+  // notebook's directory when not absolute).
+  std::vector<std::string> sys_path;
+  // "%pip install ...", "!pip install ...", "!conda install ...": the text after the escape.
+  std::vector<std::string> install_commands;
+  // %%writefile cells: the file name as written and the offsets of the body in the buffer.
+  struct WrittenFile {
+    std::string path;
+    Offset begin = 0;
+    Offset end = 0;
+  };
+  std::vector<WrittenFile> written_files;
+};
+
+// One cell's parsed code, as the import pass sees it.
+struct ImportCell {
+  const Module* module = nullptr;
+  uint32_t cell = 0;
+};
+
+// Collects sys.path additions and install commands from the cells' code and escapes.
+void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
+                        ImportFacts* facts);
+
+// Counts for `cellflow stats`.
+struct ImportCounts {
+  uint32_t stdlib = 0;
+  uint32_t local = 0;
+  uint32_t third_party = 0;
+  uint32_t unresolved = 0;
+};
+
+struct ImportRulesOptions {
+  bool notebook = true;  // relative imports fail in a notebook (no parent package)
+};
+
+// NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level
+// where `m` is bound only by imports of the same local module. `module_unit`: the lowered module
+// scope (for which names are bound by what).
+void CheckImports(std::span<const ImportCell> cells, const Unit& module_unit,
+                  const ModuleEnvironment& env, const ImportRulesOptions& options,
+                  std::vector<Diagnostic>* out, ImportCounts* counts);
+
+// Fills the names, exports, dynamic flag of a parsed module (the caller sets name, path,
+// display, is_package, submodules).
+void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out);
+
+// The value of a plain string literal (no f-string, no bytes), implicit concatenation included.
+bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out);
+
+// Star imports and %run for the lowering: the names a local module exports, through `env`.
+class EnvironmentBindings : public BindingOracle {
+ public:
+  explicit EnvironmentBindings(const ModuleEnvironment& env) : env_(env) {}
+  const std::vector<std::string>* StarNames(std::string_view module, int level) const override;
+  const std::vector<std::string>* RunNames(std::string_view path) const override;
+
+ private:
+  const ModuleEnvironment& env_;
+  mutable std::deque<std::vector<std::string>> names_;  // %run scripts' names, sorted
+};
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_PASSES_IMPORTS_H_
