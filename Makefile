@@ -18,7 +18,7 @@ FORMAT_DIRS := $(wildcard lexer parser ir passes driver tests bench)
 SETUP_HASH  := $(shell sha256sum scripts/setup.sh | cut -c1-16)
 SETUP_STAMP := $(BUILD)/.setup-$(SETUP_HASH).stamp
 
-.PHONY: setup build run test bench fuzz fuzz-notebook asan format clean
+.PHONY: setup build run test bench compare-peers fuzz fuzz-notebook asan format clean
 
 setup: $(SETUP_STAMP)
 
@@ -52,6 +52,12 @@ bench: build
 	  CELLFLOW_BENCH_CELLS=$(BUILD)/bench/cells $(BUILD)/bench/cellflow_bench
 	bash bench/parse_vs_cpython.sh $(BUILD)/bench/parse_files
 	bash bench/read_vs_python.sh $(BUILD)
+
+# cellflow against pyflakes and ruff's WebAssembly build on the corpus (bench/compare_peers.sh).
+# Kept out of `bench`: it takes about a minute a round, and npm fetches ruff-wasm into
+# $(BUILD)/peers on first use.
+compare-peers: build
+	bash bench/compare_peers.sh $(BUILD) $(or $(ROUNDS),3)
 
 # libFuzzer run over a scratch copy of the seeds, so new inputs never land in the source tree.
 fuzz: setup
