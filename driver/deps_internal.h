@@ -46,6 +46,7 @@ enum class RequirementKind {
 struct RequirementResult {
   RequirementKind kind = RequirementKind::kInvalid;
   std::string name;  // normalized, for kName
+  std::string also;  // a second guess for a VCS URL without a name ("owner-repo"), or empty
 };
 
 // Letters, digits, '-', '_' and '.'.

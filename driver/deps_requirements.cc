@@ -91,6 +91,10 @@ std::vector<ShellWord> ShellWords(std::string_view s) {
       }
       continue;
     }
+    if (c == '#' && !in_word) {  // a comment, to the end of the line
+      while (i + 1 < s.size() && s[i + 1] != '\n') ++i;
+      continue;
+    }
     if (c == '"' || c == '\'') {
       quote = c;
       in_word = true;

@@ -196,10 +196,20 @@ RequirementResult NameFromLocation(std::string_view s) {
     return NameResult(stem);
   }
   if (local) return {RequirementKind::kLocal, ""};
-  // A VCS URL: the repository, without ".git" and "@ref".
+  // A VCS URL: the repository, without ".git" and "@ref". Its distribution may also carry the
+  // owner's name ("github.com/tensorflow/docs" installs tensorflow-docs): that is the second
+  // guess.
   last = last.substr(0, last.find('@'));
   if (EndsWith(last, ".git")) last.remove_suffix(4);
-  return NameResult(last);
+  RequirementResult r = NameResult(last);
+  if (r.kind == RequirementKind::kName && slash != std::string_view::npos) {
+    std::string_view owner = path.substr(0, slash);
+    owner = owner.substr(owner.find_last_of("/\\") + 1);
+    if (NameLength(owner) == owner.size() && owner.find('.') == std::string_view::npos) {
+      r.also = NormalizeDistributionName(StrCat(owner, "-", last));
+    }
+  }
+  return r;
 }
 
 RequirementResult ParseRequirement(std::string_view requirement) {
@@ -275,6 +285,7 @@ void AddRequirement(std::string_view requirement, size_t line, DependencyParse* 
   RequirementResult r = ParseRequirement(requirement);
   if (r.kind == RequirementKind::kName) {
     out->AddDistribution(std::move(r.name));
+    out->AddDistribution(std::move(r.also));
   } else if (r.kind == RequirementKind::kInvalid) {
     out->problems.push_back(
         LineProblem(line, StrCat("not a requirement: '", Excerpt(requirement), "'")));

@@ -451,6 +451,11 @@ TEST(InstallCommandTest, Pip) {
   EXPECT_THAT(Names(ParseInstallCommand("!pip install -qU langchain langchain-openai")),
               ElementsAre("langchain", "langchain-openai"));
   EXPECT_THAT(Names(ParseInstallCommand("pip install {package} $OTHER real")), ElementsAre("real"));
+  EXPECT_THAT(Names(ParseInstallCommand("pip install pyyaml h5py  # Required, see format.")),
+              ElementsAre("pyyaml", "h5py"));
+  // A repository without #egg=: its name, and its owner's name with it.
+  EXPECT_THAT(Names(ParseInstallCommand("pip install git+https://github.com/tensorflow/docs")),
+              ElementsAre("docs", "tensorflow-docs"));
 }
 
 TEST(InstallCommandTest, FilesChainsAndRedirections) {
