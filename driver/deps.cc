@@ -286,6 +286,10 @@ std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const st
             DependencyFileKindOf(fs::path(path).filename().string());
         AddFile(path, kind.value_or(DependencyFileKind::kRequirements), 0, &stack, deps.get());
       }
+    } else if (deps->files.empty() && deps->problems.empty()) {
+      // Most folders have no dependency file: they share their parent's result.
+      entry->deps = Directory(ParentOf(dir));
+      return;
     } else {
       Merge(*Directory(ParentOf(dir)), deps.get());
     }

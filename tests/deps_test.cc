@@ -624,6 +624,9 @@ TEST_F(FinderTest, NonexistentDirectoryAndRelativePaths) {
   auto relative = finder.ForDirectory(".");
   fs::current_path(cwd);
   EXPECT_EQ(relative, finder.ForDirectory(Path("monorepo/service")));
+  // A folder without dependency files shares its parent's result.
+  EXPECT_EQ(finder.ForDirectory(Path("monorepo/analysis/notebooks")),
+            finder.ForDirectory(Path("monorepo/analysis")));
 }
 
 TEST_F(FinderTest, CachedAndThreadSafe) {
