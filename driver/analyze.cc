@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_format.h"
 
+#include "driver/environment.h"
 #include "ir/ir_dump.h"
 #include "ir/lower.h"
 #include "ir/scopes.h"
@@ -15,7 +16,6 @@
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
 #include "parser/parser.h"
-#include "driver/environment.h"
 #include "passes/name_rules.h"
 
 namespace cellflow {
@@ -240,7 +240,7 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
 struct RunRequest {
   CellOrder order = CellOrder::kFile;
   int python_minor = 12;
-  bool report_syntax = true;   // NB001 and the import rules (off for the hidden-state replay)
+  bool report_syntax = true;       // NB001 and the import rules (off for the hidden-state replay)
   std::ostream* ir_out = nullptr;  // dump the IR instead of checking
   std::vector<uint32_t>* suggested_order = nullptr;
   NotebookGraph* graph = nullptr;  // build the cell graph instead of checking
@@ -403,7 +403,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   if (env != nullptr && report_syntax) {
     ImportRulesOptions import_options;
     import_options.notebook = notebook;
-    CheckImports(import_cells, program->module, *env, import_options, &diagnostics,
+    CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);
   }
   if (request.suggested_order != nullptr) {

@@ -17,14 +17,14 @@ struct CheckOptions {
   std::string target_version = "3.12";
   std::vector<std::string> select;
   std::vector<std::string> ignore;
-  std::vector<std::string> exclude;  // globs
-  std::string files_from;            // a file with one path per line, or "-"
-  std::string repo_root = ".";       // SARIF URIs are relative to it
+  std::vector<std::string> exclude;        // globs
+  std::string files_from;                  // a file with one path per line, or "-"
+  std::string repo_root = ".";             // SARIF URIs are relative to it
   std::vector<std::string> paths;          // --path DIR: more directories of local modules
   std::vector<std::string> site_packages;  // --site-packages DIR
   std::vector<std::string> requirements;   // --requirements FILE
   bool strict_deps = false;
-  int jobs = 0;                      // 0: every core
+  int jobs = 0;  // 0: every core
   bool include_py = false;
   bool exit_zero = false;
   bool suggest_order = false;

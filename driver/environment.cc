@@ -173,8 +173,8 @@ struct ImportContext::Impl {
 
   // Finds `name` as a module in `dir`: a regular module or package first, an extension next;
   // `namespace_dir` is set when only a plain directory of that name exists.
-  const LocalModule* FindIn(const std::string& dir, std::string_view name,
-                            std::string_view dotted, bool* namespace_dir) const {
+  const LocalModule* FindIn(const std::string& dir, std::string_view name, std::string_view dotted,
+                            bool* namespace_dir) const {
     const Listing& l = ListingOf(dir);
     std::string n(name);
     if (l.packages.contains(n)) {
@@ -260,7 +260,7 @@ class NotebookModules : public ModuleEnvironment {
     for (const std::string& p : ctx.paths) search_.push_back(p);
     deps_ = ctx.deps->ForDirectory(dir_);
     for (const std::string& command : facts.install_commands) {
-      for (std::string& d : PipInstallDistributions(command)) installed_here_.insert(d);
+      for (std::string& d : ParseInstallCommand(command).distributions) installed_here_.insert(d);
     }
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       std::string_view file = w.path;
@@ -300,10 +300,37 @@ class NotebookModules : public ModuleEnvironment {
         r.status = ModuleStatus::kStdlib;
         return r;
       }
+      if (int removed = StdlibRemovedIn(top, minor); removed != 0) {
+        // Gone from the standard library; a declared backport (setuptools for distutils,
+        // standard-imghdr for imghdr) still provides it.
+        StdlibReplacement replacement = ReplacementForRemovedModule(top);
+        if (replacement.distribution.empty() || !Declared(dotted, replacement.distribution)) {
+          r.status = ModuleStatus::kRemovedStdlib;
+          r.removed_in = removed;
+          r.replacement = std::string(replacement.module);
+          r.backport = std::string(replacement.distribution);
+          return r;
+        }
+      }
       if (auto it = ctx_.installed.find(std::string(top)); it != ctx_.installed.end()) {
         r.status = ModuleStatus::kThirdParty;
         r.distribution = it->second.empty() ? std::string(top) : it->second;
         r.declared = Declared(dotted, r.distribution);
+        return r;
+      }
+      // What the kernel itself, Colab or Kaggle provide needs no declaration.
+      if (EnvironmentForImport(dotted) != ImportEnvironment::kNone) {
+        r.status = ModuleStatus::kThirdParty;
+        r.declared = true;
+        return r;
+      }
+      // A namespace shared by many distributions (google, google.cloud): what it provides
+      // depends on the submodule imported.
+      if (const ImportNameEntry* e = FindImportName(dotted);
+          e != nullptr && !e->HasDistribution() && e->import_name == dotted) {
+        r.status = ModuleStatus::kThirdParty;
+        r.declared = true;
+        r.namespace_only = true;
         return r;
       }
       std::string_view dist = DistributionForImport(dotted);
@@ -313,12 +340,13 @@ class NotebookModules : public ModuleEnvironment {
         r.declared = Declared(dotted, r.distribution);
         return r;
       }
-      if (int removed = StdlibRemovedIn(top, minor); removed != 0) {
-        r.status = ModuleStatus::kRemovedStdlib;
-        r.removed_in = removed;
-        return r;
+      if (!namespace_dir) {
+        if (IsPython2StdlibModule(top)) {
+          r.python2 = true;
+          r.replacement = std::string(ReplacementForRemovedModule(top).module);
+        }
+        return r;  // unresolved
       }
-      if (!namespace_dir) return r;  // unresolved
       local = ctx_.ModuleAt(namespace_at, std::string(top), false, false, true);
     }
     // Down the dotted path inside local packages.
@@ -354,7 +382,11 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   bool ChecksDeclarations() const override {
-    return ctx_.options.strict_deps || (deps_ != nullptr && deps_->any_file());
+    // A dependency file that declares nothing (a setup.py without install_requires) says
+    // nothing about what the notebook needs.
+    // The anaconda metapackage brings hundreds of packages: their names are not listed.
+    return ctx_.options.strict_deps || (deps_ != nullptr && !deps_->distributions.empty() &&
+                                        !deps_->distributions.contains("anaconda"));
   }
 
   std::string DependencyFileForHelp() const override {

@@ -15,10 +15,10 @@
 #include "CLI/CLI.hpp"
 #include "driver/analyze.h"
 #include "driver/check.h"
-#include "driver/stats.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
 #include "driver/report.h"
+#include "driver/stats.h"
 #include "ir/scopes.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
@@ -424,14 +424,17 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   check->add_option("--repo-root", check_options.repo_root,
                     "SARIF paths are relative to DIR (default: the current directory)");
-  check->add_option("--path", check_options.paths,
-                    "also look for local modules in DIR (after the notebook's directory)")
+  check
+      ->add_option("--path", check_options.paths,
+                   "also look for local modules in DIR (after the notebook's directory)")
       ->allow_extra_args(false);
-  check->add_option("--site-packages", check_options.site_packages,
-                    "installed packages in DIR resolve imports (reads *.dist-info)")
+  check
+      ->add_option("--site-packages", check_options.site_packages,
+                   "installed packages in DIR resolve imports (reads *.dist-info)")
       ->allow_extra_args(false);
-  check->add_option("--requirements", check_options.requirements,
-                    "a dependency file that declares packages for every notebook")
+  check
+      ->add_option("--requirements", check_options.requirements,
+                   "a dependency file that declares packages for every notebook")
       ->allow_extra_args(false);
   check->add_flag("--strict-deps", check_options.strict_deps,
                   "report undeclared third-party imports even without a dependency file");
@@ -477,8 +480,7 @@ int Main(int argc, char** argv) {
   std::string graph_format = "dot";
   std::string graph_order = "file";
   graph->add_option("notebook", graph_path, "a notebook")->required();
-  graph->add_option("--format", graph_format, "dot | json")
-      ->check(CLI::IsMember({"dot", "json"}));
+  graph->add_option("--format", graph_format, "dot | json")->check(CLI::IsMember({"dot", "json"}));
   graph->add_option("--order", graph_order, "file (Run All) | executed (saved counts)")
       ->check(CLI::IsMember({"file", "executed"}));
 

@@ -225,9 +225,9 @@ int RunStats(const std::vector<std::string>& given_paths, const CheckOptions& o)
             NotebookReport report = AnalyzeNotebook(*nb, analyze);
             FillRow(*nb, report, &row);
           }
-          row.analysis_ms = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - start)
-                                .count();
+          row.analysis_ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
         }
         if (csv) {
           AppendCsv(row, &outcome->text);
@@ -299,8 +299,9 @@ int RunGraph(const std::string& path, const std::string& format, const std::stri
       }
       return q + "\"";
     };
-    absl::StrAppendFormat(&out, "digraph %s {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n",
-                          quote(path));
+    absl::StrAppendFormat(
+        &out, "digraph %s {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n",
+        quote(path));
     for (const Cell& c : nb->cells) {
       if (!c.IsCode()) continue;
       std::string label = absl::StrFormat("cell %d", c.index);

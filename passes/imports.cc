@@ -58,8 +58,8 @@ std::string_view TopLevel(std::string_view dotted) { return dotted.substr(0, dot
 class ImportChecker : public AstVisitor {
  public:
   ImportChecker(const Unit& unit, const ModuleEnvironment& env, const ImportRulesOptions& options,
-                std::vector<Diagnostic>* out, ImportCounts* counts)
-      : unit_(unit), env_(env), options_(options), out_(out), counts_(counts) {}
+                std::string_view buffer, std::vector<Diagnostic>* out, ImportCounts* counts)
+      : unit_(unit), env_(env), options_(options), buffer_(buffer), out_(out), counts_(counts) {}
 
   void VisitStmt(const Stmt* s) override {
     switch (s->kind) {
@@ -73,10 +73,14 @@ class ImportChecker : public AstVisitor {
       case StmtKind::kImportFrom:
         CheckFrom(static_cast<const ImportFromStmt*>(s));
         return;
+      case StmtKind::kIpyEscape:
+        CheckLoadExt(static_cast<const IpyEscapeStmt*>(s));
+        return;
       case StmtKind::kTry: {
         const auto* t = static_cast<const TryStmt*>(s);
-        bool guards = std::any_of(t->handlers.begin(), t->handlers.end(),
-                                  [](const ExceptHandler* h) { return CatchesImportError(h->type); });
+        bool guards =
+            std::any_of(t->handlers.begin(), t->handlers.end(),
+                        [](const ExceptHandler* h) { return CatchesImportError(h->type); });
         guarded_ += guards;
         for (const Stmt* b : t->body) VisitStmt(b);
         guarded_ -= guards;
@@ -178,20 +182,26 @@ class ImportChecker : public AstVisitor {
   }
 
   // `import dotted` (or the module of a from-import). Returns the lookup.
-  const ModuleLookup& CheckModule(std::string_view dotted_view, Range site) {
+  const ModuleLookup& CheckModule(std::string_view dotted_view, Range site, bool count = true) {
     std::string dotted(dotted_view);
     const ModuleLookup& m = Lookup(dotted);
-    Count(m);
+    if (count) Count(m);
     if (guarded_ > 0) return m;
     switch (m.status) {
       case ModuleStatus::kUnresolved: {
         std::vector<std::string> notes;
+        if (m.python2) {
+          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
+                 m.replacement.empty() ? std::string("port this code to Python 3")
+                                       : StrCat("in Python 3 this is '", m.replacement, "'"),
+                 {StrCat("'", TopLevel(dotted), "' is a Python 2 standard library module")});
+          break;
+        }
         if (m.parent != nullptr) {
-          notes.push_back(absl::StrFormat("'%s' is the local %s %s, which has no module '%s'",
-                                          m.parent->name,
-                                          m.parent->is_package ? "package" : "module",
-                                          m.parent->display,
-                                          dotted.substr(m.parent->name.size() + 1)));
+          notes.push_back(
+              absl::StrFormat("'%s' is the local %s %s, which has no module '%s'", m.parent->name,
+                              m.parent->is_package ? "package" : "module", m.parent->display,
+                              dotted.substr(m.parent->name.size() + 1)));
         } else {
           notes.push_back(absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -202,22 +212,29 @@ class ImportChecker : public AstVisitor {
                ModuleHint(dotted, m), std::move(notes));
         break;
       }
-      case ModuleStatus::kRemovedStdlib:
+      case ModuleStatus::kRemovedStdlib: {
+        std::string help;
+        if (!m.replacement.empty()) help = StrCat("use '", m.replacement, "' instead");
+        if (!m.backport.empty()) {
+          StrAppend(&help, help.empty() ? "" : ", or ", "declare '", m.backport,
+                    "', which provides it");
+        }
+        if (help.empty()) help = "check against an older Python with --target-version";
         Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
-               "use a replacement, or check against an older Python with --target-version",
+               help,
                {absl::StrFormat("'%s' was removed from the standard library in Python 3.%d",
                                 TopLevel(dotted), m.removed_in)});
         break;
+      }
       case ModuleStatus::kThirdParty:
         if (!m.declared && env_.ChecksDeclarations()) {
-          std::string dist = m.distribution.empty() ? std::string(TopLevel(dotted))
-                                                    : m.distribution;
+          std::string dist =
+              m.distribution.empty() ? std::string(TopLevel(dotted)) : m.distribution;
           if (reported_undeclared_.insert(dist).second) {
             Report(RuleId::kUndeclaredDependency, site,
-                   absl::StrFormat("'%s' is imported but no dependency file declares '%s'",
-                                   TopLevel(dotted), dist),
-                   std::string(TopLevel(dotted)),
-                   absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
+                   absl::StrFormat("'%s' is imported but no dependency file declares '%s'", dotted,
+                                   dist),
+                   dotted, absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
           }
         }
         break;
@@ -228,16 +245,46 @@ class ImportChecker : public AstVisitor {
     return m;
   }
 
+  // "%load_ext name" imports the extension module.
+  void CheckLoadExt(const IpyEscapeStmt* e) {
+    std::string_view text = e->text;
+    size_t p = text.find_first_not_of("% \t");
+    if (p == std::string_view::npos || text.substr(p, 8) != "load_ext") return;
+    p = text.find_first_not_of(" \t", p + 8);
+    if (p == std::string_view::npos) return;
+    size_t end = p;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\r' &&
+           text[end] != '\n') {
+      ++end;
+    }
+    std::string_view name = text.substr(p, end - p);
+    if (name.empty() || name[0] == '-') return;
+    Offset at = e->range.start + static_cast<Offset>(p);
+    CheckModule(name, Range{at, at + static_cast<Offset>(name.size())});
+  }
+
+  // The module name's place in `from module import ...` (the whole statement if not found).
+  Range ModuleSite(const ImportFromStmt* f) const {
+    std::string_view stmt = buffer_.substr(f->range.start, f->range.end - f->range.start);
+    size_t from = stmt.find("from");
+    size_t at = f->module.empty() || from == std::string_view::npos
+                    ? std::string_view::npos
+                    : stmt.find(f->module, from + 4);
+    if (at == std::string_view::npos) return f->range;
+    Offset start = f->range.start + static_cast<Offset>(at);
+    return Range{start, start + static_cast<Offset>(f->module.size())};
+  }
+
   void CheckFrom(const ImportFromStmt* f) {
     std::string module(f->module);
-    Range site = f->range;
+    Range site = ModuleSite(f);
     if (f->level > 0) {
       std::string package = env_.Package();
       if (options_.notebook || package.empty()) {
         if (guarded_ == 0) {
           Report(RuleId::kUnresolvedImport, f->range,
-                 "attempted relative import with no known parent package",
-                 std::string(f->module), "import the module by its absolute name",
+                 "attempted relative import with no known parent package", std::string(f->module),
+                 "import the module by its absolute name",
                  {options_.notebook ? "a notebook is not part of a package: its relative "
                                       "imports always fail"
                                     : "this file is not inside a package"});
@@ -254,7 +301,29 @@ class ImportChecker : public AstVisitor {
     }
     if (module.empty()) return;
     const ModuleLookup& m = CheckModule(module, site);
-    if (m.status != ModuleStatus::kLocal || guarded_ > 0) return;
+    if (guarded_ > 0) return;
+    if (m.status == ModuleStatus::kThirdParty && m.namespace_only) {
+      // `from google.cloud import storage`: the distribution is the submodule's.
+      for (const Alias* a : f->names) {
+        if (a->name == "*") continue;
+        Range name_site = a->range;
+        name_site.end = name_site.start + static_cast<Offset>(a->name.size());
+        const ModuleLookup& sub = Lookup(JoinDotted(module, a->name));
+        if (sub.status == ModuleStatus::kThirdParty)
+          CheckModule(JoinDotted(module, a->name), name_site, /*count=*/false);
+      }
+    }
+    if (m.status == ModuleStatus::kStdlib || m.status == ModuleStatus::kThirdParty) {
+      for (const Alias* a : f->names) {
+        if (a->name == "*") {
+          Report(RuleId::kStarImport, a->range,
+                 StrCat("'from ", module, " import *' binds names cellflow cannot know"), module,
+                 "import the names you use explicitly");
+        }
+      }
+      return;
+    }
+    if (m.status != ModuleStatus::kLocal) return;
     const LocalModule* local = m.local;
     for (const Alias* a : f->names) {
       if (a->name == "*") {
@@ -298,6 +367,7 @@ class ImportChecker : public AstVisitor {
     std::string module;
     for (DefId d : unit_.defs_of[*id]) {
       const Definition& def = unit_.defs[d];
+      if (def.kind == DefKind::kUndefined) continue;
       const auto* import = def.stmt == nullptr ? nullptr : def.stmt->As<ImportStmt>();
       if (import == nullptr || def.kind != DefKind::kBind) return;
       std::string bound;
@@ -332,6 +402,7 @@ class ImportChecker : public AstVisitor {
   const Unit& unit_;
   const ModuleEnvironment& env_;
   const ImportRulesOptions& options_;
+  std::string_view buffer_;
   std::vector<Diagnostic>* out_;
   ImportCounts* counts_;
   int guarded_ = 0;
@@ -518,8 +589,8 @@ class FactCollector : public AstVisitor {
     size_t p = text.find_first_not_of("%!= \t");
     if (p == std::string_view::npos) return;
     std::string_view rest = text.substr(p);
-    for (std::string_view tool : {"pip", "pip3", "conda", "mamba", "python -m pip",
-                                  "python3 -m pip", "uv pip"}) {
+    for (std::string_view tool :
+         {"pip", "pip3", "conda", "mamba", "python -m pip", "python3 -m pip", "uv pip"}) {
       if (rest.substr(0, tool.size()) == tool && rest.size() > tool.size() &&
           (rest[tool.size()] == ' ' || rest[tool.size()] == '\t')) {
         std::string_view args = rest.substr(tool.size());
@@ -551,10 +622,11 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
   }
 }
 
-void CheckImports(std::span<const ImportCell> cells, const Unit& module_unit,
-                  const ModuleEnvironment& env, const ImportRulesOptions& options,
-                  std::vector<Diagnostic>* out, ImportCounts* counts) {
-  ImportChecker checker(module_unit, env, options, out, counts);
+void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
+                  const Unit& module_unit, const ModuleEnvironment& env,
+                  const ImportRulesOptions& options, std::vector<Diagnostic>* out,
+                  ImportCounts* counts) {
+  ImportChecker checker(module_unit, env, options, buffer, out, counts);
   for (const ImportCell& c : cells) {
     if (c.module == nullptr) continue;
     for (const Stmt* s : c.module->body) checker.VisitStmt(s);

@@ -49,7 +49,11 @@ struct ModuleLookup {
   const LocalModule* local = nullptr;  // kLocal: the module itself (null for a bare directory)
   std::string distribution;            // kThirdParty: the distribution that provides it
   bool declared = false;               // kThirdParty: a dependency file or %pip install names it
+  bool namespace_only = false;         // kThirdParty: a namespace several distributions share
   int removed_in = 0;                  // kRemovedStdlib: the minor version that removed it
+  bool python2 = false;                // kUnresolved: a Python 2 standard library module
+  std::string replacement;             // what to import instead ("importlib" for imp)
+  std::string backport;                // a distribution that brings it back ("setuptools")
   // kUnresolved for "a.b.c": how far resolution got ("a.b" is a local package without "c").
   const LocalModule* parent = nullptr;
 };
@@ -117,9 +121,10 @@ struct ImportRulesOptions {
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level
 // where `m` is bound only by imports of the same local module. `module_unit`: the lowered module
 // scope (for which names are bound by what).
-void CheckImports(std::span<const ImportCell> cells, const Unit& module_unit,
-                  const ModuleEnvironment& env, const ImportRulesOptions& options,
-                  std::vector<Diagnostic>* out, ImportCounts* counts);
+void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
+                  const Unit& module_unit, const ModuleEnvironment& env,
+                  const ImportRulesOptions& options, std::vector<Diagnostic>* out,
+                  ImportCounts* counts);
 
 // Fills the names, exports, dynamic flag of a parsed module (the caller sets name, path,
 // display, is_package, submodules).

@@ -1,0 +1,305 @@
+// Dependency file kinds, DeclaredDependencies and the cached DependencyFinder.
+#include "driver/deps.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "driver/deps_internal.h"
+#include "lexer/str_util.h"
+#include "passes/distributions.h"
+
+namespace cellflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+using deps_internal::EndsWith;
+using deps_internal::kMaxFileBytes;
+using deps_internal::StartsWith;
+
+// Requirements files including each other deeper than this are reported, not followed.
+constexpr int kMaxIncludeDepth = 16;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view name) {
+  if (name == "environment.yml" || name == "environment.yaml") {
+    return DependencyFileKind::kEnvironment;
+  }
+  if (name == "pyproject.toml") return DependencyFileKind::kPyproject;
+  if (name == "Pipfile") return DependencyFileKind::kPipfile;
+  if (name == "setup.cfg") return DependencyFileKind::kSetupCfg;
+  if (name == "setup.py") return DependencyFileKind::kSetupPy;
+  if (EndsWith(name, ".txt") &&
+      (StartsWith(name, "requirements") || EndsWith(name, "requirements.txt"))) {
+    return DependencyFileKind::kRequirements;
+  }
+  return std::nullopt;
+}
+
+DependencyParse ParseDependencyFile(DependencyFileKind kind, std::string_view text) {
+  switch (kind) {
+    case DependencyFileKind::kRequirements:
+      return ParseRequirementsTxt(text);
+    case DependencyFileKind::kEnvironment:
+      return ParseEnvironmentYml(text);
+    case DependencyFileKind::kPyproject:
+      return ParsePyprojectToml(text);
+    case DependencyFileKind::kPipfile:
+      return ParsePipfile(text);
+    case DependencyFileKind::kSetupCfg:
+      return ParseSetupCfg(text);
+    case DependencyFileKind::kSetupPy:
+      return ParseSetupPy(text);
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// DeclaredDependencies
+
+bool DeclaredDependencies::DeclaresImport(std::string_view module) const {
+  if (module.empty() || module.front() == '.' || distributions.empty()) return false;
+  for (std::string_view d : DistributionsForImport(module)) {
+    if (distributions.contains(NormalizeDistributionName(d))) return true;
+  }
+  std::string_view prefix = module;
+  while (!prefix.empty()) {
+    const ImportNameEntry* e = FindImportName(prefix);
+    bool shared_namespace = e != nullptr && e->import_name == prefix && !e->HasDistribution();
+    if (!shared_namespace) {
+      std::string n = NormalizeDistributionName(prefix);
+      if (distributions.contains(n) || distributions.contains(StrCat("python-", n)) ||
+          distributions.contains(StrCat("py-", n)) ||
+          distributions.contains(StrCat(n, "-python")) ||
+          distributions.contains(StrCat(n, "-py"))) {
+        return true;
+      }
+    }
+    size_t dot = prefix.rfind('.');
+    if (dot == std::string_view::npos) break;
+    prefix = prefix.substr(0, dot);
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DependencyFinder
+
+struct DependencyFinder::FileEntry {
+  std::once_flag once;
+  bool readable = false;
+  std::string error;
+  DependencyParse parse;
+};
+
+struct DependencyFinder::DirEntry {
+  std::once_flag once;
+  std::shared_ptr<const DeclaredDependencies> deps;
+};
+
+namespace {
+
+// An absolute, lexically normal path without a trailing separator.
+std::string NormalPath(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(path.empty() ? "." : path), ec);
+  if (ec) p = fs::path(path);
+  std::string out = p.lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+std::string ParentOf(const std::string& dir) { return fs::path(dir).parent_path().string(); }
+
+// Reads a whole file; false with `error` set if it cannot.
+bool ReadFile(const std::string& path, std::string* contents, std::string* error) {
+  std::error_code ec;
+  uintmax_t size = fs::file_size(path, ec);
+  if (ec) {
+    *error = ec.message();
+    return false;
+  }
+  if (size > kMaxFileBytes) {
+    *error = StrCat("larger than ", kMaxFileBytes >> 20, " MiB");
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open";
+    return false;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  *contents = std::move(buf).str();
+  return true;
+}
+
+// The dependency files of one directory, in a fixed order: by kind, then by name; then those
+// of its requirements/, binder/ and .binder/ folders.
+std::vector<std::pair<std::string, DependencyFileKind>> ListDependencyFiles(
+    const std::string& dir) {
+  std::vector<std::pair<std::string, DependencyFileKind>> files;
+  auto scan = [&files](const fs::path& folder, bool requirements_folder) {
+    std::error_code ec;
+    std::vector<std::pair<std::string, DependencyFileKind>> found;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      std::optional<DependencyFileKind> kind = DependencyFileKindOf(name);
+      if (!kind && requirements_folder && EndsWith(name, ".txt")) {
+        kind = DependencyFileKind::kRequirements;
+      }
+      if (!kind) continue;
+      std::error_code type_ec;
+      if (!it->is_regular_file(type_ec)) continue;
+      found.emplace_back(it->path().string(), *kind);
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second < b.second : a.first < b.first;
+    });
+    files.insert(files.end(), found.begin(), found.end());
+  };
+  fs::path d(dir);
+  scan(d, false);
+  std::error_code ec;
+  if (fs::is_directory(d / "requirements", ec)) scan(d / "requirements", true);
+  for (const char* binder : {"binder", ".binder"}) {
+    if (fs::is_directory(d / binder, ec)) scan(d / binder, false);
+  }
+  return files;
+}
+
+void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
+  for (const std::string& f : from.files) {
+    if (std::find(to->files.begin(), to->files.end(), f) == to->files.end()) to->files.push_back(f);
+  }
+  to->distributions.insert(from.distributions.begin(), from.distributions.end());
+  to->problems.insert(to->problems.end(), from.problems.begin(), from.problems.end());
+}
+
+}  // namespace
+
+DependencyFinder::DependencyFinder(std::vector<std::string> extra_requirement_files,
+                                   std::vector<std::string> root_directories)
+    : extra_files_(std::move(extra_requirement_files)) {
+  for (const std::string& r : root_directories) roots_.push_back(NormalPath(r));
+}
+
+DependencyFinder::~DependencyFinder() = default;
+
+size_t DependencyFinder::FilesRead() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return files_read_;
+}
+
+std::shared_ptr<const DependencyFinder::FileEntry> DependencyFinder::File(const std::string& path,
+                                                                          DependencyFileKind kind) {
+  std::shared_ptr<FileEntry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_ptr<FileEntry>& slot = files_[path];
+    if (slot == nullptr) slot = std::make_shared<FileEntry>();
+    entry = slot;
+  }
+  std::call_once(entry->once, [&] {
+    std::string text;
+    entry->readable = ReadFile(path, &text, &entry->error);
+    if (entry->readable) entry->parse = ParseDependencyFile(kind, text);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++files_read_;
+  });
+  return entry;
+}
+
+void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind, int depth,
+                               std::vector<std::string>* stack, DeclaredDependencies* out) {
+  if (std::find(stack->begin(), stack->end(), path) != stack->end()) {
+    out->problems.push_back(StrCat(stack->back(), ": includes ", path, ", which includes it"));
+    return;
+  }
+  if (depth > kMaxIncludeDepth) {
+    out->problems.push_back(
+        StrCat(stack->back(), ": requirements files nested deeper than ", kMaxIncludeDepth));
+    return;
+  }
+  std::shared_ptr<const FileEntry> entry = File(path, kind);
+  if (!entry->readable) {
+    out->problems.push_back(StrCat(path, ": ", entry->error));
+    return;
+  }
+  if (std::find(out->files.begin(), out->files.end(), path) == out->files.end()) {
+    out->files.push_back(path);
+  }
+  out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
+  // A garbage file can have a problem on every line: the first few say enough.
+  constexpr size_t kMaxProblemsPerFile = 20;
+  const std::vector<std::string>& problems = entry->parse.problems;
+  for (size_t i = 0; i < problems.size() && i < kMaxProblemsPerFile; ++i) {
+    out->problems.push_back(StrCat(path, ": ", problems[i]));
+  }
+  if (problems.size() > kMaxProblemsPerFile) {
+    out->problems.push_back(
+        StrCat(path, ": ", problems.size() - kMaxProblemsPerFile, " more problems"));
+  }
+  stack->push_back(path);
+  fs::path base = fs::path(path).parent_path();
+  for (const std::string& included : entry->parse.requirement_files) {
+    fs::path p(included);
+    std::string resolved = NormalPath((p.is_absolute() ? p : base / p).string());
+    AddFile(resolved, DependencyFileKind::kRequirements, depth + 1, stack, out);
+  }
+  stack->pop_back();
+}
+
+bool DependencyFinder::IsRoot(const std::string& dir) const {
+  if (std::find(roots_.begin(), roots_.end(), dir) != roots_.end()) return true;
+  std::error_code ec;
+  if (fs::exists(fs::path(dir) / ".git", ec)) return true;
+  return ParentOf(dir) == dir || ParentOf(dir).empty();
+}
+
+std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const std::string& dir) {
+  std::shared_ptr<DirEntry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_ptr<DirEntry>& slot = dirs_[dir];
+    if (slot == nullptr) slot = std::make_shared<DirEntry>();
+    entry = slot;
+  }
+  std::call_once(entry->once, [&] {
+    auto deps = std::make_shared<DeclaredDependencies>();
+    std::vector<std::string> stack;
+    for (const auto& [path, kind] : ListDependencyFiles(dir)) {
+      AddFile(path, kind, 0, &stack, deps.get());
+    }
+    if (IsRoot(dir)) {
+      // The files given on the command line count for every notebook, once, at the top.
+      for (const std::string& f : extra_files_) {
+        std::string path = NormalPath(f);
+        std::optional<DependencyFileKind> kind =
+            DependencyFileKindOf(fs::path(path).filename().string());
+        AddFile(path, kind.value_or(DependencyFileKind::kRequirements), 0, &stack, deps.get());
+      }
+    } else if (deps->files.empty() && deps->problems.empty()) {
+      // Most folders have no dependency file: they share their parent's result.
+      entry->deps = Directory(ParentOf(dir));
+      return;
+    } else {
+      Merge(*Directory(ParentOf(dir)), deps.get());
+    }
+    entry->deps = std::move(deps);
+  });
+  return entry->deps;
+}
+
+std::shared_ptr<const DeclaredDependencies> DependencyFinder::ForDirectory(const std::string& dir) {
+  return Directory(NormalPath(dir));
+}
+
+}  // namespace cellflow

@@ -1,0 +1,157 @@
+// Declared dependencies around a notebook: readers for requirements files, conda environments,
+// pyproject.toml, Pipfile, setup.cfg and setup.py, for install commands written in cells
+// (`%pip install`, `!conda install`), and a cached finder that collects every dependency file
+// from a notebook's directory up to the root of its repository.
+//
+// Every reader takes text and never throws or fails: what it cannot read becomes a problem
+// string ("line 3: ...") beside the names it could read. Distribution names come out
+// normalized (NormalizeDistributionName), conda package names mapped to their PyPI names.
+#ifndef CELLFLOW_DRIVER_DEPS_H_
+#define CELLFLOW_DRIVER_DEPS_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+
+namespace cellflow {
+
+// What one dependency file or one install command declares.
+struct DependencyParse {
+  std::vector<std::string> distributions;  // normalized, in order of appearance, no repeats
+  // Requirements files it refers to (`-r file`, `--requirement=file`, a pip section's `-r`,
+  // a requirements file named in setup.py's install_requires), as written: relative paths are
+  // relative to the file that names them.
+  std::vector<std::string> requirement_files;
+  std::vector<std::string> problems;  // "line N: message"
+
+  // Appends a normalized name unless it is already there.
+  void AddDistribution(std::string normalized);
+
+ private:
+  absl::flat_hash_set<std::string> seen_;  // the names in `distributions`
+};
+
+// The distribution a PEP 508 requirement names, normalized: "Foo_Bar[x] (>=1) ; python_version
+// < '3.8'" → "foo-bar", "name @ https://..." → "name". A URL or path gives the name of its
+// "#egg=" fragment, of a wheel or sdist file name, or of a VCS repository; std::nullopt for a
+// local path without one ("." or "./pkg") and for text that names nothing.
+std::optional<std::string> RequirementName(std::string_view requirement);
+
+// requirements.txt (pip's format): comments, continuation lines, options and their arguments,
+// `-r`/`--requirement` includes (returned, not read), `-c` constraints (not declarations),
+// `-e` editables, URLs, PEP 508 lines.
+DependencyParse ParseRequirementsTxt(std::string_view text);
+
+// environment.yml: the conda specs of `dependencies:` ("numpy=1.2", "conda-forge::numpy";
+// python itself is not a dependency) and the pip requirements of its `- pip:` list.
+DependencyParse ParseEnvironmentYml(std::string_view text);
+
+// pyproject.toml: PEP 621 [project] dependencies and optional-dependencies, PEP 735
+// [dependency-groups], Poetry's dependencies, dev-dependencies and groups, and the project's own
+// name ([project].name, [tool.poetry].name), which a notebook in the repository may import.
+DependencyParse ParsePyprojectToml(std::string_view text);
+
+// Pipfile: the keys of [packages] and [dev-packages].
+DependencyParse ParsePipfile(std::string_view text);
+
+// setup.cfg: [metadata] name, [options] install_requires and tests_require,
+// [options.extras_require].
+DependencyParse ParseSetupCfg(std::string_view text);
+
+// setup.py, parsed and never run: the name=, install_requires=, tests_require= and
+// extras_require= arguments of a setup(...) call, as literals or through module-level
+// variables (REQUIRED = [...]; setup(install_requires=REQUIRED)). A requirements file that the
+// install_requires expression names ("requirements.txt") is returned to be read.
+DependencyParse ParseSetupPy(std::string_view text);
+
+// A shell or magic command from a cell, without its `%` or `!`: "pip install -q numpy",
+// "pip3 install", "python -m pip install", "{sys.executable} -m pip install", "uv pip install",
+// "conda install -c conda-forge x -y", "mamba install". Options and their arguments are
+// skipped; `-r file` is returned in requirement_files. Commands joined by &&, || or ; are each
+// read; anything else (apt-get, pip uninstall, ...) declares nothing.
+DependencyParse ParseInstallCommand(std::string_view command);
+
+// The kinds of dependency file, in the order a directory's files are read.
+enum class DependencyFileKind {
+  kRequirements,  // requirements*.txt, *requirements.txt
+  kEnvironment,   // environment.yml, environment.yaml
+  kPyproject,     // pyproject.toml
+  kPipfile,       // Pipfile
+  kSetupCfg,      // setup.cfg
+  kSetupPy,       // setup.py
+};
+
+// The kind of dependency file a file name (without directories) is, or std::nullopt.
+std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view file_name);
+
+// Parses `text` as a dependency file of the given kind.
+DependencyParse ParseDependencyFile(DependencyFileKind kind, std::string_view text);
+
+// Every dependency file around a notebook, merged.
+struct DeclaredDependencies {
+  std::vector<std::string> files;                  // dependency files read, nearest directory first
+  absl::flat_hash_set<std::string> distributions;  // normalized names
+  std::vector<std::string> problems;               // "path:line N: message"
+
+  bool any_file() const { return !files.empty(); }
+
+  // True if a declared distribution provides `module` (a dotted import name): one of the
+  // distributions the import table knows for it (DistributionsForImport), or, by the naming
+  // convention of PyPI, a distribution whose name is the import name or one of its dotted
+  // prefixes ("requests"; "google-cloud-storage" for google.cloud.storage; "jaraco-classes"),
+  // possibly with a "python-" or "py-" prefix or a "-python" or "-py" suffix
+  // ("python-foo" for foo).
+  bool DeclaresImport(std::string_view module) const;
+};
+
+// Finds, reads and caches dependency files for a batch of notebooks. Thread-safe: every
+// directory is listed and every file read and parsed at most once per finder.
+class DependencyFinder {
+ public:
+  // `extra_requirement_files` (--requirements FILE) count for every notebook. The walk up from
+  // a notebook stops at the first directory that holds `.git`, at any of `root_directories`
+  // (included), or at the top of the file system.
+  explicit DependencyFinder(std::vector<std::string> extra_requirement_files = {},
+                            std::vector<std::string> root_directories = {});
+  ~DependencyFinder();
+  DependencyFinder(const DependencyFinder&) = delete;
+  DependencyFinder& operator=(const DependencyFinder&) = delete;
+
+  // The dependencies declared for a notebook in `dir`, from `dir` up to the repository root,
+  // plus the extra requirement files.
+  std::shared_ptr<const DeclaredDependencies> ForDirectory(const std::string& dir);
+
+  // Number of files read so far (each at most once).
+  size_t FilesRead() const;
+
+ private:
+  struct FileEntry;
+  struct DirEntry;
+
+  // The parse of one file, read once.
+  std::shared_ptr<const FileEntry> File(const std::string& path, DependencyFileKind kind);
+  // The merged dependencies of `dir` and its ancestors (without the extra files).
+  std::shared_ptr<const DeclaredDependencies> Directory(const std::string& dir);
+  // Adds the file at `path` and, recursively, the requirements files it includes.
+  void AddFile(const std::string& path, DependencyFileKind kind, int depth,
+               std::vector<std::string>* stack, DeclaredDependencies* out);
+  bool IsRoot(const std::string& dir) const;
+
+  std::vector<std::string> extra_files_;
+  std::vector<std::string> roots_;
+
+  mutable std::mutex mu_;
+  absl::node_hash_map<std::string, std::shared_ptr<FileEntry>> files_;  // guarded by mu_
+  absl::node_hash_map<std::string, std::shared_ptr<DirEntry>> dirs_;    // guarded by mu_
+  size_t files_read_ = 0;                                               // guarded by mu_
+};
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_DRIVER_DEPS_H_

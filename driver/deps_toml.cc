@@ -1,0 +1,150 @@
+// pyproject.toml and Pipfile, read with toml++.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "driver/deps.h"
+#include "driver/deps_internal.h"
+#include "lexer/str_util.h"
+
+namespace cellflow {
+
+using deps_internal::AddRequirement;
+using deps_internal::Excerpt;
+using deps_internal::LineProblem;
+using deps_internal::Lower;
+using deps_internal::NameResult;
+using deps_internal::RequirementKind;
+using deps_internal::RequirementResult;
+using deps_internal::Trim;
+
+// ---------------------------------------------------------------------------------------------
+// TOML: pyproject.toml and Pipfile
+
+namespace {
+
+// Parses TOML. The Debian build of toml++ is a shared library built with exceptions, so a
+// parse error arrives as toml::parse_error and becomes a problem here.
+std::optional<toml::table> ParseToml(std::string_view text, DependencyParse* out) {
+  try {
+    return toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    out->problems.push_back(LineProblem(e.source().begin.line, e.description()));
+  } catch (const std::exception& e) {
+    out->problems.push_back(StrCat("cannot parse TOML: ", e.what()));
+  }
+  return std::nullopt;
+}
+
+size_t LineOf(const toml::node& node) { return node.source().begin.line; }
+
+// An array of PEP 508 strings; other elements (PEP 735 {include-group = ...}) are skipped.
+void AddRequirementArray(const toml::node_view<const toml::node>& view, std::string_view what,
+                         DependencyParse* out) {
+  if (!view) return;
+  const toml::array* array = view.as_array();
+  if (array == nullptr) {
+    out->problems.push_back(LineProblem(LineOf(*view.node()), StrCat(what, " is not an array")));
+    return;
+  }
+  for (const toml::node& element : *array) {
+    if (const auto* s = element.as_string()) {
+      AddRequirement(s->get(), LineOf(element), out);
+    } else if (!element.is_table()) {
+      out->problems.push_back(LineProblem(LineOf(element), StrCat(what, ": not a string")));
+    }
+  }
+}
+
+// A table whose values are arrays of PEP 508 strings (optional-dependencies, groups).
+void AddRequirementTable(const toml::node_view<const toml::node>& view, std::string_view what,
+                         DependencyParse* out) {
+  if (!view) return;
+  const toml::table* table = view.as_table();
+  if (table == nullptr) {
+    out->problems.push_back(LineProblem(LineOf(*view.node()), StrCat(what, " is not a table")));
+    return;
+  }
+  for (const auto& [key, value] : *table) {
+    AddRequirementArray(toml::node_view<const toml::node>(value), what, out);
+  }
+}
+
+// A table whose keys are distribution names (Poetry's dependencies, Pipfile's packages).
+void AddNameTable(const toml::node_view<const toml::node>& view, std::string_view what,
+                  DependencyParse* out) {
+  if (!view) return;
+  const toml::table* table = view.as_table();
+  if (table == nullptr) {
+    out->problems.push_back(LineProblem(LineOf(*view.node()), StrCat(what, " is not a table")));
+    return;
+  }
+  for (const auto& [key, value] : *table) {
+    std::string_view name = key.str();
+    if (Lower(name) == "python") continue;
+    RequirementResult r = NameResult(name);
+    if (r.kind == RequirementKind::kName) {
+      out->AddDistribution(std::move(r.name));
+    } else {
+      out->problems.push_back(LineProblem(key.source().begin.line,
+                                          StrCat(what, ": not a name: '", Excerpt(name), "'")));
+    }
+  }
+}
+
+void AddProjectName(const toml::node_view<const toml::node>& view, DependencyParse* out) {
+  if (const auto* s = view.as_string()) {
+    RequirementResult r = NameResult(Trim(s->get()));
+    if (r.kind == RequirementKind::kName) out->AddDistribution(std::move(r.name));
+  }
+}
+
+}  // namespace
+
+DependencyParse ParsePyprojectToml(std::string_view text) {
+  DependencyParse out;
+  std::optional<toml::table> doc = ParseToml(text, &out);
+  if (!doc) return out;
+  const toml::table& t = *doc;
+  toml::node_view<const toml::node> root(t);
+  // PEP 621.
+  AddProjectName(root["project"]["name"], &out);
+  AddRequirementArray(root["project"]["dependencies"], "project.dependencies", &out);
+  AddRequirementTable(root["project"]["optional-dependencies"], "project.optional-dependencies",
+                      &out);
+  // PEP 735.
+  AddRequirementTable(root["dependency-groups"], "dependency-groups", &out);
+  // Poetry.
+  auto poetry = root["tool"]["poetry"];
+  AddProjectName(poetry["name"], &out);
+  AddNameTable(poetry["dependencies"], "tool.poetry.dependencies", &out);
+  AddNameTable(poetry["dev-dependencies"], "tool.poetry.dev-dependencies", &out);
+  if (const toml::table* groups = poetry["group"].as_table()) {
+    for (const auto& [name, group] : *groups) {
+      AddNameTable(toml::node_view<const toml::node>(group)["dependencies"],
+                   "tool.poetry.group.dependencies", &out);
+    }
+  }
+  // PDM and uv development dependencies.
+  AddRequirementTable(root["tool"]["pdm"]["dev-dependencies"], "tool.pdm.dev-dependencies", &out);
+  AddRequirementArray(root["tool"]["uv"]["dev-dependencies"], "tool.uv.dev-dependencies", &out);
+  return out;
+}
+
+DependencyParse ParsePipfile(std::string_view text) {
+  DependencyParse out;
+  std::optional<toml::table> doc = ParseToml(text, &out);
+  if (!doc) return out;
+  // [packages], [dev-packages] and any other package category; the other tables are settings.
+  for (const auto& [key, value] : *doc) {
+    std::string_view name = key.str();
+    if (name == "source" || name == "requires" || name == "scripts" || name == "pipenv") continue;
+    if (!value.is_table()) continue;
+    AddNameTable(toml::node_view<const toml::node>(value), name, &out);
+  }
+  return out;
+}
+
+}  // namespace cellflow

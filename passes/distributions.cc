@@ -1,0 +1,158 @@
+// The import-name table (data/import_names.tsv, turned into import_names.inc by the build) and
+// lookups by longest dotted prefix.
+#include "passes/distributions.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace cellflow {
+namespace {
+
+struct RawRow {
+  std::string_view name;
+  std::string_view distributions;  // "-" when there is none
+  std::string_view flags;
+};
+
+constexpr RawRow kRows[] = {
+#define IMPORT_NAME(name, distributions, flags) {name, distributions, flags},
+#include "import_names.inc"
+#undef IMPORT_NAME
+};
+
+ImportEnvironment EnvironmentOf(std::string_view flags) {
+  if (flags == "kernel") return ImportEnvironment::kKernel;
+  if (flags == "colab") return ImportEnvironment::kColab;
+  if (flags == "kaggle") return ImportEnvironment::kKaggle;
+  return ImportEnvironment::kNone;
+}
+
+struct Table {
+  std::vector<ImportNameEntry> entries;
+  absl::flat_hash_map<std::string_view, const ImportNameEntry*> by_name;
+  std::vector<std::string_view> top_level;
+};
+
+const Table& GetTable() {
+  static const Table* table = [] {
+    auto* t = new Table;
+    t->entries.reserve(std::size(kRows));
+    for (const RawRow& row : kRows) {
+      std::string_view dists = row.distributions == "-" ? std::string_view() : row.distributions;
+      t->entries.push_back({row.name, dists, EnvironmentOf(row.flags)});
+    }
+    for (const ImportNameEntry& e : t->entries) {
+      t->by_name.emplace(e.import_name, &e);  // the first row of a name wins
+      if (e.import_name.find('.') == std::string_view::npos) t->top_level.push_back(e.import_name);
+    }
+    std::sort(t->top_level.begin(), t->top_level.end());
+    t->top_level.erase(std::unique(t->top_level.begin(), t->top_level.end()), t->top_level.end());
+    return t;
+  }();
+  return *table;
+}
+
+// The length of `component` without a Google-style API version suffix ("_v1", "_v1beta1",
+// "_v1p3beta1", "_v2alpha"); its whole length if it has none.
+size_t WithoutApiVersion(std::string_view component) {
+  size_t v = component.rfind("_v");
+  if (v == std::string_view::npos || v == 0) return component.size();
+  std::string_view rest = component.substr(v + 2);
+  auto digits = [&rest] {
+    size_t n = 0;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    rest.remove_prefix(n);
+    return n;
+  };
+  if (digits() == 0) return component.size();
+  if (!rest.empty() && rest[0] == 'p') {
+    rest.remove_prefix(1);
+    if (digits() == 0) return component.size();
+  }
+  for (std::string_view stage : {"alpha", "beta"}) {
+    if (rest.substr(0, stage.size()) == stage) {
+      rest.remove_prefix(stage.size());
+      digits();
+      break;
+    }
+  }
+  return rest.empty() ? v : component.size();
+}
+
+}  // namespace
+
+std::string NormalizeDistributionName(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool in_separator = false;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (!in_separator) out.push_back('-');
+      in_separator = true;
+      continue;
+    }
+    in_separator = false;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return out;
+}
+
+const ImportNameEntry* FindImportName(std::string_view module) {
+  // Only dotted names: no empty component ("", ".x", "x.", "x..y").
+  if (module.empty() || module.front() == '.' || module.back() == '.' ||
+      module.find("..") != std::string_view::npos) {
+    return nullptr;
+  }
+  const Table& table = GetTable();
+  std::string_view prefix = module;
+  while (!prefix.empty()) {
+    auto it = table.by_name.find(prefix);
+    if (it != table.by_name.end()) return it->second;
+    // "google.cloud.vision_v1p3beta1" is a version of "google.cloud.vision".
+    size_t dot = prefix.rfind('.');
+    size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+    size_t unversioned = WithoutApiVersion(prefix.substr(start));
+    if (start > 0 && unversioned < prefix.size() - start) {
+      it = table.by_name.find(prefix.substr(0, start + unversioned));
+      if (it != table.by_name.end()) return it->second;
+    }
+    if (dot == std::string_view::npos) break;
+    prefix = prefix.substr(0, dot);
+  }
+  return nullptr;
+}
+
+std::string_view DistributionForImport(std::string_view module) {
+  const ImportNameEntry* e = FindImportName(module);
+  if (e == nullptr) return {};
+  return e->distributions.substr(0, e->distributions.find(','));
+}
+
+std::vector<std::string_view> DistributionsForImport(std::string_view module) {
+  std::vector<std::string_view> out;
+  const ImportNameEntry* e = FindImportName(module);
+  if (e == nullptr) return out;
+  std::string_view rest = e->distributions;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    out.push_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool IsKnownThirdParty(std::string_view module) { return FindImportName(module) != nullptr; }
+
+ImportEnvironment EnvironmentForImport(std::string_view module) {
+  const ImportNameEntry* e = FindImportName(module);
+  return e != nullptr ? e->environment : ImportEnvironment::kNone;
+}
+
+size_t ImportNameCount() { return std::size(kRows); }
+
+const std::vector<std::string_view>& KnownTopLevelImports() { return GetTable().top_level; }
+
+}  // namespace cellflow

@@ -1,0 +1,66 @@
+// Which PyPI distribution provides an import: the table of data/import_names.tsv, compiled in.
+#ifndef CELLFLOW_PASSES_DISTRIBUTIONS_H_
+#define CELLFLOW_PASSES_DISTRIBUTIONS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cellflow {
+
+// PEP 503 normalization of a distribution name: lowercase, and every run of '-', '_' and '.'
+// becomes one '-' ("Ruamel.YAML" → "ruamel-yaml", "typing_extensions" → "typing-extensions").
+std::string NormalizeDistributionName(std::string_view name);
+
+// Where an import comes from when no dependency file has to declare it.
+enum class ImportEnvironment {
+  kNone,    // installed like any other distribution
+  kKernel,  // installed wherever a Jupyter kernel runs (IPython, ipykernel, traitlets, ...)
+  kColab,   // only on Google Colab (google.colab)
+  kKaggle,  // only in Kaggle notebooks (kaggle_secrets, kaggle_datasets)
+};
+
+// One row of the table.
+struct ImportNameEntry {
+  std::string_view import_name;    // a top-level module or a dotted prefix ("google.cloud.storage")
+  std::string_view distributions;  // PyPI names separated by ','; the usual one first; may be empty
+  ImportEnvironment environment = ImportEnvironment::kNone;
+
+  // Shared namespaces ("google", "azure.mgmt") and environment-only modules have none.
+  bool HasDistribution() const { return !distributions.empty(); }
+};
+
+// The row for `module` (a dotted import name): the longest listed prefix of it that ends at a
+// dot or at the end ("google.cloud.storage.blob" → the "google.cloud.storage" row), a versioned
+// API module counting as its unversioned name ("google.cloud.vision_v1p3beta1" → the
+// "google.cloud.vision" row); null if none is listed.
+// Relative imports (a leading '.') have none.
+const ImportNameEntry* FindImportName(std::string_view module);
+
+// The distribution that usually provides `module` ("sklearn.linear_model" → "scikit-learn",
+// "google.cloud.storage.blob" → "google-cloud-storage"), as PyPI spells it; empty if unknown or
+// if the longest listed prefix is a shared namespace ("google.cloud.unknown").
+std::string_view DistributionForImport(std::string_view module);
+
+// Every distribution known to provide `module`, the usual one first ("cv2" → opencv-python,
+// opencv-python-headless, opencv-contrib-python, ...). Empty if unknown.
+std::vector<std::string_view> DistributionsForImport(std::string_view module);
+
+// True if `module` or one of its dotted prefixes is in the table, namespaces included. The
+// table also lists modules that later Python versions dropped from the standard library and
+// PyPI brings back ("imghdr", "distutils"): check the standard library first.
+bool IsKnownThirdParty(std::string_view module);
+
+// The environment that provides `module` without a declaration (kNone for most).
+ImportEnvironment EnvironmentForImport(std::string_view module);
+
+// Number of rows in the table.
+size_t ImportNameCount();
+
+// The top-level names of the table (no dots), sorted: candidates for "did you mean".
+const std::vector<std::string_view>& KnownTopLevelImports();
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_PASSES_DISTRIBUTIONS_H_
