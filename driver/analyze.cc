@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 
 #include "driver/environment.h"
+#include "ir/dataflow.h"
 #include "ir/ir_dump.h"
 #include "ir/lower.h"
 #include "ir/scopes.h"
@@ -152,8 +153,9 @@ std::vector<uint32_t> SuggestOrder(const Notebook& nb, const Program& program,
 
 // Edges from the cells whose definitions a read at module level uses to the reading cell; for a
 // read no binding reaches, from the first cell that binds the name anywhere.
-NotebookGraph BuildGraph(const Program& program, const CellLocator& locator) {
-  const Unit& m = program.module;
+NotebookGraph BuildGraph(Program* program, const CellLocator& locator) {
+  ReachingDefinitions solved(&program->module);  // fills every use's reaching definitions
+  const Unit& m = program->module;
   std::map<std::pair<uint32_t, uint32_t>, std::set<std::string>> edges;
   for (const Use& u : m.uses) {
     if (!u.reachable) continue;
@@ -393,7 +395,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     return;
   }
   if (request.graph != nullptr) {
-    *request.graph = BuildGraph(*program, locator);
+    *request.graph = BuildGraph(program.get(), locator);
     return;
   }
   NameRulesOptions rules_options;

@@ -3,6 +3,7 @@
 exit statuses, and a bad file in a batch. Runs on the shipped examples plus files written to a
 temporary directory. Usage: check_cli_test.py CELLFLOW_BIN EXAMPLES_DIR"""
 
+import collections
 import json
 import os
 import re
@@ -186,6 +187,61 @@ def main():
         check(run(["check", "nbs/missing.ipynb"], cwd=tmp)[0] == 2, "exit 2 on a missing file")
         status, _, err = run(["check"], cwd=tmp)
         check(status == 2 and "no paths" in err, f"no paths: {status} {err!r}")
+        # graph: the backward edge of cell_order.ipynb, in JSON and dot.
+        status, out, _ = run(["graph", "--format", "json", "nbs/cell_order.ipynb"], cwd=tmp)
+        graph = json.loads(out)
+        edges = {(e["from"], e["to"]): e for e in graph["edges"]}
+        check(status == 0 and (4, 3) in edges and edges[(4, 3)]["backward"]
+              and edges[(4, 3)]["names"] == ["sales"], f"graph json: {graph['edges']}")
+        check(all(not e["backward"] for k, e in edges.items() if k != (4, 3)),
+              "graph: only 4 -> 3 points backwards")
+        _, out, _ = run(["graph", "nbs/cell_order.ipynb"], cwd=tmp)
+        check(out.startswith("digraph") and re.search(r"c4 -> c3 \[label=\"sales\".*red", out),
+              f"graph dot: {out!r}")
+
+        # stats: one row per file in input order, the broken file with its error, counts that
+        # agree with check.
+        import csv
+        import io
+        _, out, _ = run(["stats", "-j2", "nbs"], cwd=tmp)
+        rows = list(csv.DictReader(io.StringIO(out)))
+        check([r["path"] for r in rows] == sorted(r["path"] for r in rows), "stats: order")
+        by_path = {r["path"]: r for r in rows}
+        check(by_path["nbs/broken.ipynb"]["error"] != "", "stats: broken file has no error")
+        row = by_path.get("nbs/cell_order.ipynb", {})
+        check(row.get("cells") == "4" and row.get("code_cells") == "3"
+              and row.get("out_of_order") == "true" and row.get("NB102") == "1",
+              f"stats row: {row}")
+        per_file = collections.Counter((o["path"], o["code"]) for o in objs)
+        for r in rows:
+            if r["error"]:
+                continue
+            for code in ("NB101", "NB102", "NB103", "NB201", "NB301"):
+                check(int(r[code]) == per_file[(r["path"], code)],
+                      f"stats {r['path']} {code}: {r[code]} vs {per_file[(r['path'], code)]}")
+        _, out_jsonl, _ = run(["stats", "--format", "jsonl", "nbs"], cwd=tmp)
+        check(len(out_jsonl.splitlines()) == len(rows), "stats jsonl rows")
+
+        # Imports: a typo of a local module, a missing name, an undeclared dependency.
+        proj = os.path.join(tmp, "proj")
+        os.makedirs(proj)
+        with open(os.path.join(proj, "config.py"), "w") as f:
+            f.write("session_conf = {}\nlearning_rate = 0.1\n")
+        with open(os.path.join(proj, "requirements.txt"), "w") as f:
+            f.write("numpy\n")
+        with open(os.path.join(proj, "nb.py"), "w") as f:
+            f.write("# %%\nimport confg\nfrom config import session_cnf\n"
+                    "import numpy\nimport sklearn\n")
+        _, out, _ = run(["check", "--format", "jsonl", "proj/nb.py"], cwd=tmp)
+        found = {o["code"]: o for o in map(json.loads, out.splitlines())}
+        check(found.get("NB201", {}).get("help") == "did you mean 'config'?",
+              f"NB201 hint: {found.get('NB201')}")
+        check(found.get("NB202", {}).get("help") == "did you mean 'session_conf'?"
+              and "cannot import name 'session_cnf' from 'config' (config.py)"
+              == found.get("NB202", {}).get("message"), f"NB202: {found.get('NB202')}")
+        check(found.get("NB203", {}).get("help") == "add 'scikit-learn' to requirements.txt",
+              f"NB203: {found.get('NB203')}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
