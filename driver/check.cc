@@ -46,22 +46,6 @@ bool Suppressed(const Finding& f) {
 
 }  // namespace
 
-bool ReadPathList(const std::string& from, std::vector<std::string>* paths) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (from != "-") {
-    file.open(from);
-    if (!file) return false;
-    in = &file;
-  }
-  std::string line;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) paths->push_back(line);
-  }
-  return true;
-}
-
 namespace {
 
 // How the results of one file become output, and how the per-file pieces join up.
@@ -301,57 +285,119 @@ bool PathExcluded(const std::string& path, const std::vector<std::string>& exclu
   return false;
 }
 
-std::vector<std::string> CollectInputs(const std::vector<std::string>& paths,
-                                       const std::vector<std::string>& exclude, bool include_py,
-                                       int* status) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    if (!fs::is_directory(path, ec)) {
-      if (!fs::exists(path, ec)) {
-        std::cerr << "cellflow: " << path << ": no such file or directory\n";
-        *status = 2;
-        continue;
-      }
-      if (!PathExcluded(path, exclude)) out.push_back(path);
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const fs::path& p = it->path();
-      std::string name = p.filename().string();
-      if (it->is_directory(ec)) {
-        if ((name.size() > 1 && name[0] == '.') || name == "__pycache__" ||
-            name == "node_modules" || name == ".ipynb_checkpoints" ||
-            fs::exists(p / "pyvenv.cfg", ec) || PathExcluded(p.string(), exclude)) {
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      std::string ext = p.extension().string();
-      if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(p.string(), exclude)) {
-        found.push_back(p.string());
-      }
-    }
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
+void PathList::Add(std::string_view path) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < path.size()) {
+    chunks_.emplace_back();
+    chunks_.back().reserve(std::max(kChunk, path.size()));
   }
-  return out;
+  std::string& chunk = chunks_.back();
+  entries_.push_back({static_cast<uint32_t>(chunks_.size() - 1),
+                      static_cast<uint32_t>(chunk.size()), static_cast<uint32_t>(path.size())});
+  chunk.append(path);
 }
 
-int RunCheck(const std::vector<std::string>& given_paths, const CheckOptions& o) {
+std::string PathList::operator[](size_t i) const {
+  const Entry& e = entries_[i];
+  return chunks_[e.chunk].substr(e.offset, e.size);
+}
+
+namespace {
+
+// One path given by the user: a file as it is, a directory walked.
+void CollectPath(const std::string& path, const std::vector<std::string>& exclude, bool include_py,
+                 PathList* out, int* status) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    if (!fs::exists(path, ec)) {
+      std::cerr << "cellflow: " << path << ": no such file or directory\n";
+      *status = 2;
+      return;
+    }
+    if (!PathExcluded(path, exclude)) out->Add(path);
+    return;
+  }
+  std::vector<std::string> found;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (it->is_directory(ec)) {
+      if ((name.size() > 1 && name[0] == '.') || name == "__pycache__" || name == "node_modules" ||
+          name == ".ipynb_checkpoints" || fs::exists(p / "pyvenv.cfg", ec) ||
+          PathExcluded(p.string(), exclude)) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    std::string ext = p.extension().string();
+    if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(p.string(), exclude)) {
+      found.push_back(p.string());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  for (const std::string& f : found) out->Add(f);
+}
+
+}  // namespace
+
+bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
+                   const std::vector<std::string>& exclude, bool include_py, PathList* out,
+                   int* status) {
+  if (paths.empty() && files_from.empty()) {
+    std::cerr << "cellflow: no paths (give paths or --files-from)\n";
+    *status = 2;
+    return false;
+  }
+  for (const std::string& path : paths) CollectPath(path, exclude, include_py, out, status);
+  if (files_from.empty()) return true;
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (files_from != "-") {
+    file.open(files_from);
+    if (!file) {
+      std::cerr << "cellflow: " << files_from << ": cannot open file\n";
+      *status = 2;
+      return false;
+    }
+    in = &file;
+  }
+  // Read and collected a line at a time: a million paths are never held twice.
+  std::string line;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) CollectPath(line, exclude, include_py, out, status);
+  }
+  return true;
+}
+
+OutputFile::OutputFile(const std::string& path) {
+  if (path.empty() || path == "-") {
+    file_ = stdout;
+    return;
+  }
+  file_ = std::fopen(path.c_str(), "wb");
+  owned_ = file_ != nullptr;
+  if (file_ == nullptr) std::cerr << "cellflow: " << path << ": cannot open for writing\n";
+}
+
+OutputFile::~OutputFile() {
+  if (owned_) std::fclose(file_);
+}
+
+bool OutputFile::Finish(const std::string& path) {
+  if (std::fflush(file_) != 0 || std::ferror(file_)) {
+    std::cerr << "cellflow: " << (path.empty() ? "standard output" : path) << ": write error\n";
+    return false;
+  }
+  return true;
+}
+
+int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   int status = 0;
-  std::vector<std::string> paths = given_paths;
-  if (!o.files_from.empty() && !ReadPathList(o.files_from, &paths)) {
-    std::cerr << "cellflow: " << o.files_from << ": cannot open file\n";
-    return 2;
-  }
-  if (paths.empty()) {
-    std::cerr << "cellflow: no paths to check (give paths or --files-from)\n";
-    return 2;
-  }
+  PathList files;
+  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status)) return 2;
   CheckContext ctx;
   ctx.options = &o;
   ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
@@ -370,19 +416,11 @@ int RunCheck(const std::vector<std::string>& given_paths, const CheckOptions& o)
       std::filesystem::absolute(std::filesystem::path(o.repo_root), ec).lexically_normal();
   if (ctx.repo_root.size() > 1 && ctx.repo_root.back() == '/') ctx.repo_root.pop_back();
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  std::FILE* out = stdout;
-  if (!o.output.empty() && o.output != "-") {
-    file.reset(std::fopen(o.output.c_str(), "wb"));
-    if (file == nullptr) {
-      std::cerr << "cellflow: " << o.output << ": cannot open for writing\n";
-      return 2;
-    }
-    out = file.get();
-  }
+  OutputFile output(o.output);
+  if (!output.ok()) return 2;
+  std::FILE* out = output.get();
   ctx.color = o.format == "text" && out == stdout && isatty(STDOUT_FILENO);
 
-  std::vector<std::string> files = CollectInputs(paths, o.exclude, o.include_py, &status);
   Writer writer(o, out);
   writer.Begin(ctx.repo_root);
   std::vector<uint64_t> counts(kRuleCount, 0);
@@ -407,11 +445,7 @@ int RunCheck(const std::vector<std::string>& given_paths, const CheckOptions& o)
         writer.File(outcome.text);
       });
   writer.End(files.size(), total, errors, status == 0, counts);
-  if (std::fflush(out) != 0 || std::ferror(out)) {
-    std::cerr << "cellflow: " << (o.output.empty() ? "standard output" : o.output)
-              << ": write error\n";
-    return 2;
-  }
+  if (!output.Finish(o.output)) return 2;
   if (status != 0) return status;
   return total > 0 && !o.exit_zero ? 1 : 0;
 }

@@ -3,7 +3,9 @@
 #ifndef CELLFLOW_DRIVER_CHECK_H_
 #define CELLFLOW_DRIVER_CHECK_H_
 
+#include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "passes/rules.h"
@@ -38,19 +40,51 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& options)
 // Reads a whole file, with spare capacity after it for the notebook reader to parse in place.
 bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error);
 
-// Paths from --files-from (a file, or "-" for stdin): one per line, blank lines skipped.
-bool ReadPathList(const std::string& from, std::vector<std::string>* paths);
-
 // Whether --select/--ignore (codes, prefixes such as "NB1", or rule names) keep `rule`.
 bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,
                   const std::vector<std::string>& ignore);
 
-// Paths to analyze: files as given, directories walked for notebooks (and, with include_py, .py
-// files), skipping hidden directories, checkpoints, caches, virtual environments and whatever
-// matches an exclude glob. Problems go to stderr and set *status to 2.
-std::vector<std::string> CollectInputs(const std::vector<std::string>& paths,
-                                       const std::vector<std::string>& exclude, bool include_py,
-                                       int* status);
+// Paths to analyze, stored back to back in chunks that never move: a million paths cost their
+// bytes and twelve more each.
+class PathList {
+ public:
+  void Add(std::string_view path);
+  size_t size() const { return entries_.size(); }
+  std::string operator[](size_t i) const;
+
+ private:
+  struct Entry {
+    uint32_t chunk, offset, size;
+  };
+  std::vector<std::string> chunks_;
+  std::vector<Entry> entries_;
+};
+
+// The inputs: `paths` and the lines of `files_from` (a file, or "-" for stdin; read a line at
+// a time), each a file taken as it is or a directory walked for notebooks (and .py files with
+// include_py), skipping hidden directories, checkpoints, caches, virtual environments and what
+// an exclude glob matches. Problems go to stderr and set *status to 2; returns false when there
+// is nothing to do (no paths at all, an unreadable list).
+bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
+                   const std::vector<std::string>& exclude, bool include_py, PathList* out,
+                   int* status);
+
+// -o FILE, or standard output for "" and "-".
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  bool ok() const { return file_ != nullptr; }
+  std::FILE* get() const { return file_; }
+  // Flushes; false (with a message) on a write error.
+  bool Finish(const std::string& path);
+
+ private:
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
+};
 
 // True if `glob` matches the whole path or one of its components ("*.nbconvert.ipynb",
 // "old", "drafts/*").

@@ -166,27 +166,13 @@ AnalyzeOptions MakeAnalyzeOptions(const CheckOptions& o) {
 
 }  // namespace
 
-int RunStats(const std::vector<std::string>& given_paths, const CheckOptions& o) {
+int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
   int status = 0;
-  std::vector<std::string> paths = given_paths;
-  if (!o.files_from.empty() && !ReadPathList(o.files_from, &paths)) {
-    std::cerr << "cellflow: " << o.files_from << ": cannot open file\n";
-    return 2;
-  }
-  if (paths.empty()) {
-    std::cerr << "cellflow: no paths (give paths or --files-from)\n";
-    return 2;
-  }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
-  std::FILE* out = stdout;
-  if (!o.output.empty() && o.output != "-") {
-    file.reset(std::fopen(o.output.c_str(), "wb"));
-    if (file == nullptr) {
-      std::cerr << "cellflow: " << o.output << ": cannot open for writing\n";
-      return 2;
-    }
-    out = file.get();
-  }
+  PathList files;
+  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status)) return 2;
+  OutputFile output(o.output);
+  if (!output.ok()) return 2;
+  std::FILE* out = output.get();
   AnalyzeOptions analyze = MakeAnalyzeOptions(o);
   ImportOptions import_options;
   import_options.python_minor = analyze.python_minor;
@@ -200,7 +186,6 @@ int RunStats(const std::vector<std::string>& given_paths, const CheckOptions& o)
     std::string header = CsvHeader();
     std::fwrite(header.data(), 1, header.size(), out);
   }
-  std::vector<std::string> files = CollectInputs(paths, o.exclude, o.include_py, &status);
   BatchOptions batch;
   batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
   batch.progress = !o.no_progress && isatty(STDERR_FILENO);
@@ -211,14 +196,14 @@ int RunStats(const std::vector<std::string>& given_paths, const CheckOptions& o)
         Row row;
         row.path = files[i];
         std::string bytes, error;
-        if (!ReadFileBytes(files[i], &bytes, &error)) {
+        if (!ReadFileBytes(row.path, &bytes, &error)) {
           outcome->io_error = true;
-          outcome->error_text = StrCat("cellflow: ", files[i], ": ", error, "\n");
+          outcome->error_text = StrCat("cellflow: ", row.path, ": ", error, "\n");
           row.error = error;
         } else {
           auto start = std::chrono::steady_clock::now();
           absl::StatusOr<Notebook> nb =
-              reader.Read(files[i], bytes, nullptr, bytes.capacity() - bytes.size());
+              reader.Read(row.path, bytes, nullptr, bytes.capacity() - bytes.size());
           if (!nb.ok()) {
             row.error = std::string(nb.status().message());
           } else {
@@ -240,10 +225,7 @@ int RunStats(const std::vector<std::string>& given_paths, const CheckOptions& o)
         if (!outcome.error_text.empty()) std::fputs(outcome.error_text.c_str(), stderr);
         std::fwrite(outcome.text.data(), 1, outcome.text.size(), out);
       });
-  if (std::fflush(out) != 0 || std::ferror(out)) {
-    std::cerr << "cellflow: write error\n";
-    return 2;
-  }
+  if (!output.Finish(o.output)) return 2;
   return status;
 }
 
