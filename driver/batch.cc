@@ -170,7 +170,9 @@ void RunOrdered(size_t count, const BatchOptions& options,
     }
     s.slot_free.notify_all();
     progress.Update(i + 1);
-    if (!outcome.text.empty() || !outcome.error_text.empty()) progress.Clear();
+    if ((options.output_on_terminal && !outcome.text.empty()) || !outcome.error_text.empty()) {
+      progress.Clear();
+    }
     consume(i, outcome);
   }
   {

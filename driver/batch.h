@@ -22,6 +22,8 @@ struct FileOutcome {
 struct BatchOptions {
   int jobs = 1;           // worker threads (at least 1)
   bool progress = false;  // draw a progress line on stderr (callers decide: TTY and not disabled)
+  // The output shares the terminal: erase the progress line before handing out a result.
+  bool output_on_terminal = false;
 };
 
 // Calls `work(i, &outcome)` for every i in [0, count) on `jobs` worker threads (each with a

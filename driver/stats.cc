@@ -189,6 +189,7 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
   BatchOptions batch;
   batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
   batch.progress = !o.no_progress && isatty(STDERR_FILENO);
+  batch.output_on_terminal = out == stdout && isatty(STDOUT_FILENO);
   RunOrdered(
       files.size(), batch,
       [&](size_t i, FileOutcome* outcome) {
