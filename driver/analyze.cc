@@ -296,6 +296,20 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   std::vector<CodeCell> code;
   ImportFacts facts;
   const bool notebook = nb.format != NotebookFormat::kScript;
+  // A cell magic whose body is not Python but binds names: only its first line is code, and the
+  // names it binds are bound at its start.
+  auto add_magic_line = [&](CodeCell cell, std::string_view trimmed) {
+    ParseOptions parse_options;
+    parse_options.ipython = true;
+    Offset begin = static_cast<Offset>(trimmed.data() - nb.buffer.data());
+    Offset end =
+        begin + static_cast<Offset>(std::min(trimmed.find_first_of("\r\n"), trimmed.size()));
+    ParseResult parsed = Parse(nb.buffer, begin, end, &arena, parse_options);
+    trees.push_back(BuildScopes(parsed.module, nb.buffer));
+    cell.module = parsed.module;
+    cell.scopes = trees.back().get();
+    code.push_back(std::move(cell));
+  };
   for (const Cell* c : order) {
     std::string_view source = nb.Source(*c);
     std::string_view trimmed =
@@ -316,19 +330,39 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
           facts.written_files.push_back({std::string(name), body, c->end});
         }
       }
+      if (magic == "bash" || magic == "sh" || magic == "script" || magic == "ruby" ||
+          magic == "perl" || magic == "python" || magic == "python2" || magic == "python3" ||
+          magic == "pypy") {
+        // Script magics run another program; --out, --err and --proc name variables that
+        // receive its output, error stream and process.
+        size_t line_end = trimmed.find_first_of("\r\n");
+        std::string_view line = trimmed.substr(0, line_end);
+        size_t p = 0;
+        while ((p = line.find("--", p)) != std::string_view::npos) {
+          p += 2;
+          size_t e = p;
+          while (e < line.size() && std::isalpha(static_cast<unsigned char>(line[e]))) ++e;
+          std::string_view option = line.substr(p, e - p);
+          if (option != "out" && option != "err" && option != "proc") continue;
+          while (e < line.size() && (line[e] == ' ' || line[e] == '\t' || line[e] == '=')) ++e;
+          size_t v = e;
+          while (e < line.size() &&
+                 (std::isalnum(static_cast<unsigned char>(line[e])) || line[e] == '_')) {
+            ++e;
+          }
+          if (e == v) continue;
+          auto at = static_cast<Offset>(line.data() - nb.buffer.data() + v);
+          cell.magic_bindings.push_back(
+              {line.substr(v, e - v), Range{at, at + static_cast<Offset>(e - v)}});
+        }
+        if (!cell.magic_bindings.empty()) add_magic_line(std::move(cell), trimmed);
+        continue;
+      }
       if (magic == "cython") {
         // Compiled into the user namespace: its def/cpdef functions, classes and module-level
         // assignments become names (cdef ones stay inside the extension).
         CythonBindings(nb, trimmed, &cell.magic_bindings);
-        ParseOptions parse_options;
-        parse_options.ipython = true;
-        Offset line_end = c->begin + static_cast<Offset>(trimmed.data() - source.data()) +
-                          static_cast<Offset>(std::min(trimmed.find('\n'), trimmed.size()));
-        ParseResult parsed = Parse(nb.buffer, c->begin, line_end, &arena, parse_options);
-        trees.push_back(BuildScopes(parsed.module, nb.buffer));
-        cell.module = parsed.module;
-        cell.scopes = trees.back().get();
-        code.push_back(std::move(cell));
+        add_magic_line(std::move(cell), trimmed);
         continue;
       }
       if (!IsPythonCellMagic(magic)) continue;  // %%bash, %%html, %%sql...: not Python
