@@ -597,32 +597,34 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
 
 namespace cellflow {
 
-NotebookGraph CellGraph(const Notebook& nb, const AnalyzeOptions& options) {
+namespace {
+
+// The cells lowered for something other than findings: the IR dump or the graph.
+void LowerOnly(const Notebook& nb, const AnalyzeOptions& options, std::ostream* ir_out,
+               NotebookGraph* graph) {
   LineIndex lines(nb.buffer);
   CellLocator locator(nb, lines);
   std::vector<Diagnostic> ignored;
-  NotebookGraph graph;
   RunRequest request;
   request.order = options.order;
   request.python_minor = options.python_minor;
   request.report_syntax = false;
-  request.graph = &graph;
+  request.ir_out = ir_out;
+  request.graph = graph;
   request.imports = options.imports;
   RunCells(nb, locator, request, &ignored);
+}
+
+}  // namespace
+
+NotebookGraph CellGraph(const Notebook& nb, const AnalyzeOptions& options) {
+  NotebookGraph graph;
+  LowerOnly(nb, options, nullptr, &graph);
   return graph;
 }
 
 void DumpNotebookIr(const Notebook& nb, const AnalyzeOptions& options, std::ostream& out) {
-  LineIndex lines(nb.buffer);
-  CellLocator locator(nb, lines);
-  std::vector<Diagnostic> ignored;
-  RunRequest request;
-  request.order = options.order;
-  request.python_minor = options.python_minor;
-  request.report_syntax = false;
-  request.ir_out = &out;
-  request.imports = options.imports;
-  RunCells(nb, locator, request, &ignored);
+  LowerOnly(nb, options, &out, nullptr);
 }
 
 }  // namespace cellflow

@@ -394,6 +394,24 @@ bool OutputFile::Finish(const std::string& path) {
   return true;
 }
 
+ImportOptions ImportOptionsOf(const CheckOptions& o) {
+  ImportOptions options;
+  options.python_minor = std::stoi(o.target_version.substr(2));
+  options.paths = o.paths;
+  options.site_packages = o.site_packages;
+  options.requirements = o.requirements;
+  options.strict_deps = o.strict_deps;
+  return options;
+}
+
+BatchOptions BatchOptionsOf(const CheckOptions& o, std::FILE* out) {
+  BatchOptions batch;
+  batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
+  batch.progress = !o.no_progress && isatty(STDERR_FILENO);
+  batch.output_on_terminal = out == stdout && isatty(STDOUT_FILENO);
+  return batch;
+}
+
 int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   int status = 0;
   PathList files;
@@ -403,13 +421,7 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
   ctx.analyze.python_minor = std::stoi(o.target_version.substr(2));
   for (const RuleInfo& r : AllRules()) ctx.selected.push_back(RuleSelected(r, o.select, o.ignore));
-  ImportOptions import_options;
-  import_options.python_minor = ctx.analyze.python_minor;
-  import_options.paths = o.paths;
-  import_options.site_packages = o.site_packages;
-  import_options.requirements = o.requirements;
-  import_options.strict_deps = o.strict_deps;
-  ImportContext imports(std::move(import_options));
+  ImportContext imports(ImportOptionsOf(o));
   ctx.analyze.imports = &imports;
   std::error_code ec;
   ctx.repo_root =
@@ -425,12 +437,8 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   writer.Begin(ctx.repo_root);
   std::vector<uint64_t> counts(kRuleCount, 0);
   size_t total = 0, errors = 0;
-  BatchOptions batch;
-  batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
-  batch.progress = !o.no_progress && isatty(STDERR_FILENO);
-  batch.output_on_terminal = out == stdout && isatty(STDOUT_FILENO);
   RunOrdered(
-      files.size(), batch,
+      files.size(), BatchOptionsOf(o, out),
       [&](size_t i, FileOutcome* outcome) { AnalyzeFile(ctx, files[i], outcome); },
       [&](size_t, FileOutcome& outcome) {
         if (outcome.io_error) status = 2;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "driver/batch.h"
+#include "driver/environment.h"
 #include "passes/rules.h"
 
 namespace cellflow {
@@ -33,6 +35,13 @@ struct CheckOptions {
   bool statistics = false;
   bool no_progress = false;
 };
+
+// The import resolution settings of `options` (--path, --site-packages, --requirements,
+// --strict-deps, --target-version).
+ImportOptions ImportOptionsOf(const CheckOptions& options);
+
+// Worker threads and progress for `options` (-j, --no-progress), writing to `out`.
+BatchOptions BatchOptionsOf(const CheckOptions& options, std::FILE* out);
 
 // Runs the check; returns the exit status (0 no findings, 1 findings, 2 usage or I/O error).
 int RunCheck(const std::vector<std::string>& paths, const CheckOptions& options);

@@ -64,18 +64,6 @@ std::string PercentEncode(std::string_view path) {
   return out;
 }
 
-std::string_view Level(Severity s) {
-  switch (s) {
-    case Severity::kError:
-      return "error";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kNote:
-      return "note";
-  }
-  return "error";
-}
-
 // The first paragraph of a rule's "What it does" section.
 std::string_view FullDescription(const RuleInfo& rule) {
   std::string_view d = rule.description;
@@ -176,8 +164,9 @@ void AppendSarifHeader(const std::string& repo_root, std::string* out) {
         "}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"properties\": "
         "{\"tags\": [\"notebook\", \"%s\", \"correctness\"], \"precision\": "
         "\"%s\", \"problem.severity\": \"%s\"}}",
-        std::string(Level(r.severity)), std::string(RuleCategory(r)), std::string(r.precision),
-        r.severity == Severity::kNote ? "recommendation" : std::string(Level(r.severity)));
+        std::string(SeverityName(r.severity)), std::string(RuleCategory(r)),
+        std::string(r.precision),
+        r.severity == Severity::kNote ? "recommendation" : std::string(SeverityName(r.severity)));
   }
   *out += "\n      ]\n    }},\n    \"originalUriBaseIds\": {\"%SRCROOT%\": {\"uri\": ";
   std::string root_uri = StrCat("file://", PercentEncode(repo_root));
@@ -203,7 +192,7 @@ void AppendSarifResult(std::string_view uri, const Finding& f, bool is_script,
 
   absl::StrAppendFormat(out, "{\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", ",
                         std::string(rule.code), static_cast<int>(d.rule),
-                        std::string(Level(rule.severity)));
+                        std::string(SeverityName(rule.severity)));
   *out += "\"message\": {\"text\": ";
   AppendJsonString(text, out);
   *out += "}, \"locations\": [";

@@ -174,24 +174,15 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
   if (!output.ok()) return 2;
   std::FILE* out = output.get();
   AnalyzeOptions analyze = MakeAnalyzeOptions(o);
-  ImportOptions import_options;
-  import_options.python_minor = analyze.python_minor;
-  import_options.paths = o.paths;
-  import_options.site_packages = o.site_packages;
-  import_options.requirements = o.requirements;
-  ImportContext imports(std::move(import_options));
+  ImportContext imports(ImportOptionsOf(o));
   analyze.imports = &imports;
   const bool csv = o.format != "jsonl";
   if (csv) {
     std::string header = CsvHeader();
     std::fwrite(header.data(), 1, header.size(), out);
   }
-  BatchOptions batch;
-  batch.jobs = o.jobs > 0 ? o.jobs : DefaultJobs();
-  batch.progress = !o.no_progress && isatty(STDERR_FILENO);
-  batch.output_on_terminal = out == stdout && isatty(STDOUT_FILENO);
   RunOrdered(
-      files.size(), batch,
+      files.size(), BatchOptionsOf(o, out),
       [&](size_t i, FileOutcome* outcome) {
         thread_local NotebookReader reader;
         Row row;
