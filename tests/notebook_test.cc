@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iterator>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -626,6 +628,120 @@ TEST_F(NotebookTest, RawLinesStringSourceOnLaterLine) {
   Notebook nb = ReadOk(kJson);
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(5, 5, 5, 5));
+}
+
+// Random notebooks against a plain count: blanks of every kind between tokens ("\n", "\r\n", a
+// lone "\r", long runs), source items of every length with escapes anywhere, and long output
+// payloads, so that strings and line ends fall on every side of 32- and 64-byte boundaries.
+TEST_F(NotebookTest, RawLinesMatchAPlainCount) {
+  std::mt19937 rng(20240611);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  auto blanks = [&] {
+    static constexpr std::string_view kBlanks[] = {" ", "\n", "\r\n", "\r", "\t", "  "};
+    std::string out;
+    size_t n = pick(10) == 0 ? 50 + pick(300) : pick(4);
+    for (size_t i = 0; i < n; ++i) out += kBlanks[pick(std::size(kBlanks))];
+    return out;
+  };
+  // A random source item: its text and its JSON spelling.
+  auto item = [&](std::string* json) {
+    static constexpr std::string_view kPieces[] = {
+        "x", "abc ", "\n", "\r", "\r\n", "\"", "\\", "\t", "\xC3\xA9", "\xF0\x9F\x98\x80", "/"};
+    std::string text;
+    size_t n = pick(8) == 0 ? pick(200) : pick(40);
+    for (size_t i = 0; i < n; ++i) text += kPieces[pick(std::size(kPieces))];
+    if (pick(2) == 0) text += "\n";
+    json->push_back('"');
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '\n') {
+        *json += "\\n";
+      } else if (c == '\r') {
+        *json += pick(4) == 0 ? "\\u000d" : "\\r";
+      } else if (c == '\t') {
+        *json += "\\t";
+      } else if (c == '"' || c == '\\') {
+        *json += '\\';
+        *json += c;
+      } else if (c == '/' && pick(2) == 0) {
+        *json += "\\/";
+      } else if (c == '\xC3' && pick(2) == 0) {
+        *json += "\\u00e9";
+        ++i;
+      } else if (c == '\xF0' && pick(2) == 0) {
+        *json += "\\ud83d\\ude00";
+        i += 3;
+      } else {
+        *json += c;
+      }
+    }
+    json->push_back('"');
+    return text;
+  };
+  // 1-based line of json[offset]: "\n", "\r\n" and a lone "\r" end lines.
+  auto line_of = [](std::string_view json, size_t offset) {
+    uint32_t line = 1;
+    for (size_t i = 0; i < offset; ++i) {
+      line += json[i] == '\n' || (json[i] == '\r' && json[i + 1] != '\n');
+    }
+    return line;
+  };
+  for (int round = 0; round < 60; ++round) {
+    struct Expected {
+      std::string source;
+      std::vector<size_t> item_ends;     // in source
+      std::vector<size_t> item_offsets;  // of each item's quote in the JSON
+    };
+    std::vector<Expected> cells(1 + pick(6));
+    std::string json = StrCat("{", blanks(), "\"cells\":", blanks(), "[");
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) json += StrCat(",", blanks());
+      json += StrCat(blanks(), "{\"cell_type\":", blanks(), "\"code\",", blanks());
+      if (pick(2) == 0) {
+        std::string payload(pick(3) == 0 ? 5000 + pick(20000) : pick(300), 'A');
+        for (size_t i = 0; i < payload.size(); i += 1 + pick(100)) payload[i] = '+';
+        json += StrCat("\"outputs\": [{\"data\": {\"image/png\": \"", payload, "\"}", blanks(),
+                       "}],", blanks());
+      }
+      json += StrCat("\"source\":", blanks());
+      bool list = pick(4) != 0;
+      size_t items = list ? pick(12) : 1;
+      if (list) json += StrCat("[", blanks());
+      for (size_t k = 0; k < items; ++k) {
+        if (k > 0) json += StrCat(blanks(), ",", blanks());
+        cells[c].item_offsets.push_back(json.size());
+        cells[c].source += item(&json);
+        cells[c].item_ends.push_back(cells[c].source.size());
+      }
+      if (list) json += StrCat(blanks(), "]");
+      json += StrCat(blanks(), "}");
+    }
+    json += StrCat("],", blanks(), "\"metadata\": {}, \"nbformat\": 4}", blanks());
+
+    // Read in place (with padding after the bytes) and from a copy.
+    std::string padded = StrCat(json, std::string(NotebookReader::kReadPadding, '\r'));
+    for (bool in_place : {false, true}) {
+      absl::StatusOr<Notebook> nb =
+          in_place ? reader_.Read("t.ipynb", std::string_view(padded).substr(0, json.size()),
+                                  nullptr, NotebookReader::kReadPadding)
+                   : Read(json);
+      ASSERT_TRUE(nb.ok()) << nb.status() << "\n" << json;
+      CheckInvariants(*nb);
+      ASSERT_EQ(nb->cells.size(), cells.size());
+      for (size_t c = 0; c < cells.size(); ++c) {
+        const Expected& want = cells[c];
+        ASSERT_EQ(nb->Source(nb->cells[c]), want.source) << "round " << round << " cell " << c;
+        std::vector<uint32_t> lines;
+        for (std::string_view line : SourceLines(want.source)) {
+          size_t start = static_cast<size_t>(line.data() - want.source.data());
+          size_t k = 0;
+          while (want.item_ends[k] <= start) ++k;
+          lines.push_back(line_of(json, want.item_offsets[k]));
+        }
+        EXPECT_EQ(nb->cells[c].raw_lines, lines) << "round " << round << " cell " << c;
+      }
+    }
+  }
 }
 
 TEST_F(NotebookTest, Utf8BomAccepted) {
