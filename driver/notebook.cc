@@ -279,7 +279,7 @@ class IpynbReader {
     std::string padded;  // a copy of the input with simdjson's padding
     std::string source;  // the cells' source as it is built, with spare bytes after it
     std::vector<SourceItem> items;
-    std::vector<uint32_t> raw_lines;
+    std::vector<uint32_t> raw_lines;  // every cell's, as Notebook::raw_lines
   };
 
   IpynbReader(od::parser* parser, Scratch* scratch, std::string_view text, bool in_place,
@@ -328,7 +328,7 @@ class IpynbReader {
   int depth_ = 0;  // nesting of Check()
   size_t source_size_ = 0;
   // Source strings come in file order, so their raw lines are counted forward.
-  RawLineCounter raw_lines_;
+  RawLineCounter line_counter_;
   bool have_nbformat_ = false;
   bool have_cells_ = false;
   int64_t nbformat_ = 0;
@@ -366,7 +366,8 @@ std::string IpynbReader::Read(size_t* error_offset) {
     padded = simdjson::padded_string_view(copy.data(), text_.size(), copy.size());
   }
   padded_base_ = padded.data();
-  raw_lines_.Reset(padded_base_, text_.size());
+  line_counter_.Reset(padded_base_, text_.size());
+  scratch_->raw_lines.clear();
 
   od::document doc;
   od::json_type root_type;
@@ -401,6 +402,7 @@ std::string IpynbReader::Read(size_t* error_offset) {
   nb_->nbformat = static_cast<int>(nbformat_);
   nb_->nbformat_minor = static_cast<int>(nbformat_minor_);
   nb_->buffer.assign(scratch_->source.data(), source_size_);
+  nb_->raw_lines.assign(scratch_->raw_lines.begin(), scratch_->raw_lines.end());
   return {};
 }
 
@@ -416,6 +418,7 @@ std::string IpynbReader::ReadRoot(od::object root) {
         // A repeated key: JSON readers keep the last one.
         nb_->cells.clear();
         source_size_ = 0;
+        scratch_->raw_lines.clear();
       }
       problem = key == std::string_view("cells") ? ReadCells(value) : ReadWorksheets(value);
       have_cells_ = true;
@@ -642,7 +645,7 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
       if (have_source) {
         // A repeated "source": the last one wins, as in every JSON reader.
         source_size_ = cell.begin;
-        cell.raw_lines.clear();
+        scratch_->raw_lines.resize(cell.raw_lines_begin);
       }
       std::string problem =
           ReadSource(v, &cell, key == std::string_view("source") ? "source" : "input");
@@ -775,9 +778,9 @@ std::string IpynbReader::ReadSource(od::value source, Cell* cell, std::string_vi
   cell->end = static_cast<Offset>(source_size_);
   PutNewline();
   std::vector<uint32_t>& lines = scratch_->raw_lines;
-  lines.clear();
-  MapSourceLines(scratch_->source, cell->begin, cell->end, pieces, &raw_lines_, &lines);
-  cell->raw_lines.assign(lines.begin(), lines.end());
+  cell->raw_lines_begin = static_cast<uint32_t>(lines.size());
+  MapSourceLines(scratch_->source, cell->begin, cell->end, pieces, &line_counter_, &lines);
+  cell->raw_lines_end = static_cast<uint32_t>(lines.size());
   return problem;
 }
 
@@ -952,8 +955,7 @@ void ReadPercentScript(Notebook* nb) {
   for (Pending& p : cells) {
     Cell cell = std::move(p.cell);
     cell.index = static_cast<uint32_t>(out.size() + 1);
-    for (size_t k = p.first; k < p.last; ++k)
-      cell.raw_lines.push_back(static_cast<uint32_t>(k + 1));
+    size_t raw_lines = p.last - p.first;
     size_t begin = p.first < lines.size() ? lines[p.first].first : all.size();
     size_t end =
         p.last > p.first ? lines[p.last - 1].first + lines[p.last - 1].second.size() : begin;
@@ -977,12 +979,17 @@ void ReadPercentScript(Notebook* nb) {
       size_t lines_in_source = 0;
       for (size_t k = 0; k < source.size(); ++k) lines_in_source += source[k] == '\n';
       if (!source.empty() && source.back() != '\n') ++lines_in_source;
-      cell.raw_lines.resize(std::min(cell.raw_lines.size(), lines_in_source));
+      raw_lines = std::min(raw_lines, lines_in_source);
       cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
       appended.append(source);
       cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
       appended.push_back('\n');
     }
+    cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size());
+    for (size_t k = p.first; k < p.first + raw_lines; ++k) {
+      nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+    }
+    cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
     out.push_back(std::move(cell));
   }
   nb->buffer.push_back('\n');
@@ -997,7 +1004,8 @@ void ReadScript(Notebook* nb) {
   cell.begin = 0;
   cell.end = static_cast<Offset>(nb->buffer.size());
   auto lines = SplitLines(nb->buffer);
-  for (size_t k = 0; k < lines.size(); ++k) cell.raw_lines.push_back(static_cast<uint32_t>(k + 1));
+  for (size_t k = 0; k < lines.size(); ++k) nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+  cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
   nb->cells.push_back(std::move(cell));
   nb->buffer.push_back('\n');
 }

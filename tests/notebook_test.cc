@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <iterator>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ namespace cellflow {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -81,11 +83,14 @@ class NotebookTest : public ::testing::Test {
       EXPECT_EQ(cell.index, i + 1);
       EXPECT_LE(cell.begin, cell.end);
       EXPECT_LE(cell.end, nb.buffer.size());
-      EXPECT_EQ(cell.raw_lines.size(), SourceLines(nb.Source(cell)).size()) << "cell " << i + 1;
-      for (size_t k = 0; k < cell.raw_lines.size(); ++k) {
-        EXPECT_GE(cell.raw_lines[k], 1u);
+      ASSERT_LE(cell.raw_lines_begin, cell.raw_lines_end);
+      ASSERT_LE(cell.raw_lines_end, nb.raw_lines.size());
+      std::span<const uint32_t> raw_lines = nb.RawLines(cell);
+      EXPECT_EQ(raw_lines.size(), SourceLines(nb.Source(cell)).size()) << "cell " << i + 1;
+      for (size_t k = 0; k < raw_lines.size(); ++k) {
+        EXPECT_GE(raw_lines[k], 1u);
         if (k > 0) {
-          EXPECT_LE(cell.raw_lines[k - 1], cell.raw_lines[k]);
+          EXPECT_LE(raw_lines[k - 1], raw_lines[k]);
         }
       }
     }
@@ -166,14 +171,14 @@ TEST_F(NotebookTest, Nbformat4PrettyPrinted) {
   EXPECT_EQ(md.type, "markdown");
   EXPECT_FALSE(md.IsCode());
   EXPECT_EQ(nb.Source(md), "# Title\n\nSome text");
-  EXPECT_THAT(md.raw_lines, ElementsAre(7, 8, 9));
+  EXPECT_THAT(nb.RawLines(md), ElementsAre(7, 8, 9));
   EXPECT_FALSE(md.execution_count.has_value());
 
   const Cell& code = nb.cells[1];
   EXPECT_EQ(code.index, 2u);
   EXPECT_TRUE(code.IsCode());
   EXPECT_EQ(nb.Source(code), "import os\nx = 1");
-  EXPECT_THAT(code.raw_lines, ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(code), ElementsAre(18, 19));
   EXPECT_EQ(code.execution_count, 3);
   EXPECT_THAT(code.tags, ElementsAre("parameters", "skip"));
   EXPECT_FALSE(code.has_outputs);
@@ -181,14 +186,14 @@ TEST_F(NotebookTest, Nbformat4PrettyPrinted) {
 
   const Cell& str = nb.cells[2];
   EXPECT_EQ(nb.Source(str), "y = x + 1\nprint(y)\n");
-  EXPECT_THAT(str.raw_lines, ElementsAre(27, 27));
+  EXPECT_THAT(nb.RawLines(str), ElementsAre(27, 27));
   EXPECT_FALSE(str.execution_count.has_value());
   EXPECT_THAT(str.tags, IsEmpty());
 
   const Cell& raw = nb.cells[3];
   EXPECT_EQ(raw.type, "raw");
   EXPECT_EQ(nb.Source(raw), "");
-  EXPECT_THAT(raw.raw_lines, IsEmpty());
+  EXPECT_THAT(nb.RawLines(raw), IsEmpty());
 }
 
 TEST_F(NotebookTest, SourceAsStringAndAsList) {
@@ -200,7 +205,7 @@ TEST_F(NotebookTest, SourceAsStringAndAsList) {
   EXPECT_EQ(nb.Source(nb.cells[1]), "a = 1\nb = 2");
   for (int i = 2; i < 5; ++i) {
     EXPECT_EQ(nb.Source(nb.cells[i]), "") << i;
-    EXPECT_THAT(nb.cells[i].raw_lines, IsEmpty()) << i;
+    EXPECT_THAT(nb.RawLines(nb.cells[i]), IsEmpty()) << i;
   }
 }
 
@@ -208,7 +213,7 @@ TEST_F(NotebookTest, CellWithoutSourceIsEmpty) {
   Notebook nb = ReadOk(Nb4(R"({"cell_type": "code", "metadata": {}, "outputs": []})"));
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "");
-  EXPECT_THAT(nb.cells[0].raw_lines, IsEmpty());
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), IsEmpty());
 }
 
 TEST_F(NotebookTest, EmptyCellList) {
@@ -422,13 +427,14 @@ TEST_F(NotebookTest, Nbformat3) {
   ASSERT_EQ(nb.cells.size(), 4u);
   EXPECT_EQ(nb.cells[0].type, "heading");
   EXPECT_EQ(nb.Source(nb.cells[0]), "A title");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(LineOf(kNb3, "\"A title")));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(LineOf(kNb3, "\"A title")));
 
   const Cell& code = nb.cells[1];
   EXPECT_EQ(code.index, 2u);
   EXPECT_EQ(code.type, "code");
   EXPECT_EQ(nb.Source(code), "import numpy as np\n1/0");
-  EXPECT_THAT(code.raw_lines, ElementsAre(LineOf(kNb3, "\"import numpy"), LineOf(kNb3, "\"1/0")));
+  EXPECT_THAT(nb.RawLines(code),
+              ElementsAre(LineOf(kNb3, "\"import numpy"), LineOf(kNb3, "\"1/0")));
   EXPECT_EQ(code.execution_count, 4);
   EXPECT_TRUE(code.has_outputs);
   EXPECT_EQ(code.error_name, "ZeroDivisionError");
@@ -498,7 +504,7 @@ TEST_F(NotebookTest, Nbformat2) {
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "x = 1\nprint x");
   uint32_t line = LineOf(kNb2, "\"x = 1");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(line, line));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(line, line));
   EXPECT_EQ(nb.cells[0].execution_count, 1);
   EXPECT_EQ(nb.cells[0].error_name, "NameError");
   EXPECT_EQ(nb.cells[1].type, "markdown");
@@ -515,9 +521,9 @@ TEST_F(NotebookTest, RawLinesOneLineNotebook) {
   ASSERT_EQ(json.find('\n'), std::string::npos);
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 3u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 1, 1));
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(1, 1, 1));
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(1));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(1, 1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(1));
   EXPECT_EQ(nb.Source(nb.cells[1]), "# a\n\nb");
 }
 
@@ -530,9 +536,9 @@ TEST_F(NotebookTest, RawLinesCrlfJson) {
   }
   Notebook nb = ReadOk(crlf);
   ASSERT_EQ(nb.cells.size(), 4u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 9));
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(18, 19));
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(27, 27));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 9));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(27, 27));
   EXPECT_EQ(nb.Source(nb.cells[1]), "import os\nx = 1");  // string contents are unchanged
 }
 
@@ -566,7 +572,7 @@ TEST_F(NotebookTest, RawLinesWithEscapedCharacters) {
             "two\nlines in one item\n"
             "u = \"\\\"\"\n"
             "last");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 9, 10, 10, 11, 12));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 9, 10, 10, 11, 12));
 }
 
 TEST_F(NotebookTest, RawLinesForItemsWithoutNewline) {
@@ -596,7 +602,7 @@ TEST_F(NotebookTest, RawLinesForItemsWithoutNewline) {
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "a = (1,\n2)\nb = 3c = 4\n\nd");
   // Lines: "a = (1," (item 1), "2)" (item 2), "b = 3c = 4" (item 4), "" (item 7), "d" (item 8).
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 10, 13, 14));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 10, 13, 14));
 }
 
 TEST_F(NotebookTest, RawLinesCarriageReturnsInSource) {
@@ -615,7 +621,7 @@ TEST_F(NotebookTest, RawLinesCarriageReturnsInSource) {
   EXPECT_EQ(nb.Source(nb.cells[0]), "a\r\nb\r\nc\rd\r\r\ne");
   // Lines: "a" (3), "b" (4; its "\r\n" is split over items 2 and 3), "c" (5), "d" (6),
   // "" (7: the "\r\n" item), "e" (8).
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(3, 4, 5, 6, 7, 8));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(3, 4, 5, 6, 7, 8));
 }
 
 TEST_F(NotebookTest, RawLinesStringSourceOnLaterLine) {
@@ -627,7 +633,7 @@ TEST_F(NotebookTest, RawLinesStringSourceOnLaterLine) {
       "   \"x = 1\\ny = 2\\n\\nz\"}]}";
   Notebook nb = ReadOk(kJson);
   ASSERT_EQ(nb.cells.size(), 1u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(5, 5, 5, 5));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(5, 5, 5, 5));
 }
 
 // Random notebooks against a plain count: blanks of every kind between tokens ("\n", "\r\n", a
@@ -738,7 +744,8 @@ TEST_F(NotebookTest, RawLinesMatchAPlainCount) {
           while (want.item_ends[k] <= start) ++k;
           lines.push_back(line_of(json, want.item_offsets[k]));
         }
-        EXPECT_EQ(nb->cells[c].raw_lines, lines) << "round " << round << " cell " << c;
+        EXPECT_THAT(nb->RawLines(nb->cells[c]), ElementsAreArray(lines))
+            << "round " << round << " cell " << c;
       }
     }
   }
@@ -748,7 +755,7 @@ TEST_F(NotebookTest, Utf8BomAccepted) {
   std::string json = StrCat("\xEF\xBB\xBF", kPretty);
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 4u);
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(18, 19));
   EXPECT_EQ(nb.Source(nb.cells[1]), "import os\nx = 1");
 }
 
@@ -1155,7 +1162,7 @@ TEST_F(NotebookTest, FiftyMegabyteCodeCell) {
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]).size(), kLines * kLine);
-  EXPECT_EQ(nb.cells[0].raw_lines.size(), kLines);
+  EXPECT_EQ(nb.RawLines(nb.cells[0]).size(), kLines);
   EXPECT_EQ(nb.Source(nb.cells[1]), "after");
 }
 
@@ -1185,7 +1192,7 @@ TEST_F(NotebookTest, DuplicateSourceKeyKeepsTheLast) {
   Notebook nb = ReadOk(Nb4(R"({"cell_type": "code", "source": "a\n", "source": ["b\n", "c\n"]})"));
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "b\nc\n");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 1));
 }
 
 TEST_F(NotebookTest, ReaderIsReusableAfterErrors) {
@@ -1225,14 +1232,14 @@ TEST_F(NotebookTest, PercentScriptMarkers) {
   ASSERT_EQ(nb.cells.size(), 4u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), "import os\nx = 1");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(2, 3));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(2, 3));
   EXPECT_EQ(nb.Source(nb.cells[1]), "\ny = x  # %% no");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(7, 8));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(7, 8));
   EXPECT_EQ(nb.cells[2].type, "markdown");
   EXPECT_EQ(nb.Source(nb.cells[2]), "# Heading\ntext\nno space");
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(11, 12, 13));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(11, 12, 13));
   EXPECT_EQ(nb.Source(nb.cells[3]), "z = 3");
-  EXPECT_THAT(nb.cells[3].raw_lines, ElementsAre(16));
+  EXPECT_THAT(nb.RawLines(nb.cells[3]), ElementsAre(16));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(nb.cells[i].index, static_cast<uint32_t>(i + 1));
   EXPECT_FALSE(nb.cells[0].execution_count.has_value());
 }
@@ -1242,7 +1249,7 @@ TEST_F(NotebookTest, PercentScriptEmptyCells) {
   ASSERT_EQ(nb.cells.size(), 3u);
   for (const Cell& cell : nb.cells) {
     EXPECT_EQ(nb.Source(cell), "");
-    EXPECT_THAT(cell.raw_lines, IsEmpty());
+    EXPECT_THAT(nb.RawLines(cell), IsEmpty());
   }
   EXPECT_EQ(nb.cells[2].type, "markdown");
 }
@@ -1268,7 +1275,7 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
   EXPECT_EQ(nb.cells[1].title, "Setup");
   EXPECT_THAT(nb.cells[1].tags, ElementsAre("a", "b"));
   EXPECT_EQ(nb.Source(nb.cells[1]), "b = 2");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(4));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(4));
   EXPECT_EQ(nb.cells[2].title, "");
   EXPECT_THAT(nb.cells[2].tags, ElementsAre("only"));
   EXPECT_EQ(nb.cells[3].type, "markdown");
@@ -1279,7 +1286,7 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
   EXPECT_EQ(nb.Source(nb.cells[4]), "there");
   EXPECT_EQ(nb.cells[5].type, "raw");
   EXPECT_EQ(nb.Source(nb.cells[5]), "raw text");
-  EXPECT_THAT(nb.cells[5].raw_lines, ElementsAre(12));
+  EXPECT_THAT(nb.RawLines(nb.cells[5]), ElementsAre(12));
 }
 
 // A markdown cell whose last line is a bare "#": the source ends in "\n" (1 line), yet raw_lines
@@ -1288,11 +1295,11 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
 TEST_F(NotebookTest, PercentMarkdownEndingInBareHash) {
   Notebook nb = ReadOk("# %% [markdown]\n# text\n#\n", "nb.py");
   ASSERT_EQ(nb.cells.size(), 1u);
-  EXPECT_EQ(nb.cells[0].raw_lines.size(), SourceLines(nb.Source(nb.cells[0])).size());
+  EXPECT_EQ(nb.RawLines(nb.cells[0]).size(), SourceLines(nb.Source(nb.cells[0])).size());
   // Only a bare "#": source "" (0 lines), raw_lines {2}.
   Notebook bare = ReadOk("# %% [markdown]\n#\n", "nb.py");
   ASSERT_EQ(bare.cells.size(), 1u);
-  EXPECT_EQ(bare.cells[0].raw_lines.size(), SourceLines(bare.Source(bare.cells[0])).size());
+  EXPECT_EQ(bare.RawLines(bare.cells[0]).size(), SourceLines(bare.Source(bare.cells[0])).size());
 }
 
 TEST_F(NotebookTest, PercentScriptJupytextHeader) {
@@ -1312,7 +1319,7 @@ TEST_F(NotebookTest, PercentScriptJupytextHeader) {
   EXPECT_EQ(nb.format, NotebookFormat::kPercentScript);
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "print(1)");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(11));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(11));
 }
 
 TEST_F(NotebookTest, PercentScriptTextBeforeFirstMarker) {
@@ -1326,18 +1333,18 @@ TEST_F(NotebookTest, PercentScriptTextBeforeFirstMarker) {
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), "\"\"\"Module docstring.\"\"\"\nimport os");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2));
   EXPECT_EQ(nb.Source(nb.cells[1]), "x = os.sep");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(5));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(5));
 }
 
 TEST_F(NotebookTest, PercentScriptCrlf) {
   Notebook nb = ReadOk("# %%\r\na = 1\r\nb = 2\r\n\r\n# %%\r\nc = 3\r\n", "nb.py");
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "a = 1\r\nb = 2");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(2, 3));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(2, 3));
   EXPECT_EQ(nb.Source(nb.cells[1]), "c = 3");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(6));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(6));
 }
 
 TEST_F(NotebookTest, PlainScriptIsOneCell) {
@@ -1347,15 +1354,15 @@ TEST_F(NotebookTest, PlainScriptIsOneCell) {
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), kPy);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2, 3, 4));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2, 3, 4));
 
   Notebook empty = ReadOk("", "empty.py");
   ASSERT_EQ(empty.cells.size(), 1u);
   EXPECT_EQ(empty.Source(empty.cells[0]), "");
-  EXPECT_THAT(empty.cells[0].raw_lines, IsEmpty());
+  EXPECT_THAT(empty.RawLines(empty.cells[0]), IsEmpty());
 
   Notebook no_newline = ReadOk("a\r\nb\rc", "m.py");
-  EXPECT_THAT(no_newline.cells[0].raw_lines, ElementsAre(1, 2, 3));
+  EXPECT_THAT(no_newline.RawLines(no_newline.cells[0]), ElementsAre(1, 2, 3));
 }
 
 TEST_F(NotebookTest, ScriptWithLatin1Cookie) {
@@ -1363,7 +1370,7 @@ TEST_F(NotebookTest, ScriptWithLatin1Cookie) {
   EXPECT_EQ(nb.format, NotebookFormat::kScript);
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "# -*- coding: latin-1 -*-\ns = 'caf\xC3\xA9'\n");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2));
   EXPECT_THAT(nb.decode_problems, IsEmpty());
 }
 
@@ -1372,7 +1379,7 @@ TEST_F(NotebookTest, PercentScriptWithLatin1Cookie) {
   EXPECT_EQ(nb.format, NotebookFormat::kPercentScript);
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[1]), "s = '\xC3\xA9'");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(3));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(3));
 }
 
 TEST_F(NotebookTest, IsPercentScript) {
