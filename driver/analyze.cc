@@ -81,8 +81,8 @@ class CellLocator : public Locator {
     std::string_view line_text =
         std::string_view(nb_.buffer).substr(lines_.LineStart(lc.line), lc.col);
     p.column = static_cast<uint32_t>(CountCodePoints(line_text)) + 1;
-    if (c != nullptr && p.line >= 1 && p.line <= c->raw_lines.size()) {
-      p.file_line = c->raw_lines[p.line - 1];
+    if (c != nullptr && p.line >= 1 && p.line <= nb_.RawLines(*c).size()) {
+      p.file_line = nb_.RawLines(*c)[p.line - 1];
     } else {
       p.file_line = p.line;
     }

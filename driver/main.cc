@@ -261,9 +261,9 @@ void AppendCellsJson(const Notebook& nb, std::string* out) {
       *out += "null";
     }
     *out += ", \"raw_lines\": [";
-    for (size_t i = 0; i < cell.raw_lines.size(); ++i) {
+    for (size_t i = 0; i < nb.RawLines(cell).size(); ++i) {
       if (i > 0) *out += ", ";
-      *out += std::to_string(cell.raw_lines[i]);
+      *out += std::to_string(nb.RawLines(cell)[i]);
     }
     *out += "]}\n";
   }
@@ -289,7 +289,7 @@ void AppendCellsText(const Notebook& nb, std::string* out) {
     while (!source.empty()) {
       size_t e = source.find_first_of("\r\n");
       std::string_view text = source.substr(0, e);
-      uint32_t raw = line < cell.raw_lines.size() ? cell.raw_lines[line] : 0;
+      uint32_t raw = line < nb.RawLines(cell).size() ? nb.RawLines(cell)[line] : 0;
       absl::StrAppendFormat(out, "%6d | %s\n", raw, std::string(text));
       ++line;
       if (e == std::string_view::npos) break;

@@ -3,9 +3,10 @@
 #include "driver/notebook.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
-#ifdef __AVX2__
+#if defined(__AVX2__) || defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -59,101 +60,234 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Line ends in `s` ("\n", "\r\n" and a lone "\r"); `next` is the byte after it. Most of a
-// notebook is images, and this runs over every byte between two source strings: 32 bytes at a
-// time where the reader is built for AVX2.
-uint32_t CountLineEnds(std::string_view s, char next) {
-  size_t n = 0;
-  size_t i = 0;
-  bool any_cr = false;
-#ifdef __AVX2__
+// Where '\n' and '\r' are in 64 bytes: bit i stands for p[i]. Reads exactly 64 bytes.
+struct LineBreakMasks {
+  uint64_t nl;
+  uint64_t cr;
+};
+
+LineBreakMasks FindLineBreaks(const char* p) {
+#if defined(__AVX2__)
   const __m256i nl = _mm256_set1_epi8('\n');
   const __m256i cr = _mm256_set1_epi8('\r');
-  const __m256i zero = _mm256_setzero_si256();
-  __m256i crs = zero;
-  // Per-byte counters (a match is -1, subtracted), summed before any can overflow.
-  auto flush = [&](__m256i counts) {
-    __m256i sums = _mm256_sad_epu8(counts, zero);
-    n += static_cast<size_t>(_mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
-                             _mm256_extract_epi64(sums, 2) + _mm256_extract_epi64(sums, 3));
+  __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+  auto mask = [](__m256i a, __m256i b, __m256i c) {
+    return static_cast<uint64_t>(
+               static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, c)))) |
+           static_cast<uint64_t>(
+               static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, c))))
+               << 32;
   };
-  while (i + 32 <= s.size()) {
-    __m256i counts = zero;
-    for (int round = 0; round < 255 && i + 32 <= s.size(); ++round, i += 32) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.data() + i));
-      counts = _mm256_sub_epi8(counts, _mm256_cmpeq_epi8(v, nl));
-      crs = _mm256_or_si256(crs, _mm256_cmpeq_epi8(v, cr));
-    }
-    flush(counts);
+  return {mask(lo, hi, nl), mask(lo, hi, cr)};
+#elif defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  LineBreakMasks m = {0, 0};
+  for (int k = 0; k < 4; ++k) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    m.nl |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
+            << (16 * k);
+    m.cr |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr))))
+            << (16 * k);
   }
-  any_cr = _mm256_movemask_epi8(crs) != 0;
+  return m;
+#else
+  LineBreakMasks m = {0, 0};
+  for (int i = 0; i < 64; ++i) {
+    m.nl |= static_cast<uint64_t>(p[i] == '\n') << i;
+    m.cr |= static_cast<uint64_t>(p[i] == '\r') << i;
+  }
+  return m;
 #endif
-  for (; i < s.size(); ++i) {
-    n += s[i] == '\n';
-    any_cr |= s[i] == '\r';
-  }
-  if (any_cr) {
-    for (size_t k = 0; k < s.size(); ++k) {
-      if (s[k] != '\r') continue;
-      char after = k + 1 < s.size() ? s[k + 1] : next;
-      if (after != '\n') ++n;
-    }
-  }
-  return static_cast<uint32_t>(n);
 }
 
-// Appends source text to the notebook buffer and records, for each source line that starts in
-// it, the raw-file line of the JSON string holding it.
-class SourceBuilder {
- public:
-  SourceBuilder(std::string* buffer, std::vector<uint32_t>* raw_lines)
-      : buffer_(buffer), raw_lines_(raw_lines) {}
+// Bits below `n` (n <= 64).
+uint64_t LowBits(size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
 
-  void Append(std::string_view text, uint32_t raw_line) {
-    size_t i = 0;
-    if (pending_cr_ && !text.empty()) {
-      pending_cr_ = false;
-      if (text[0] == '\n') i = 1;  // "\r" + "\n" split across two strings: one line end
+// The line ends among 64 bytes: each "\n", and each "\r" not followed by "\n" ("\r\n" ends a
+// line at its "\n"). `next_nl`: the byte after the 64 is '\n'.
+uint64_t LineEnds(LineBreakMasks m, bool next_nl) {
+  if (m.cr == 0) return m.nl;
+  return m.nl | (m.cr & ~((m.nl >> 1) | (static_cast<uint64_t>(next_nl) << 63)));
+}
+
+// 1-based line numbers of offsets of the raw file, asked for in increasing order: line ends are
+// counted 64 bytes at a time, once, as the offsets move forward (most of the bytes are output
+// payloads between two source strings). The file must be readable up to 64 bytes past its end.
+class RawLineCounter {
+ public:
+  void Reset(const char* data, size_t size) {
+    data_ = data;
+    size_ = size;
+    block_ = 0;
+    lines_ = 1;
+    ends_ = Ends(0);
+  }
+
+  // The line holding data[offset], offset < size.
+  uint32_t LineOf(size_t offset) {
+    size_t block = offset / 64;
+    if (block != block_) {
+      if (block < block_) Reset(data_, size_);
+      lines_ += static_cast<uint32_t>(std::popcount(ends_));
+      if (block > block_ + 1) lines_ += LineEndsIn(block_ + 1, block);
+      block_ = block;
+      ends_ = Ends(block);
     }
-    const bool has_cr = text.find('\r', i) != std::string_view::npos;
-    while (i < text.size()) {
-      if (at_line_start_) {
-        raw_lines_->push_back(raw_line);
-        at_line_start_ = false;
-      }
-      size_t e = has_cr ? text.find_first_of("\r\n", i) : text.find('\n', i);
-      if (e == std::string_view::npos) break;
-      at_line_start_ = true;
-      if (text[e] == '\r') {
-        if (e + 1 < text.size()) {
-          if (text[e + 1] == '\n') ++e;
-        } else {
-          pending_cr_ = true;
-        }
-      }
-      i = e + 1;
-    }
-    buffer_->append(text);
+    return lines_ + static_cast<uint32_t>(std::popcount(ends_ & LowBits(offset % 64)));
   }
 
  private:
-  std::string* buffer_;
-  std::vector<uint32_t>* raw_lines_;
-  bool at_line_start_ = true;
-  bool pending_cr_ = false;
+  // The number of line ends in blocks [first, last), which lie inside the file.
+  uint32_t LineEndsIn(size_t first, size_t last) const {
+#if defined(__AVX2__)
+    {
+      // Most of these bytes are output payloads: '\n' is counted 64 bytes per step; '\r', rare,
+      // is only noticed, and then the blocks are counted one by one.
+      const __m256i nl = _mm256_set1_epi8('\n');
+      const __m256i cr = _mm256_set1_epi8('\r');
+      const __m256i zero = _mm256_setzero_si256();
+      const char* p = data_ + first * 64;
+      const char* end = data_ + last * 64;
+      __m256i crs = zero;
+      int64_t n = 0;
+      while (p < end) {
+        // Per-byte counters, at most 2 per step: summed before they can overflow.
+        __m256i counts = zero;
+        for (int step = 0; step < 127 && p < end; ++step, p += 64) {
+          __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+          __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+          counts = _mm256_sub_epi8(counts, _mm256_cmpeq_epi8(lo, nl));
+          counts = _mm256_sub_epi8(counts, _mm256_cmpeq_epi8(hi, nl));
+          crs = _mm256_or_si256(
+              crs, _mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(hi, cr)));
+        }
+        __m256i sums = _mm256_sad_epu8(counts, zero);
+        n += _mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
+             _mm256_extract_epi64(sums, 2) + _mm256_extract_epi64(sums, 3);
+      }
+      if (_mm256_testz_si256(crs, crs)) return static_cast<uint32_t>(n);
+    }
+#endif
+    uint32_t n = 0;
+    for (size_t block = first; block < last; ++block) {
+      n += static_cast<uint32_t>(std::popcount(Ends(block)));
+    }
+    return n;
+  }
+
+  // Line ends in block `block`, none past the end of the file.
+  uint64_t Ends(size_t block) const {
+    size_t start = block * 64;
+    if (start >= size_) return 0;
+    LineBreakMasks m = FindLineBreaks(data_ + start);
+    uint64_t valid = LowBits(size_ - start);
+    m.nl &= valid;
+    m.cr &= valid;
+    return LineEnds(m, start + 64 < size_ && data_[start + 64] == '\n');
+  }
+
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t block_ = 0;    // the block whose line ends are in ends_
+  uint32_t lines_ = 1;  // 1 + the line ends before block_
+  uint64_t ends_ = 0;
 };
+
+// The text of the JSON string starting at `s` (after its opening quote) when it holds no escape
+// but a final "\n", as most lines of source do: copied to `out`, and its size returned; else
+// SIZE_MAX, and the general unescaping does it. `token_size` bounds the string. Reads and writes
+// 32 bytes at a time: up to 64 bytes past the closing quote are read (the JSON parser's padding),
+// and `out` must have room for token_size + 32 bytes.
+size_t UnescapeLine(const char* s, size_t token_size, char* out) {
+#if defined(__AVX2__)
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  for (size_t i = 0; i < token_size; i += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
+    auto special = static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash))));
+    if (special == 0) continue;
+    size_t at = i + static_cast<size_t>(std::countr_zero(special));
+    if (s[at] == '"') return at;
+    if (s[at + 1] == 'n' && s[at + 2] == '"') {
+      out[at] = '\n';
+      return at + 1;
+    }
+    return SIZE_MAX;
+  }
+#endif
+  return SIZE_MAX;
+}
+
+// One JSON string of a cell's source: the text it added, buffer[begin, end), and the offset of
+// its opening quote in the raw file.
+struct SourceItem {
+  Offset begin;
+  Offset end;
+  size_t raw;
+};
+
+// Appends to *raw_lines, for each line of the source buffer[begin, end), the raw-file line of
+// the string in which it starts. `items` cover [begin, end) in order. Lines end at "\n", "\r\n"
+// and a lone "\r", also when a "\r\n" is split between two strings.
+void MapSourceLines(std::string_view buffer, Offset begin, Offset end,
+                    const std::vector<SourceItem>& items, RawLineCounter* counter,
+                    std::vector<uint32_t>* raw_lines) {
+  size_t item = 0;
+  size_t item_of_line = SIZE_MAX;
+  uint32_t line = 0;
+  uint64_t carry = 1;  // a line starts at `begin`
+  char tail[64];
+  for (size_t k = begin; k < end; k += 64) {
+    size_t n = std::min<size_t>(64, end - k);
+    const char* p = buffer.data() + k;
+    if (k + 64 > buffer.size()) {
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, p, n);
+      p = tail;
+    }
+    LineBreakMasks m = FindLineBreaks(p);
+    uint64_t valid = LowBits(n);
+    m.nl &= valid;
+    m.cr &= valid;
+    uint64_t ends = LineEnds(m, k + 64 < end && buffer[k + 64] == '\n');
+    uint64_t starts = ((ends << 1) | carry) & valid;
+    carry = ends >> 63;
+    while (starts != 0) {
+      size_t at = k + static_cast<size_t>(std::countr_zero(starts));
+      starts &= starts - 1;
+      while (items[item].end <= at) ++item;
+      if (item != item_of_line) {
+        line = counter->LineOf(items[item].raw);
+        item_of_line = item;
+      }
+      raw_lines->push_back(line);
+    }
+  }
+}
 
 // Reads a notebook's JSON in one pass with simdjson On-Demand. Values the reader does not need
 // (output payloads, metadata) are still walked, cheaply, so that invalid JSON anywhere is
 // caught; a plain validator then says where.
 class IpynbReader {
  public:
-  IpynbReader(od::parser* parser, std::string* padded, std::string_view text, bool in_place,
+  // Buffers kept from one notebook to the next.
+  struct Scratch {
+    std::string padded;  // a copy of the input with simdjson's padding
+    std::string source;  // the cells' source as it is built, with spare bytes after it
+    std::vector<SourceItem> items;
+    std::vector<uint32_t> raw_lines;  // every cell's, as Notebook::raw_lines
+  };
+
+  IpynbReader(od::parser* parser, Scratch* scratch, std::string_view text, bool in_place,
               Notebook* nb)
-      : parser_(parser), padded_(padded), text_(text), in_place_(in_place), nb_(nb) {}
+      : parser_(parser), scratch_(scratch), text_(text), in_place_(in_place), nb_(nb) {}
 
   // Returns an empty string on success, else the reason; *error_offset gets a position when
-  // one is known.
+  // one is known. The notebook's buffer is filled on success only.
   std::string Read(size_t* error_offset);
 
  private:
@@ -173,28 +307,28 @@ class IpynbReader {
   // The string value, or nullopt after checking that `value` is valid JSON of another type.
   bool GetString(od::value value, std::string_view* out, bool* valid);
 
-  // Source strings come in file order, so the line count moves forward from the last one.
-  uint32_t RawLineOf(const char* p) {
-    size_t target = static_cast<size_t>(p - text_.data());
-    if (target < line_cursor_) {
-      line_cursor_ = 0;
-      line_at_cursor_ = 1;
-    }
-    line_at_cursor_ += CountLineEnds(text_.substr(line_cursor_, target - line_cursor_),
-                                     target < text_.size() ? text_[target] : '\0');
-    line_cursor_ = target;
-    return line_at_cursor_;
+  // The source buffer: scratch_->source[0, source_size_), followed by at least `n` writable
+  // bytes after this call.
+  char* SourceSpace(size_t n) {
+    std::string& s = scratch_->source;
+    if (s.size() - source_size_ < n) s.resize(std::max(2 * s.size(), source_size_ + n));
+    return s.data() + source_size_;
+  }
+  void PutNewline() {
+    *SourceSpace(1) = '\n';
+    ++source_size_;
   }
 
   od::parser* parser_;
-  std::string* padded_;    // reusable copy of the input with simdjson's padding
+  Scratch* scratch_;
   std::string_view text_;  // the JSON, BOM removed; the padded copy mirrors its offsets
   const char* padded_base_ = nullptr;
   bool in_place_;  // text_ is followed by readable padding: no copy needed
   Notebook* nb_;
-  int depth_ = 0;                // nesting of Check()
-  size_t line_cursor_ = 0;       // offset up to which lines are counted
-  uint32_t line_at_cursor_ = 1;  // 1-based line at line_cursor_
+  int depth_ = 0;  // nesting of Check()
+  size_t source_size_ = 0;
+  // Source strings come in file order, so their raw lines are counted forward.
+  RawLineCounter line_counter_;
   bool have_nbformat_ = false;
   bool have_cells_ = false;
   int64_t nbformat_ = 0;
@@ -223,14 +357,17 @@ std::string IpynbReader::Read(size_t* error_offset) {
                                           text_.size() + simdjson::SIMDJSON_PADDING);
   } else {
     // One padded copy, in a buffer reused across files (no allocation, no page faults).
-    if (padded_->size() < text_.size() + simdjson::SIMDJSON_PADDING) {
-      padded_->resize(text_.size() + simdjson::SIMDJSON_PADDING + text_.size() / 2);
+    std::string& copy = scratch_->padded;
+    if (copy.size() < text_.size() + simdjson::SIMDJSON_PADDING) {
+      copy.resize(text_.size() + simdjson::SIMDJSON_PADDING + text_.size() / 2);
     }
-    std::memcpy(padded_->data(), text_.data(), text_.size());
-    std::memset(padded_->data() + text_.size(), 0, simdjson::SIMDJSON_PADDING);
-    padded = simdjson::padded_string_view(padded_->data(), text_.size(), padded_->size());
+    std::memcpy(copy.data(), text_.data(), text_.size());
+    std::memset(copy.data() + text_.size(), 0, simdjson::SIMDJSON_PADDING);
+    padded = simdjson::padded_string_view(copy.data(), text_.size(), copy.size());
   }
   padded_base_ = padded.data();
+  line_counter_.Reset(padded_base_, text_.size());
+  scratch_->raw_lines.clear();
 
   od::document doc;
   od::json_type root_type;
@@ -264,7 +401,9 @@ std::string IpynbReader::Read(size_t* error_offset) {
   if (!have_cells_ && nbformat_ == 4) return "not a notebook: nbformat 4 without a 'cells' list";
   nb_->nbformat = static_cast<int>(nbformat_);
   nb_->nbformat_minor = static_cast<int>(nbformat_minor_);
-  return "";
+  nb_->buffer.assign(scratch_->source.data(), source_size_);
+  nb_->raw_lines.assign(scratch_->raw_lines.begin(), scratch_->raw_lines.end());
+  return {};
 }
 
 std::string IpynbReader::ReadRoot(od::object root) {
@@ -278,7 +417,8 @@ std::string IpynbReader::ReadRoot(od::object root) {
       if (have_cells_) {
         // A repeated key: JSON readers keep the last one.
         nb_->cells.clear();
-        nb_->buffer.clear();
+        source_size_ = 0;
+        scratch_->raw_lines.clear();
       }
       problem = key == std::string_view("cells") ? ReadCells(value) : ReadWorksheets(value);
       have_cells_ = true;
@@ -299,7 +439,7 @@ std::string IpynbReader::ReadRoot(od::object root) {
     }
     if (!problem.empty()) return problem;
   }
-  return "";
+  return {};
 }
 
 // nbformat 2 and 3: worksheets[].cells[].
@@ -334,7 +474,7 @@ std::string IpynbReader::ReadWorksheets(od::value value) {
       }
     }
   }
-  return "";
+  return {};
 }
 
 bool IpynbReader::Check(od::value value) {
@@ -451,7 +591,7 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
   }
   std::string lang = !kernel.empty() ? kernel : !info.empty() ? info : plain;
   nb_->language = absl::AsciiStrToLower(lang);
-  return "";
+  return {};
 }
 
 std::string IpynbReader::ReadCells(od::value cells) {
@@ -468,7 +608,7 @@ std::string IpynbReader::ReadCells(od::value cells) {
     std::string problem = ReadCell(cell, index);
     if (!problem.empty()) return problem;
   }
-  return "";
+  return {};
 }
 
 std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
@@ -480,7 +620,8 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
   }
   od::object obj;
   if (value.get_object().get(obj)) return std::string(kInvalid);
-  Cell cell;
+  // Built in place; a cell with a problem fails the whole notebook.
+  Cell& cell = nb_->cells.emplace_back();
   cell.index = index;
   bool have_source = false;
   bool have_type = false;
@@ -503,8 +644,8 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
                !(have_source && key == std::string_view("input"))) {
       if (have_source) {
         // A repeated "source": the last one wins, as in every JSON reader.
-        nb_->buffer.resize(cell.begin);
-        cell.raw_lines.clear();
+        source_size_ = cell.begin;
+        scratch_->raw_lines.resize(cell.raw_lines_begin);
       }
       std::string problem =
           ReadSource(v, &cell, key == std::string_view("source") ? "source" : "input");
@@ -573,30 +714,43 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
   if (!deferred.empty()) return deferred;
   if (!have_type) return absl::StrFormat("cell %d has no 'cell_type'", index);
   if (!have_source) {
-    cell.begin = cell.end = static_cast<Offset>(nb_->buffer.size());
-    nb_->buffer.push_back('\n');
+    cell.begin = cell.end = static_cast<Offset>(source_size_);
+    PutNewline();
   }
-  nb_->cells.push_back(std::move(cell));
-  return "";
+  return {};
 }
 
 // "source": a string or a list of strings (nbformat 3 code cells: "input").
 std::string IpynbReader::ReadSource(od::value source, Cell* cell, std::string_view field) {
   od::json_type t;
   if (source.type().get(t)) return std::string(kInvalid);
-  cell->begin = static_cast<Offset>(nb_->buffer.size());
-  SourceBuilder builder(&nb_->buffer, &cell->raw_lines);
-  auto append = [&](od::value item) -> std::string {
-    std::string_view raw = item.raw_json_token();
-    std::string_view text;
-    if (item.get_string().get(text)) return "a source string has an invalid escape";
-    if (nb_->buffer.size() + text.size() >= kMaxInputBytes) return "source too large";
-    builder.Append(text, RawLineOf(text_.data() + (raw.data() - padded_base_)));
-    return "";
+  cell->begin = static_cast<Offset>(source_size_);
+  std::vector<SourceItem>& pieces = scratch_->items;
+  pieces.clear();
+  // Unescaped straight into the source buffer: the string with its quotes and the blanks after
+  // it (the token) is at least as long as its text. Returns a problem, or an empty view.
+  auto append = [&](od::value item) -> std::string_view {
+    std::string_view token = item.raw_json_token();
+    od::raw_json_string raw;
+    if (item.get_raw_json_string().get(raw)) return kInvalid;
+    if (source_size_ + token.size() >= kMaxInputBytes) return "source too large";
+    char* dst = SourceSpace(token.size() + simdjson::SIMDJSON_PADDING);
+    size_t size = UnescapeLine(raw.raw(), token.size(), dst);
+    if (size == SIZE_MAX) {
+      auto* end = reinterpret_cast<uint8_t*>(dst);
+      std::string_view text;
+      if (parser_->unescape(raw, end).get(text)) return "a source string has an invalid escape";
+      size = text.size();
+    }
+    auto begin = static_cast<Offset>(source_size_);
+    source_size_ += size;
+    pieces.push_back({begin, static_cast<Offset>(source_size_),
+                      static_cast<size_t>(token.data() - padded_base_)});
+    return {};
   };
   std::string problem;
   if (t == od::json_type::string) {
-    problem = append(source);
+    problem = append(source);  // empty, or a problem
   } else if (t == od::json_type::array) {
     od::array items;
     if (source.get_array().get(items)) return std::string(kInvalid);
@@ -614,15 +768,19 @@ std::string IpynbReader::ReadSource(od::value source, Cell* cell, std::string_vi
         }
         continue;
       }
-      if (problem.empty()) problem = append(item);
+      if (std::string_view p = problem.empty() ? append(item) : ""; !p.empty()) problem = p;
     }
   } else {
     if (!Check(source)) return std::string(kInvalid);
     problem = absl::StrFormat("'%s' must be a string or a list of strings, not %s",
                               std::string(field), TypeName(t));
   }
-  cell->end = static_cast<Offset>(nb_->buffer.size());
-  nb_->buffer.push_back('\n');
+  cell->end = static_cast<Offset>(source_size_);
+  PutNewline();
+  std::vector<uint32_t>& lines = scratch_->raw_lines;
+  cell->raw_lines_begin = static_cast<uint32_t>(lines.size());
+  MapSourceLines(scratch_->source, cell->begin, cell->end, pieces, &line_counter_, &lines);
+  cell->raw_lines_end = static_cast<uint32_t>(lines.size());
   return problem;
 }
 
@@ -673,7 +831,7 @@ std::string IpynbReader::ReadOutputs(od::value outputs, Cell* cell) {
       cell->error_value = std::string(evalue);
     }
   }
-  return "";
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -797,8 +955,7 @@ void ReadPercentScript(Notebook* nb) {
   for (Pending& p : cells) {
     Cell cell = std::move(p.cell);
     cell.index = static_cast<uint32_t>(out.size() + 1);
-    for (size_t k = p.first; k < p.last; ++k)
-      cell.raw_lines.push_back(static_cast<uint32_t>(k + 1));
+    size_t raw_lines = p.last - p.first;
     size_t begin = p.first < lines.size() ? lines[p.first].first : all.size();
     size_t end =
         p.last > p.first ? lines[p.last - 1].first + lines[p.last - 1].second.size() : begin;
@@ -822,12 +979,17 @@ void ReadPercentScript(Notebook* nb) {
       size_t lines_in_source = 0;
       for (size_t k = 0; k < source.size(); ++k) lines_in_source += source[k] == '\n';
       if (!source.empty() && source.back() != '\n') ++lines_in_source;
-      cell.raw_lines.resize(std::min(cell.raw_lines.size(), lines_in_source));
+      raw_lines = std::min(raw_lines, lines_in_source);
       cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
       appended.append(source);
       cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
       appended.push_back('\n');
     }
+    cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size());
+    for (size_t k = p.first; k < p.first + raw_lines; ++k) {
+      nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+    }
+    cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
     out.push_back(std::move(cell));
   }
   nb->buffer.push_back('\n');
@@ -842,7 +1004,8 @@ void ReadScript(Notebook* nb) {
   cell.begin = 0;
   cell.end = static_cast<Offset>(nb->buffer.size());
   auto lines = SplitLines(nb->buffer);
-  for (size_t k = 0; k < lines.size(); ++k) cell.raw_lines.push_back(static_cast<uint32_t>(k + 1));
+  for (size_t k = 0; k < lines.size(); ++k) nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+  cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
   nb->cells.push_back(std::move(cell));
   nb->buffer.push_back('\n');
 }
@@ -864,7 +1027,7 @@ bool IsPercentScript(std::string_view text) {
 
 struct NotebookReader::Impl {
   od::parser parser;
-  std::string padded;
+  IpynbReader::Scratch scratch;
 };
 
 NotebookReader::NotebookReader() : impl_(std::make_unique<Impl>()) {}
@@ -903,8 +1066,7 @@ absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view
   if (Strip(text).empty()) {
     return absl::InvalidArgumentError(text.empty() ? "empty file" : "the file holds only blanks");
   }
-  nb.buffer.reserve(text.size() / 4);
-  IpynbReader reader(&impl_->parser, &impl_->padded, text, readable_after >= kReadPadding, &nb);
+  IpynbReader reader(&impl_->parser, &impl_->scratch, text, readable_after >= kReadPadding, &nb);
   size_t error_offset = SIZE_MAX;
   std::string problem = reader.Read(&error_offset);
   if (problem.empty()) return nb;

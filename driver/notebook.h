@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +34,10 @@ struct Cell {
   // Source: Notebook::buffer[begin, end), exactly as stored (list items joined).
   Offset begin = 0;
   Offset end = 0;
-  // raw_lines[k]: 1-based line of the raw file on which source line k+1 starts.
-  std::vector<uint32_t> raw_lines;
+  // The cell's entries of Notebook::raw_lines, [raw_lines_begin, raw_lines_end): see
+  // Notebook::RawLines.
+  uint32_t raw_lines_begin = 0;
+  uint32_t raw_lines_end = 0;
 
   // Saved state (.ipynb only).
   std::optional<int64_t> execution_count;  // nbformat 3: prompt_number
@@ -53,11 +56,18 @@ struct Notebook {
   std::string language;  // kernel language, lowercase ("python"); empty when not stated
   std::string buffer;    // every cell's source, in order, each followed by '\n'
   std::vector<Cell> cells;
+  // The raw lines of every cell, cell after cell (one table: no allocation per cell).
+  std::vector<uint32_t> raw_lines;
   // Scripts: what decoding the file found (offsets into buffer); CPython would refuse the file.
   std::vector<DecodeProblem> decode_problems;
 
   std::string_view Source(const Cell& cell) const {
     return std::string_view(buffer).substr(cell.begin, cell.end - cell.begin);
+  }
+  // RawLines(cell)[k]: 1-based line of the raw file on which source line k+1 of `cell` starts.
+  std::span<const uint32_t> RawLines(const Cell& cell) const {
+    return std::span<const uint32_t>(raw_lines).subspan(cell.raw_lines_begin,
+                                                        cell.raw_lines_end - cell.raw_lines_begin);
   }
   // True unless the notebook states a kernel language other than Python.
   bool IsPython() const;

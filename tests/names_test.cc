@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -155,8 +156,9 @@ Fixture LoadFixture(const std::string& file) {
   std::map<uint32_t, std::pair<uint32_t, uint32_t>> place;
   for (const Cell& cell : fx.notebook.cells) {
     if (!cell.IsCode()) continue;
-    for (size_t k = 0; k < cell.raw_lines.size(); ++k) {
-      place[cell.raw_lines[k]] = {cell.index, static_cast<uint32_t>(k + 1)};
+    std::span<const uint32_t> raw_lines = fx.notebook.RawLines(cell);
+    for (size_t k = 0; k < raw_lines.size(); ++k) {
+      place[raw_lines[k]] = {cell.index, static_cast<uint32_t>(k + 1)};
     }
   }
   fx.lines = Lines(fx.text);
@@ -214,7 +216,8 @@ bool Compared(const Fixture& fx, std::string_view code) {
 // The file line of a cell's line, for messages (0 if unknown).
 uint32_t FileLine(const Fixture& fx, uint32_t cell, uint32_t line) {
   for (const Cell& c : fx.notebook.cells) {
-    if (c.index == cell && line >= 1 && line <= c.raw_lines.size()) return c.raw_lines[line - 1];
+    std::span<const uint32_t> raw_lines = fx.notebook.RawLines(c);
+    if (c.index == cell && line >= 1 && line <= raw_lines.size()) return raw_lines[line - 1];
   }
   return 0;
 }

@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iterator>
+#include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,7 @@ namespace cellflow {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -79,11 +83,14 @@ class NotebookTest : public ::testing::Test {
       EXPECT_EQ(cell.index, i + 1);
       EXPECT_LE(cell.begin, cell.end);
       EXPECT_LE(cell.end, nb.buffer.size());
-      EXPECT_EQ(cell.raw_lines.size(), SourceLines(nb.Source(cell)).size()) << "cell " << i + 1;
-      for (size_t k = 0; k < cell.raw_lines.size(); ++k) {
-        EXPECT_GE(cell.raw_lines[k], 1u);
+      ASSERT_LE(cell.raw_lines_begin, cell.raw_lines_end);
+      ASSERT_LE(cell.raw_lines_end, nb.raw_lines.size());
+      std::span<const uint32_t> raw_lines = nb.RawLines(cell);
+      EXPECT_EQ(raw_lines.size(), SourceLines(nb.Source(cell)).size()) << "cell " << i + 1;
+      for (size_t k = 0; k < raw_lines.size(); ++k) {
+        EXPECT_GE(raw_lines[k], 1u);
         if (k > 0) {
-          EXPECT_LE(cell.raw_lines[k - 1], cell.raw_lines[k]);
+          EXPECT_LE(raw_lines[k - 1], raw_lines[k]);
         }
       }
     }
@@ -164,14 +171,14 @@ TEST_F(NotebookTest, Nbformat4PrettyPrinted) {
   EXPECT_EQ(md.type, "markdown");
   EXPECT_FALSE(md.IsCode());
   EXPECT_EQ(nb.Source(md), "# Title\n\nSome text");
-  EXPECT_THAT(md.raw_lines, ElementsAre(7, 8, 9));
+  EXPECT_THAT(nb.RawLines(md), ElementsAre(7, 8, 9));
   EXPECT_FALSE(md.execution_count.has_value());
 
   const Cell& code = nb.cells[1];
   EXPECT_EQ(code.index, 2u);
   EXPECT_TRUE(code.IsCode());
   EXPECT_EQ(nb.Source(code), "import os\nx = 1");
-  EXPECT_THAT(code.raw_lines, ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(code), ElementsAre(18, 19));
   EXPECT_EQ(code.execution_count, 3);
   EXPECT_THAT(code.tags, ElementsAre("parameters", "skip"));
   EXPECT_FALSE(code.has_outputs);
@@ -179,14 +186,14 @@ TEST_F(NotebookTest, Nbformat4PrettyPrinted) {
 
   const Cell& str = nb.cells[2];
   EXPECT_EQ(nb.Source(str), "y = x + 1\nprint(y)\n");
-  EXPECT_THAT(str.raw_lines, ElementsAre(27, 27));
+  EXPECT_THAT(nb.RawLines(str), ElementsAre(27, 27));
   EXPECT_FALSE(str.execution_count.has_value());
   EXPECT_THAT(str.tags, IsEmpty());
 
   const Cell& raw = nb.cells[3];
   EXPECT_EQ(raw.type, "raw");
   EXPECT_EQ(nb.Source(raw), "");
-  EXPECT_THAT(raw.raw_lines, IsEmpty());
+  EXPECT_THAT(nb.RawLines(raw), IsEmpty());
 }
 
 TEST_F(NotebookTest, SourceAsStringAndAsList) {
@@ -198,7 +205,7 @@ TEST_F(NotebookTest, SourceAsStringAndAsList) {
   EXPECT_EQ(nb.Source(nb.cells[1]), "a = 1\nb = 2");
   for (int i = 2; i < 5; ++i) {
     EXPECT_EQ(nb.Source(nb.cells[i]), "") << i;
-    EXPECT_THAT(nb.cells[i].raw_lines, IsEmpty()) << i;
+    EXPECT_THAT(nb.RawLines(nb.cells[i]), IsEmpty()) << i;
   }
 }
 
@@ -206,7 +213,7 @@ TEST_F(NotebookTest, CellWithoutSourceIsEmpty) {
   Notebook nb = ReadOk(Nb4(R"({"cell_type": "code", "metadata": {}, "outputs": []})"));
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "");
-  EXPECT_THAT(nb.cells[0].raw_lines, IsEmpty());
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), IsEmpty());
 }
 
 TEST_F(NotebookTest, EmptyCellList) {
@@ -420,13 +427,14 @@ TEST_F(NotebookTest, Nbformat3) {
   ASSERT_EQ(nb.cells.size(), 4u);
   EXPECT_EQ(nb.cells[0].type, "heading");
   EXPECT_EQ(nb.Source(nb.cells[0]), "A title");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(LineOf(kNb3, "\"A title")));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(LineOf(kNb3, "\"A title")));
 
   const Cell& code = nb.cells[1];
   EXPECT_EQ(code.index, 2u);
   EXPECT_EQ(code.type, "code");
   EXPECT_EQ(nb.Source(code), "import numpy as np\n1/0");
-  EXPECT_THAT(code.raw_lines, ElementsAre(LineOf(kNb3, "\"import numpy"), LineOf(kNb3, "\"1/0")));
+  EXPECT_THAT(nb.RawLines(code),
+              ElementsAre(LineOf(kNb3, "\"import numpy"), LineOf(kNb3, "\"1/0")));
   EXPECT_EQ(code.execution_count, 4);
   EXPECT_TRUE(code.has_outputs);
   EXPECT_EQ(code.error_name, "ZeroDivisionError");
@@ -496,7 +504,7 @@ TEST_F(NotebookTest, Nbformat2) {
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "x = 1\nprint x");
   uint32_t line = LineOf(kNb2, "\"x = 1");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(line, line));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(line, line));
   EXPECT_EQ(nb.cells[0].execution_count, 1);
   EXPECT_EQ(nb.cells[0].error_name, "NameError");
   EXPECT_EQ(nb.cells[1].type, "markdown");
@@ -513,9 +521,9 @@ TEST_F(NotebookTest, RawLinesOneLineNotebook) {
   ASSERT_EQ(json.find('\n'), std::string::npos);
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 3u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 1, 1));
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(1, 1, 1));
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(1));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(1, 1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(1));
   EXPECT_EQ(nb.Source(nb.cells[1]), "# a\n\nb");
 }
 
@@ -528,9 +536,9 @@ TEST_F(NotebookTest, RawLinesCrlfJson) {
   }
   Notebook nb = ReadOk(crlf);
   ASSERT_EQ(nb.cells.size(), 4u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 9));
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(18, 19));
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(27, 27));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 9));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(27, 27));
   EXPECT_EQ(nb.Source(nb.cells[1]), "import os\nx = 1");  // string contents are unchanged
 }
 
@@ -564,7 +572,7 @@ TEST_F(NotebookTest, RawLinesWithEscapedCharacters) {
             "two\nlines in one item\n"
             "u = \"\\\"\"\n"
             "last");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 9, 10, 10, 11, 12));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 9, 10, 10, 11, 12));
 }
 
 TEST_F(NotebookTest, RawLinesForItemsWithoutNewline) {
@@ -594,7 +602,7 @@ TEST_F(NotebookTest, RawLinesForItemsWithoutNewline) {
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "a = (1,\n2)\nb = 3c = 4\n\nd");
   // Lines: "a = (1," (item 1), "2)" (item 2), "b = 3c = 4" (item 4), "" (item 7), "d" (item 8).
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(7, 8, 10, 13, 14));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(7, 8, 10, 13, 14));
 }
 
 TEST_F(NotebookTest, RawLinesCarriageReturnsInSource) {
@@ -613,7 +621,7 @@ TEST_F(NotebookTest, RawLinesCarriageReturnsInSource) {
   EXPECT_EQ(nb.Source(nb.cells[0]), "a\r\nb\r\nc\rd\r\r\ne");
   // Lines: "a" (3), "b" (4; its "\r\n" is split over items 2 and 3), "c" (5), "d" (6),
   // "" (7: the "\r\n" item), "e" (8).
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(3, 4, 5, 6, 7, 8));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(3, 4, 5, 6, 7, 8));
 }
 
 TEST_F(NotebookTest, RawLinesStringSourceOnLaterLine) {
@@ -625,14 +633,129 @@ TEST_F(NotebookTest, RawLinesStringSourceOnLaterLine) {
       "   \"x = 1\\ny = 2\\n\\nz\"}]}";
   Notebook nb = ReadOk(kJson);
   ASSERT_EQ(nb.cells.size(), 1u);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(5, 5, 5, 5));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(5, 5, 5, 5));
+}
+
+// Random notebooks against a plain count: blanks of every kind between tokens ("\n", "\r\n", a
+// lone "\r", long runs), source items of every length with escapes anywhere, and long output
+// payloads, so that strings and line ends fall on every side of 32- and 64-byte boundaries.
+TEST_F(NotebookTest, RawLinesMatchAPlainCount) {
+  std::mt19937 rng(20240611);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  auto blanks = [&] {
+    static constexpr std::string_view kBlanks[] = {" ", "\n", "\r\n", "\r", "\t", "  "};
+    std::string out;
+    size_t n = pick(10) == 0 ? 50 + pick(300) : pick(4);
+    for (size_t i = 0; i < n; ++i) out += kBlanks[pick(std::size(kBlanks))];
+    return out;
+  };
+  // A random source item: its text and its JSON spelling.
+  auto item = [&](std::string* json) {
+    static constexpr std::string_view kPieces[] = {
+        "x", "abc ", "\n", "\r", "\r\n", "\"", "\\", "\t", "\xC3\xA9", "\xF0\x9F\x98\x80", "/"};
+    std::string text;
+    size_t n = pick(8) == 0 ? pick(200) : pick(40);
+    for (size_t i = 0; i < n; ++i) text += kPieces[pick(std::size(kPieces))];
+    if (pick(2) == 0) text += "\n";
+    json->push_back('"');
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '\n') {
+        *json += "\\n";
+      } else if (c == '\r') {
+        *json += pick(4) == 0 ? "\\u000d" : "\\r";
+      } else if (c == '\t') {
+        *json += "\\t";
+      } else if (c == '"' || c == '\\') {
+        *json += '\\';
+        *json += c;
+      } else if (c == '/' && pick(2) == 0) {
+        *json += "\\/";
+      } else if (c == '\xC3' && pick(2) == 0) {
+        *json += "\\u00e9";
+        ++i;
+      } else if (c == '\xF0' && pick(2) == 0) {
+        *json += "\\ud83d\\ude00";
+        i += 3;
+      } else {
+        *json += c;
+      }
+    }
+    json->push_back('"');
+    return text;
+  };
+  // 1-based line of json[offset]: "\n", "\r\n" and a lone "\r" end lines.
+  auto line_of = [](std::string_view json, size_t offset) {
+    uint32_t line = 1;
+    for (size_t i = 0; i < offset; ++i) {
+      line += json[i] == '\n' || (json[i] == '\r' && json[i + 1] != '\n');
+    }
+    return line;
+  };
+  for (int round = 0; round < 60; ++round) {
+    struct Expected {
+      std::string source;
+      std::vector<size_t> item_ends;     // in source
+      std::vector<size_t> item_offsets;  // of each item's quote in the JSON
+    };
+    std::vector<Expected> cells(1 + pick(6));
+    std::string json = StrCat("{", blanks(), "\"cells\":", blanks(), "[");
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) json += StrCat(",", blanks());
+      json += StrCat(blanks(), "{\"cell_type\":", blanks(), "\"code\",", blanks());
+      if (pick(2) == 0) {
+        std::string payload(pick(3) == 0 ? 5000 + pick(20000) : pick(300), 'A');
+        for (size_t i = 0; i < payload.size(); i += 1 + pick(100)) payload[i] = '+';
+        json += StrCat("\"outputs\": [{\"data\": {\"image/png\": \"", payload, "\"}", blanks(),
+                       "}],", blanks());
+      }
+      json += StrCat("\"source\":", blanks());
+      bool list = pick(4) != 0;
+      size_t items = list ? pick(12) : 1;
+      if (list) json += StrCat("[", blanks());
+      for (size_t k = 0; k < items; ++k) {
+        if (k > 0) json += StrCat(blanks(), ",", blanks());
+        cells[c].item_offsets.push_back(json.size());
+        cells[c].source += item(&json);
+        cells[c].item_ends.push_back(cells[c].source.size());
+      }
+      if (list) json += StrCat(blanks(), "]");
+      json += StrCat(blanks(), "}");
+    }
+    json += StrCat("],", blanks(), "\"metadata\": {}, \"nbformat\": 4}", blanks());
+
+    // Read in place (with padding after the bytes) and from a copy.
+    std::string padded = StrCat(json, std::string(NotebookReader::kReadPadding, '\r'));
+    for (bool in_place : {false, true}) {
+      absl::StatusOr<Notebook> nb =
+          in_place ? reader_.Read("t.ipynb", std::string_view(padded).substr(0, json.size()),
+                                  nullptr, NotebookReader::kReadPadding)
+                   : Read(json);
+      ASSERT_TRUE(nb.ok()) << nb.status() << "\n" << json;
+      CheckInvariants(*nb);
+      ASSERT_EQ(nb->cells.size(), cells.size());
+      for (size_t c = 0; c < cells.size(); ++c) {
+        const Expected& want = cells[c];
+        ASSERT_EQ(nb->Source(nb->cells[c]), want.source) << "round " << round << " cell " << c;
+        std::vector<uint32_t> lines;
+        for (std::string_view line : SourceLines(want.source)) {
+          size_t start = static_cast<size_t>(line.data() - want.source.data());
+          size_t k = 0;
+          while (want.item_ends[k] <= start) ++k;
+          lines.push_back(line_of(json, want.item_offsets[k]));
+        }
+        EXPECT_THAT(nb->RawLines(nb->cells[c]), ElementsAreArray(lines))
+            << "round " << round << " cell " << c;
+      }
+    }
+  }
 }
 
 TEST_F(NotebookTest, Utf8BomAccepted) {
   std::string json = StrCat("\xEF\xBB\xBF", kPretty);
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 4u);
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(18, 19));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(18, 19));
   EXPECT_EQ(nb.Source(nb.cells[1]), "import os\nx = 1");
 }
 
@@ -1039,7 +1162,7 @@ TEST_F(NotebookTest, FiftyMegabyteCodeCell) {
   Notebook nb = ReadOk(json);
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]).size(), kLines * kLine);
-  EXPECT_EQ(nb.cells[0].raw_lines.size(), kLines);
+  EXPECT_EQ(nb.RawLines(nb.cells[0]).size(), kLines);
   EXPECT_EQ(nb.Source(nb.cells[1]), "after");
 }
 
@@ -1069,7 +1192,7 @@ TEST_F(NotebookTest, DuplicateSourceKeyKeepsTheLast) {
   Notebook nb = ReadOk(Nb4(R"({"cell_type": "code", "source": "a\n", "source": ["b\n", "c\n"]})"));
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "b\nc\n");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 1));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 1));
 }
 
 TEST_F(NotebookTest, ReaderIsReusableAfterErrors) {
@@ -1109,14 +1232,14 @@ TEST_F(NotebookTest, PercentScriptMarkers) {
   ASSERT_EQ(nb.cells.size(), 4u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), "import os\nx = 1");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(2, 3));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(2, 3));
   EXPECT_EQ(nb.Source(nb.cells[1]), "\ny = x  # %% no");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(7, 8));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(7, 8));
   EXPECT_EQ(nb.cells[2].type, "markdown");
   EXPECT_EQ(nb.Source(nb.cells[2]), "# Heading\ntext\nno space");
-  EXPECT_THAT(nb.cells[2].raw_lines, ElementsAre(11, 12, 13));
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(11, 12, 13));
   EXPECT_EQ(nb.Source(nb.cells[3]), "z = 3");
-  EXPECT_THAT(nb.cells[3].raw_lines, ElementsAre(16));
+  EXPECT_THAT(nb.RawLines(nb.cells[3]), ElementsAre(16));
   for (int i = 0; i < 4; ++i) EXPECT_EQ(nb.cells[i].index, static_cast<uint32_t>(i + 1));
   EXPECT_FALSE(nb.cells[0].execution_count.has_value());
 }
@@ -1126,7 +1249,7 @@ TEST_F(NotebookTest, PercentScriptEmptyCells) {
   ASSERT_EQ(nb.cells.size(), 3u);
   for (const Cell& cell : nb.cells) {
     EXPECT_EQ(nb.Source(cell), "");
-    EXPECT_THAT(cell.raw_lines, IsEmpty());
+    EXPECT_THAT(nb.RawLines(cell), IsEmpty());
   }
   EXPECT_EQ(nb.cells[2].type, "markdown");
 }
@@ -1152,7 +1275,7 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
   EXPECT_EQ(nb.cells[1].title, "Setup");
   EXPECT_THAT(nb.cells[1].tags, ElementsAre("a", "b"));
   EXPECT_EQ(nb.Source(nb.cells[1]), "b = 2");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(4));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(4));
   EXPECT_EQ(nb.cells[2].title, "");
   EXPECT_THAT(nb.cells[2].tags, ElementsAre("only"));
   EXPECT_EQ(nb.cells[3].type, "markdown");
@@ -1163,7 +1286,7 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
   EXPECT_EQ(nb.Source(nb.cells[4]), "there");
   EXPECT_EQ(nb.cells[5].type, "raw");
   EXPECT_EQ(nb.Source(nb.cells[5]), "raw text");
-  EXPECT_THAT(nb.cells[5].raw_lines, ElementsAre(12));
+  EXPECT_THAT(nb.RawLines(nb.cells[5]), ElementsAre(12));
 }
 
 // A markdown cell whose last line is a bare "#": the source ends in "\n" (1 line), yet raw_lines
@@ -1172,11 +1295,11 @@ TEST_F(NotebookTest, PercentScriptTitlesAndTags) {
 TEST_F(NotebookTest, PercentMarkdownEndingInBareHash) {
   Notebook nb = ReadOk("# %% [markdown]\n# text\n#\n", "nb.py");
   ASSERT_EQ(nb.cells.size(), 1u);
-  EXPECT_EQ(nb.cells[0].raw_lines.size(), SourceLines(nb.Source(nb.cells[0])).size());
+  EXPECT_EQ(nb.RawLines(nb.cells[0]).size(), SourceLines(nb.Source(nb.cells[0])).size());
   // Only a bare "#": source "" (0 lines), raw_lines {2}.
   Notebook bare = ReadOk("# %% [markdown]\n#\n", "nb.py");
   ASSERT_EQ(bare.cells.size(), 1u);
-  EXPECT_EQ(bare.cells[0].raw_lines.size(), SourceLines(bare.Source(bare.cells[0])).size());
+  EXPECT_EQ(bare.RawLines(bare.cells[0]).size(), SourceLines(bare.Source(bare.cells[0])).size());
 }
 
 TEST_F(NotebookTest, PercentScriptJupytextHeader) {
@@ -1196,7 +1319,7 @@ TEST_F(NotebookTest, PercentScriptJupytextHeader) {
   EXPECT_EQ(nb.format, NotebookFormat::kPercentScript);
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "print(1)");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(11));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(11));
 }
 
 TEST_F(NotebookTest, PercentScriptTextBeforeFirstMarker) {
@@ -1210,18 +1333,18 @@ TEST_F(NotebookTest, PercentScriptTextBeforeFirstMarker) {
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), "\"\"\"Module docstring.\"\"\"\nimport os");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2));
   EXPECT_EQ(nb.Source(nb.cells[1]), "x = os.sep");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(5));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(5));
 }
 
 TEST_F(NotebookTest, PercentScriptCrlf) {
   Notebook nb = ReadOk("# %%\r\na = 1\r\nb = 2\r\n\r\n# %%\r\nc = 3\r\n", "nb.py");
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "a = 1\r\nb = 2");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(2, 3));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(2, 3));
   EXPECT_EQ(nb.Source(nb.cells[1]), "c = 3");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(6));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(6));
 }
 
 TEST_F(NotebookTest, PlainScriptIsOneCell) {
@@ -1231,15 +1354,15 @@ TEST_F(NotebookTest, PlainScriptIsOneCell) {
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.cells[0].type, "code");
   EXPECT_EQ(nb.Source(nb.cells[0]), kPy);
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2, 3, 4));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2, 3, 4));
 
   Notebook empty = ReadOk("", "empty.py");
   ASSERT_EQ(empty.cells.size(), 1u);
   EXPECT_EQ(empty.Source(empty.cells[0]), "");
-  EXPECT_THAT(empty.cells[0].raw_lines, IsEmpty());
+  EXPECT_THAT(empty.RawLines(empty.cells[0]), IsEmpty());
 
   Notebook no_newline = ReadOk("a\r\nb\rc", "m.py");
-  EXPECT_THAT(no_newline.cells[0].raw_lines, ElementsAre(1, 2, 3));
+  EXPECT_THAT(no_newline.RawLines(no_newline.cells[0]), ElementsAre(1, 2, 3));
 }
 
 TEST_F(NotebookTest, ScriptWithLatin1Cookie) {
@@ -1247,7 +1370,7 @@ TEST_F(NotebookTest, ScriptWithLatin1Cookie) {
   EXPECT_EQ(nb.format, NotebookFormat::kScript);
   ASSERT_EQ(nb.cells.size(), 1u);
   EXPECT_EQ(nb.Source(nb.cells[0]), "# -*- coding: latin-1 -*-\ns = 'caf\xC3\xA9'\n");
-  EXPECT_THAT(nb.cells[0].raw_lines, ElementsAre(1, 2));
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(1, 2));
   EXPECT_THAT(nb.decode_problems, IsEmpty());
 }
 
@@ -1256,7 +1379,7 @@ TEST_F(NotebookTest, PercentScriptWithLatin1Cookie) {
   EXPECT_EQ(nb.format, NotebookFormat::kPercentScript);
   ASSERT_EQ(nb.cells.size(), 2u);
   EXPECT_EQ(nb.Source(nb.cells[1]), "s = '\xC3\xA9'");
-  EXPECT_THAT(nb.cells[1].raw_lines, ElementsAre(3));
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(3));
 }
 
 TEST_F(NotebookTest, IsPercentScript) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,12 +39,16 @@ void Check(const char* path, const cellflow::Notebook& nb) {
     if (cell.index != i + 1) Fail(path, cell, "cells are not numbered 1..n in order");
     if (cell.begin > cell.end) Fail(path, cell, "begin > end");
     if (cell.end > nb.buffer.size()) Fail(path, cell, "[begin, end) is outside the buffer");
-    if (cell.raw_lines.size() != CountLines(nb.Source(cell))) {
-      Fail(path, cell, "raw_lines.size() differs from the number of source lines");
+    if (cell.raw_lines_begin > cell.raw_lines_end || cell.raw_lines_end > nb.raw_lines.size()) {
+      Fail(path, cell, "[raw_lines_begin, raw_lines_end) is outside raw_lines");
     }
-    for (size_t k = 0; k < cell.raw_lines.size(); ++k) {
-      if (cell.raw_lines[k] < 1) Fail(path, cell, "a raw line is 0");
-      if (k > 0 && cell.raw_lines[k] < cell.raw_lines[k - 1]) {
+    std::span<const uint32_t> raw_lines = nb.RawLines(cell);
+    if (raw_lines.size() != CountLines(nb.Source(cell))) {
+      Fail(path, cell, "RawLines().size() differs from the number of source lines");
+    }
+    for (size_t k = 0; k < raw_lines.size(); ++k) {
+      if (raw_lines[k] < 1) Fail(path, cell, "a raw line is 0");
+      if (k > 0 && raw_lines[k] < raw_lines[k - 1]) {
         Fail(path, cell, "raw_lines decrease");
       }
     }
