@@ -83,6 +83,8 @@ class CellLocator : public Locator {
     p.column = static_cast<uint32_t>(CountCodePoints(line_text)) + 1;
     if (c != nullptr && p.line >= 1 && p.line <= nb_.RawLines(*c).size()) {
       p.file_line = nb_.RawLines(*c)[p.line - 1];
+    } else if (c != nullptr && c->source_line != 0) {
+      p.file_line = c->source_line;
     } else {
       p.file_line = p.line;
     }

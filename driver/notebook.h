@@ -36,6 +36,9 @@ struct Cell {
   Offset end = 0;
   // The cell's entries of Notebook::raw_lines, [raw_lines_begin, raw_lines_end): see
   // Notebook::RawLines.
+  // The raw-file line on which the source value starts ("source": [...]); where findings about
+  // a cell without source lines point. 0 when not known.
+  uint32_t source_line = 0;
   uint32_t raw_lines_begin = 0;
   uint32_t raw_lines_end = 0;
 

@@ -77,7 +77,8 @@ def main():
         text = re.split(r"\r\n|\r|\n", source)[props["line"] - 1]
         line = loc["region"]["startLine"]
         raw = raw_lines[line - 1] if 1 <= line <= len(raw_lines) else ""
-        found = False
+        # A cell without source lines: the line of its "source" (nbformat 3: "input") value.
+        found = text == "" and re.search(r'"(source|input)"\s*:', raw) is not None
         for m in re.finditer(r'"((?:[^"\\]|\\.)*)"', raw):
             value = json.loads('"' + m.group(1) + '"')
             # nbformat 3 list items may lack their newline: one source line then spans items.
