@@ -725,8 +725,8 @@ std::string IpynbReader::ReadSource(od::value source, Cell* cell, std::string_vi
   od::json_type t;
   if (source.type().get(t)) return std::string(kInvalid);
   cell->begin = static_cast<Offset>(source_size_);
-  cell->source_line = line_counter_.LineOf(
-      static_cast<size_t>(source.raw_json_token().data() - padded_base_));
+  cell->source_line =
+      line_counter_.LineOf(static_cast<size_t>(source.raw_json_token().data() - padded_base_));
   std::vector<SourceItem>& pieces = scratch_->items;
   pieces.clear();
   // Unescaped straight into the source buffer: the string with its quotes and the blanks after

@@ -216,6 +216,21 @@ TEST_F(NotebookTest, CellWithoutSourceIsEmpty) {
   EXPECT_THAT(nb.RawLines(nb.cells[0]), IsEmpty());
 }
 
+// A cell with no source lines still has a place in the raw file: its "source" value.
+TEST_F(NotebookTest, SourceLineOfAnEmptyCell) {
+  Notebook nb = ReadOk(
+      "{\n \"cells\": [\n  {\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [],\n"
+      "   \"execution_count\": 4,\n   \"source\": []},\n"
+      "  {\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [],\n"
+      "   \"source\": [\n    \"x = 1\"\n   ]}\n ],\n"
+      " \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5\n}\n");
+  ASSERT_EQ(nb.cells.size(), 2u);
+  EXPECT_TRUE(nb.RawLines(nb.cells[0]).empty());
+  EXPECT_EQ(nb.cells[0].source_line, 5u);
+  EXPECT_EQ(nb.cells[1].source_line, 7u);
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(8));
+}
+
 TEST_F(NotebookTest, EmptyCellList) {
   Notebook nb = ReadOk(Nb4(""));
   EXPECT_THAT(nb.cells, IsEmpty());
