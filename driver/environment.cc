@@ -275,7 +275,18 @@ class NotebookModules : public ModuleEnvironment {
       Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
       written_.emplace(m->name, std::move(m));
     }
-    if (is_script) package_ = PackageOf(dir_);
+    if (is_script) {
+      // A file inside a package is one of its modules: the directory holding the top package
+      // is where its absolute imports start.
+      package_ = PackageOf(dir_);
+      if (!package_.empty()) {
+        fs::path root(dir_);
+        for (size_t n = std::count(package_.begin(), package_.end(), '.') + 1; n > 0; --n) {
+          root = root.parent_path();
+        }
+        search_.insert(search_.begin(), Normalize(root));
+      }
+    }
   }
 
   ModuleLookup Lookup(std::string_view dotted) const override {

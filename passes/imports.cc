@@ -295,7 +295,16 @@ class ImportChecker : public AstVisitor {
       // Up `level - 1` packages from the file's own package.
       for (int up = 1; up < f->level; ++up) {
         size_t dot = package.rfind('.');
-        package = dot == std::string::npos ? std::string() : package.substr(0, dot);
+        if (dot == std::string::npos) {
+          if (guarded_ == 0) {
+            Report(RuleId::kUnresolvedImport, f->range,
+                   "attempted relative import beyond top-level package", std::string(f->module),
+                   "import the module by its absolute name");
+          }
+          if (counts_ != nullptr) ++counts_->unresolved;
+          return;
+        }
+        package = package.substr(0, dot);
       }
       module = JoinDotted(package, module);
     }

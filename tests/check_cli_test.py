@@ -242,6 +242,42 @@ def main():
         check(found.get("NB203", {}).get("help") == "add 'scikit-learn' to requirements.txt",
               f"NB203: {found.get('NB203')}")
 
+        # --site-packages (a distribution's top_level.txt), --path, --requirements, a script
+        # inside a package with relative imports, %load_ext, Python 2 modules.
+        site = os.path.join(tmp, "site")
+        os.makedirs(os.path.join(site, "Foo_Dist-1.0.dist-info"))
+        with open(os.path.join(site, "Foo_Dist-1.0.dist-info", "top_level.txt"), "w") as f:
+            f.write("foomod\n")
+        extra = os.path.join(tmp, "extra")
+        os.makedirs(extra)
+        with open(os.path.join(extra, "extramod.py"), "w") as f:
+            f.write("VALUE = 1\n")
+        with open(os.path.join(tmp, "reqs.txt"), "w") as f:
+            f.write("foo-dist\n")
+        with open(os.path.join(proj, "env.py"), "w") as f:
+            f.write("# %%\nimport foomod\nimport extramod\nfrom extramod import VALUE\n"
+                    "%load_ext nosuchext\nimport urllib2\n")
+        _, out, _ = run(["check", "--format", "jsonl", "proj/env.py"], cwd=tmp)
+        got = sorted((o["code"], o["symbol"]) for o in map(json.loads, out.splitlines()))
+        check(got == [("NB201", "extramod"), ("NB201", "extramod"), ("NB201", "foomod"),
+                      ("NB201", "nosuchext"), ("NB201", "urllib2")], f"without options: {got}")
+        _, out, _ = run(["check", "--format", "jsonl", "--site-packages", "site", "--path", "extra",
+                         "--requirements", "reqs.txt", "proj/env.py"], cwd=tmp)
+        got = [(o["code"], o["symbol"], o["help"]) for o in map(json.loads, out.splitlines())]
+        check(got == [("NB201", "nosuchext", None),
+                      ("NB201", "urllib2", "in Python 3 this is 'urllib.request'")],
+              f"with options: {got}")
+        pkg = os.path.join(tmp, "lib", "pkg")
+        os.makedirs(pkg)
+        for name, text in (("__init__.py", ""), ("util.py", "def helper():\n    pass\n"),
+                           ("main.py", "from . import util\nfrom .util import helper, nope\n"
+                                       "from .. import outside\n")):
+            with open(os.path.join(pkg, name), "w") as f:
+                f.write(text)
+        _, out, _ = run(["check", "--format", "jsonl", "lib/pkg/main.py"], cwd=tmp)
+        got = [(o["code"], o["line"], o["symbol"]) for o in map(json.loads, out.splitlines())]
+        check(got == [("NB202", 2, "nope"), ("NB201", 3, None)], f"relative imports: {got}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
