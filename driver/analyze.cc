@@ -441,6 +441,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   if (env != nullptr && report_syntax) {
     ImportRulesOptions import_options;
     import_options.notebook = notebook;
+    import_options.import_hooks = facts.import_hooks;
     CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);
   }

@@ -275,6 +275,16 @@ class NotebookModules : public ModuleEnvironment {
       Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
       written_.emplace(m->name, std::move(m));
     }
+    for (const std::string& file : facts.downloaded_files) {
+      // Its contents are unknown until it is fetched: any name may be in it.
+      auto m = std::make_unique<LocalModule>();
+      m->name = file.substr(0, file.size() - 3);
+      m->path = StrCat(dir_, "/", file);
+      m->display = StrCat(file, " (downloaded by the notebook)");
+      m->dynamic = true;
+      m->exports_known = false;
+      written_.try_emplace(m->name, std::move(m));
+    }
     if (is_script) {
       // A file inside a package is one of its modules: the directory holding the top package
       // is where its absolute imports start.

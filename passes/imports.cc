@@ -187,6 +187,10 @@ class ImportChecker : public AstVisitor {
     const ModuleLookup& m = Lookup(dotted);
     if (count) Count(m);
     if (guarded_ > 0) return m;
+    // With an import hook, what a local package holds is up to the hook.
+    if (options_.import_hooks && m.status == ModuleStatus::kUnresolved && m.parent != nullptr) {
+      return m;
+    }
     switch (m.status) {
       case ModuleStatus::kUnresolved: {
         std::vector<std::string> notes;
@@ -259,6 +263,8 @@ class ImportChecker : public AstVisitor {
     }
     std::string_view name = text.substr(p, end - p);
     if (name.empty() || name[0] == '-') return;
+    // IPython's own extensions (IPython.extensions.*).
+    if (name == "autoreload" || name == "storemagic") return;
     Offset at = e->range.start + static_cast<Offset>(p);
     CheckModule(name, Range{at, at + static_cast<Offset>(name.size())});
   }
@@ -344,6 +350,7 @@ class ImportChecker : public AstVisitor {
         continue;
       }
       if (local != nullptr && (local->dynamic || local->extension)) continue;
+      if (options_.import_hooks) continue;
       std::string name(a->name);
       if (local != nullptr && local->names.contains(name)) continue;
       // A submodule: `from pkg import sub` imports pkg.sub.
@@ -564,6 +571,16 @@ class FactCollector : public AstVisitor {
   }
 
   void VisitExpr(const Expr* e) override {
+    if (const auto* a = e->As<Attribute>();
+        a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks")) {
+      if (const auto* n = a->value->As<Name>(); n != nullptr && n->id == "sys") {
+        facts_->import_hooks = true;
+      }
+    }
+    if (const auto* k = e->As<Constant>(); k != nullptr && k->value_kind == ConstantKind::kStr) {
+      std::string value;
+      if (LiteralValue(k, buffer_, &value)) Downloads(value);
+    }
     if (const auto* c = e->As<Call>()) {
       if (const auto* a = c->func->As<Attribute>(); a != nullptr && IsSysPath(a->value)) {
         if (a->attr == "append" && c->args.size() == 1) Add(c->args[0]);
@@ -593,8 +610,29 @@ class FactCollector : public AstVisitor {
     if (elts == nullptr) return;
     for (const Expr* x : *elts) Add(x);
   }
+  // URLs ending in ".py" (optionally followed by a query) name module files the notebook
+  // fetches.
+  void Downloads(std::string_view text) {
+    size_t p = 0;
+    while ((p = text.find("://", p)) != std::string_view::npos) {
+      size_t end = p + 3;
+      while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '"' &&
+             text[end] != '\'' && text[end] != '\n' && text[end] != '?' && text[end] != '#') {
+        ++end;
+      }
+      std::string_view url = text.substr(p, end - p);
+      size_t slash = url.rfind('/');
+      std::string_view file = url.substr(slash + 1);
+      if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
+        facts_->downloaded_files.emplace_back(file);
+      }
+      p = end;
+    }
+  }
+
   // "%pip install x", "!pip install x", "!conda install x", "%conda ...", "!python -m pip ...".
   void Escape(std::string_view text) {
+    Downloads(text);
     size_t p = text.find_first_not_of("%!= \t");
     if (p == std::string_view::npos) return;
     std::string_view rest = text.substr(p);

@@ -94,6 +94,12 @@ struct ImportFacts {
     Offset end = 0;
   };
   std::vector<WrittenFile> written_files;
+  // Module files the notebook downloads: the file names of URLs ending in ".py" in string
+  // literals and shell commands ("!wget https://.../helpers.py", download("https://.../x.py")).
+  std::vector<std::string> downloaded_files;
+  // The notebook installs an import hook (sys.meta_path / sys.path_hooks): modules may come
+  // from anywhere, such as other notebooks.
+  bool import_hooks = false;
 };
 
 // One cell's parsed code, as the import pass sees it.
@@ -115,7 +121,8 @@ struct ImportCounts {
 };
 
 struct ImportRulesOptions {
-  bool notebook = true;  // relative imports fail in a notebook (no parent package)
+  bool notebook = true;       // relative imports fail in a notebook (no parent package)
+  bool import_hooks = false;  // ImportFacts::import_hooks: local submodules cannot be judged
 };
 
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level
