@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/str_format.h"
 
 #include "ir/scopes.h"
@@ -423,7 +424,7 @@ class ImportChecker : public AstVisitor {
   ImportCounts* counts_;
   int guarded_ = 0;
   int nested_ = 0;  // inside a def, class, lambda or comprehension
-  absl::flat_hash_map<std::string, ModuleLookup> cache_;
+  absl::node_hash_map<std::string, ModuleLookup> cache_;  // stable: lookups hand out references
   absl::flat_hash_set<std::string> reported_undeclared_;
 };
 
