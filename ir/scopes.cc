@@ -596,11 +596,13 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
   Offset prev_start = 0;
   for (; i < body.size(); ++i) {
     const Stmt* s = body[i];
-    bool later_line =
-        s->range.start > prev_start &&
+    // Only asked once a statement other than a future import was seen: the text before the
+    // first statement may be long.
+    if (done && s->range.start > prev_start &&
         buffer.substr(prev_start, s->range.start - prev_start).find_first_of("\r\n") !=
-            std::string_view::npos;
-    if (done && later_line) return;
+            std::string_view::npos) {
+      return;
+    }
     prev_start = s->range.start;
     const auto* from = s->As<ImportFromStmt>();
     if (from == nullptr || from->module != "__future__") {
