@@ -159,14 +159,17 @@ class NameChecker {
   }
 
   // One diagnostic per name and rule in a unit (one root cause); later reads with the same
-  // problem are counted in a note on the first.
-  void ReportOnce(const void* unit, Diagnostic d) {
-    auto key = std::make_tuple(unit, d.rule, d.symbol);
-    auto [it, inserted] = first_.try_emplace(key, out_->size());
-    if (!inserted) {
-      ++repeats_[it->second];
-      return;
-    }
+  // problem are counted in a note on the first. Asked before a diagnostic is built, so that
+  // repeats cost no messages or hints: true (and counted) when `unit` already has one.
+  bool Repeated(const void* unit, RuleId rule, std::string_view symbol) {
+    auto it = first_.find(std::make_tuple(unit, rule, symbol));
+    if (it == first_.end()) return false;
+    ++repeats_[it->second];
+    return true;
+  }
+  // Adds the first diagnostic for (unit, d.rule, symbol); `symbol` outlives the checker.
+  void Report(const void* unit, std::string_view symbol, Diagnostic d) {
+    first_.emplace(std::make_tuple(unit, d.rule, symbol), out_->size());
     out_->push_back(std::move(d));
   }
 
@@ -183,7 +186,7 @@ class NameChecker {
   absl::flat_hash_set<std::string_view> defined_;               // bound somewhere at module level
   absl::flat_hash_set<std::string_view> defined_by_functions_;  // `global x; x = ...`
   bool any_wildcard_ = false;
-  absl::flat_hash_map<std::tuple<const void*, RuleId, std::string>, size_t> first_;
+  absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
 };
@@ -221,18 +224,30 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   if (defined_by_functions_.contains(name)) return;  // bound when some function runs
   if (WildcardReaches(m, state)) return;
 
+  RuleId rule = RuleId::kUndefinedName;
+  if (!r.bound.empty()) {
+    rule = RuleId::kPossiblyUndefined;
+  } else if (r.deleted) {
+    rule = RuleId::kDeletedName;
+  } else if (DefinedAfter(m, use)) {
+    rule = RuleId::kDefinedLater;
+  } else if (options_.notebook && IsScriptOnlyName(name)) {
+    rule = RuleId::kUndefinedInNotebook;
+  }
+  if (Repeated(&m, rule, name)) return;
   Diagnostic d;
+  d.rule = rule;
   d.range = use.site;
   d.symbol = std::string(name);
-  if (!r.bound.empty()) {
-    d.rule = RuleId::kPossiblyUndefined;
+  if (!options_.explain) {
+    // Only the rule, place and name.
+  } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
     const Definition& def = m.defs[r.bound.front()];
     d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
                                           ", but not on every path to this use")});
     d.help = StrCat("define '", name, "' on every path before this use");
-  } else if (r.deleted) {
-    d.rule = RuleId::kDeletedName;
+  } else if (rule == RuleId::kDeletedName) {
     const Definition& del = m.defs[r.deleted_at];
     d.message = StrCat("name '", name, "' is used after it was deleted");
     d.related.push_back(
@@ -240,8 +255,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                        ? StrCat("'", name, "' is unbound when its except block ends (",
                                 Where(del.site.start), ")")
                        : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
-  } else if (DefinedAfter(m, use)) {
-    d.rule = RuleId::kDefinedLater;
+  } else if (rule == RuleId::kDefinedLater) {
     d.message = StrCat("name '", name, "' is used before it is defined");
     // The first definition after the use in execution order, else the first one.
     const Definition* later = nullptr;
@@ -267,14 +281,13 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                                later->order > use.order ? ", after this use" : "")});
       d.help = StrCat("move the definition of '", name, "' above this line");
     }
-  } else if (options_.notebook && IsScriptOnlyName(name)) {
+  } else if (rule == RuleId::kUndefinedInNotebook) {
     d = ScriptOnlyName(name, use.site);
   } else {
-    d.rule = RuleId::kUndefinedName;
     d.message = StrCat("name '", name, "' is not defined");
     d.help = Hint(name, Visible(m, state));
   }
-  ReportOnce(&m, std::move(d));
+  Report(&m, name, std::move(d));
 }
 
 void NameChecker::CheckFunctions() {
@@ -300,42 +313,51 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       return;
     }
     if (options_.notebook && IsScriptOnlyName(name)) {
-      ReportOnce(nullptr, ScriptOnlyName(name, use.site));
+      if (!Repeated(nullptr, RuleId::kUndefinedInNotebook, name)) {
+        Report(nullptr, name, ScriptOnlyName(name, use.site));
+      }
       return;
     }
+    if (Repeated(nullptr, RuleId::kUndefinedName, name)) return;
     Diagnostic d;
     d.rule = RuleId::kUndefinedName;
     d.range = use.site;
     d.symbol = std::string(name);
-    d.message = StrCat("name '", name, "' is not defined");
-    std::vector<std::string_view> visible = Visible(unit, state);
-    visible.insert(visible.end(), defined_.begin(), defined_.end());
-    d.help = Hint(name, visible);
-    ReportOnce(nullptr, std::move(d));
+    if (options_.explain) {
+      d.message = StrCat("name '", name, "' is not defined");
+      std::vector<std::string_view> visible = Visible(unit, state);
+      visible.insert(visible.end(), defined_.begin(), defined_.end());
+      d.help = Hint(name, visible);
+    }
+    Report(nullptr, name, std::move(d));
     return;
   }
   if (use.flags & kInstrGuarded) return;
   if (!r.undefined && !r.deleted) return;
   if (WildcardReaches(unit, state)) return;
+  RuleId rule = !r.bound.empty() ? RuleId::kPossiblyUndefined
+                : r.deleted      ? RuleId::kDeletedName
+                                 : RuleId::kDefinedLater;
+  if (Repeated(&unit, rule, name)) return;
   Diagnostic d;
+  d.rule = rule;
   d.range = use.site;
   d.symbol = std::string(name);
-  if (!r.bound.empty()) {
-    d.rule = RuleId::kPossiblyUndefined;
+  if (!options_.explain) {
+    // Only the rule, place and name.
+  } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("local variable '", name, "' may be unassigned here");
     d.related.push_back(
         {unit.defs[r.bound.front()].site,
          StrCat("'", name, "' is assigned at ", Where(unit.defs[r.bound.front()].site.start),
                 ", but not on every path to this use")});
     d.help = StrCat("assign '", name, "' on every path before this use");
-  } else if (r.deleted) {
-    d.rule = RuleId::kDeletedName;
+  } else if (rule == RuleId::kDeletedName) {
     d.message = StrCat("local variable '", name, "' is used after it was deleted");
     d.related.push_back(
         {unit.defs[r.deleted_at].site,
          StrCat("'", name, "' is deleted at ", Where(unit.defs[r.deleted_at].site.start))});
   } else {
-    d.rule = RuleId::kDefinedLater;
     d.message = StrCat("local variable '", name, "' is read before it is assigned");
     for (DefId id : unit.defs_of[use.name]) {
       if (unit.defs[id].kind == DefKind::kBind) {
@@ -347,7 +369,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     d.help = StrCat("assign '", name, "' before this line, or declare 'global ", name,
                     "' to use the module's");
   }
-  ReportOnce(&unit, std::move(d));
+  Report(&unit, name, std::move(d));
 }
 
 // NB106: the function or class called here reads (directly or through functions it calls) a
@@ -391,10 +413,15 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
       if (WildcardReaches(m, state)) continue;
+      if (Repeated(&m, RuleId::kCallBeforeDefinition, g.name)) continue;
       Diagnostic d;
       d.rule = RuleId::kCallBeforeDefinition;
       d.range = call.site;
       d.symbol = std::string(g.name);
+      if (!options_.explain) {
+        Report(&m, g.name, std::move(d));
+        continue;
+      }
       d.message = StrCat("'", callee, "' is called before '", g.name, "' is defined");
       std::string_view reader = u->name;
       d.related.push_back(
@@ -407,7 +434,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       }
       d.help = StrCat("define '", g.name, "' before calling '", callee,
                       "' (run the cell that defines it first)");
-      ReportOnce(&m, std::move(d));
+      Report(&m, g.name, std::move(d));
     }
     for (const GlobalRead& c : u->global_calls) {
       const NameId* id = m.FindName(c.name);
