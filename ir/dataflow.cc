@@ -3,28 +3,31 @@
 #include "ir/dataflow.h"
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 namespace cellflow {
 
 ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
   const size_t nblocks = unit->blocks.size();
   const size_t ndefs = unit->defs.size();
-  in_.assign(nblocks, DefSet(ndefs));
-  reachable_.assign(nblocks, false);
+  words_ = (ndefs + 63) / 64;
+  in_.assign(nblocks * words_, 0);
+  reachable_.assign(nblocks, 0);
 
   // Reverse postorder from the entry, iteratively (no recursion: units can be huge).
   std::vector<BlockId> post;
   post.reserve(nblocks);
   {
     std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
-    reachable_[0] = true;
+    reachable_[0] = 1;
     while (!stack.empty()) {
       auto& [b, next] = stack.back();
       const std::vector<BlockId>& succs = unit->blocks[b].succs;
       if (next < succs.size()) {
         BlockId s = succs[next++];
         if (!reachable_[s]) {
-          reachable_[s] = true;
+          reachable_[s] = 1;
           stack.push_back({s, 0});
         }
         continue;
@@ -33,53 +36,56 @@ ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
       stack.pop_back();
     }
   }
-  std::vector<BlockId> rpo(post.rbegin(), post.rend());
 
   // IN(b) = union of OUT(pred); the entry's pseudo-versions are instructions of block 0, so
   // IN(entry) is empty. Reaching definitions is monotone: iterate until nothing changes.
-  std::vector<DefSet> out(nblocks, DefSet(ndefs));
+  std::vector<uint64_t> out(nblocks * words_, 0);
+  DefSet state(ndefs);
+  const size_t row_bytes = words_ * sizeof(uint64_t);
   bool changed = true;
   while (changed) {
     changed = false;
-    for (BlockId b : rpo) {
-      DefSet in(ndefs);
+    for (auto it = post.rbegin(); it != post.rend(); ++it) {
+      const BlockId b = *it;
+      uint64_t* in = &in_[b * words_];
+      std::fill(in, in + words_, 0);
       for (BlockId p : unit->blocks[b].preds) {
-        if (reachable_[p]) in.Union(out[p]);
+        if (!reachable_[p]) continue;
+        const uint64_t* from = &out[p * words_];
+        for (size_t w = 0; w < words_; ++w) in[w] |= from[w];
       }
-      DefSet state = in;
+      state.Assign(in);
       for (const Instr& instr : unit->blocks[b].instrs) Transfer(instr, &state);
-      in_[b] = std::move(in);
-      if (!(state == out[b])) {
-        out[b] = std::move(state);
+      uint64_t* block_out = &out[b * words_];
+      if (std::memcmp(state.Words(), block_out, row_bytes) != 0) {
+        std::memcpy(block_out, state.Words(), row_bytes);
         changed = true;
       }
     }
   }
 
-  for (Use& u : unit->uses) u.reachable = false;
-  Walk([&](const Instr& instr, const DefSet& state) {
+  // Every reaching set in one vector of the unit; the uses' spans point into it once it is
+  // complete.
+  std::vector<DefId>& pool = unit->reaching_defs;
+  pool.clear();
+  std::vector<std::pair<uint32_t, uint32_t>> ranges(unit->uses.size());  // (begin, size)
+  for (Use& u : unit->uses) {
+    u.reachable = false;
+    u.reaching = {};
+  }
+  Walk([&](const Instr& instr, const DefSet& at) {
     if (instr.kind != InstrKind::kUse) return;
-    Use& u = unit->uses[instr.id];
-    u.reachable = true;
-    u.reaching = DefsOf(instr.name, state);
-  });
-}
-
-void ReachingDefinitions::Transfer(const Instr& instr, DefSet* state) const {
-  if (instr.kind != InstrKind::kDef) return;
-  for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
-  state->Set(instr.id);
-}
-
-void ReachingDefinitions::Walk(
-    const std::function<void(const Instr&, const DefSet&)>& visit) const {
-  for (BlockId b = 0; b < unit_->blocks.size(); ++b) {
-    if (!reachable_[b]) continue;
-    DefSet state = in_[b];
-    for (const Instr& instr : unit_->blocks[b].instrs) {
-      visit(instr, state);
-      Transfer(instr, &state);
+    unit->uses[instr.id].reachable = true;
+    auto begin = static_cast<uint32_t>(pool.size());
+    for (DefId d : unit->defs_of[instr.name]) {
+      if (at.Has(d)) pool.push_back(d);
     }
+    ranges[instr.id] = {begin, static_cast<uint32_t>(pool.size()) - begin};
+  });
+  for (size_t i = 0; i < unit->uses.size(); ++i) {
+    Use& u = unit->uses[i];
+    if (u.reachable)
+      u.reaching = std::span<const DefId>(pool.data() + ranges[i].first, ranges[i].second);
   }
 }
 

@@ -3,8 +3,8 @@
 #ifndef CELLFLOW_IR_DATAFLOW_H_
 #define CELLFLOW_IR_DATAFLOW_H_
 
+#include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "ir/ir.h"
@@ -37,28 +37,51 @@ class DefSet {
     return true;
   }
 
+  // The bits as 64-bit words (bit d of word d / 64 is DefId d), for the solver.
+  size_t WordCount() const { return words_.size(); }
+  uint64_t* Words() { return words_.data(); }
+  const uint64_t* Words() const { return words_.data(); }
+  void Assign(const uint64_t* words) { std::copy(words, words + words_.size(), words_.begin()); }
+
  private:
   std::vector<uint64_t> words_;
 };
 
 class ReachingDefinitions {
  public:
-  // Solves the unit and fills every Use's `reaching` and `reachable`.
+  // Solves the unit and fills every Use's `reaching` (stored in the unit) and `reachable`.
   explicit ReachingDefinitions(Unit* unit);
 
-  // Replays the instructions of every reachable block with the state before each one.
-  void Walk(const std::function<void(const Instr&, const DefSet&)>& visit) const;
+  // Replays the instructions of every reachable block with the state before each one:
+  // visit(const Instr&, const DefSet&).
+  template <typename Visit>
+  void Walk(Visit&& visit) const {
+    DefSet state(unit_->defs.size());
+    for (BlockId b = 0; b < unit_->blocks.size(); ++b) {
+      if (!reachable_[b]) continue;
+      state.Assign(&in_[b * words_]);
+      for (const Instr& instr : unit_->blocks[b].instrs) {
+        visit(instr, state);
+        Transfer(instr, &state);
+      }
+    }
+  }
 
   bool Reachable(BlockId b) const { return reachable_[b]; }
   // The defs of `name` in `state`, sorted.
   std::vector<DefId> DefsOf(NameId name, const DefSet& state) const;
 
  private:
-  void Transfer(const Instr& instr, DefSet* state) const;
+  void Transfer(const Instr& instr, DefSet* state) const {
+    if (instr.kind != InstrKind::kDef) return;
+    for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
+    state->Set(instr.id);
+  }
 
   Unit* unit_;
-  std::vector<DefSet> in_;
-  std::vector<bool> reachable_;
+  size_t words_ = 0;          // 64-bit words per set
+  std::vector<uint64_t> in_;  // IN of block b: words [b * words_, (b + 1) * words_)
+  std::vector<char> reachable_;
 };
 
 }  // namespace cellflow

@@ -8,6 +8,7 @@
 #define CELLFLOW_IR_IR_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,8 +85,8 @@ struct Use {
   Range site;
   BlockId block = 0;
   uint32_t order = 0;
-  std::vector<DefId> reaching;  // filled by the dataflow; sorted
-  bool reachable = false;       // filled by the dataflow
+  std::span<const DefId> reaching;  // filled by the dataflow (in Unit::reaching_defs); sorted
+  bool reachable = false;           // filled by the dataflow
 };
 
 // A name read in a function body that resolves outside it (a global), with where.
@@ -97,6 +98,13 @@ struct GlobalRead {
 enum class UnitKind : uint8_t { kModule, kFunction, kLambda };
 
 struct Unit {
+  Unit() = default;
+  // Not copyable: the uses' reaching sets point into reaching_defs.
+  Unit(const Unit&) = delete;
+  Unit& operator=(const Unit&) = delete;
+  Unit(Unit&&) = default;
+  Unit& operator=(Unit&&) = default;
+
   UnitKind kind = UnitKind::kModule;
   std::string_view name;                // "module", or the function's name
   const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
@@ -107,6 +115,7 @@ struct Unit {
   std::vector<Definition> defs;
   std::vector<Use> uses;
   std::vector<std::vector<DefId>> defs_of;  // NameId → its definitions, in order
+  std::vector<DefId> reaching_defs;         // what every Use::reaching points into
 
   // Filled for function units: globals read on some path from entry (not rebound first), and
   // names of globals called.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <span>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -22,11 +23,13 @@ struct Reach {
   bool external = false;   // bound outside the unit (a function's global)
   bool deleted = false;    // a del on some path
   bool implicit_delete = false;
-  std::vector<DefId> bound;  // real definitions
+  uint32_t bound = 0;      // real definitions
+  DefId first_bound = 0;   // the first of them
+  bool all_proven = true;  // every real definition is a kProven one
   DefId deleted_at = 0;
 };
 
-Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
+Reach Classify(const Unit& unit, std::span<const DefId> reaching) {
   Reach r;
   for (DefId d : reaching) {
     const Definition& def = unit.defs[d];
@@ -45,7 +48,8 @@ Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
       case DefKind::kParam:
       case DefKind::kBind:
       case DefKind::kProven:
-        r.bound.push_back(d);
+        if (r.bound++ == 0) r.first_bound = d;
+        r.all_proven &= def.kind == DefKind::kProven;
         break;
     }
   }
@@ -106,14 +110,16 @@ class NameChecker {
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     // Names defined somewhere later in the notebook.
-    std::vector<std::string_view> later(defined_.begin(), defined_.end());
-    std::sort(later.begin(), later.end());
-    best = BestSuggestion(name, later);
+    if (later_.empty()) {
+      later_.assign(defined_.begin(), defined_.end());
+      std::sort(later_.begin(), later_.end());
+    }
+    best = BestSuggestion(name, later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
     std::string_view import = ConventionalImport(name);
     if (!import.empty()) return StrCat("did you forget '", import, "'?");
-    std::vector<std::string_view> builtins = BuiltinNames(options_.python_minor);
-    best = BestSuggestion(name, builtins);
+    if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
+    best = BestSuggestion(name, builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     return "";
   }
@@ -189,6 +195,9 @@ class NameChecker {
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
+  std::vector<std::string_view> later_;
+  std::vector<std::string_view> builtins_;
 };
 
 void NameChecker::CheckModule() {
@@ -215,17 +224,13 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   bool maybe_unbound = r.undefined || r.deleted;
   if (!maybe_unbound) return;
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
-  if (!defined_.contains(name) && std::all_of(r.bound.begin(), r.bound.end(), [&](DefId d) {
-        return m.defs[d].kind == DefKind::kProven;
-      })) {
-    r.bound.clear();
-  }
+  if (r.all_proven && !defined_.contains(name)) r.bound = 0;
   if (Predefined(name) && !r.deleted) return;
   if (defined_by_functions_.contains(name)) return;  // bound when some function runs
   if (WildcardReaches(m, state)) return;
 
   RuleId rule = RuleId::kUndefinedName;
-  if (!r.bound.empty()) {
+  if (r.bound > 0) {
     rule = RuleId::kPossiblyUndefined;
   } else if (r.deleted) {
     rule = RuleId::kDeletedName;
@@ -243,7 +248,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     // Only the rule, place and name.
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
-    const Definition& def = m.defs[r.bound.front()];
+    const Definition& def = m.defs[r.first_bound];
     d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
                                           ", but not on every path to this use")});
     d.help = StrCat("define '", name, "' on every path before this use");
@@ -335,9 +340,9 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   if (use.flags & kInstrGuarded) return;
   if (!r.undefined && !r.deleted) return;
   if (WildcardReaches(unit, state)) return;
-  RuleId rule = !r.bound.empty() ? RuleId::kPossiblyUndefined
-                : r.deleted      ? RuleId::kDeletedName
-                                 : RuleId::kDefinedLater;
+  RuleId rule = r.bound > 0 ? RuleId::kPossiblyUndefined
+                : r.deleted ? RuleId::kDeletedName
+                            : RuleId::kDefinedLater;
   if (Repeated(&unit, rule, name)) return;
   Diagnostic d;
   d.rule = rule;
@@ -348,8 +353,8 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("local variable '", name, "' may be unassigned here");
     d.related.push_back(
-        {unit.defs[r.bound.front()].site,
-         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.bound.front()].site.start),
+        {unit.defs[r.first_bound].site,
+         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.first_bound].site.start),
                 ", but not on every path to this use")});
     d.help = StrCat("assign '", name, "' on every path before this use");
   } else if (rule == RuleId::kDeletedName) {
