@@ -23,7 +23,7 @@ ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
     reachable_[0] = 1;
     while (!stack.empty()) {
       auto& [b, next] = stack.back();
-      const std::vector<BlockId>& succs = unit->blocks[b].succs;
+      const auto& succs = unit->blocks[b].succs;
       if (next < succs.size()) {
         BlockId s = succs[next++];
         if (!reachable_[s]) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 
 #include "lexer/token.h"
 #include "parser/ast.h"
@@ -64,8 +65,9 @@ struct Instr {
 
 struct Block {
   std::vector<Instr> instrs;
-  std::vector<BlockId> succs;
-  std::vector<BlockId> preds;
+  // Most blocks have one or two of each: kept inline.
+  absl::InlinedVector<BlockId, 2> succs;
+  absl::InlinedVector<BlockId, 2> preds;
 };
 
 struct Definition {
@@ -114,8 +116,9 @@ struct Unit {
   BlockId exit = 0;
   std::vector<Definition> defs;
   std::vector<Use> uses;
-  std::vector<std::vector<DefId>> defs_of;  // NameId → its definitions, in order
-  std::vector<DefId> reaching_defs;         // what every Use::reaching points into
+  // NameId → its definitions, in order (most names have the entry version and one more).
+  std::vector<absl::InlinedVector<DefId, 2>> defs_of;
+  std::vector<DefId> reaching_defs;  // what every Use::reaching points into
 
   // Filled for function units: globals read on some path from entry (not rebound first), and
   // names of globals called.
