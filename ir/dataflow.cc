@@ -8,7 +8,8 @@
 
 namespace cellflow {
 
-ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
+void ReachingDefinitions::Solve() {
+  Unit* unit = unit_;
   const size_t nblocks = unit->blocks.size();
   const size_t ndefs = unit->defs.size();
   words_ = (ndefs + 63) / 64;
@@ -37,6 +38,21 @@ ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
     }
   }
 
+  // Without a back edge (every reachable predecessor comes first in reverse postorder, as in
+  // most notebooks' module code) one pass in that order is the fixed point.
+  bool acyclic = true;
+  {
+    std::vector<uint32_t> position(nblocks, 0);
+    for (size_t i = 0; i < post.size(); ++i) {
+      position[post[i]] = static_cast<uint32_t>(post.size() - 1 - i);
+    }
+    for (BlockId b : post) {
+      for (BlockId p : unit->blocks[b].preds) {
+        if (reachable_[p] && position[p] >= position[b]) acyclic = false;
+      }
+    }
+  }
+
   // IN(b) = union of OUT(pred); the entry's pseudo-versions are instructions of block 0, so
   // IN(entry) is empty. Reaching definitions is monotone: iterate until nothing changes.
   std::vector<uint64_t> out(nblocks * words_, 0);
@@ -62,30 +78,7 @@ ReachingDefinitions::ReachingDefinitions(Unit* unit) : unit_(unit) {
         changed = true;
       }
     }
-  }
-
-  // Every reaching set in one vector of the unit; the uses' spans point into it once it is
-  // complete.
-  std::vector<DefId>& pool = unit->reaching_defs;
-  pool.clear();
-  std::vector<std::pair<uint32_t, uint32_t>> ranges(unit->uses.size());  // (begin, size)
-  for (Use& u : unit->uses) {
-    u.reachable = false;
-    u.reaching = {};
-  }
-  Walk([&](const Instr& instr, const DefSet& at) {
-    if (instr.kind != InstrKind::kUse) return;
-    unit->uses[instr.id].reachable = true;
-    auto begin = static_cast<uint32_t>(pool.size());
-    for (DefId d : unit->defs_of[instr.name]) {
-      if (at.Has(d)) pool.push_back(d);
-    }
-    ranges[instr.id] = {begin, static_cast<uint32_t>(pool.size()) - begin};
-  });
-  for (size_t i = 0; i < unit->uses.size(); ++i) {
-    Use& u = unit->uses[i];
-    if (u.reachable)
-      u.reaching = std::span<const DefId>(pool.data() + ranges[i].first, ranges[i].second);
+    if (acyclic) break;
   }
 }
 

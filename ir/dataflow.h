@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ir/ir.h"
@@ -50,7 +51,38 @@ class DefSet {
 class ReachingDefinitions {
  public:
   // Solves the unit and fills every Use's `reaching` (stored in the unit) and `reachable`.
-  explicit ReachingDefinitions(Unit* unit);
+  explicit ReachingDefinitions(Unit* unit)
+      : ReachingDefinitions(unit, [](const Instr&, const DefSet&) {}) {}
+
+  // The same, and replays the unit as Walk does while it fills the uses: `visit` sees a use
+  // with its `reaching` already filled (the uses after it not yet).
+  template <typename Visit>
+  ReachingDefinitions(Unit* unit, Visit&& visit) : unit_(unit) {
+    Solve();
+    // Every reaching set in one vector of the unit, reserved up front so that the spans of
+    // the uses filled so far stay valid.
+    std::vector<DefId>& pool = unit->reaching_defs;
+    pool.clear();
+    size_t most = 0;
+    for (Use& u : unit->uses) {
+      u.reachable = false;
+      u.reaching = {};
+      most += unit->defs_of[u.name].size();
+    }
+    pool.reserve(most);
+    Walk([&](const Instr& instr, const DefSet& state) {
+      if (instr.kind == InstrKind::kUse) {
+        Use& u = unit->uses[instr.id];
+        u.reachable = true;
+        size_t begin = pool.size();
+        for (DefId d : unit->defs_of[instr.name]) {
+          if (state.Has(d)) pool.push_back(d);
+        }
+        u.reaching = std::span<const DefId>(pool.data() + begin, pool.size() - begin);
+      }
+      visit(instr, state);
+    });
+  }
 
   // Replays the instructions of every reachable block with the state before each one:
   // visit(const Instr&, const DefSet&).
@@ -72,6 +104,9 @@ class ReachingDefinitions {
   std::vector<DefId> DefsOf(NameId name, const DefSet& state) const;
 
  private:
+  // IN of every block, and which blocks the entry reaches.
+  void Solve();
+
   void Transfer(const Instr& instr, DefSet* state) const {
     if (instr.kind != InstrKind::kDef) return;
     for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);

@@ -86,6 +86,24 @@ class NameChecker {
     return IsScriptOnlyName(name);
   }
 
+  // What the notebook says about a name of the unit being checked, whatever the read.
+  enum NameFact : uint8_t {
+    kFactsKnown = 1 << 0,
+    kPredefined = 1 << 1,          // Predefined()
+    kDefined = 1 << 2,             // in defined_
+    kDefinedByFunctions = 1 << 3,  // in defined_by_functions_
+  };
+  uint8_t Facts(const Unit& unit, NameId id) {
+    uint8_t& f = facts_[id];
+    if (f == 0) {
+      std::string_view name = unit.names[id];
+      f = kFactsKnown | (Predefined(name) ? kPredefined : 0) |
+          (defined_.contains(name) ? kDefined : 0) |
+          (defined_by_functions_.contains(name) ? kDefinedByFunctions : 0);
+    }
+    return f;
+  }
+
   std::string Where(Offset at) const {
     uint32_t cell = loc_.CellOf(at);
     if (cell == 0) return absl::StrFormat("line %d", loc_.LineOf(at));
@@ -195,6 +213,7 @@ class NameChecker {
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  std::vector<uint8_t> facts_;  // NameFact bits of the unit being checked, by NameId
   // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
   std::vector<std::string_view> later_;
   std::vector<std::string_view> builtins_;
@@ -202,8 +221,8 @@ class NameChecker {
 
 void NameChecker::CheckModule() {
   Unit& m = program_->module;
-  ReachingDefinitions rd(&m);
-  rd.Walk([&](const Instr& instr, const DefSet& state) {
+  facts_.assign(m.names.size(), 0);
+  ReachingDefinitions(&m, [&](const Instr& instr, const DefSet& state) {
     if (instr.kind == InstrKind::kUse) {
       CheckModuleUse(m, m.uses[instr.id], state);
     } else if (instr.kind == InstrKind::kCall) {
@@ -224,9 +243,10 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   bool maybe_unbound = r.undefined || r.deleted;
   if (!maybe_unbound) return;
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
-  if (r.all_proven && !defined_.contains(name)) r.bound = 0;
-  if (Predefined(name) && !r.deleted) return;
-  if (defined_by_functions_.contains(name)) return;  // bound when some function runs
+  const uint8_t facts = Facts(m, use.name);
+  if (r.all_proven && !(facts & kDefined)) r.bound = 0;
+  if ((facts & kPredefined) && !r.deleted) return;
+  if (facts & kDefinedByFunctions) return;  // bound when some function runs
   if (WildcardReaches(m, state)) return;
 
   RuleId rule = RuleId::kUndefinedName;
@@ -298,8 +318,8 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
 void NameChecker::CheckFunctions() {
   for (const auto& unit_ptr : program_->functions) {
     Unit& unit = *unit_ptr;
-    ReachingDefinitions rd(&unit);
-    rd.Walk([&](const Instr& instr, const DefSet& state) {
+    facts_.assign(unit.names.size(), 0);
+    ReachingDefinitions(&unit, [&](const Instr& instr, const DefSet& state) {
       if (instr.kind != InstrKind::kUse) return;
       CheckFunctionUse(unit, unit.uses[instr.id], state);
     });
@@ -313,8 +333,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     // A global read: checked at call sites; here only whether anything defines it at all.
     unit.global_reads.push_back({name, use.site});
     if (use.flags & kInstrGuarded) return;
-    if (Predefined(name) || defined_.contains(name) || defined_by_functions_.contains(name) ||
-        any_wildcard_) {
+    if ((Facts(unit, use.name) & (kPredefined | kDefined | kDefinedByFunctions)) || any_wildcard_) {
       return;
     }
     if (options_.notebook && IsScriptOnlyName(name)) {
