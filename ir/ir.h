@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 
+#include "lexer/str_util.h"
 #include "lexer/token.h"
 #include "parser/ast.h"
 
@@ -111,7 +112,7 @@ struct Unit {
   std::string_view name;                // "module", or the function's name
   const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
   std::vector<std::string_view> names;  // NameId → text
-  absl::flat_hash_map<std::string_view, NameId> name_ids;
+  absl::flat_hash_map<std::string_view, NameId, StringViewHash> name_ids;
   std::vector<Block> blocks;  // blocks[0] is the entry
   BlockId exit = 0;
   std::vector<Definition> defs;

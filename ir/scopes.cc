@@ -11,7 +11,7 @@
 
 namespace cellflow {
 
-using NameSet = absl::flat_hash_set<std::string_view>;
+using NameSet = absl::flat_hash_set<std::string_view, StringViewHash>;
 
 std::string_view Scope::TypeName() const {
   switch (kind) {
@@ -608,10 +608,12 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
     const Stmt* s = body[i];
     // Only asked once a statement other than a future import was seen: the text before the
     // first statement may be long.
-    if (done && s->range.start > prev_start &&
-        buffer.substr(prev_start, s->range.start - prev_start).find_first_of("\r\n") !=
-            std::string_view::npos) {
-      return;
+    if (done && s->range.start > prev_start) {
+      std::string_view between = buffer.substr(prev_start, s->range.start - prev_start);
+      if (std::any_of(between.begin(), between.end(),
+                      [](char c) { return c == '\n' || c == '\r'; })) {
+        return;
+      }
     }
     prev_start = s->range.start;
     const auto* from = s->As<ImportFromStmt>();
