@@ -426,9 +426,10 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     const Unit* u = queue.front();
     queue.pop_front();
     for (const GlobalRead& g : u->global_reads) {
-      if (Predefined(g.name) || !defined_.contains(g.name)) continue;
       const NameId* id = m.FindName(g.name);
       if (id == nullptr) continue;
+      const uint8_t facts = Facts(m, *id);  // m is the unit being walked
+      if ((facts & kPredefined) || !(facts & kDefined)) continue;
       bool bound = false;
       for (DefId d : m.defs_of[*id]) {
         DefKind k = m.defs[d].kind;
