@@ -5,10 +5,24 @@
 #include <algorithm>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 namespace cellflow {
+namespace {
+
+// The solver's working vectors, kept per thread: a notebook has many small units, and a batch
+// many notebooks.
+struct Scratch {
+  std::vector<BlockId> post;
+  std::vector<std::pair<BlockId, size_t>> stack;
+  std::vector<uint32_t> position;
+  std::vector<uint64_t> out;
+};
+
+}  // namespace
 
 void ReachingDefinitions::Solve() {
+  thread_local Scratch scratch;
   Unit* unit = unit_;
   const size_t nblocks = unit->blocks.size();
   const size_t ndefs = unit->defs.size();
@@ -17,10 +31,11 @@ void ReachingDefinitions::Solve() {
   reachable_.assign(nblocks, 0);
 
   // Reverse postorder from the entry, iteratively (no recursion: units can be huge).
-  std::vector<BlockId> post;
-  post.reserve(nblocks);
+  std::vector<BlockId>& post = scratch.post;
+  post.clear();
   {
-    std::vector<std::pair<BlockId, size_t>> stack{{0, 0}};
+    std::vector<std::pair<BlockId, size_t>>& stack = scratch.stack;
+    stack.assign(1, {0, 0});
     reachable_[0] = 1;
     while (!stack.empty()) {
       auto& [b, next] = stack.back();
@@ -42,7 +57,8 @@ void ReachingDefinitions::Solve() {
   // most notebooks' module code) one pass in that order is the fixed point.
   bool acyclic = true;
   {
-    std::vector<uint32_t> position(nblocks, 0);
+    std::vector<uint32_t>& position = scratch.position;
+    position.assign(nblocks, 0);
     for (size_t i = 0; i < post.size(); ++i) {
       position[post[i]] = static_cast<uint32_t>(post.size() - 1 - i);
     }
@@ -55,7 +71,8 @@ void ReachingDefinitions::Solve() {
 
   // IN(b) = union of OUT(pred); the entry's pseudo-versions are instructions of block 0, so
   // IN(entry) is empty. Reaching definitions is monotone: iterate until nothing changes.
-  std::vector<uint64_t> out(nblocks * words_, 0);
+  std::vector<uint64_t>& out = scratch.out;
+  out.assign(nblocks * words_, 0);
   DefSet state(ndefs);
   const size_t row_bytes = words_ * sizeof(uint64_t);
   bool changed = true;
