@@ -1,5 +1,5 @@
-// Throughput of the notebook reader (JSON parse, cell split, raw-line map) over every .ipynb of
-// the shared notebook corpus, single-threaded.
+// Throughput of the notebook reader (JSON parse, cell split, raw-line map) and of the analysis
+// over every .ipynb of the shared notebook corpus, single-threaded.
 //
 // The files are read into memory once, before timing, from
 //   CELLFLOW_CORPUS        the corpus directory, else
@@ -7,8 +7,10 @@
 //   <source>/../shared/corpus (compiled in).
 // A missing corpus skips the benchmark with the reason.
 //
-// Counters: bytes_per_second (raw .ipynb bytes) and items_per_second (notebooks), `files`, `MB`,
-// `cells`, and `errors`: the notebooks the reader refuses (0 on the shared corpus).
+// BM_ReadNotebooks counters: bytes_per_second (raw .ipynb bytes) and items_per_second
+// (notebooks), `files`, `MB`, `cells`, and `errors`: the notebooks the reader refuses (0 on the
+// shared corpus). BM_ParseCells, BM_AnalyzeNotebooks and BM_AnalyzeNotebooksImports count the
+// bytes of the code cells (`code_MB`), read before timing.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -23,6 +26,7 @@
 #include <benchmark/benchmark.h>
 
 #include "driver/analyze.h"
+#include "driver/environment.h"
 #include "driver/notebook.h"
 #include "parser/parser.h"
 
@@ -174,8 +178,11 @@ void BM_ParseCells(benchmark::State& state) {
   state.counters["code_MB"] = static_cast<double>(corpus.code_bytes) / 1e6;
 }
 
-// The whole analysis of a notebook: parse, scopes, IR, dataflow, rules, positions.
-void BM_AnalyzeNotebooks(benchmark::State& state) {
+// What `cellflow check` does with a notebook once it is read (AnalyzeNotebook): parse, scopes,
+// IR, dataflow, name rules, the hidden-state replay, positions; with `imports`, also import
+// resolution against the notebook's real surroundings in the corpus (the files beside it, its
+// dependency files) and rules NB201-NB204.
+void AnalyzeCorpus(benchmark::State& state, bool imports) {
   const ReadCorpus& corpus = TheReadCorpus();
   if (corpus.notebooks.empty()) {
     state.SkipWithError("no notebooks");
@@ -183,9 +190,17 @@ void BM_AnalyzeNotebooks(benchmark::State& state) {
   }
   int64_t findings = 0;
   for (auto _ : state) {
+    // As in one `cellflow check` run: one import context for the batch, so every folder is
+    // listed and every dependency file and local module read once per pass.
+    std::unique_ptr<ImportContext> context;
+    AnalyzeOptions options;
+    if (imports) {
+      context = std::make_unique<ImportContext>(ImportOptions{});
+      options.imports = context.get();
+    }
     findings = 0;
     for (const Notebook& nb : corpus.notebooks) {
-      NotebookReport report = AnalyzeNotebook(nb, AnalyzeOptions{});
+      NotebookReport report = AnalyzeNotebook(nb, options);
       findings += static_cast<int64_t>(report.findings.size());
       benchmark::DoNotOptimize(report);
     }
@@ -195,8 +210,12 @@ void BM_AnalyzeNotebooks(benchmark::State& state) {
   state.counters["findings"] = static_cast<double>(findings);
 }
 
+void BM_AnalyzeNotebooks(benchmark::State& state) { AnalyzeCorpus(state, /*imports=*/false); }
+void BM_AnalyzeNotebooksImports(benchmark::State& state) { AnalyzeCorpus(state, /*imports=*/true); }
+
 BENCHMARK(BM_ParseCells)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AnalyzeNotebooks)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AnalyzeNotebooksImports)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cellflow

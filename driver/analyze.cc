@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_format.h"
@@ -48,11 +49,24 @@ std::string_view CaptureTarget(std::string_view line, Offset* offset) {
 
 class CellLocator : public Locator {
  public:
-  CellLocator(const Notebook& nb, const LineIndex& lines) : nb_(nb), lines_(lines) {}
+  explicit CellLocator(const Notebook& nb) : nb_(nb) {
+    for (size_t i = 0; i < nb.cells.size() && sorted_; ++i) {
+      const Cell& c = nb.cells[i];
+      sorted_ = c.begin <= c.end && (i == 0 || nb.cells[i - 1].end <= c.begin);
+    }
+  }
 
+  // The cell holding `offset` (its end included); of several, the one that starts last.
   const Cell* CellAt(Offset offset) const {
-    // Cells are laid out in buffer order for .ipynb; percent scripts keep code cells in file
-    // order too. Linear search is fine next to parsing.
+    if (sorted_) {
+      // Cells in buffer order that do not overlap (.ipynb lays them out so): the last one
+      // starting at or before `offset` is the only candidate.
+      auto it = std::upper_bound(nb_.cells.begin(), nb_.cells.end(), offset,
+                                 [](Offset o, const Cell& c) { return o < c.begin; });
+      if (it == nb_.cells.begin()) return nullptr;
+      --it;
+      return offset <= it->end ? &*it : nullptr;
+    }
     const Cell* best = nullptr;
     for (const Cell& c : nb_.cells) {
       if (c.begin <= offset && offset <= c.end) {
@@ -68,18 +82,20 @@ class CellLocator : public Locator {
   }
   uint32_t LineOf(Offset offset) const override {
     const Cell* c = CellAt(offset);
-    uint32_t base = c == nullptr ? 1 : lines_.Lookup(c->begin).line;
-    return lines_.Lookup(offset).line - base + 1;
+    const LineIndex& lines = Lines();
+    uint32_t base = c == nullptr ? 1 : lines.Lookup(c->begin).line;
+    return lines.Lookup(offset).line - base + 1;
   }
   Position Place(Offset offset) const {
     Position p;
     const Cell* c = CellAt(offset);
     p.cell = nb_.format == NotebookFormat::kScript || c == nullptr ? 0 : c->index;
-    LineCol lc = lines_.Lookup(offset);
-    uint32_t base = c == nullptr ? 1 : lines_.Lookup(c->begin).line;
+    const LineIndex& lines = Lines();
+    LineCol lc = lines.Lookup(offset);
+    uint32_t base = c == nullptr ? 1 : lines.Lookup(c->begin).line;
     p.line = lc.line - base + 1;
     std::string_view line_text =
-        std::string_view(nb_.buffer).substr(lines_.LineStart(lc.line), lc.col);
+        std::string_view(nb_.buffer).substr(lines.LineStart(lc.line), lc.col);
     p.column = static_cast<uint32_t>(CountCodePoints(line_text)) + 1;
     if (c != nullptr && p.line >= 1 && p.line <= nb_.RawLines(*c).size()) {
       p.file_line = nb_.RawLines(*c)[p.line - 1];
@@ -91,17 +107,25 @@ class CellLocator : public Locator {
     return p;
   }
   std::string SourceLine(Offset offset) const {
-    LineCol lc = lines_.Lookup(offset);
+    const LineIndex& lines = Lines();
+    LineCol lc = lines.Lookup(offset);
     std::string_view buf = nb_.buffer;
-    size_t start = lines_.LineStart(lc.line);
+    size_t start = lines.LineStart(lc.line);
     size_t end = start;
     while (end < buf.size() && buf[end] != '\n' && buf[end] != '\r') ++end;
     return std::string(buf.substr(start, end - start));
   }
 
  private:
+  // Built on first use: only a notebook with something to report needs lines.
+  const LineIndex& Lines() const {
+    if (!lines_) lines_.emplace(nb_.buffer);
+    return *lines_;
+  }
+
   const Notebook& nb_;
-  const LineIndex& lines_;
+  bool sorted_ = true;
+  mutable std::optional<LineIndex> lines_;
 };
 
 // A cell order that satisfies every definition-use dependency the file's order breaks: cell D
@@ -190,6 +214,29 @@ NotebookGraph BuildGraph(Program* program, const CellLocator& locator) {
 }
 
 // Parses the code cells, lowers them in `order` and runs the name rules.
+// "%%bash --out listing --err problems": the names bound by --out, --err and --proc.
+void ScriptMagicBindings(const Notebook& nb, std::string_view cell,
+                         std::vector<std::pair<std::string_view, Range>>* out) {
+  std::string_view line = cell.substr(0, cell.find_first_of("\r\n"));
+  size_t p = 0;
+  while ((p = line.find("--", p)) != std::string_view::npos) {
+    p += 2;
+    size_t e = p;
+    while (e < line.size() && std::isalpha(static_cast<unsigned char>(line[e]))) ++e;
+    std::string_view option = line.substr(p, e - p);
+    if (option != "out" && option != "err" && option != "proc") continue;
+    while (e < line.size() && (line[e] == ' ' || line[e] == '\t' || line[e] == '=')) ++e;
+    size_t v = e;
+    while (e < line.size() &&
+           (std::isalnum(static_cast<unsigned char>(line[e])) || line[e] == '_')) {
+      ++e;
+    }
+    if (e == v) continue;
+    auto at = static_cast<Offset>(line.data() - nb.buffer.data() + v);
+    out->push_back({line.substr(v, e - v), Range{at, at + static_cast<Offset>(e - v)}});
+  }
+}
+
 // The Python-visible names a %%cython cell defines: `def f(`, `cpdef [type] f(`, `class C`,
 // `cdef class C`, `name = ...` at the start of a line.
 void CythonBindings(const Notebook& nb, std::string_view cell,
@@ -250,6 +297,7 @@ struct RunRequest {
   NotebookGraph* graph = nullptr;  // build the cell graph instead of checking
   const ImportContext* imports = nullptr;
   ImportCounts* import_counts = nullptr;
+  bool explain = true;  // messages and hints (the replay needs only rule, place and name)
 };
 
 // "%%writefile [-a] mod.py": the file name, or empty.
@@ -272,8 +320,127 @@ std::string_view WrittenFileName(std::string_view first_line) {
   return name;
 }
 
+// A code cell as every run over the notebook sees it (the file's order, the hidden-state replay
+// of the recorded order): parsed, with its scopes, once per notebook.
+struct ParsedCell {
+  bool python = false;  // false: a cell magic whose body is not Python (%%bash, %%html, ...)
+  CodeCell code;        // the tree, its scopes, the cell number, names bound by magic lines
+  std::optional<Diagnostic> syntax;                 // NB001: the cell's first syntax error
+  std::optional<ImportFacts::WrittenFile> written;  // a %%writefile cell's file
+};
+
+class ParsedCells {
+ public:
+  explicit ParsedCells(const Notebook& nb) : nb_(nb), cells_(nb.cells.size()) {}
+
+  Arena* arena() { return &arena_; }
+
+  // `c` is one of the notebook's cells; parsed on first use.
+  const ParsedCell& Get(const Cell& c) {
+    std::optional<ParsedCell>& slot = cells_[static_cast<size_t>(&c - nb_.cells.data())];
+    if (!slot) Parse(c, &slot.emplace());
+    return *slot;
+  }
+
+ private:
+  void Parse(const Cell& c, ParsedCell* out);
+  void ParseMagicLine(std::string_view trimmed, ParsedCell* out);
+
+  const Notebook& nb_;
+  Arena arena_;
+  std::vector<std::unique_ptr<ScopeTree>> trees_;
+  std::vector<std::optional<ParsedCell>> cells_;  // by position in nb_.cells
+};
+
+// A cell magic whose body is not Python but binds names: only its first line is code, and the
+// names it binds are bound at its start.
+void ParsedCells::ParseMagicLine(std::string_view trimmed, ParsedCell* out) {
+  ParseOptions parse_options;
+  parse_options.ipython = true;
+  auto begin = static_cast<Offset>(trimmed.data() - nb_.buffer.data());
+  Offset end = begin + static_cast<Offset>(std::min(trimmed.find_first_of("\r\n"), trimmed.size()));
+  ParseResult parsed = cellflow::Parse(nb_.buffer, begin, end, &arena_, parse_options);
+  trees_.push_back(BuildScopes(parsed.module, nb_.buffer));
+  out->code.module = parsed.module;
+  out->code.scopes = trees_.back().get();
+  out->python = true;
+}
+
+void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
+  const Notebook& nb = nb_;
+  std::string_view source = nb.Source(c);
+  std::string_view trimmed =
+      source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
+  CodeCell& cell = out->code;
+  cell.cell = c.index;
+  if (trimmed.substr(0, 2) == "%%") {
+    size_t e = 2;
+    while (e < trimmed.size() &&
+           (std::isalnum(static_cast<unsigned char>(trimmed[e])) || trimmed[e] == '_'))
+      ++e;
+    std::string_view magic = trimmed.substr(2, e - 2);
+    if (magic == "writefile" || magic == "file") {
+      size_t line_end = trimmed.find('\n');
+      std::string_view name = WrittenFileName(trimmed.substr(0, line_end));
+      if (!name.empty() && line_end != std::string_view::npos) {
+        auto body = static_cast<Offset>(trimmed.data() - nb.buffer.data() + line_end + 1);
+        out->written = ImportFacts::WrittenFile{std::string(name), body, c.end};
+      }
+    }
+    if (magic == "bash" || magic == "sh" || magic == "script" || magic == "ruby" ||
+        magic == "perl" || magic == "python" || magic == "python2" || magic == "python3" ||
+        magic == "pypy") {
+      // Script magics run another program; --out, --err and --proc name variables that
+      // receive its output, error stream and process.
+      ScriptMagicBindings(nb, trimmed, &cell.magic_bindings);
+      if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
+      return;
+    }
+    if (magic == "cython") {
+      // Compiled into the user namespace: its def/cpdef functions, classes and module-level
+      // assignments become names (cdef ones stay inside the extension).
+      CythonBindings(nb, trimmed, &cell.magic_bindings);
+      ParseMagicLine(trimmed, out);
+      return;
+    }
+    if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%sql...: not Python
+    if (magic == "capture") {
+      size_t line_end = trimmed.find_first_of("\r\n");
+      Offset at = 0;
+      std::string_view target = CaptureTarget(trimmed.substr(0, line_end), &at);
+      if (!target.empty()) {
+        auto start = static_cast<Offset>(trimmed.data() - nb.buffer.data()) + at;
+        cell.magic_bindings.push_back(
+            {target, Range{start, start + static_cast<Offset>(target.size())}});
+      }
+    }
+  }
+  ParseOptions parse_options;
+  parse_options.ipython = nb.format != NotebookFormat::kScript;
+  ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena_, parse_options);
+  trees_.push_back(BuildScopes(parsed.module, nb.buffer));
+  if (!parsed.errors.empty()) {
+    const SyntaxDiagnostic& e = parsed.errors.front();
+    Diagnostic& d = out->syntax.emplace();
+    d.rule = RuleId::kSyntaxError;
+    d.range = {e.start, std::max(e.start, e.end)};
+    d.message = e.message;
+  } else if (!trees_.back()->errors().empty()) {
+    const SyntaxDiagnostic& e = trees_.back()->errors().front();
+    Diagnostic& d = out->syntax.emplace();
+    d.rule = RuleId::kSyntaxError;
+    d.range = {e.start, e.end};
+    d.message = e.message;
+  }
+  cell.module = parsed.module;
+  cell.scopes = trees_.back().get();
+  out->python = true;
+}
+
+// Lowers the code cells in `request.order` and runs the name rules (or what else `request`
+// asks for).
 void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
-              std::vector<Diagnostic>* out) {
+              ParsedCells* parsed, std::vector<Diagnostic>* out) {
   const CellOrder cell_order = request.order;
   const bool report_syntax = request.report_syntax;
   std::vector<Diagnostic>& diagnostics = *out;
@@ -293,115 +460,15 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     });
   }
 
-  Arena arena;
-  std::vector<std::unique_ptr<ScopeTree>> trees;
   std::vector<CodeCell> code;
   ImportFacts facts;
   const bool notebook = nb.format != NotebookFormat::kScript;
-  // A cell magic whose body is not Python but binds names: only its first line is code, and the
-  // names it binds are bound at its start.
-  auto add_magic_line = [&](CodeCell cell, std::string_view trimmed) {
-    ParseOptions parse_options;
-    parse_options.ipython = true;
-    Offset begin = static_cast<Offset>(trimmed.data() - nb.buffer.data());
-    Offset end =
-        begin + static_cast<Offset>(std::min(trimmed.find_first_of("\r\n"), trimmed.size()));
-    ParseResult parsed = Parse(nb.buffer, begin, end, &arena, parse_options);
-    trees.push_back(BuildScopes(parsed.module, nb.buffer));
-    cell.module = parsed.module;
-    cell.scopes = trees.back().get();
-    code.push_back(std::move(cell));
-  };
   for (const Cell* c : order) {
-    std::string_view source = nb.Source(*c);
-    std::string_view trimmed =
-        source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
-    CodeCell cell;
-    cell.cell = c->index;
-    if (trimmed.substr(0, 2) == "%%") {
-      size_t e = 2;
-      while (e < trimmed.size() &&
-             (std::isalnum(static_cast<unsigned char>(trimmed[e])) || trimmed[e] == '_'))
-        ++e;
-      std::string_view magic = trimmed.substr(2, e - 2);
-      if (magic == "writefile" || magic == "file") {
-        size_t line_end = trimmed.find('\n');
-        std::string_view name = WrittenFileName(trimmed.substr(0, line_end));
-        if (!name.empty() && line_end != std::string_view::npos) {
-          auto body = static_cast<Offset>(trimmed.data() - nb.buffer.data() + line_end + 1);
-          facts.written_files.push_back({std::string(name), body, c->end});
-        }
-      }
-      if (magic == "bash" || magic == "sh" || magic == "script" || magic == "ruby" ||
-          magic == "perl" || magic == "python" || magic == "python2" || magic == "python3" ||
-          magic == "pypy") {
-        // Script magics run another program; --out, --err and --proc name variables that
-        // receive its output, error stream and process.
-        size_t line_end = trimmed.find_first_of("\r\n");
-        std::string_view line = trimmed.substr(0, line_end);
-        size_t p = 0;
-        while ((p = line.find("--", p)) != std::string_view::npos) {
-          p += 2;
-          size_t e = p;
-          while (e < line.size() && std::isalpha(static_cast<unsigned char>(line[e]))) ++e;
-          std::string_view option = line.substr(p, e - p);
-          if (option != "out" && option != "err" && option != "proc") continue;
-          while (e < line.size() && (line[e] == ' ' || line[e] == '\t' || line[e] == '=')) ++e;
-          size_t v = e;
-          while (e < line.size() &&
-                 (std::isalnum(static_cast<unsigned char>(line[e])) || line[e] == '_')) {
-            ++e;
-          }
-          if (e == v) continue;
-          auto at = static_cast<Offset>(line.data() - nb.buffer.data() + v);
-          cell.magic_bindings.push_back(
-              {line.substr(v, e - v), Range{at, at + static_cast<Offset>(e - v)}});
-        }
-        if (!cell.magic_bindings.empty()) add_magic_line(std::move(cell), trimmed);
-        continue;
-      }
-      if (magic == "cython") {
-        // Compiled into the user namespace: its def/cpdef functions, classes and module-level
-        // assignments become names (cdef ones stay inside the extension).
-        CythonBindings(nb, trimmed, &cell.magic_bindings);
-        add_magic_line(std::move(cell), trimmed);
-        continue;
-      }
-      if (!IsPythonCellMagic(magic)) continue;  // %%bash, %%html, %%sql...: not Python
-      if (magic == "capture") {
-        size_t line_end = trimmed.find_first_of("\r\n");
-        Offset at = 0;
-        std::string_view target = CaptureTarget(trimmed.substr(0, line_end), &at);
-        if (!target.empty()) {
-          auto start = static_cast<Offset>(trimmed.data() - nb.buffer.data()) + at;
-          cell.magic_bindings.push_back(
-              {target, Range{start, start + static_cast<Offset>(target.size())}});
-        }
-      }
-    }
-    ParseOptions parse_options;
-    parse_options.ipython = notebook;
-    ParseResult parsed = Parse(nb.buffer, c->begin, c->end, &arena, parse_options);
-    if (report_syntax && !parsed.errors.empty()) {
-      const SyntaxDiagnostic& e = parsed.errors.front();
-      Diagnostic d;
-      d.rule = RuleId::kSyntaxError;
-      d.range = {e.start, std::max(e.start, e.end)};
-      d.message = e.message;
-      diagnostics.push_back(std::move(d));
-    }
-    trees.push_back(BuildScopes(parsed.module, nb.buffer));
-    if (report_syntax && parsed.errors.empty() && !trees.back()->errors().empty()) {
-      const SyntaxDiagnostic& e = trees.back()->errors().front();
-      Diagnostic d;
-      d.rule = RuleId::kSyntaxError;
-      d.range = {e.start, e.end};
-      d.message = e.message;
-      diagnostics.push_back(std::move(d));
-    }
-    cell.module = parsed.module;
-    cell.scopes = trees.back().get();
-    code.push_back(std::move(cell));
+    const ParsedCell& p = parsed->Get(*c);
+    if (p.written) facts.written_files.push_back(*p.written);
+    if (!p.python) continue;
+    if (report_syntax && p.syntax) diagnostics.push_back(*p.syntax);
+    code.push_back(p.code);
   }
 
   std::vector<ImportCell> import_cells;
@@ -416,7 +483,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
 
   LowerOptions lower_options;
   lower_options.buffer = nb.buffer;
-  lower_options.arena = &arena;
+  lower_options.arena = parsed->arena();
   lower_options.bindings = bindings.get();
   std::unique_ptr<Program> program = Lower(code, lower_options);
   std::ostream* ir_out = request.ir_out;
@@ -437,6 +504,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   NameRulesOptions rules_options;
   rules_options.python_minor = request.python_minor;
   rules_options.notebook = notebook;
+  rules_options.explain = request.explain;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
   if (env != nullptr && report_syntax) {
     ImportRulesOptions import_options;
@@ -511,8 +579,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     report.skip_reason = StrCat("kernel language is '", nb.language, "', not Python");
     return report;
   }
-  LineIndex lines(nb.buffer);
-  CellLocator locator(nb, lines);
+  CellLocator locator(nb);
   std::vector<Diagnostic> diagnostics;
 
   for (const DecodeProblem& p : nb.decode_problems) {
@@ -529,7 +596,8 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   request.suggested_order = options.order == CellOrder::kFile ? &report.suggested_order : nullptr;
   request.imports = options.imports;
   request.import_counts = &report.imports;
-  RunCells(nb, locator, request, &diagnostics);
+  ParsedCells parsed(nb);
+  RunCells(nb, locator, request, &parsed, &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
     if (options.order == CellOrder::kFile && RecordedOrderDiffers(nb)) {
@@ -541,7 +609,8 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       replay_request.python_minor = options.python_minor;
       replay_request.report_syntax = false;
       replay_request.imports = options.imports;
-      RunCells(nb, locator, replay_request, &replay);
+      replay_request.explain = false;
+      RunCells(nb, locator, replay_request, &parsed, &replay);
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
         const Cell* cell = locator.CellAt(d.range.start);
@@ -605,8 +674,7 @@ namespace {
 // The cells lowered for something other than findings: the IR dump or the graph.
 void LowerOnly(const Notebook& nb, const AnalyzeOptions& options, std::ostream* ir_out,
                NotebookGraph* graph) {
-  LineIndex lines(nb.buffer);
-  CellLocator locator(nb, lines);
+  CellLocator locator(nb);
   std::vector<Diagnostic> ignored;
   RunRequest request;
   request.order = options.order;
@@ -615,7 +683,8 @@ void LowerOnly(const Notebook& nb, const AnalyzeOptions& options, std::ostream* 
   request.ir_out = ir_out;
   request.graph = graph;
   request.imports = options.imports;
-  RunCells(nb, locator, request, &ignored);
+  ParsedCells parsed(nb);
+  RunCells(nb, locator, request, &parsed, &ignored);
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 #ifndef CELLFLOW_IR_DATAFLOW_H_
 #define CELLFLOW_IR_DATAFLOW_H_
 
+#include <algorithm>
 #include <cstdint>
-#include <functional>
+#include <span>
 #include <vector>
 
 #include "ir/ir.h"
@@ -37,28 +38,85 @@ class DefSet {
     return true;
   }
 
+  // The bits as 64-bit words (bit d of word d / 64 is DefId d), for the solver.
+  size_t WordCount() const { return words_.size(); }
+  uint64_t* Words() { return words_.data(); }
+  const uint64_t* Words() const { return words_.data(); }
+  void Assign(const uint64_t* words) { std::copy(words, words + words_.size(), words_.begin()); }
+
  private:
   std::vector<uint64_t> words_;
 };
 
 class ReachingDefinitions {
  public:
-  // Solves the unit and fills every Use's `reaching` and `reachable`.
-  explicit ReachingDefinitions(Unit* unit);
+  // Solves the unit and fills every Use's `reaching` (stored in the unit) and `reachable`.
+  explicit ReachingDefinitions(Unit* unit)
+      : ReachingDefinitions(unit, [](const Instr&, const DefSet&) {}) {}
 
-  // Replays the instructions of every reachable block with the state before each one.
-  void Walk(const std::function<void(const Instr&, const DefSet&)>& visit) const;
+  // The same, and replays the unit as Walk does while it fills the uses: `visit` sees a use
+  // with its `reaching` already filled (the uses after it not yet).
+  template <typename Visit>
+  ReachingDefinitions(Unit* unit, Visit&& visit) : unit_(unit) {
+    Solve();
+    // Every reaching set in one vector of the unit, reserved up front so that the spans of
+    // the uses filled so far stay valid.
+    std::vector<DefId>& pool = unit->reaching_defs;
+    pool.clear();
+    size_t most = 0;
+    for (Use& u : unit->uses) {
+      u.reachable = false;
+      u.reaching = {};
+      most += unit->defs_of[u.name].size();
+    }
+    pool.reserve(most);
+    Walk([&](const Instr& instr, const DefSet& state) {
+      if (instr.kind == InstrKind::kUse) {
+        Use& u = unit->uses[instr.id];
+        u.reachable = true;
+        size_t begin = pool.size();
+        for (DefId d : unit->defs_of[instr.name]) {
+          if (state.Has(d)) pool.push_back(d);
+        }
+        u.reaching = std::span<const DefId>(pool.data() + begin, pool.size() - begin);
+      }
+      visit(instr, state);
+    });
+  }
+
+  // Replays the instructions of every reachable block with the state before each one:
+  // visit(const Instr&, const DefSet&).
+  template <typename Visit>
+  void Walk(Visit&& visit) const {
+    DefSet state(unit_->defs.size());
+    for (BlockId b = 0; b < unit_->blocks.size(); ++b) {
+      if (!reachable_[b]) continue;
+      state.Assign(&in_[b * words_]);
+      for (const Instr& instr : unit_->blocks[b].instrs) {
+        visit(instr, state);
+        Transfer(instr, &state);
+      }
+    }
+  }
 
   bool Reachable(BlockId b) const { return reachable_[b]; }
   // The defs of `name` in `state`, sorted.
   std::vector<DefId> DefsOf(NameId name, const DefSet& state) const;
 
  private:
-  void Transfer(const Instr& instr, DefSet* state) const;
+  // IN of every block, and which blocks the entry reaches.
+  void Solve();
+
+  void Transfer(const Instr& instr, DefSet* state) const {
+    if (instr.kind != InstrKind::kDef) return;
+    for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
+    state->Set(instr.id);
+  }
 
   Unit* unit_;
-  std::vector<DefSet> in_;
-  std::vector<bool> reachable_;
+  size_t words_ = 0;          // 64-bit words per set
+  std::vector<uint64_t> in_;  // IN of block b: words [b * words_, (b + 1) * words_)
+  std::vector<char> reachable_;
 };
 
 }  // namespace cellflow

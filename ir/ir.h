@@ -8,12 +8,15 @@
 #define CELLFLOW_IR_IR_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 
+#include "lexer/str_util.h"
 #include "lexer/token.h"
 #include "parser/ast.h"
 
@@ -63,8 +66,9 @@ struct Instr {
 
 struct Block {
   std::vector<Instr> instrs;
-  std::vector<BlockId> succs;
-  std::vector<BlockId> preds;
+  // Most blocks have one or two of each: kept inline.
+  absl::InlinedVector<BlockId, 2> succs;
+  absl::InlinedVector<BlockId, 2> preds;
 };
 
 struct Definition {
@@ -84,8 +88,8 @@ struct Use {
   Range site;
   BlockId block = 0;
   uint32_t order = 0;
-  std::vector<DefId> reaching;  // filled by the dataflow; sorted
-  bool reachable = false;       // filled by the dataflow
+  std::span<const DefId> reaching;  // filled by the dataflow (in Unit::reaching_defs); sorted
+  bool reachable = false;           // filled by the dataflow
 };
 
 // A name read in a function body that resolves outside it (a global), with where.
@@ -97,16 +101,25 @@ struct GlobalRead {
 enum class UnitKind : uint8_t { kModule, kFunction, kLambda };
 
 struct Unit {
+  Unit() = default;
+  // Not copyable: the uses' reaching sets point into reaching_defs.
+  Unit(const Unit&) = delete;
+  Unit& operator=(const Unit&) = delete;
+  Unit(Unit&&) = default;
+  Unit& operator=(Unit&&) = default;
+
   UnitKind kind = UnitKind::kModule;
   std::string_view name;                // "module", or the function's name
   const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
   std::vector<std::string_view> names;  // NameId → text
-  absl::flat_hash_map<std::string_view, NameId> name_ids;
+  absl::flat_hash_map<std::string_view, NameId, StringViewHash> name_ids;
   std::vector<Block> blocks;  // blocks[0] is the entry
   BlockId exit = 0;
   std::vector<Definition> defs;
   std::vector<Use> uses;
-  std::vector<std::vector<DefId>> defs_of;  // NameId → its definitions, in order
+  // NameId → its definitions, in order (most names have the entry version and one more).
+  std::vector<absl::InlinedVector<DefId, 2>> defs_of;
+  std::vector<DefId> reaching_defs;  // what every Use::reaching points into
 
   // Filled for function units: globals read on some path from entry (not rebound first), and
   // names of globals called.

@@ -204,6 +204,9 @@ class Lowerer : public AstVisitor {
     Jump(return_);
     unit_->exit = return_;
     cur_ = return_;
+    std::vector<Instr>& entry = unit_->blocks[0].instrs;
+    entry.insert(entry.begin(), entry_defs_.rbegin(), entry_defs_.rend());
+    entry_defs_.clear();
   }
 
   // ---- names
@@ -254,8 +257,8 @@ class Lowerer : public AstVisitor {
       d.block = 0;
       unit_->defs_of[id].push_back(static_cast<DefId>(unit_->defs.size()));
       unit_->defs.push_back(d);
-      unit_->blocks[0].instrs.insert(
-          unit_->blocks[0].instrs.begin(),
+      // The entry block starts with these, the newest first (Finish puts them there).
+      entry_defs_.push_back(
           Instr{InstrKind::kDef, 0, id, static_cast<uint32_t>(unit_->defs.size() - 1), {}});
     }
     return id;
@@ -369,6 +372,7 @@ class Lowerer : public AstVisitor {
   uint32_t order_ = 0;
   std::vector<Loop> loops_;
   std::vector<Handler> handlers_;
+  std::vector<Instr> entry_defs_;  // the names' entry versions, in the order names appeared
 };
 
 void Lowerer::LowerStatement(const Stmt* s) {

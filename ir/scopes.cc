@@ -11,7 +11,7 @@
 
 namespace cellflow {
 
-using NameSet = absl::flat_hash_set<std::string_view>;
+using NameSet = absl::flat_hash_set<std::string_view, StringViewHash>;
 
 std::string_view Scope::TypeName() const {
   switch (kind) {
@@ -125,9 +125,18 @@ class ScopeBuilder : public AstVisitor {
   }
 
   Symbol& SymbolIn(Scope* scope, std::string_view name) {
-    auto [it, inserted] = scope->index.try_emplace(name, scope->symbols.size());
-    if (inserted) scope->symbols.push_back(Symbol{name, 0, Resolution::kNone});
-    return scope->symbols[it->second];
+    std::vector<Symbol>& symbols = scope->symbols;
+    if (scope->index.empty()) {
+      if (Symbol* s = scope->Find(name)) return *s;
+      symbols.push_back(Symbol{name, 0, Resolution::kNone});
+      if (symbols.size() == Scope::kIndexFrom) {
+        for (uint32_t i = 0; i < symbols.size(); ++i) scope->index.emplace(symbols[i].name, i);
+      }
+      return symbols.back();
+    }
+    auto [it, inserted] = scope->index.try_emplace(name, symbols.size());
+    if (inserted) symbols.push_back(Symbol{name, 0, Resolution::kNone});
+    return symbols[it->second];
   }
   uint16_t Lookup(std::string_view name) {
     const Symbol* s = Cur()->Find(Mangle(name));
@@ -506,8 +515,8 @@ void ScopeBuilder::AnalyzeName(Scope* scope, Symbol& sym, const NameSet* bound, 
   }
   if (flags & kDefBound) {
     sym.resolution = Resolution::kLocal;
-    local->insert(name);
-    global->erase(name);
+    if (local != nullptr) local->insert(name);
+    if (!global->empty()) global->erase(name);
     return;
   }
   if (bound != nullptr && bound->contains(name)) {
@@ -529,8 +538,10 @@ void ScopeBuilder::Analyze(Scope* scope, const NameSet* bound, NameSet* free, Na
   }
   // Symbols may be appended below (free names from children); analyze the ones there now.
   size_t own = scope->symbols.size();
+  // Only a function's locals are used below (as names its children may close over).
+  NameSet* locals = is_function ? &local : nullptr;
   for (size_t i = 0; i < own; ++i) {
-    AnalyzeName(scope, scope->symbols[i], bound, &local, free, global);
+    AnalyzeName(scope, scope->symbols[i], bound, locals, free, global);
   }
   if (!is_class) {
     if (is_function) newbound.insert(local.begin(), local.end());
@@ -564,9 +575,8 @@ void ScopeBuilder::Analyze(Scope* scope, const NameSet* bound, NameSet* free, Na
   std::vector<std::string_view> pass_through(newfree.begin(), newfree.end());
   std::sort(pass_through.begin(), pass_through.end());
   for (std::string_view name : pass_through) {
-    auto it = scope->index.find(name);
-    if (it != scope->index.end()) {
-      Symbol& sym = scope->symbols[it->second];
+    if (Symbol* found = scope->Find(name)) {
+      Symbol& sym = *found;
       if (is_class && (sym.flags & (kDefBound | kDefGlobal))) sym.flags |= kDefFreeClass;
       continue;
     }
@@ -596,11 +606,15 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
   Offset prev_start = 0;
   for (; i < body.size(); ++i) {
     const Stmt* s = body[i];
-    bool later_line =
-        s->range.start > prev_start &&
-        buffer.substr(prev_start, s->range.start - prev_start).find_first_of("\r\n") !=
-            std::string_view::npos;
-    if (done && later_line) return;
+    // Only asked once a statement other than a future import was seen: the text before the
+    // first statement may be long.
+    if (done && s->range.start > prev_start) {
+      std::string_view between = buffer.substr(prev_start, s->range.start - prev_start);
+      if (std::any_of(between.begin(), between.end(),
+                      [](char c) { return c == '\n' || c == '\r'; })) {
+        return;
+      }
+    }
     prev_start = s->range.start;
     const auto* from = s->As<ImportFromStmt>();
     if (from == nullptr || from->module != "__future__") {

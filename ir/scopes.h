@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 
 #include "lexer/lexer.h"
+#include "lexer/str_util.h"
 #include "parser/arena.h"
 #include "parser/ast.h"
 
@@ -60,9 +61,12 @@ struct Scope {
   Offset start = 0;               // the token CPython gives as the scope's line
   const void* node = nullptr;     // the Stmt or Expr that made it (null for the module)
   Scope* parent = nullptr;
-  std::vector<Scope*> children;                           // in creation order
-  std::vector<Symbol> symbols;                            // in first-seen order
-  absl::flat_hash_map<std::string_view, uint32_t> index;  // name → symbols position
+  std::vector<Scope*> children;  // in creation order
+  std::vector<Symbol> symbols;   // in first-seen order
+  // Name → symbols position, once the scope has kIndexFrom symbols; smaller scopes (most
+  // lambdas, comprehensions and short functions) are searched in order.
+  absl::flat_hash_map<std::string_view, uint32_t, StringViewHash> index;
+  static constexpr size_t kIndexFrom = 8;
   bool is_generator = false;
   bool is_coroutine = false;
   bool child_free = false;
@@ -70,8 +74,17 @@ struct Scope {
   // The symbol for `name` as written in this scope (mangled like CPython), or null.
   const Symbol* Resolve(std::string_view name) const;
   const Symbol* Find(std::string_view name) const {
+    if (index.empty()) {
+      for (const Symbol& s : symbols) {
+        if (s.name == name) return &s;
+      }
+      return nullptr;
+    }
     auto it = index.find(name);
     return it == index.end() ? nullptr : &symbols[it->second];
+  }
+  Symbol* Find(std::string_view name) {
+    return const_cast<Symbol*>(static_cast<const Scope*>(this)->Find(name));
   }
   // "function" for functions, lambdas and comprehensions, as CPython's symtable says.
   std::string_view TypeName() const;

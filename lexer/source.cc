@@ -297,6 +297,18 @@ LineIndex::LineIndex(std::string_view text) {
   starts_.reserve(text.size() / 32 + 1);
   starts_.push_back(0);
   const size_t n = text.size();
+  if (n == 0) return;
+  if (std::memchr(text.data(), '\r', n) == nullptr) {
+    // Only "\n" ends lines: memchr finds them many bytes at a time.
+    const char* const base = text.data();
+    const char* p = base;
+    const char* const end = base + n;
+    while (const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p))) {
+      p = nl + 1;
+      starts_.push_back(static_cast<Offset>(p - base));
+    }
+    return;
+  }
   for (size_t i = 0; i < n; ++i) {
     char c = text[i];
     if (c == '\n') {

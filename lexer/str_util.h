@@ -1,9 +1,11 @@
 // String concatenation that takes std::string_view (Debian's Abseil has its own string_view,
-// so absl::StrCat does not accept the standard one).
+// so absl::StrCat does not accept the standard one), and a hash for std::string_view keys.
 #ifndef CELLFLOW_LEXER_STR_UTIL_H_
 #define CELLFLOW_LEXER_STR_UTIL_H_
 
 #include <concepts>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,31 @@ std::string StrCat(const Args&... args) {
   StrAppend(&out, args...);
   return out;
 }
+
+// Hash of a std::string_view for Abseil's hash tables. Abseil hashes the standard string_view
+// (not its own) through std::hash, an out-of-line call; names are short, and this is a few
+// multiplications, inline.
+struct StringViewHash {
+  size_t operator()(std::string_view s) const {
+    const char* p = s.data();
+    size_t n = s.size();
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+      h ^= h >> 31;
+    }
+    if (n > 0) {
+      uint64_t w = 0;
+      for (size_t i = 0; i < n; ++i) w |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+      h = (h ^ w) * 0x94d049bb133111ebull;
+      h ^= h >> 29;
+    }
+    h *= 0xd6e8feb86659fd93ull;
+    return static_cast<size_t>(h ^ (h >> 32));
+  }
+};
 
 }  // namespace cellflow
 

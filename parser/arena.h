@@ -65,7 +65,8 @@ class Arena {
     // Blocks stay below malloc's mmap threshold (128 KiB), so that freed arenas are reused
     // from the heap instead of being mapped and faulted in again for every notebook.
     next_block_ = std::min<size_t>(next_block_ * 2, size_t{64} << 10);
-    blocks_.push_back(std::make_unique<char[]>(size));
+    // Not zeroed: every byte handed out is written by its user first.
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     cur_ = blocks_.back().get();
     end_ = cur_ + size;
     total_ += size;

@@ -365,11 +365,22 @@ bool IsBuiltin(std::string_view name, int minor) {
 }
 
 std::vector<std::string_view> BuiltinNames(int minor) {
-  std::vector<std::string_view> out;
-  for (std::string_view name : kBuiltinDictOrder) {
-    if (IsBuiltin(name, minor)) out.push_back(name);
-  }
-  return out;
+  auto compute = [](int m) {
+    std::vector<std::string_view> out;
+    for (std::string_view name : kBuiltinDictOrder) {
+      if (IsBuiltin(name, m)) out.push_back(name);
+    }
+    return out;
+  };
+  // The supported versions' lists are made once.
+  constexpr int kMinors = 16;
+  static const auto* by_minor = [&] {
+    auto* lists = new std::vector<std::vector<std::string_view>>;
+    for (int m = 0; m < kMinors; ++m) lists->push_back(compute(m));
+    return lists;
+  }();
+  if (minor >= 0 && minor < kMinors) return (*by_minor)[static_cast<size_t>(minor)];
+  return compute(minor);
 }
 
 bool IsModuleDunder(std::string_view name) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <span>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -22,11 +23,13 @@ struct Reach {
   bool external = false;   // bound outside the unit (a function's global)
   bool deleted = false;    // a del on some path
   bool implicit_delete = false;
-  std::vector<DefId> bound;  // real definitions
+  uint32_t bound = 0;      // real definitions
+  DefId first_bound = 0;   // the first of them
+  bool all_proven = true;  // every real definition is a kProven one
   DefId deleted_at = 0;
 };
 
-Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
+Reach Classify(const Unit& unit, std::span<const DefId> reaching) {
   Reach r;
   for (DefId d : reaching) {
     const Definition& def = unit.defs[d];
@@ -45,7 +48,8 @@ Reach Classify(const Unit& unit, const std::vector<DefId>& reaching) {
       case DefKind::kParam:
       case DefKind::kBind:
       case DefKind::kProven:
-        r.bound.push_back(d);
+        if (r.bound++ == 0) r.first_bound = d;
+        r.all_proven &= def.kind == DefKind::kProven;
         break;
     }
   }
@@ -82,6 +86,24 @@ class NameChecker {
     return IsScriptOnlyName(name);
   }
 
+  // What the notebook says about a name of the unit being checked, whatever the read.
+  enum NameFact : uint8_t {
+    kFactsKnown = 1 << 0,
+    kPredefined = 1 << 1,          // Predefined()
+    kDefined = 1 << 2,             // in defined_
+    kDefinedByFunctions = 1 << 3,  // in defined_by_functions_
+  };
+  uint8_t Facts(const Unit& unit, NameId id) {
+    uint8_t& f = facts_[id];
+    if (f == 0) {
+      std::string_view name = unit.names[id];
+      f = kFactsKnown | (Predefined(name) ? kPredefined : 0) |
+          (defined_.contains(name) ? kDefined : 0) |
+          (defined_by_functions_.contains(name) ? kDefinedByFunctions : 0);
+    }
+    return f;
+  }
+
   std::string Where(Offset at) const {
     uint32_t cell = loc_.CellOf(at);
     if (cell == 0) return absl::StrFormat("line %d", loc_.LineOf(at));
@@ -106,14 +128,16 @@ class NameChecker {
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     // Names defined somewhere later in the notebook.
-    std::vector<std::string_view> later(defined_.begin(), defined_.end());
-    std::sort(later.begin(), later.end());
-    best = BestSuggestion(name, later);
+    if (later_.empty()) {
+      later_.assign(defined_.begin(), defined_.end());
+      std::sort(later_.begin(), later_.end());
+    }
+    best = BestSuggestion(name, later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
     std::string_view import = ConventionalImport(name);
     if (!import.empty()) return StrCat("did you forget '", import, "'?");
-    std::vector<std::string_view> builtins = BuiltinNames(options_.python_minor);
-    best = BestSuggestion(name, builtins);
+    if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
+    best = BestSuggestion(name, builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     return "";
   }
@@ -159,14 +183,17 @@ class NameChecker {
   }
 
   // One diagnostic per name and rule in a unit (one root cause); later reads with the same
-  // problem are counted in a note on the first.
-  void ReportOnce(const void* unit, Diagnostic d) {
-    auto key = std::make_tuple(unit, d.rule, d.symbol);
-    auto [it, inserted] = first_.try_emplace(key, out_->size());
-    if (!inserted) {
-      ++repeats_[it->second];
-      return;
-    }
+  // problem are counted in a note on the first. Asked before a diagnostic is built, so that
+  // repeats cost no messages or hints: true (and counted) when `unit` already has one.
+  bool Repeated(const void* unit, RuleId rule, std::string_view symbol) {
+    auto it = first_.find(std::make_tuple(unit, rule, symbol));
+    if (it == first_.end()) return false;
+    ++repeats_[it->second];
+    return true;
+  }
+  // Adds the first diagnostic for (unit, d.rule, symbol); `symbol` outlives the checker.
+  void Report(const void* unit, std::string_view symbol, Diagnostic d) {
+    first_.emplace(std::make_tuple(unit, d.rule, symbol), out_->size());
     out_->push_back(std::move(d));
   }
 
@@ -183,15 +210,19 @@ class NameChecker {
   absl::flat_hash_set<std::string_view> defined_;               // bound somewhere at module level
   absl::flat_hash_set<std::string_view> defined_by_functions_;  // `global x; x = ...`
   bool any_wildcard_ = false;
-  absl::flat_hash_map<std::tuple<const void*, RuleId, std::string>, size_t> first_;
+  absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  std::vector<uint8_t> facts_;  // NameFact bits of the unit being checked, by NameId
+  // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
+  std::vector<std::string_view> later_;
+  std::vector<std::string_view> builtins_;
 };
 
 void NameChecker::CheckModule() {
   Unit& m = program_->module;
-  ReachingDefinitions rd(&m);
-  rd.Walk([&](const Instr& instr, const DefSet& state) {
+  facts_.assign(m.names.size(), 0);
+  ReachingDefinitions(&m, [&](const Instr& instr, const DefSet& state) {
     if (instr.kind == InstrKind::kUse) {
       CheckModuleUse(m, m.uses[instr.id], state);
     } else if (instr.kind == InstrKind::kCall) {
@@ -212,27 +243,36 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   bool maybe_unbound = r.undefined || r.deleted;
   if (!maybe_unbound) return;
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
-  if (!defined_.contains(name) && std::all_of(r.bound.begin(), r.bound.end(), [&](DefId d) {
-        return m.defs[d].kind == DefKind::kProven;
-      })) {
-    r.bound.clear();
-  }
-  if (Predefined(name) && !r.deleted) return;
-  if (defined_by_functions_.contains(name)) return;  // bound when some function runs
+  const uint8_t facts = Facts(m, use.name);
+  if (r.all_proven && !(facts & kDefined)) r.bound = 0;
+  if ((facts & kPredefined) && !r.deleted) return;
+  if (facts & kDefinedByFunctions) return;  // bound when some function runs
   if (WildcardReaches(m, state)) return;
 
+  RuleId rule = RuleId::kUndefinedName;
+  if (r.bound > 0) {
+    rule = RuleId::kPossiblyUndefined;
+  } else if (r.deleted) {
+    rule = RuleId::kDeletedName;
+  } else if (DefinedAfter(m, use)) {
+    rule = RuleId::kDefinedLater;
+  } else if (options_.notebook && IsScriptOnlyName(name)) {
+    rule = RuleId::kUndefinedInNotebook;
+  }
+  if (Repeated(&m, rule, name)) return;
   Diagnostic d;
+  d.rule = rule;
   d.range = use.site;
   d.symbol = std::string(name);
-  if (!r.bound.empty()) {
-    d.rule = RuleId::kPossiblyUndefined;
+  if (!options_.explain) {
+    // Only the rule, place and name.
+  } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
-    const Definition& def = m.defs[r.bound.front()];
+    const Definition& def = m.defs[r.first_bound];
     d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
                                           ", but not on every path to this use")});
     d.help = StrCat("define '", name, "' on every path before this use");
-  } else if (r.deleted) {
-    d.rule = RuleId::kDeletedName;
+  } else if (rule == RuleId::kDeletedName) {
     const Definition& del = m.defs[r.deleted_at];
     d.message = StrCat("name '", name, "' is used after it was deleted");
     d.related.push_back(
@@ -240,8 +280,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                        ? StrCat("'", name, "' is unbound when its except block ends (",
                                 Where(del.site.start), ")")
                        : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
-  } else if (DefinedAfter(m, use)) {
-    d.rule = RuleId::kDefinedLater;
+  } else if (rule == RuleId::kDefinedLater) {
     d.message = StrCat("name '", name, "' is used before it is defined");
     // The first definition after the use in execution order, else the first one.
     const Definition* later = nullptr;
@@ -267,21 +306,20 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                                later->order > use.order ? ", after this use" : "")});
       d.help = StrCat("move the definition of '", name, "' above this line");
     }
-  } else if (options_.notebook && IsScriptOnlyName(name)) {
+  } else if (rule == RuleId::kUndefinedInNotebook) {
     d = ScriptOnlyName(name, use.site);
   } else {
-    d.rule = RuleId::kUndefinedName;
     d.message = StrCat("name '", name, "' is not defined");
     d.help = Hint(name, Visible(m, state));
   }
-  ReportOnce(&m, std::move(d));
+  Report(&m, name, std::move(d));
 }
 
 void NameChecker::CheckFunctions() {
   for (const auto& unit_ptr : program_->functions) {
     Unit& unit = *unit_ptr;
-    ReachingDefinitions rd(&unit);
-    rd.Walk([&](const Instr& instr, const DefSet& state) {
+    facts_.assign(unit.names.size(), 0);
+    ReachingDefinitions(&unit, [&](const Instr& instr, const DefSet& state) {
       if (instr.kind != InstrKind::kUse) return;
       CheckFunctionUse(unit, unit.uses[instr.id], state);
     });
@@ -295,47 +333,55 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     // A global read: checked at call sites; here only whether anything defines it at all.
     unit.global_reads.push_back({name, use.site});
     if (use.flags & kInstrGuarded) return;
-    if (Predefined(name) || defined_.contains(name) || defined_by_functions_.contains(name) ||
-        any_wildcard_) {
+    if ((Facts(unit, use.name) & (kPredefined | kDefined | kDefinedByFunctions)) || any_wildcard_) {
       return;
     }
     if (options_.notebook && IsScriptOnlyName(name)) {
-      ReportOnce(nullptr, ScriptOnlyName(name, use.site));
+      if (!Repeated(nullptr, RuleId::kUndefinedInNotebook, name)) {
+        Report(nullptr, name, ScriptOnlyName(name, use.site));
+      }
       return;
     }
+    if (Repeated(nullptr, RuleId::kUndefinedName, name)) return;
     Diagnostic d;
     d.rule = RuleId::kUndefinedName;
     d.range = use.site;
     d.symbol = std::string(name);
-    d.message = StrCat("name '", name, "' is not defined");
-    std::vector<std::string_view> visible = Visible(unit, state);
-    visible.insert(visible.end(), defined_.begin(), defined_.end());
-    d.help = Hint(name, visible);
-    ReportOnce(nullptr, std::move(d));
+    if (options_.explain) {
+      d.message = StrCat("name '", name, "' is not defined");
+      std::vector<std::string_view> visible = Visible(unit, state);
+      visible.insert(visible.end(), defined_.begin(), defined_.end());
+      d.help = Hint(name, visible);
+    }
+    Report(nullptr, name, std::move(d));
     return;
   }
   if (use.flags & kInstrGuarded) return;
   if (!r.undefined && !r.deleted) return;
   if (WildcardReaches(unit, state)) return;
+  RuleId rule = r.bound > 0 ? RuleId::kPossiblyUndefined
+                : r.deleted ? RuleId::kDeletedName
+                            : RuleId::kDefinedLater;
+  if (Repeated(&unit, rule, name)) return;
   Diagnostic d;
+  d.rule = rule;
   d.range = use.site;
   d.symbol = std::string(name);
-  if (!r.bound.empty()) {
-    d.rule = RuleId::kPossiblyUndefined;
+  if (!options_.explain) {
+    // Only the rule, place and name.
+  } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("local variable '", name, "' may be unassigned here");
     d.related.push_back(
-        {unit.defs[r.bound.front()].site,
-         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.bound.front()].site.start),
+        {unit.defs[r.first_bound].site,
+         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.first_bound].site.start),
                 ", but not on every path to this use")});
     d.help = StrCat("assign '", name, "' on every path before this use");
-  } else if (r.deleted) {
-    d.rule = RuleId::kDeletedName;
+  } else if (rule == RuleId::kDeletedName) {
     d.message = StrCat("local variable '", name, "' is used after it was deleted");
     d.related.push_back(
         {unit.defs[r.deleted_at].site,
          StrCat("'", name, "' is deleted at ", Where(unit.defs[r.deleted_at].site.start))});
   } else {
-    d.rule = RuleId::kDefinedLater;
     d.message = StrCat("local variable '", name, "' is read before it is assigned");
     for (DefId id : unit.defs_of[use.name]) {
       if (unit.defs[id].kind == DefKind::kBind) {
@@ -347,7 +393,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     d.help = StrCat("assign '", name, "' before this line, or declare 'global ", name,
                     "' to use the module's");
   }
-  ReportOnce(&unit, std::move(d));
+  Report(&unit, name, std::move(d));
 }
 
 // NB106: the function or class called here reads (directly or through functions it calls) a
@@ -380,9 +426,10 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     const Unit* u = queue.front();
     queue.pop_front();
     for (const GlobalRead& g : u->global_reads) {
-      if (Predefined(g.name) || !defined_.contains(g.name)) continue;
       const NameId* id = m.FindName(g.name);
       if (id == nullptr) continue;
+      const uint8_t facts = Facts(m, *id);  // m is the unit being walked
+      if ((facts & kPredefined) || !(facts & kDefined)) continue;
       bool bound = false;
       for (DefId d : m.defs_of[*id]) {
         DefKind k = m.defs[d].kind;
@@ -391,10 +438,15 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
       if (WildcardReaches(m, state)) continue;
+      if (Repeated(&m, RuleId::kCallBeforeDefinition, g.name)) continue;
       Diagnostic d;
       d.rule = RuleId::kCallBeforeDefinition;
       d.range = call.site;
       d.symbol = std::string(g.name);
+      if (!options_.explain) {
+        Report(&m, g.name, std::move(d));
+        continue;
+      }
       d.message = StrCat("'", callee, "' is called before '", g.name, "' is defined");
       std::string_view reader = u->name;
       d.related.push_back(
@@ -407,7 +459,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       }
       d.help = StrCat("define '", g.name, "' before calling '", callee,
                       "' (run the cell that defines it first)");
-      ReportOnce(&m, std::move(d));
+      Report(&m, g.name, std::move(d));
     }
     for (const GlobalRead& c : u->global_calls) {
       const NameId* id = m.FindName(c.name);

@@ -119,6 +119,10 @@ std::string_view BestSuggestion(std::string_view name,
     // No more than a third of the characters may change; never worse than the best so far.
     size_t max_distance = (name.size() + item.size() + 3) * kMoveCost / 6;
     if (best_distance != SIZE_MAX) max_distance = std::min(max_distance, best_distance - 1);
+    // Every character one name has beyond the other's length costs an insertion.
+    size_t longer = std::max(name.size(), item.size());
+    size_t shorter = std::min(name.size(), item.size());
+    if ((longer - shorter) * kMoveCost > max_distance) continue;
     size_t d = SuggestionDistance(name, item, max_distance);
     if (d > max_distance) continue;
     if (best.empty() || d < best_distance) {
