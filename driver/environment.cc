@@ -175,7 +175,10 @@ struct ImportContext::Impl {
   // `namespace_dir` is set when only a plain directory of that name exists.
   const LocalModule* FindIn(const std::string& dir, std::string_view name, std::string_view dotted,
                             bool* namespace_dir) const {
-    const Listing& l = ListingOf(dir);
+    return FindIn(dir, ListingOf(dir), name, dotted, namespace_dir);
+  }
+  const LocalModule* FindIn(const std::string& dir, const Listing& l, std::string_view name,
+                            std::string_view dotted, bool* namespace_dir) const {
     std::string n(name);
     if (l.packages.contains(n)) {
       return ModuleAt(StrCat(dir, "/", n), std::string(dotted), true, false, false);
@@ -309,7 +312,7 @@ class NotebookModules : public ModuleEnvironment {
     if (auto it = written_.find(std::string(top)); it != written_.end()) local = it->second.get();
     for (size_t i = 0; local == nullptr && i < search_.size(); ++i) {
       bool ns = false;
-      local = ctx_.FindIn(search_[i], top, top, &ns);
+      local = ctx_.FindIn(search_[i], *SearchListing(i), top, top, &ns);
       if (ns && !namespace_dir) {
         namespace_dir = true;
         namespace_at = StrCat(search_[i], "/", top);
@@ -355,10 +358,11 @@ class NotebookModules : public ModuleEnvironment {
         return r;
       }
       std::string_view dist = DistributionForImport(dotted);
-      if (!dist.empty() || Declared(dotted, top)) {
+      bool declared = Declared(dotted, dist.empty() ? top : dist);
+      if (!dist.empty() || declared) {
         r.status = ModuleStatus::kThirdParty;
         r.distribution = dist.empty() ? std::string(top) : std::string(dist);
-        r.declared = Declared(dotted, r.distribution);
+        r.declared = declared;
         return r;
       }
       if (!namespace_dir) {
@@ -435,6 +439,13 @@ class NotebookModules : public ModuleEnvironment {
 
   std::string Package() const override { return package_; }
 
+  // The listing of search directory i, looked up in the batch's cache once per notebook.
+  const Listing* SearchListing(size_t i) const {
+    if (listings_.size() != search_.size()) listings_.assign(search_.size(), nullptr);
+    if (listings_[i] == nullptr) listings_[i] = &ctx_.ListingOf(search_[i]);
+    return listings_[i];
+  }
+
   const LocalModule* RunScript(std::string_view path) const override {
     std::string_view p = path;
     if (p.size() >= 2 && (p.front() == '"' || p.front() == '\'') && p.back() == p.front()) {
@@ -481,6 +492,7 @@ class NotebookModules : public ModuleEnvironment {
   bool is_script_;
   std::string dir_;
   std::vector<std::string> search_;
+  mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
   std::shared_ptr<const DeclaredDependencies> deps_;
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
   absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> written_;

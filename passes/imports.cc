@@ -65,6 +65,7 @@ class ImportChecker : public AstVisitor {
   void VisitStmt(const Stmt* s) override {
     switch (s->kind) {
       case StmtKind::kImport:
+        if (attributes_) return;
         for (const Alias* a : static_cast<const ImportStmt*>(s)->names) {
           Range site = a->range;
           site.end = site.start + static_cast<Offset>(a->name.size());
@@ -72,10 +73,10 @@ class ImportChecker : public AstVisitor {
         }
         return;
       case StmtKind::kImportFrom:
-        CheckFrom(static_cast<const ImportFromStmt*>(s));
+        if (!attributes_) CheckFrom(static_cast<const ImportFromStmt*>(s));
         return;
       case StmtKind::kIpyEscape:
-        CheckLoadExt(static_cast<const IpyEscapeStmt*>(s));
+        if (!attributes_) CheckLoadExt(static_cast<const IpyEscapeStmt*>(s));
         return;
       case StmtKind::kTry: {
         const auto* t = static_cast<const TryStmt*>(s);
@@ -109,7 +110,13 @@ class ImportChecker : public AstVisitor {
     }
   }
 
+  bool SawLocalModule() const { return saw_local_; }
+  // The second pass: statements are walked again for the `m.x` reads in their expressions;
+  // imports are not checked twice.
+  void StartAttributePass() { attributes_ = true; }
+
   void VisitExpr(const Expr* e) override {
+    if (!attributes_) return;
     if (e->kind == ExprKind::kLambda || e->kind == ExprKind::kListComp ||
         e->kind == ExprKind::kSetComp || e->kind == ExprKind::kDictComp ||
         e->kind == ExprKind::kGeneratorExp) {
@@ -179,6 +186,7 @@ class ImportChecker : public AstVisitor {
   const ModuleLookup& Lookup(const std::string& dotted) {
     auto it = cache_.find(dotted);
     if (it == cache_.end()) it = cache_.emplace(dotted, env_.Lookup(dotted)).first;
+    saw_local_ |= it->second.status == ModuleStatus::kLocal;
     return it->second;
   }
 
@@ -423,7 +431,9 @@ class ImportChecker : public AstVisitor {
   std::vector<Diagnostic>* out_;
   ImportCounts* counts_;
   int guarded_ = 0;
-  int nested_ = 0;  // inside a def, class, lambda or comprehension
+  int nested_ = 0;           // inside a def, class, lambda or comprehension
+  bool attributes_ = false;  // the second pass
+  bool saw_local_ = false;   // some import resolved to a local module
   absl::node_hash_map<std::string, ModuleLookup> cache_;  // stable: lookups hand out references
   absl::flat_hash_set<std::string> reported_undeclared_;
 };
@@ -665,7 +675,17 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
                         ImportFacts* facts) {
   FactCollector collector(buffer, facts);
   for (const ImportCell& c : cells) {
-    if (c.module == nullptr) continue;
+    if (c.module == nullptr || c.module->body.empty()) continue;
+    // Most cells mention neither sys.path, an import hook, a URL nor an installer: their trees
+    // need no walk.
+    Offset begin = c.module->body.front()->range.start;
+    Offset end = c.module->body.back()->range.end;
+    std::string_view text = buffer.substr(begin, end - begin);
+    bool relevant = false;
+    for (std::string_view needle : {"sys.path", "meta_path", "path_hooks", "://", "install"}) {
+      relevant = relevant || text.find(needle) != std::string_view::npos;
+    }
+    if (!relevant) continue;
     for (const Stmt* s : c.module->body) collector.VisitStmt(s);
   }
 }
@@ -675,6 +695,14 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
                   const ImportRulesOptions& options, std::vector<Diagnostic>* out,
                   ImportCounts* counts) {
   ImportChecker checker(module_unit, env, options, buffer, out, counts);
+  // First the import statements (no expression holds one); then, only if some name is bound to
+  // a local module, the `m.x` reads.
+  for (const ImportCell& c : cells) {
+    if (c.module == nullptr) continue;
+    for (const Stmt* s : c.module->body) checker.VisitStmt(s);
+  }
+  if (!checker.SawLocalModule()) return;
+  checker.StartAttributePass();
   for (const ImportCell& c : cells) {
     if (c.module == nullptr) continue;
     for (const Stmt* s : c.module->body) checker.VisitStmt(s);
