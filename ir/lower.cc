@@ -127,6 +127,13 @@ class Lowerer : public AstVisitor {
 
   // Module unit: runs each cell's statements in order.
   void LowerModule(std::span<const CodeCell> cells) {
+    // The unit's names are at most the cells' module-level symbols and magic bindings (plus
+    // the wildcard): room for them up front instead of growing the tables name by name.
+    size_t most = 1;
+    for (const CodeCell& cell : cells) {
+      most += cell.scopes->module()->symbols.size() + cell.magic_bindings.size();
+    }
+    Reserve(most);
     for (const CodeCell& cell : cells) {
       tree_ = cell.scopes;
       // IPython compiles later cells with the future flags of earlier ones.
@@ -143,6 +150,7 @@ class Lowerer : public AstVisitor {
     tree_ = body.tree;
     future_annotations_ = tree_->future_annotations();
     unit_scope_ = scope_ = tree_->ScopeOf(body.node);
+    Reserve(unit_scope_->symbols.size() + 1);
     const Arguments* args;
     if (const auto* f = static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>();
         f != nullptr && unit_->kind == UnitKind::kFunction) {
@@ -179,6 +187,12 @@ class Lowerer : public AstVisitor {
     BlockId dispatch;
     bool guards_name_error;
   };
+
+  void Reserve(size_t names) {
+    unit_->name_ids.reserve(names);
+    unit_->names.reserve(names);
+    unit_->defs_of.reserve(names);
+  }
 
   // ---- blocks
   BlockId NewBlock() {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_format.h"
 
 #include "lexer/str_util.h"
@@ -39,6 +40,7 @@ std::string_view MangleName(std::string_view private_name, std::string_view name
 }
 
 const Symbol* Scope::Resolve(std::string_view name) const {
+  if (private_name.empty()) return Find(name);  // nothing to mangle
   std::string storage;
   return Find(MangleName(private_name, name, &storage));
 }
@@ -100,6 +102,7 @@ class ScopeBuilder : public AstVisitor {
     s->start = start;
     s->node = node;
     s->private_name = private_;
+    s->symbols.reserve(4);
     if (node != nullptr) tree_->by_node_[node] = s;
     if (!stack_.empty()) {
       s->parent = stack_.back();
@@ -216,9 +219,10 @@ class ScopeBuilder : public AstVisitor {
 
   ScopeTree* tree_;
   const bool future_annotations_;
-  std::vector<Scope*> stack_;
-  std::vector<Building> building_;  // parallel to stack_
-  std::string_view private_;        // name of the innermost class, for mangling
+  // Inline up to a nesting depth of eight: most cells are one module scope.
+  absl::InlinedVector<Scope*, 8> stack_;
+  absl::InlinedVector<Building, 8> building_;  // parallel to stack_
+  std::string_view private_;                   // name of the innermost class, for mangling
 };
 
 void ScopeBuilder::VisitStmt(const Stmt* s) {

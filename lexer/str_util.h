@@ -51,8 +51,19 @@ struct StringViewHash {
       h ^= h >> 31;
     }
     if (n > 0) {
-      uint64_t w = 0;
-      for (size_t i = 0; i < n; ++i) w |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+      // The last 1-7 bytes: two overlapping 4-byte loads, or the first, middle and last byte
+      // (either covers every byte for a given length).
+      uint64_t w;
+      if (n >= 4) {
+        uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        w = (uint64_t{a} << 32) | b;
+      } else {
+        w = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+            (uint64_t{static_cast<unsigned char>(p[n >> 1])} << 8) |
+            static_cast<unsigned char>(p[n - 1]);
+      }
       h = (h ^ w) * 0x94d049bb133111ebull;
       h ^= h >> 29;
     }

@@ -207,8 +207,9 @@ class NameChecker {
   const Locator& loc_;
   const NameRulesOptions& options_;
   std::vector<Diagnostic>* out_;
-  absl::flat_hash_set<std::string_view> defined_;               // bound somewhere at module level
-  absl::flat_hash_set<std::string_view> defined_by_functions_;  // `global x; x = ...`
+  // Bound somewhere at module level; by some function (`global x; x = ...`).
+  absl::flat_hash_set<std::string_view, StringViewHash> defined_;
+  absl::flat_hash_set<std::string_view, StringViewHash> defined_by_functions_;
   bool any_wildcard_ = false;
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
