@@ -252,7 +252,7 @@ class NotebookModules : public ModuleEnvironment {
  public:
   NotebookModules(const ImportContext::Impl& ctx, const std::string& path, bool is_script,
                   const ImportFacts& facts, std::string_view buffer)
-      : ctx_(ctx), is_script_(is_script) {
+      : ctx_(ctx) {
     std::string dir = fs::path(path).parent_path().string();
     dir_ = Normalize(dir.empty() ? fs::path(".") : fs::path(dir));
     search_.push_back(dir_);
@@ -489,7 +489,6 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   const ImportContext::Impl& ctx_;
-  bool is_script_;
   std::string dir_;
   std::vector<std::string> search_;
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
