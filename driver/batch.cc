@@ -80,6 +80,8 @@ struct Shared {
   std::condition_variable result_set;  // the consumer waits here for the next result
   size_t next_task = 0;                // the next index a worker takes
   size_t next_out = 0;                 // the next index the consumer hands out
+  bool consumer_waiting = false;       // the consumer sleeps on result_set
+  int workers_waiting = 0;             // workers sleeping on slot_free
   std::vector<FileOutcome> slots;      // index i lives in slots[i % window]
   std::vector<char> ready;
   std::exception_ptr failure;
@@ -91,9 +93,11 @@ void* WorkerMain(void* arg) {
     size_t i;
     {
       std::unique_lock<std::mutex> lock(s.mu);
+      ++s.workers_waiting;
       s.slot_free.wait(lock, [&] {
         return s.next_task >= s.count || s.failure || s.next_task < s.next_out + s.window;
       });
+      --s.workers_waiting;
       if (s.next_task >= s.count || s.failure) return nullptr;
       i = s.next_task++;
     }
@@ -110,7 +114,7 @@ void* WorkerMain(void* arg) {
     std::lock_guard<std::mutex> lock(s.mu);
     s.slots[i % s.window] = std::move(outcome);
     s.ready[i % s.window] = 1;
-    if (i == s.next_out) s.result_set.notify_one();
+    if (i == s.next_out && s.consumer_waiting) s.result_set.notify_one();
   }
 }
 
@@ -127,6 +131,25 @@ void RunOrdered(size_t count, const BatchOptions& options,
   if (count == 0) return;
   const size_t jobs = std::clamp<size_t>(static_cast<size_t>(std::max(options.jobs, 1)), 1,
                                          std::max<size_t>(count, 1));
+  ProgressLine progress(count, options.progress);
+  auto deliver = [&](size_t i, FileOutcome& outcome) {
+    progress.Update(i + 1);
+    if ((options.output_on_terminal && !outcome.text.empty()) || !outcome.error_text.empty()) {
+      progress.Clear();
+    }
+    consume(i, outcome);
+  };
+  if (jobs == 1) {
+    // One worker: run inline, without handing results between threads. The calling thread's
+    // stack is the process's main stack (8 MiB by default), which the parser's depth limit
+    // fits.
+    for (size_t i = 0; i < count; ++i) {
+      FileOutcome outcome;
+      work(i, &outcome);
+      deliver(i, outcome);
+    }
+    return;
+  }
   Shared s;
   s.count = count;
   s.window = jobs * kSlotsPerWorker;
@@ -145,14 +168,16 @@ void RunOrdered(size_t count, const BatchOptions& options,
   pthread_attr_destroy(&attr);
   if (threads.empty()) throw std::runtime_error("cannot start a worker thread");
 
-  ProgressLine progress(count, options.progress);
   std::exception_ptr failure;
   for (size_t i = 0; i < count; ++i) {
     FileOutcome outcome;
+    bool wake_workers;
     {
       std::unique_lock<std::mutex> lock(s.mu);
       while (!s.ready[i % s.window] && !s.failure) {
+        s.consumer_waiting = true;
         s.result_set.wait_for(lock, std::chrono::milliseconds(200));
+        s.consumer_waiting = false;
         if (!s.ready[i % s.window] && !s.failure) {
           lock.unlock();
           progress.Update(i);
@@ -167,13 +192,10 @@ void RunOrdered(size_t count, const BatchOptions& options,
       s.slots[i % s.window] = FileOutcome();
       s.ready[i % s.window] = 0;
       s.next_out = i + 1;
+      wake_workers = s.workers_waiting > 0;
     }
-    s.slot_free.notify_all();
-    progress.Update(i + 1);
-    if ((options.output_on_terminal && !outcome.text.empty()) || !outcome.error_text.empty()) {
-      progress.Clear();
-    }
-    consume(i, outcome);
+    if (wake_workers) s.slot_free.notify_all();
+    deliver(i, outcome);
   }
   {
     std::lock_guard<std::mutex> lock(s.mu);
