@@ -122,6 +122,7 @@ class ScopeBuilder : public AstVisitor {
   }
 
   std::string_view Mangle(std::string_view name) {
+    if (private_.empty()) return name;  // outside classes nothing is mangled
     std::string storage;
     std::string_view mangled = MangleName(private_, name, &storage);
     return mangled.data() == storage.data() ? tree_->names_.CopyString(storage) : mangled;
