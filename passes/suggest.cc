@@ -72,6 +72,31 @@ constexpr Alias kAliases[] = {
     {"train_test_split", "from sklearn.model_selection import train_test_split"},
 };
 
+// A lower bound of SuggestionDistance: a character (case aside) that one name has more often
+// than the other is deleted, inserted or substituted by another letter, at kMoveCost each, and
+// one substitution serves one character of each name.
+size_t LetterCountBound(std::string_view a, std::string_view b) {
+  auto fold = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u + ('a' - 'A')) : u;
+  };
+  int counts[256] = {};
+  for (char c : a) ++counts[fold(c)];
+  for (char c : b) --counts[fold(c)];
+  size_t only_a = 0, only_b = 0;
+  for (char c : a) {
+    int& n = counts[fold(c)];
+    if (n > 0) only_a += static_cast<size_t>(n);
+    n = 0;
+  }
+  for (char c : b) {
+    int& n = counts[fold(c)];
+    if (n < 0) only_b += static_cast<size_t>(-n);
+    n = 0;
+  }
+  return std::max(only_a, only_b) * kMoveCost;
+}
+
 }  // namespace
 
 size_t SuggestionDistance(std::string_view a, std::string_view b, size_t max_cost) {
@@ -123,6 +148,7 @@ std::string_view BestSuggestion(std::string_view name,
     size_t longer = std::max(name.size(), item.size());
     size_t shorter = std::min(name.size(), item.size());
     if ((longer - shorter) * kMoveCost > max_distance) continue;
+    if (LetterCountBound(name, item) > max_distance) continue;
     size_t d = SuggestionDistance(name, item, max_distance);
     if (d > max_distance) continue;
     if (best.empty() || d < best_distance) {
