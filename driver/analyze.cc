@@ -32,17 +32,13 @@ bool IsPythonCellMagic(std::string_view name) {
 // "%%capture [--no-stderr] [--no-stdout] [--no-display] [output]" → "output".
 std::string_view CaptureTarget(std::string_view line, Offset* offset) {
   std::string_view rest = line.substr(std::min<size_t>(line.size(), 9));  // after %%capture
-  size_t p = 0;
   std::string_view found;
-  while (p < rest.size()) {
-    while (p < rest.size() && (rest[p] == ' ' || rest[p] == '\t')) ++p;
-    size_t e = p;
-    while (e < rest.size() && rest[e] != ' ' && rest[e] != '\t') ++e;
-    if (e > p && rest[p] != '-') {
-      found = rest.substr(p, e - p);
-      *offset = static_cast<Offset>(9 + p);
-    }
-    p = e;
+  size_t p = 0, start = 0;
+  for (std::string_view w = NextWord(rest, &p, &start); !w.empty();
+       w = NextWord(rest, &p, &start)) {
+    if (w[0] == '-') continue;
+    found = w;
+    *offset = static_cast<Offset>(9 + start);
   }
   return found;
 }
@@ -305,12 +301,8 @@ std::string_view WrittenFileName(std::string_view first_line) {
   std::string_view rest = first_line.substr(std::min<size_t>(first_line.size(), 11));
   std::string_view name;
   size_t p = 0;
-  while (p < rest.size()) {
-    while (p < rest.size() && (rest[p] == ' ' || rest[p] == '\t')) ++p;
-    size_t e = p;
-    while (e < rest.size() && rest[e] != ' ' && rest[e] != '\t' && rest[e] != '\r') ++e;
-    if (e > p && rest[p] != '-') name = rest.substr(p, e - p);
-    p = e;
+  for (std::string_view w = NextWord(rest, &p); !w.empty(); w = NextWord(rest, &p)) {
+    if (w[0] != '-') name = w;
   }
   if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
       name.back() == name.front()) {

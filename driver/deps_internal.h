@@ -45,8 +45,8 @@ enum class RequirementKind {
 };
 struct RequirementResult {
   RequirementKind kind = RequirementKind::kInvalid;
-  std::string name;  // normalized, for kName
-  std::string also;  // a second guess for a VCS URL without a name ("owner-repo"), or empty
+  std::string name = {};  // normalized, for kName
+  std::string also = {};  // a second guess for a VCS URL without a name ("owner-repo"), or empty
 };
 
 // Letters, digits, '-', '_' and '.'.

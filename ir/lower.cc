@@ -6,6 +6,7 @@
 #include <deque>
 #include <optional>
 
+#include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
 #include "parser/parser.h"
 
@@ -772,19 +773,13 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     // %store -r [names]: restores variables another session saved.
     size_t r = args.find("-r");
     if (r == std::string_view::npos) return;
-    size_t p = r + 2;
+    size_t p = r + 2, start = 0;
     bool any = false;
-    while (p < args.size()) {
-      while (p < args.size() && (args[p] == ' ' || args[p] == '\t')) ++p;
-      size_t e = p;
-      while (e < args.size() && args[e] != ' ' && args[e] != '\t') ++e;
-      if (e > p) {
-        std::string_view n = args.substr(p, e - p);
-        Offset at = m->range.start + static_cast<Offset>(name_end + p);
-        Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
-        any = true;
-      }
-      p = e;
+    for (std::string_view n = NextWord(args, &p, &start); !n.empty();
+         n = NextWord(args, &p, &start)) {
+      Offset at = m->range.start + static_cast<Offset>(name_end + start);
+      Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
+      any = true;
     }
     if (!any) Wildcard(m->range);
     return;
@@ -795,16 +790,9 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     // %run [-i] [-e] [-t] [-d] [-p] [-m] script.py [args]: the first word not an option.
     std::string_view script;
     size_t p = 0;
-    while (p < args.size()) {
-      while (p < args.size() && (args[p] == ' ' || args[p] == '\t')) ++p;
-      size_t e = p;
-      while (e < args.size() && args[e] != ' ' && args[e] != '\t') ++e;
-      if (e > p && args[p] != '-') {
-        script = args.substr(p, e - p);
-        break;
-      }
-      p = e;
-    }
+    do {
+      script = NextWord(args, &p);
+    } while (!script.empty() && script[0] == '-');
     const std::vector<std::string>* names =
         script.empty() ? nullptr : options_.bindings->RunNames(script);
     if (names != nullptr) {

@@ -72,6 +72,19 @@ struct StringViewHash {
   }
 };
 
+// The next word of `s` at or after *pos (words are separated by blanks, tabs and line ends), or
+// an empty view at the end; *pos moves past it and *start, if given, gets its offset.
+inline std::string_view NextWord(std::string_view s, size_t* pos, size_t* start = nullptr) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  size_t p = *pos;
+  while (p < s.size() && blank(s[p])) ++p;
+  size_t e = p;
+  while (e < s.size() && !blank(s[e])) ++e;
+  *pos = e;
+  if (start != nullptr) *start = p;
+  return s.substr(p, e - p);
+}
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_LEXER_STR_UTIL_H_
