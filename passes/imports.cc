@@ -67,9 +67,7 @@ class ImportChecker : public AstVisitor {
       case StmtKind::kImport:
         if (attributes_) return;
         for (const Alias* a : static_cast<const ImportStmt*>(s)->names) {
-          Range site = a->range;
-          site.end = site.start + static_cast<Offset>(a->name.size());
-          CheckModule(a->name, site);
+          CheckModule(a->name, NameSite(a));
         }
         return;
       case StmtKind::kImportFrom:
@@ -326,52 +324,47 @@ class ImportChecker : public AstVisitor {
     if (module.empty()) return;
     const ModuleLookup& m = CheckModule(module, site);
     if (guarded_ > 0) return;
-    if (m.status == ModuleStatus::kThirdParty && m.namespace_only) {
-      // `from google.cloud import storage`: the distribution is the submodule's.
-      for (const Alias* a : f->names) {
-        if (a->name == "*") continue;
-        Range name_site = a->range;
-        name_site.end = name_site.start + static_cast<Offset>(a->name.size());
-        const ModuleLookup& sub = Lookup(JoinDotted(module, a->name));
-        if (sub.status == ModuleStatus::kThirdParty)
-          CheckModule(JoinDotted(module, a->name), name_site, /*count=*/false);
-      }
-    }
-    if (m.status == ModuleStatus::kStdlib || m.status == ModuleStatus::kThirdParty) {
-      for (const Alias* a : f->names) {
-        if (a->name == "*") {
-          Report(RuleId::kStarImport, a->range,
-                 StrCat("'from ", module, " import *' binds names cellflow cannot know"), module,
-                 "import the names you use explicitly");
-        }
-      }
-      return;
-    }
-    if (m.status != ModuleStatus::kLocal) return;
-    const LocalModule* local = m.local;
+    // Star imports: only a local module's exports can be known.
+    const bool exports_known =
+        m.status == ModuleStatus::kLocal && m.local != nullptr && m.local->exports_known;
+    const bool found = m.status == ModuleStatus::kLocal || m.status == ModuleStatus::kStdlib ||
+                       m.status == ModuleStatus::kThirdParty;
     for (const Alias* a : f->names) {
       if (a->name == "*") {
-        if (local == nullptr || !local->exports_known) {
+        if (found && !exports_known) {
           Report(RuleId::kStarImport, a->range,
                  StrCat("'from ", module, " import *' binds names cellflow cannot know"), module,
                  "import the names you use explicitly");
         }
-        continue;
+      } else if (m.status == ModuleStatus::kThirdParty && m.namespace_only) {
+        // `from google.cloud import storage`: the distribution is the submodule's.
+        std::string sub = JoinDotted(module, a->name);
+        if (Lookup(sub).status == ModuleStatus::kThirdParty) {
+          CheckModule(sub, NameSite(a), /*count=*/false);
+        }
+      } else if (m.status == ModuleStatus::kLocal) {
+        CheckImportedName(module, m.local, a);
       }
-      if (local != nullptr && (local->dynamic || local->extension)) continue;
-      if (options_.import_hooks) continue;
-      std::string name(a->name);
-      if (local != nullptr && local->names.contains(name)) continue;
-      // A submodule: `from pkg import sub` imports pkg.sub.
-      const ModuleLookup& sub = Lookup(JoinDotted(module, name));
-      if (sub.status == ModuleStatus::kLocal) continue;
-      Range name_site = a->range;
-      name_site.end = name_site.start + static_cast<Offset>(a->name.size());
-      std::string where = local != nullptr ? local->display : StrCat(module, "/");
-      Report(RuleId::kMissingModuleAttribute, name_site,
-             absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where), name,
-             AttributeHint(local, name));
     }
+  }
+
+  // `from module import name` where `module` is local (`local` null for a bare directory).
+  void CheckImportedName(const std::string& module, const LocalModule* local, const Alias* a) {
+    if (local != nullptr && (local->dynamic || local->extension)) return;
+    if (options_.import_hooks) return;
+    std::string name(a->name);
+    if (local != nullptr && local->names.contains(name)) return;
+    // A submodule: `from pkg import sub` imports pkg.sub.
+    if (Lookup(JoinDotted(module, name)).status == ModuleStatus::kLocal) return;
+    std::string where = local != nullptr ? local->display : StrCat(module, "/");
+    Report(RuleId::kMissingModuleAttribute, NameSite(a),
+           absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where), name,
+           AttributeHint(local, name));
+  }
+
+  // The imported name alone, without its "as" part.
+  static Range NameSite(const Alias* a) {
+    return Range{a->range.start, a->range.start + static_cast<Offset>(a->name.size())};
   }
 
   std::string AttributeHint(const LocalModule* local, std::string_view name) {
