@@ -1,10 +1,13 @@
 // The check command: inputs, the parallel batch, and the output formats.
 #include "driver/check.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -221,31 +224,37 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
 }  // namespace
 
 bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     *error = "cannot open file";
     return false;
   }
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0) {
-    *error = "cannot determine the file size";
-    return false;
-  }
-  if (static_cast<uint64_t>(size) >= (uint64_t{1} << 32) - 1) {
+  struct stat st;
+  bool ok = fstat(fd, &st) == 0;
+  if (!ok) *error = "cannot determine the file size";
+  auto size = static_cast<uint64_t>(ok ? st.st_size : 0);
+  if (ok && size >= (uint64_t{1} << 32) - 1) {
     *error = "file too large (4 GiB or more)";
-    return false;
+    ok = false;
   }
-  // Spare capacity after the bytes lets the notebook reader parse them in place.
-  bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
-  bytes->resize(static_cast<size_t>(size));
-  in.read(bytes->data(), size);
-  if (in.gcount() != size) {
-    *error = "read error";
-    return false;
+  if (ok) {
+    // Spare capacity after the bytes lets the notebook reader parse them in place.
+    bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
+    bytes->resize(static_cast<size_t>(size));
+    size_t done = 0;
+    while (done < size) {
+      ssize_t n = read(fd, bytes->data() + done, size - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    if (done != size) {
+      *error = "read error";
+      ok = false;
+    }
   }
-  return true;
+  close(fd);
+  return ok;
 }
 
 bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,

@@ -92,9 +92,11 @@ void Summarize(std::string_view source_bytes, LocalModule* out) {
   }
 }
 
-std::string Normalize(const fs::path& p) {
+// `p` absolute (against `cwd` when relative; the process's working directory when `cwd` is
+// empty) and lexically normal, without a trailing '/'.
+std::string Normalize(const fs::path& p, const fs::path& cwd = {}) {
   std::error_code ec;
-  fs::path a = fs::absolute(p, ec).lexically_normal();
+  fs::path a = (p.is_absolute() || cwd.empty() ? fs::absolute(p, ec) : cwd / p).lexically_normal();
   std::string s = a.string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
@@ -104,6 +106,7 @@ std::string Normalize(const fs::path& p) {
 
 struct ImportContext::Impl {
   ImportOptions options;
+  fs::path cwd;                    // the working directory, read once per batch
   std::vector<std::string> paths;  // --path, absolute
   // Top-level import name → distribution, from --site-packages.
   absl::flat_hash_map<std::string, std::string> installed;
@@ -254,7 +257,7 @@ class NotebookModules : public ModuleEnvironment {
                   const ImportFacts& facts, std::string_view buffer)
       : ctx_(ctx) {
     std::string dir = fs::path(path).parent_path().string();
-    dir_ = Normalize(dir.empty() ? fs::path(".") : fs::path(dir));
+    dir_ = Normalize(dir.empty() ? fs::path(".") : fs::path(dir), ctx.cwd);
     search_.push_back(dir_);
     for (const std::string& p : facts.sys_path) {
       fs::path sp(p);
@@ -502,6 +505,8 @@ class NotebookModules : public ModuleEnvironment {
 
 ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  std::error_code ec;
+  impl_->cwd = fs::current_path(ec);
   for (const std::string& p : impl_->options.paths) impl_->paths.push_back(Normalize(p));
   impl_->deps = std::make_unique<DependencyFinder>(impl_->options.requirements);
   impl_->LoadSitePackages();
