@@ -27,6 +27,8 @@ from collections import Counter, defaultdict
 import pyflakes.checker
 import pyflakes.messages
 
+from notebook_cells import code_cells
+
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
 NB1_CODES = ("NB101", "NB102", "NB103", "NB104", "NB105", "NB106")
 BATCH = 100
@@ -35,22 +37,6 @@ BATCH = 100
 ASSIGN_ESCAPE = re.compile(r"^(\s*[^=!%?#'\"]+?(?:[-+*/|&^%@]|//|\*\*|<<|>>)?=)\s*[!%].*$")
 # "obj?", "obj.attr??", "obj.method?" (a dotted name, then one or two question marks).
 HELP_SUFFIX = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\(\))?\s*\?{1,2}\s*$")
-
-
-def code_cells(notebook):
-    """Yields the source text of each code cell of a parsed notebook, in file order."""
-    cells = notebook.get("cells")
-    if cells is None:  # nbformat 3
-        cells = [c for ws in notebook.get("worksheets", []) or [] if isinstance(ws, dict)
-                 for c in ws.get("cells", []) or []]
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", cell.get("input", ""))
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if isinstance(source, str):
-            yield source
 
 
 def is_foreign_cell_magic(source):

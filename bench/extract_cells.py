@@ -15,22 +15,9 @@ import json
 import os
 import sys
 
+from notebook_cells import code_cells
+
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
-
-
-def code_cells(notebook):
-    """Yields the source text of each code cell of a parsed notebook."""
-    cells = notebook.get("cells")
-    if cells is None:  # nbformat 3
-        cells = [c for ws in notebook.get("worksheets", []) for c in ws.get("cells", [])]
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", cell.get("input", ""))
-        if isinstance(source, list):
-            source = "".join(source)
-        if isinstance(source, str):
-            yield source
 
 
 def is_foreign_cell_magic(source):

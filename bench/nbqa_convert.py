@@ -34,6 +34,8 @@ import os
 import re
 import sys
 
+from notebook_cells import code_cells
+
 # Cell magics whose body is Python, as nbQA's MAGIC set.
 PYTHON_CELL_MAGICS = frozenset(("time", "timeit", "capture", "pypy", "python", "python3"))
 PLACEHOLDER = "None"
@@ -44,24 +46,6 @@ ASSIGN_ESCAPE = re.compile(r"^(\s*[\w.,\[\]()* \t]+?\s*=)\s*(!|%{1,2})(?!=)")
 # `obj?`, `obj.attr??`, `%magic?`, `np.sum()?`: an object then one or two question marks.
 HELP_SUFFIX = re.compile(r"^\s*%{0,2}[A-Za-z_][\w.]*(\(\))?(\[[^\]]*\])?\?{1,2}\s*$")
 LINE_MAGIC = re.compile(r"^%(\w+)")
-
-
-def code_cells(notebook):
-    """Yields the source text of each code cell, in file order."""
-    cells = notebook.get("cells")
-    if cells is None:  # nbformat 3
-        cells = [c for ws in notebook.get("worksheets") or [] if isinstance(ws, dict)
-                 for c in ws.get("cells") or []]
-    if not isinstance(cells, list):
-        return
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", cell.get("input", ""))
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if isinstance(source, str):
-            yield source
 
 
 def parses(code):
