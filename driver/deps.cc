@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "driver/deps_internal.h"
+#include "driver/dir_listing.h"
 #include "lexer/str_util.h"
 #include "passes/distributions.h"
 
@@ -99,15 +100,32 @@ struct DependencyFinder::FileEntry {
   DependencyParse parse;
 };
 
-struct DependencyFinder::DirEntry {
+struct DependencyFinder::DirState {
   std::once_flag once;
   std::shared_ptr<const DeclaredDependencies> deps;
 };
 
 namespace {
 
+// `path` is already what NormalPath makes: absolute, without empty, "." or ".." components
+// and without a trailing separator.
+bool IsNormalAbsolute(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  if (path.back() == '/') return false;
+  for (size_t i = 0; i < path.size();) {
+    size_t end = path.find('/', i + 1);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(i + 1, end - i - 1);
+    if (part.empty() || part == "." || part == "..") return false;
+    i = end;
+  }
+  return true;
+}
+
 // An absolute, lexically normal path without a trailing separator.
 std::string NormalPath(const std::string& path) {
+  if (IsNormalAbsolute(path)) return path;
   std::error_code ec;
   fs::path p = fs::absolute(fs::path(path.empty() ? "." : path), ec);
   if (ec) p = fs::path(path);
@@ -116,7 +134,11 @@ std::string NormalPath(const std::string& path) {
   return out;
 }
 
-std::string ParentOf(const std::string& dir) { return fs::path(dir).parent_path().string(); }
+// The parent of a normal absolute path ("/" for "/" and for "/a").
+std::string ParentOf(const std::string& dir) {
+  size_t slash = dir.rfind('/');
+  return slash == 0 || slash == std::string::npos ? std::string("/") : dir.substr(0, slash);
+}
 
 // Reads a whole file; false with `error` set if it cannot.
 bool ReadFile(const std::string& path, std::string* contents, std::string* error) {
@@ -141,40 +163,6 @@ bool ReadFile(const std::string& path, std::string* contents, std::string* error
   return true;
 }
 
-// The dependency files of one directory, in a fixed order: by kind, then by name; then those
-// of its requirements/, binder/ and .binder/ folders.
-std::vector<std::pair<std::string, DependencyFileKind>> ListDependencyFiles(
-    const std::string& dir) {
-  std::vector<std::pair<std::string, DependencyFileKind>> files;
-  auto scan = [&files](const fs::path& folder, bool requirements_folder) {
-    std::error_code ec;
-    std::vector<std::pair<std::string, DependencyFileKind>> found;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      std::optional<DependencyFileKind> kind = DependencyFileKindOf(name);
-      if (!kind && requirements_folder && EndsWith(name, ".txt")) {
-        kind = DependencyFileKind::kRequirements;
-      }
-      if (!kind) continue;
-      std::error_code type_ec;
-      if (!it->is_regular_file(type_ec)) continue;
-      found.emplace_back(it->path().string(), *kind);
-    }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second < b.second : a.first < b.first;
-    });
-    files.insert(files.end(), found.begin(), found.end());
-  };
-  fs::path d(dir);
-  scan(d, false);
-  std::error_code ec;
-  if (fs::is_directory(d / "requirements", ec)) scan(d / "requirements", true);
-  for (const char* binder : {"binder", ".binder"}) {
-    if (fs::is_directory(d / binder, ec)) scan(d / binder, false);
-  }
-  return files;
-}
-
 void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
   for (const std::string& f : from.files) {
     if (std::find(to->files.begin(), to->files.end(), f) == to->files.end()) to->files.push_back(f);
@@ -185,9 +173,55 @@ void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
 
 }  // namespace
 
+DirectoryDeps ScanDependencyFiles(const std::string& dir, const std::vector<DirEntry>& entries) {
+  DirectoryDeps scan;
+  auto add = [&scan](const std::string& folder, const std::vector<DirEntry>& listed,
+                     bool requirements_folder) {
+    std::vector<std::pair<std::string, DependencyFileKind>> found;
+    for (const DirEntry& e : listed) {
+      if (!e.is_regular) continue;
+      std::optional<DependencyFileKind> kind = DependencyFileKindOf(e.name);
+      if (!kind && requirements_folder && EndsWith(e.name, ".txt")) {
+        kind = DependencyFileKind::kRequirements;
+      }
+      if (kind) found.emplace_back(StrCat(folder == "/" ? "" : folder, "/", e.name), *kind);
+    }
+    std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+      return x.second != y.second ? x.second < y.second : x.first < y.first;
+    });
+    scan.files.insert(scan.files.end(), found.begin(), found.end());
+  };
+  bool folders[3] = {false, false, false};  // requirements, binder, .binder
+  for (const DirEntry& e : entries) {
+    if (e.name == ".git") scan.has_git = true;
+    if (!e.is_dir) continue;
+    if (e.name == "requirements") folders[0] = true;
+    if (e.name == "binder") folders[1] = true;
+    if (e.name == ".binder") folders[2] = true;
+  }
+  add(dir, entries, false);
+  const char* names[3] = {"requirements", "binder", ".binder"};
+  std::vector<DirEntry> inside;
+  for (int i = 0; i < 3; ++i) {
+    if (!folders[i]) continue;
+    std::string folder = StrCat(dir == "/" ? "" : dir, "/", names[i]);
+    ListDir(folder, &inside);
+    add(folder, inside, i == 0);
+  }
+  return scan;
+}
+
 DependencyFinder::DependencyFinder(std::vector<std::string> extra_requirement_files,
-                                   std::vector<std::string> root_directories)
-    : extra_files_(std::move(extra_requirement_files)) {
+                                   std::vector<std::string> root_directories,
+                                   std::function<DirectoryDeps(const std::string&)> scan)
+    : extra_files_(std::move(extra_requirement_files)), scan_(std::move(scan)) {
+  if (!scan_) {
+    scan_ = [](const std::string& dir) {
+      std::vector<DirEntry> entries;
+      ListDir(dir, &entries);
+      return ScanDependencyFiles(dir, entries);
+    };
+  }
   for (const std::string& r : root_directories) roots_.push_back(NormalPath(r));
 }
 
@@ -257,28 +291,25 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   stack->pop_back();
 }
 
-bool DependencyFinder::IsRoot(const std::string& dir) const {
-  if (std::find(roots_.begin(), roots_.end(), dir) != roots_.end()) return true;
-  std::error_code ec;
-  if (fs::exists(fs::path(dir) / ".git", ec)) return true;
-  return ParentOf(dir) == dir || ParentOf(dir).empty();
+bool DependencyFinder::IsRoot(const std::string& dir, bool has_git) const {
+  if (has_git || std::find(roots_.begin(), roots_.end(), dir) != roots_.end()) return true;
+  return dir == "/";
 }
 
 std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const std::string& dir) {
-  std::shared_ptr<DirEntry> entry;
+  std::shared_ptr<DirState> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::shared_ptr<DirEntry>& slot = dirs_[dir];
-    if (slot == nullptr) slot = std::make_shared<DirEntry>();
+    std::shared_ptr<DirState>& slot = dirs_[dir];
+    if (slot == nullptr) slot = std::make_shared<DirState>();
     entry = slot;
   }
   std::call_once(entry->once, [&] {
     auto deps = std::make_shared<DeclaredDependencies>();
     std::vector<std::string> stack;
-    for (const auto& [path, kind] : ListDependencyFiles(dir)) {
-      AddFile(path, kind, 0, &stack, deps.get());
-    }
-    if (IsRoot(dir)) {
+    DirectoryDeps scan = scan_(dir);
+    for (const auto& [path, kind] : scan.files) AddFile(path, kind, 0, &stack, deps.get());
+    if (IsRoot(dir, scan.has_git)) {
       // The files given on the command line count for every notebook, once, at the top.
       for (const std::string& f : extra_files_) {
         std::string path = NormalPath(f);

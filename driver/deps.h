@@ -9,6 +9,7 @@
 #ifndef CELLFLOW_DRIVER_DEPS_H_
 #define CELLFLOW_DRIVER_DEPS_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+
+#include "driver/dir_listing.h"
 
 namespace cellflow {
 
@@ -112,13 +115,27 @@ struct DeclaredDependencies {
 
 // Finds, reads and caches dependency files for a batch of notebooks. Thread-safe: every
 // directory is listed and every file read and parsed at most once per finder.
+// What the walk up from a notebook needs of one directory: its dependency files (and those of
+// its requirements/, binder/ and .binder/ folders), by kind then name; and whether it holds
+// `.git` (a repository's root, or a work tree's `.git` file).
+struct DirectoryDeps {
+  std::vector<std::pair<std::string, DependencyFileKind>> files;
+  bool has_git = false;
+};
+
+// The DirectoryDeps of `dir`, whose entries are `entries` (its subfolders are listed here).
+DirectoryDeps ScanDependencyFiles(const std::string& dir, const std::vector<DirEntry>& entries);
+
 class DependencyFinder {
  public:
   // `extra_requirement_files` (--requirements FILE) count for every notebook. The walk up from
   // a notebook stops at the first directory that holds `.git`, at any of `root_directories`
   // (included), or at the top of the file system.
+  // `scan` (default: list the directory, then ScanDependencyFiles) lets a caller that lists
+  // the same directories share its listings.
   explicit DependencyFinder(std::vector<std::string> extra_requirement_files = {},
-                            std::vector<std::string> root_directories = {});
+                            std::vector<std::string> root_directories = {},
+                            std::function<DirectoryDeps(const std::string&)> scan = {});
   ~DependencyFinder();
   DependencyFinder(const DependencyFinder&) = delete;
   DependencyFinder& operator=(const DependencyFinder&) = delete;
@@ -132,7 +149,7 @@ class DependencyFinder {
 
  private:
   struct FileEntry;
-  struct DirEntry;
+  struct DirState;
 
   // The parse of one file, read once.
   std::shared_ptr<const FileEntry> File(const std::string& path, DependencyFileKind kind);
@@ -141,14 +158,16 @@ class DependencyFinder {
   // Adds the file at `path` and, recursively, the requirements files it includes.
   void AddFile(const std::string& path, DependencyFileKind kind, int depth,
                std::vector<std::string>* stack, DeclaredDependencies* out);
-  bool IsRoot(const std::string& dir) const;
+  // `has_git`: `dir` holds `.git`.
+  bool IsRoot(const std::string& dir, bool has_git) const;
 
   std::vector<std::string> extra_files_;
   std::vector<std::string> roots_;
+  std::function<DirectoryDeps(const std::string&)> scan_;
 
   mutable std::mutex mu_;
   absl::node_hash_map<std::string, std::shared_ptr<FileEntry>> files_;  // guarded by mu_
-  absl::node_hash_map<std::string, std::shared_ptr<DirEntry>> dirs_;    // guarded by mu_
+  absl::node_hash_map<std::string, std::shared_ptr<DirState>> dirs_;    // guarded by mu_
   size_t files_read_ = 0;                                               // guarded by mu_
 };
 

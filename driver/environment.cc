@@ -2,15 +2,19 @@
 #include "driver/environment.h"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 
 #include "driver/deps.h"
+#include "driver/dir_listing.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
@@ -24,12 +28,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Module and package names a directory offers.
+// Module and package names a directory offers. Whether a directory is a regular package (has
+// an __init__.py) is asked only when an import names it (IsPackage).
 struct Listing {
   absl::flat_hash_set<std::string> modules;     // name.py
-  absl::flat_hash_set<std::string> packages;    // name/__init__.py
   absl::flat_hash_set<std::string> extensions;  // name.so, name.cpython-311-x86_64-linux-gnu.so
-  absl::flat_hash_set<std::string> dirs;        // any directory (namespace packages)
+  absl::flat_hash_set<std::string> dirs;        // any directory: a package, or a namespace one
+  DirectoryDeps deps;                           // for the DependencyFinder, from the same listing
 };
 
 bool IsIdentifier(std::string_view s) {
@@ -45,28 +50,31 @@ bool IsIdentifier(std::string_view s) {
 
 std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
   auto listing = std::make_unique<Listing>();
-  std::error_code ec;
-  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    std::error_code ec2;
-    if (it->is_directory(ec2)) {
-      if (!IsIdentifier(name)) continue;
-      listing->dirs.insert(name);
-      if (fs::exists(it->path() / "__init__.py", ec2)) listing->packages.insert(name);
+  std::vector<DirEntry> entries;
+  ListDir(dir, &entries);
+  listing->deps = ScanDependencyFiles(dir, entries);
+  for (DirEntry& e : entries) {
+    const std::string& name = e.name;
+    if (e.is_dir) {
+      if (IsIdentifier(name)) listing->dirs.insert(std::move(e.name));
       continue;
     }
     size_t dot = name.find('.');
-    if (dot == std::string::npos || !IsIdentifier(name.substr(0, dot))) continue;
-    std::string stem = name.substr(0, dot);
+    if (dot == std::string::npos || !IsIdentifier(std::string_view(name).substr(0, dot))) continue;
     std::string_view ext = std::string_view(name).substr(name.rfind('.'));
     if (ext == ".py" && dot == name.size() - 3) {
-      listing->modules.insert(stem);
+      listing->modules.insert(name.substr(0, dot));
     } else if (ext == ".so" || ext == ".pyd") {
-      listing->extensions.insert(stem);
+      listing->extensions.insert(name.substr(0, dot));
     }
   }
   return listing;
+}
+
+// `dir`/`name` (a directory) holds an __init__.py.
+bool IsPackage(const std::string& dir, std::string_view name) {
+  std::error_code ec;
+  return fs::exists(StrCat(dir, "/", name, "/__init__.py"), ec);
 }
 
 std::string ReadText(const std::string& path, bool* ok) {
@@ -102,6 +110,20 @@ std::string Normalize(const fs::path& p, const fs::path& cwd = {}) {
   return s;
 }
 
+// A script inside package directories: their dotted name, for relative imports.
+std::string PackageOf(const std::string& dir) {
+  std::string package;
+  fs::path p(dir);
+  std::error_code ec;
+  while (!p.empty() && fs::exists(p / "__init__.py", ec)) {
+    std::string name = p.filename().string();
+    package = package.empty() ? name : StrCat(name, ".", package);
+    if (p == p.parent_path()) break;
+    p = p.parent_path();
+  }
+  return package;
+}
+
 }  // namespace
 
 struct ImportContext::Impl {
@@ -112,9 +134,53 @@ struct ImportContext::Impl {
   absl::flat_hash_map<std::string, std::string> installed;
   std::unique_ptr<DependencyFinder> deps;
 
+  // What the notebooks of one directory share: the directory made absolute, its search path
+  // when a notebook adds nothing to it, its declared dependencies, and the lookups made by
+  // notebooks that add nothing of their own (no sys.path entry, written or downloaded module or
+  // install line), whose results depend on the directory alone.
+  struct Folder {
+    std::string dir;
+    std::string package;              // scripts: the package `dir` is, for relative imports
+    std::vector<std::string> search;  // the package root (scripts), dir, then --path
+    std::shared_ptr<const DeclaredDependencies> deps;
+    mutable std::shared_mutex mu;
+    mutable absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>>
+        lookups;  // guarded by mu
+  };
+  // Lookups are kept for the folders seen last only: a walk visits a directory's notebooks
+  // one after the other, and a corpus of a million notebooks must not keep them all.
+  static constexpr size_t kFoldersWithLookups = 256;
+
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
+  // By the notebook path's directory part as given (a script's with "\n" appended).
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<Folder>> folders;
+  mutable std::deque<Folder*> folders_with_lookups;  // oldest first, guarded by mu
+
+  const Folder& FolderOf(const std::string& path, bool is_script) const;
+  std::optional<ModuleLookup> CachedLookup(const Folder& folder, std::string_view dotted) const {
+    std::shared_lock lock(folder.mu);
+    auto it = folder.lookups.find(dotted);
+    if (it == folder.lookups.end()) return std::nullopt;
+    return it->second;
+  }
+  void CacheLookup(const Folder& folder, std::string_view dotted, const ModuleLookup& r) const {
+    {
+      std::unique_lock lock(folder.mu);
+      folder.lookups.try_emplace(std::string(dotted), r);
+      if (folder.lookups.size() > 1) return;
+    }
+    // The folder's first lookup: it joins the folders that keep theirs, and the oldest leaves.
+    std::unique_lock lock(mu);
+    folders_with_lookups.push_back(const_cast<Folder*>(&folder));
+    if (folders_with_lookups.size() > kFoldersWithLookups) {
+      Folder* oldest = folders_with_lookups.front();
+      folders_with_lookups.pop_front();
+      std::unique_lock folder_lock(oldest->mu);
+      oldest->lookups = {};
+    }
+  }
 
   const Listing& ListingOf(const std::string& dir) const {
     {
@@ -183,7 +249,8 @@ struct ImportContext::Impl {
   const LocalModule* FindIn(const std::string& dir, const Listing& l, std::string_view name,
                             std::string_view dotted, bool* namespace_dir) const {
     std::string n(name);
-    if (l.packages.contains(n)) {
+    const bool is_dir = l.dirs.contains(n);
+    if (is_dir && IsPackage(dir, n)) {
       return ModuleAt(StrCat(dir, "/", n), std::string(dotted), true, false, false);
     }
     if (l.modules.contains(n)) {
@@ -192,7 +259,7 @@ struct ImportContext::Impl {
     if (l.extensions.contains(n)) {
       return ModuleAt(StrCat(dir, "/", n, ".so"), std::string(dotted), false, true, false);
     }
-    if (l.dirs.contains(n)) *namespace_dir = true;
+    if (is_dir) *namespace_dir = true;
     return nullptr;
   }
 
@@ -249,22 +316,58 @@ struct ImportContext::Impl {
   }
 };
 
+const ImportContext::Impl::Folder& ImportContext::Impl::FolderOf(const std::string& path,
+                                                                 bool is_script) const {
+  size_t slash = path.rfind('/');
+  std::string key = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  if (is_script) key += '\n';
+  {
+    std::shared_lock lock(mu);
+    if (auto it = folders.find(key); it != folders.end()) return *it->second;
+  }
+  auto folder = std::make_unique<Folder>();
+  std::string dir = fs::path(path).parent_path().string();
+  folder->dir = Normalize(dir.empty() ? fs::path(".") : fs::path(dir), cwd);
+  if (is_script) {
+    // A file inside a package is one of its modules: the directory holding the top package
+    // is where its absolute imports start.
+    folder->package = PackageOf(folder->dir);
+    if (!folder->package.empty()) {
+      fs::path root(folder->dir);
+      for (size_t n = std::count(folder->package.begin(), folder->package.end(), '.') + 1; n > 0;
+           --n) {
+        root = root.parent_path();
+      }
+      folder->search.push_back(Normalize(root));
+    }
+  }
+  folder->search.push_back(folder->dir);
+  for (const std::string& p : paths) folder->search.push_back(p);
+  folder->deps = deps->ForDirectory(folder->dir);
+  std::unique_lock lock(mu);
+  auto [it, inserted] = folders.try_emplace(std::move(key), std::move(folder));
+  return *it->second;
+}
+
 namespace {
 
 class NotebookModules : public ModuleEnvironment {
  public:
   NotebookModules(const ImportContext::Impl& ctx, const std::string& path, bool is_script,
                   const ImportFacts& facts, std::string_view buffer)
-      : ctx_(ctx) {
-    std::string dir = fs::path(path).parent_path().string();
-    dir_ = Normalize(dir.empty() ? fs::path(".") : fs::path(dir), ctx.cwd);
-    search_.push_back(dir_);
-    for (const std::string& p : facts.sys_path) {
-      fs::path sp(p);
-      search_.push_back(Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp));
+      : ctx_(ctx), folder_(ctx.FolderOf(path, is_script)) {
+    dir_ = folder_.dir;
+    package_ = folder_.package;
+    deps_ = folder_.deps;
+    search_ = folder_.search;
+    if (!facts.sys_path.empty()) {
+      // After the notebook's directory (and a script's package root), before --path.
+      auto at = search_.end() - static_cast<std::ptrdiff_t>(ctx.paths.size());
+      for (const std::string& p : facts.sys_path) {
+        fs::path sp(p);
+        at = search_.insert(at, Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp)) + 1;
+      }
     }
-    for (const std::string& p : ctx.paths) search_.push_back(p);
-    deps_ = ctx.deps->ForDirectory(dir_);
     for (const std::string& command : facts.install_commands) {
       for (std::string& d : ParseInstallCommand(command).distributions) installed_here_.insert(d);
     }
@@ -291,21 +394,18 @@ class NotebookModules : public ModuleEnvironment {
       m->exports_known = false;
       written_.try_emplace(m->name, std::move(m));
     }
-    if (is_script) {
-      // A file inside a package is one of its modules: the directory holding the top package
-      // is where its absolute imports start.
-      package_ = PackageOf(dir_);
-      if (!package_.empty()) {
-        fs::path root(dir_);
-        for (size_t n = std::count(package_.begin(), package_.end(), '.') + 1; n > 0; --n) {
-          root = root.parent_path();
-        }
-        search_.insert(search_.begin(), Normalize(root));
-      }
-    }
+    shared_lookups_ = facts.sys_path.empty() && written_.empty() && installed_here_.empty();
   }
 
   ModuleLookup Lookup(std::string_view dotted) const override {
+    if (!shared_lookups_) return Resolve(dotted);
+    if (std::optional<ModuleLookup> cached = ctx_.CachedLookup(folder_, dotted)) return *cached;
+    ModuleLookup r = Resolve(dotted);
+    ctx_.CacheLookup(folder_, dotted, r);
+    return r;
+  }
+
+  ModuleLookup Resolve(std::string_view dotted) const {
     ModuleLookup r;
     std::string_view top = dotted.substr(0, dotted.find('.'));
     // The kernel's working directory and sys.path entries come before everything else.
@@ -431,7 +531,9 @@ class NotebookModules : public ModuleEnvironment {
       const Listing& l = ctx_.ListingOf(dir);
       size_t from = names.size();
       for (const std::string& n : l.modules) names.push_back(n);
-      for (const std::string& n : l.packages) names.push_back(n);
+      for (const std::string& n : l.dirs) {
+        if (IsPackage(dir, n)) names.push_back(n);
+      }
       std::sort(names.begin() + static_cast<std::ptrdiff_t>(from), names.end());
     }
     for (std::string_view n : StdlibModules(ctx_.options.python_minor)) {
@@ -477,21 +579,9 @@ class NotebookModules : public ModuleEnvironment {
             (deps_->distributions.contains(d) || deps_->distributions.contains(top)));
   }
 
-  // A script inside package directories: their dotted name, for relative imports.
-  static std::string PackageOf(const std::string& dir) {
-    std::string package;
-    fs::path p(dir);
-    std::error_code ec;
-    while (!p.empty() && fs::exists(p / "__init__.py", ec)) {
-      std::string name = p.filename().string();
-      package = package.empty() ? name : StrCat(name, ".", package);
-      if (p == p.parent_path()) break;
-      p = p.parent_path();
-    }
-    return package;
-  }
-
   const ImportContext::Impl& ctx_;
+  const ImportContext::Impl::Folder& folder_;
+  bool shared_lookups_ = false;  // Lookup goes through folder_'s cache
   std::string dir_;
   std::vector<std::string> search_;
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
@@ -508,7 +598,11 @@ ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Imp
   std::error_code ec;
   impl_->cwd = fs::current_path(ec);
   for (const std::string& p : impl_->options.paths) impl_->paths.push_back(Normalize(p));
-  impl_->deps = std::make_unique<DependencyFinder>(impl_->options.requirements);
+  // The walk up from each notebook lists the same folders as module lookups do: once.
+  Impl* impl = impl_.get();
+  impl_->deps = std::make_unique<DependencyFinder>(
+      impl_->options.requirements, std::vector<std::string>(),
+      [impl](const std::string& dir) { return impl->ListingOf(dir).deps; });
   impl_->LoadSitePackages();
 }
 

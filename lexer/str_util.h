@@ -40,6 +40,7 @@ std::string StrCat(const Args&... args) {
 // (not its own) through std::hash, an out-of-line call; names are short, and this is a few
 // multiplications, inline.
 struct StringViewHash {
+  using is_transparent = void;  // std::string keys are found with a string_view
   size_t operator()(std::string_view s) const {
     const char* p = s.data();
     size_t n = s.size();

@@ -2,6 +2,8 @@
 #include "passes/imports.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_format.h"
@@ -664,6 +666,52 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
   return LiteralValue(e, buffer, out);
 }
 
+namespace {
+
+// True if `text` holds one of "sys.path", "meta_path", "path_hooks", "://" or "install": the
+// words a cell that edits the search path, installs an import hook, downloads a module or
+// installs a package cannot do without. One pass, 16 positions at a time, for the 4-byte
+// stems "path", "://" and "inst"; a hit is then checked for the whole word.
+bool MentionsImportFacts(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  // A literal's length is known here, so the comparison is inlined.
+  auto has = [p, n]<size_t N>(size_t i, const char(&word)[N]) {
+    return i + N - 1 <= n && std::memcmp(p + i, word, N - 1) == 0;
+  };
+  auto word_at = [&has](size_t i) {
+    if (has(i, "path")) {
+      return (i >= 4 && has(i - 4, "sys.")) || (i >= 5 && has(i - 5, "meta_")) ||
+             has(i, "path_hooks");
+    }
+    return has(i, "://") || has(i, "install");
+  };
+  using Bytes = unsigned char __attribute__((vector_size(16)));
+  size_t i = 0;
+  for (; i + 19 <= n; i += 16) {
+    Bytes a0, a1, a2, a3;
+    std::memcpy(&a0, p + i, 16);
+    std::memcpy(&a1, p + i + 1, 16);
+    std::memcpy(&a2, p + i + 2, 16);
+    std::memcpy(&a3, p + i + 3, 16);
+    auto hit = ((a0 == 'p') & (a1 == 'a') & (a2 == 't') & (a3 == 'h')) |
+               ((a0 == ':') & (a1 == '/') & (a2 == '/')) |
+               ((a0 == 'i') & (a1 == 'n') & (a2 == 's') & (a3 == 't'));
+    uint64_t half[2];
+    std::memcpy(half, &hit, 16);
+    if ((half[0] | half[1]) == 0) continue;
+    for (size_t k = 0; k < 16; ++k) {
+      if (hit[k] != 0 && word_at(i + k)) return true;
+    }
+  }
+  for (; i < n; ++i) {
+    if (word_at(i)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
                         ImportFacts* facts) {
   FactCollector collector(buffer, facts);
@@ -673,12 +721,7 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
     // need no walk.
     Offset begin = c.module->body.front()->range.start;
     Offset end = c.module->body.back()->range.end;
-    std::string_view text = buffer.substr(begin, end - begin);
-    bool relevant = false;
-    for (std::string_view needle : {"sys.path", "meta_path", "path_hooks", "://", "install"}) {
-      relevant = relevant || text.find(needle) != std::string_view::npos;
-    }
-    if (!relevant) continue;
+    if (!MentionsImportFacts(buffer.substr(begin, end - begin))) continue;
     for (const Stmt* s : c.module->body) collector.VisitStmt(s);
   }
 }

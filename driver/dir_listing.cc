@@ -1,0 +1,37 @@
+#include "driver/dir_listing.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+namespace cellflow {
+
+bool ListDir(const std::string& dir, std::vector<DirEntry>* out) {
+  out->clear();
+  DIR* d = opendir(dir.empty() ? "." : dir.c_str());
+  if (d == nullptr) return false;
+  const int fd = dirfd(d);
+  while (const dirent* e = readdir(d)) {
+    const char* name = e->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    DirEntry entry;
+    entry.name = name;
+    unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN || type == DT_LNK) {
+      // The file system does not say, or a link: what it leads to decides.
+      struct stat st;
+      if (fstatat(fd, name, &st, 0) == 0) {
+        entry.is_dir = S_ISDIR(st.st_mode);
+        entry.is_regular = S_ISREG(st.st_mode);
+      }
+    } else {
+      entry.is_dir = type == DT_DIR;
+      entry.is_regular = type == DT_REG;
+    }
+    out->push_back(std::move(entry));
+  }
+  closedir(d);
+  return true;
+}
+
+}  // namespace cellflow

@@ -1,0 +1,23 @@
+// One directory's entries, read with readdir: the file system usually says which entries are
+// directories, so no entry needs a stat of its own.
+#ifndef CELLFLOW_DRIVER_DIR_LISTING_H_
+#define CELLFLOW_DRIVER_DIR_LISTING_H_
+
+#include <string>
+#include <vector>
+
+namespace cellflow {
+
+struct DirEntry {
+  std::string name;
+  bool is_dir = false;      // a directory, or a symbolic link to one
+  bool is_regular = false;  // a regular file, or a symbolic link to one
+};
+
+// The entries of `dir` but "." and "..", in the order readdir gives them; false (and nothing)
+// when it cannot be opened.
+bool ListDir(const std::string& dir, std::vector<DirEntry>* out);
+
+}  // namespace cellflow
+
+#endif  // CELLFLOW_DRIVER_DIR_LISTING_H_

@@ -1,0 +1,67 @@
+// Tests of CollectImportFacts: what a notebook's code says about its own import surroundings
+// (sys.path edits, import hooks, downloads, install lines), wherever in a cell the words sit.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include "parser/arena.h"
+#include "parser/parser.h"
+#include "passes/imports.h"
+
+namespace cellflow {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+ImportFacts FactsOf(const std::string& source) {
+  Arena arena;
+  ParseOptions options;
+  options.ipython = true;
+  ParseResult parsed = Parse(source, &arena, options);
+  EXPECT_TRUE(parsed.errors.empty()) << source;
+  std::vector<ImportCell> cells{{parsed.module, 0}};
+  ImportFacts facts;
+  CollectImportFacts(cells, source, &facts);
+  return facts;
+}
+
+// Every statement is tried after padding of every length from 0 to 40, so its words fall at
+// every position of the 16-byte blocks the scan reads, and in the tail after the last block.
+TEST(ImportFacts, FoundAtEveryOffset) {
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    std::string prefix = "x = '" + std::string(pad, 'a') + "'\n";
+    SCOPED_TRACE(pad);
+    EXPECT_THAT(FactsOf(prefix + "import sys\nsys.path.append('lib')\n").sys_path,
+                ElementsAre("lib"));
+    EXPECT_THAT(FactsOf(prefix + "sys.path.insert(0, '../src')").sys_path, ElementsAre("../src"));
+    EXPECT_TRUE(FactsOf(prefix + "sys.meta_path.append(finder)\n").import_hooks);
+    EXPECT_TRUE(FactsOf(prefix + "sys.path_hooks.append(hook)\n").import_hooks);
+    EXPECT_THAT(FactsOf(prefix + "!pip install requests\n").install_commands, SizeIs(1));
+    EXPECT_THAT(FactsOf(prefix + "!wget https://example.org/helpers.py\n").downloaded_files,
+                ElementsAre("helpers.py"));
+  }
+}
+
+TEST(ImportFacts, NearMissesAreNotFacts) {
+  ImportFacts facts = FactsOf(
+      "import os\np = os.path.join('a', 'b')\nok = isinstance(p, str)\n"
+      "d = {'path': 1, 'url': 'a:/b'}\nmypath = 'sys'\n");
+  EXPECT_THAT(facts.sys_path, IsEmpty());
+  EXPECT_THAT(facts.install_commands, IsEmpty());
+  EXPECT_THAT(facts.downloaded_files, IsEmpty());
+  EXPECT_FALSE(facts.import_hooks);
+}
+
+TEST(ImportFacts, ShortCells) {
+  EXPECT_THAT(FactsOf("sys.path += ['x']").sys_path, ElementsAre("x"));
+  EXPECT_THAT(FactsOf("a").sys_path, IsEmpty());
+  EXPECT_THAT(FactsOf("").sys_path, IsEmpty());
+}
+
+}  // namespace
+}  // namespace cellflow
