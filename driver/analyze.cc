@@ -292,6 +292,13 @@ struct RunRequest {
   std::vector<uint32_t>* suggested_order = nullptr;
   NotebookGraph* graph = nullptr;  // build the cell graph instead of checking
   const ImportContext* imports = nullptr;
+  // With `imports`: the notebook's module environment, made by the first run over the notebook
+  // and reused by the next (the hidden-state replay).
+  struct Environment {
+    std::unique_ptr<ModuleEnvironment> env;
+    std::unique_ptr<EnvironmentBindings> bindings;
+  };
+  Environment* environment = nullptr;
   ImportCounts* import_counts = nullptr;
   bool explain = true;  // messages and hints (the replay needs only rule, place and name)
 };
@@ -465,18 +472,20 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
 
   std::vector<ImportCell> import_cells;
   for (const CodeCell& c : code) import_cells.push_back({c.module, c.cell});
-  std::unique_ptr<ModuleEnvironment> env;
-  std::unique_ptr<EnvironmentBindings> bindings;
-  if (request.imports != nullptr) {
+  RunRequest::Environment own;
+  RunRequest::Environment& environment =
+      request.environment != nullptr ? *request.environment : own;
+  if (request.imports != nullptr && environment.env == nullptr) {
     CollectImportFacts(import_cells, nb.buffer, &facts);
-    env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
-    bindings = std::make_unique<EnvironmentBindings>(*env);
+    environment.env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
+    environment.bindings = std::make_unique<EnvironmentBindings>(*environment.env);
   }
+  const ModuleEnvironment* env = environment.env.get();
 
   LowerOptions lower_options;
   lower_options.buffer = nb.buffer;
   lower_options.arena = parsed->arena();
-  lower_options.bindings = bindings.get();
+  lower_options.bindings = environment.bindings.get();
   std::unique_ptr<Program> program = Lower(code, lower_options);
   std::ostream* ir_out = request.ir_out;
   if (ir_out != nullptr) {
@@ -587,6 +596,8 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   request.python_minor = options.python_minor;
   request.suggested_order = options.order == CellOrder::kFile ? &report.suggested_order : nullptr;
   request.imports = options.imports;
+  RunRequest::Environment environment;
+  request.environment = &environment;
   request.import_counts = &report.imports;
   ParsedCells parsed(nb);
   RunCells(nb, locator, request, &parsed, &diagnostics);
@@ -601,6 +612,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       replay_request.python_minor = options.python_minor;
       replay_request.report_syntax = false;
       replay_request.imports = options.imports;
+      replay_request.environment = &environment;
       replay_request.explain = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
       for (Diagnostic& d : replay) {

@@ -13,11 +13,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 
 #include "driver/analyze.h"
 #include "driver/batch.h"
+#include "driver/dir_listing.h"
 #include "driver/environment.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
@@ -313,9 +315,63 @@ std::string PathList::operator[](size_t i) const {
 
 namespace {
 
+// A directory the walk does not enter: hidden ones, caches, checkpoints, dependencies of
+// JavaScript tools, and what an exclude glob matches (virtual environments are found by their
+// pyvenv.cfg once listed).
+bool SkippedDirectory(std::string_view name, const std::string& path,
+                      const std::vector<std::string>& exclude) {
+  return (name.size() > 1 && name[0] == '.') || name == "__pycache__" || name == "node_modules" ||
+         PathExcluded(path, exclude);
+}
+
+std::string JoinPath(const std::string& dir, std::string_view name) {
+  return dir.empty() || dir.back() == '/' ? StrCat(dir, name) : StrCat(dir, "/", name);
+}
+
+// Walks a directory for inputs, without following links to directories. `path` is the
+// directory as the output names it, `absolute` the same made absolute (for import lookups;
+// empty without `imports`). Returns whether the directory or one below it holds an input: the
+// listings of those directories go to `imports`, since import lookups and the search for
+// dependency files read them again.
+struct Walk {
+  const std::vector<std::string>& exclude;
+  bool include_py;
+  const ImportContext* imports;
+  std::vector<std::string> found;
+
+  bool Directory(const std::string& path, const std::string& absolute, bool root) {
+    std::vector<DirEntry> entries;
+    if (!ListDir(path, &entries)) return false;
+    if (!root && std::any_of(entries.begin(), entries.end(),
+                             [](const DirEntry& e) { return e.name == "pyvenv.cfg"; })) {
+      return false;  // a virtual environment
+    }
+    bool holds_inputs = false;
+    for (const DirEntry& e : entries) {
+      std::string child = JoinPath(path, e.name);
+      if (e.is_dir) {
+        if (!e.is_symlink && !SkippedDirectory(e.name, child, exclude)) {
+          holds_inputs |= Directory(
+              child, imports != nullptr ? JoinPath(absolute, e.name) : std::string(), false);
+        }
+        continue;
+      }
+      std::string_view name = e.name;
+      size_t dot = name.rfind('.');
+      std::string_view ext = dot == 0 || dot == std::string_view::npos ? "" : name.substr(dot);
+      if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(child, exclude)) {
+        found.push_back(std::move(child));
+        holds_inputs = true;
+      }
+    }
+    if (holds_inputs && imports != nullptr) imports->AddListing(absolute, entries);
+    return holds_inputs;
+  }
+};
+
 // One path given by the user: a file as it is, a directory walked.
 void CollectPath(const std::string& path, const std::vector<std::string>& exclude, bool include_py,
-                 PathList* out, int* status) {
+                 PathList* out, int* status, const ImportContext* imports) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
@@ -327,39 +383,25 @@ void CollectPath(const std::string& path, const std::vector<std::string>& exclud
     if (!PathExcluded(path, exclude)) out->Add(path);
     return;
   }
-  std::vector<std::string> found;
-  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    if (it->is_directory(ec)) {
-      if ((name.size() > 1 && name[0] == '.') || name == "__pycache__" || name == "node_modules" ||
-          name == ".ipynb_checkpoints" || fs::exists(p / "pyvenv.cfg", ec) ||
-          PathExcluded(p.string(), exclude)) {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    std::string ext = p.extension().string();
-    if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(p.string(), exclude)) {
-      found.push_back(p.string());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  for (const std::string& f : found) out->Add(f);
+  Walk walk{exclude, include_py, imports, {}};
+  walk.Directory(path, imports != nullptr ? imports->AbsoluteDirectory(path) : std::string(), true);
+  std::sort(walk.found.begin(), walk.found.end());
+  for (const std::string& f : walk.found) out->Add(f);
 }
 
 }  // namespace
 
 bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
                    const std::vector<std::string>& exclude, bool include_py, PathList* out,
-                   int* status) {
+                   int* status, const ImportContext* imports) {
   if (paths.empty() && files_from.empty()) {
     std::cerr << "cellflow: no paths (give paths or --files-from)\n";
     *status = 2;
     return false;
   }
-  for (const std::string& path : paths) CollectPath(path, exclude, include_py, out, status);
+  for (const std::string& path : paths) {
+    CollectPath(path, exclude, include_py, out, status, imports);
+  }
   if (files_from.empty()) return true;
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -376,7 +418,7 @@ bool CollectInputs(const std::vector<std::string>& paths, const std::string& fil
   std::string line;
   while (std::getline(*in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) CollectPath(line, exclude, include_py, out, status);
+    if (!line.empty()) CollectPath(line, exclude, include_py, out, status, imports);
   }
   return true;
 }
@@ -424,14 +466,18 @@ BatchOptions BatchOptionsOf(const CheckOptions& o, std::FILE* out) {
 int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   int status = 0;
   PathList files;
-  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status)) return 2;
+  std::optional<ImportContext> imports;
+  if (!o.no_imports) imports.emplace(ImportOptionsOf(o));
+  const ImportContext* resolve = imports ? &*imports : nullptr;
+  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status, resolve)) {
+    return 2;
+  }
   CheckContext ctx;
   ctx.options = &o;
   ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
   ctx.analyze.python_minor = std::stoi(o.target_version.substr(2));
   for (const RuleInfo& r : AllRules()) ctx.selected.push_back(RuleSelected(r, o.select, o.ignore));
-  ImportContext imports(ImportOptionsOf(o));
-  ctx.analyze.imports = &imports;
+  ctx.analyze.imports = resolve;
   std::error_code ec;
   ctx.repo_root =
       std::filesystem::absolute(std::filesystem::path(o.repo_root), ec).lexically_normal();

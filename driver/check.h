@@ -28,7 +28,8 @@ struct CheckOptions {
   std::vector<std::string> site_packages;  // --site-packages DIR
   std::vector<std::string> requirements;   // --requirements FILE
   bool strict_deps = false;
-  int jobs = 0;  // 0: every core
+  bool no_imports = false;  // no import resolution at all
+  int jobs = 0;             // 0: every core
   bool include_py = false;
   bool exit_zero = false;
   bool suggest_order = false;
@@ -74,9 +75,11 @@ class PathList {
 // include_py), skipping hidden directories, checkpoints, caches, virtual environments and what
 // an exclude glob matches. Problems go to stderr and set *status to 2; returns false when there
 // is nothing to do (no paths at all, an unreadable list).
+// The folders the walk lists that hold inputs or dependency files are handed to `imports`
+// (when given), so that import resolution does not list them again.
 bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
                    const std::vector<std::string>& exclude, bool include_py, PathList* out,
-                   int* status);
+                   int* status, const ImportContext* imports = nullptr);
 
 // -o FILE, or standard output for "" and "-".
 class OutputFile {

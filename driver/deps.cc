@@ -94,14 +94,18 @@ bool DeclaredDependencies::DeclaresImport(std::string_view module) const {
 // DependencyFinder
 
 struct DependencyFinder::FileEntry {
-  std::once_flag once;
+  // Guards the fields below, filled by the first caller (unlike std::call_once, a mutex makes
+  // no system call when nobody waits).
+  std::mutex mu;
+  bool done = false;
   bool readable = false;
   std::string error;
   DependencyParse parse;
 };
 
 struct DependencyFinder::DirState {
-  std::once_flag once;
+  std::mutex mu;  // as in FileEntry
+  bool done = false;
   std::shared_ptr<const DeclaredDependencies> deps;
 };
 
@@ -241,13 +245,15 @@ std::shared_ptr<const DependencyFinder::FileEntry> DependencyFinder::File(const 
     if (slot == nullptr) slot = std::make_shared<FileEntry>();
     entry = slot;
   }
-  std::call_once(entry->once, [&] {
+  std::lock_guard<std::mutex> entry_lock(entry->mu);
+  if (!entry->done) {
+    entry->done = true;
     std::string text;
     entry->readable = ReadFile(path, &text, &entry->error);
     if (entry->readable) entry->parse = ParseDependencyFile(kind, text);
     std::lock_guard<std::mutex> lock(mu_);
     ++files_read_;
-  });
+  }
   return entry;
 }
 
@@ -304,28 +310,29 @@ std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const st
     if (slot == nullptr) slot = std::make_shared<DirState>();
     entry = slot;
   }
-  std::call_once(entry->once, [&] {
-    auto deps = std::make_shared<DeclaredDependencies>();
-    std::vector<std::string> stack;
-    DirectoryDeps scan = scan_(dir);
-    for (const auto& [path, kind] : scan.files) AddFile(path, kind, 0, &stack, deps.get());
-    if (IsRoot(dir, scan.has_git)) {
-      // The files given on the command line count for every notebook, once, at the top.
-      for (const std::string& f : extra_files_) {
-        std::string path = NormalPath(f);
-        std::optional<DependencyFileKind> kind =
-            DependencyFileKindOf(fs::path(path).filename().string());
-        AddFile(path, kind.value_or(DependencyFileKind::kRequirements), 0, &stack, deps.get());
-      }
-    } else if (deps->files.empty() && deps->problems.empty()) {
-      // Most folders have no dependency file: they share their parent's result.
-      entry->deps = Directory(ParentOf(dir));
-      return;
-    } else {
-      Merge(*Directory(ParentOf(dir)), deps.get());
+  std::lock_guard<std::mutex> entry_lock(entry->mu);
+  if (entry->done) return entry->deps;
+  entry->done = true;
+  auto deps = std::make_shared<DeclaredDependencies>();
+  std::vector<std::string> stack;
+  DirectoryDeps scan = scan_(dir);
+  for (const auto& [path, kind] : scan.files) AddFile(path, kind, 0, &stack, deps.get());
+  if (IsRoot(dir, scan.has_git)) {
+    // The files given on the command line count for every notebook, once, at the top.
+    for (const std::string& f : extra_files_) {
+      std::string path = NormalPath(f);
+      std::optional<DependencyFileKind> kind =
+          DependencyFileKindOf(fs::path(path).filename().string());
+      AddFile(path, kind.value_or(DependencyFileKind::kRequirements), 0, &stack, deps.get());
     }
-    entry->deps = std::move(deps);
-  });
+  } else if (deps->files.empty() && deps->problems.empty()) {
+    // Most folders have no dependency file: they share their parent's result.
+    entry->deps = Directory(ParentOf(dir));
+    return entry->deps;
+  } else {
+    Merge(*Directory(ParentOf(dir)), deps.get());
+  }
+  entry->deps = std::move(deps);
   return entry->deps;
 }
 

@@ -17,6 +17,11 @@ bool ListDir(const std::string& dir, std::vector<DirEntry>* out) {
     DirEntry entry;
     entry.name = name;
     unsigned char type = e->d_type;
+    if (type == DT_UNKNOWN) {
+      struct stat st;
+      if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) entry.is_symlink = S_ISLNK(st.st_mode);
+    }
+    entry.is_symlink |= type == DT_LNK;
     if (type == DT_UNKNOWN || type == DT_LNK) {
       // The file system does not say, or a link: what it leads to decides.
       struct stat st;

@@ -12,6 +12,7 @@ struct DirEntry {
   std::string name;
   bool is_dir = false;      // a directory, or a symbolic link to one
   bool is_regular = false;  // a regular file, or a symbolic link to one
+  bool is_symlink = false;
 };
 
 // The entries of `dir` but "." and "..", in the order readdir gives them; false (and nothing)

@@ -48,15 +48,13 @@ bool IsIdentifier(std::string_view s) {
   return true;
 }
 
-std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
+std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<DirEntry>& entries) {
   auto listing = std::make_unique<Listing>();
-  std::vector<DirEntry> entries;
-  ListDir(dir, &entries);
   listing->deps = ScanDependencyFiles(dir, entries);
-  for (DirEntry& e : entries) {
+  for (const DirEntry& e : entries) {
     const std::string& name = e.name;
     if (e.is_dir) {
-      if (IsIdentifier(name)) listing->dirs.insert(std::move(e.name));
+      if (IsIdentifier(name)) listing->dirs.insert(name);
       continue;
     }
     size_t dot = name.find('.');
@@ -69,6 +67,12 @@ std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
     }
   }
   return listing;
+}
+
+std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
+  std::vector<DirEntry> entries;
+  ListDir(dir, &entries);
+  return MakeListing(dir, entries);
 }
 
 // `dir`/`name` (a directory) holds an __init__.py.
@@ -607,6 +611,17 @@ ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Imp
 }
 
 ImportContext::~ImportContext() = default;
+
+std::string ImportContext::AbsoluteDirectory(const std::string& dir) const {
+  return Normalize(dir.empty() ? fs::path(".") : fs::path(dir), impl_->cwd);
+}
+
+void ImportContext::AddListing(const std::string& absolute_dir,
+                               const std::vector<DirEntry>& entries) const {
+  std::unique_ptr<Listing> made = MakeListing(absolute_dir, entries);
+  std::unique_lock lock(impl_->mu);
+  impl_->listings.try_emplace(absolute_dir, std::move(made));
+}
 
 std::unique_ptr<ModuleEnvironment> ImportContext::ForNotebook(const std::string& path,
                                                               bool is_script,

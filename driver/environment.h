@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "driver/dir_listing.h"
 #include "passes/imports.h"
 
 namespace cellflow {
@@ -34,6 +35,13 @@ class ImportContext {
   std::unique_ptr<ModuleEnvironment> ForNotebook(const std::string& path, bool is_script,
                                                  const ImportFacts& facts,
                                                  std::string_view buffer) const;
+
+  // `dir` made absolute (against the working directory) and lexically normal, as lookups key
+  // their folders.
+  std::string AbsoluteDirectory(const std::string& dir) const;
+  // The entries of the directory `absolute_dir` (as AbsoluteDirectory gives it), listed by the
+  // caller already: lookups in it will not list it again.
+  void AddListing(const std::string& absolute_dir, const std::vector<DirEntry>& entries) const;
 
   struct Impl;
 

@@ -438,6 +438,9 @@ int Main(int argc, char** argv) {
       ->allow_extra_args(false);
   check->add_flag("--strict-deps", check_options.strict_deps,
                   "report undeclared third-party imports even without a dependency file");
+  check->add_flag("--no-imports", check_options.no_imports,
+                  "do not resolve imports against the files around each notebook (no NB2xx; "
+                  "star imports and %run bind unknown names)");
   check->add_flag("--include-py", check_options.include_py, "also check .py files in directories");
   check->add_flag("--exit-zero", check_options.exit_zero, "exit 0 even with findings");
   check->add_flag("--statistics", check_options.statistics,

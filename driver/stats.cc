@@ -169,12 +169,14 @@ AnalyzeOptions MakeAnalyzeOptions(const CheckOptions& o) {
 int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
   int status = 0;
   PathList files;
-  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status)) return 2;
+  ImportContext imports(ImportOptionsOf(o));
+  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status, &imports)) {
+    return 2;
+  }
   OutputFile output(o.output);
   if (!output.ok()) return 2;
   std::FILE* out = output.get();
   AnalyzeOptions analyze = MakeAnalyzeOptions(o);
-  ImportContext imports(ImportOptionsOf(o));
   analyze.imports = &imports;
   const bool csv = o.format != "jsonl";
   if (csv) {

@@ -278,6 +278,26 @@ def main():
         got = [(o["code"], o["line"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB202", 2, "nope"), ("NB201", 3, None)], f"relative imports: {got}")
 
+        # A walked directory resolves imports as files given one by one do (the walk hands
+        # its listings to import resolution).
+        with open(os.path.join(proj, "star.py"), "w") as f:
+            f.write("# %%\nfrom config import *\nprint(session_conf, not_defined_anywhere)\n")
+        def findings(args, name):
+            _, out, _ = run(["check", "--format", "jsonl"] + args, cwd=tmp)
+            return [(o["code"], o["line"], o["symbol"], o["help"])
+                    for o in map(json.loads, out.splitlines()) if o["path"].endswith(name)]
+        for name in ("nb.py", "star.py"):
+            walked = findings(["--include-py", "proj"], name)
+            single = findings([f"proj/{name}"], name)
+            check(walked == single and walked, f"{name}: walked {walked}, alone {single}")
+        check(findings(["proj/star.py"], "star.py")
+              == [("NB101", 2, "not_defined_anywhere", None)], "star import of a local module")
+        # --no-imports: no NB2xx, and a star import may bind anything.
+        check(findings(["--no-imports", "proj/nb.py"], "nb.py") == [],
+              f"--no-imports nb.py: {findings(['--no-imports', 'proj/nb.py'], 'nb.py')}")
+        check(findings(["--no-imports", "proj/star.py"], "star.py") == [],
+              f"--no-imports star.py: {findings(['--no-imports', 'proj/star.py'], 'star.py')}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
