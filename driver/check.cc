@@ -156,8 +156,9 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
   thread_local NotebookReader reader;
   const CheckOptions& o = *ctx.options;
   out->rule_counts.assign(kRuleCount, 0);
-  std::string bytes, error;
-  if (!ReadFileBytes(path, &bytes, &error)) {
+  thread_local FileBytes file;
+  std::string error;
+  if (!file.Read(path, &error)) {
     out->io_error = true;
     out->error_text = StrCat("cellflow: ", path, ": ", error, "\n");
     return;
@@ -165,7 +166,7 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
   const bool sarif = o.format == "sarif";
   std::string uri = sarif ? SarifRelativeUri(path, ctx.repo_root) : std::string();
   ReadErrorPosition where;
-  absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
+  absl::StatusOr<Notebook> nb = reader.Read(path, file.view(), &where, file.spare());
   if (!nb.ok()) {
     if (!ctx.selected[static_cast<size_t>(RuleId::kInvalidNotebook)]) return;
     ++out->rule_counts[static_cast<size_t>(RuleId::kInvalidNotebook)];
@@ -225,7 +226,8 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
 
 }  // namespace
 
-bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error) {
+bool FileBytes::Read(const std::string& path, std::string* error) {
+  size_ = 0;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = "cannot open file";
@@ -240,12 +242,16 @@ bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* err
     ok = false;
   }
   if (ok) {
-    // Spare capacity after the bytes lets the notebook reader parse them in place.
-    bytes->reserve(static_cast<size_t>(size) + NotebookReader::kReadPadding);
-    bytes->resize(static_cast<size_t>(size));
+    const size_t need = static_cast<size_t>(size) + NotebookReader::kReadPadding;
+    // Grown as needed; a buffer far larger than this file (after a huge one) is given back.
+    constexpr size_t kKeep = size_t{16} << 20;
+    if (need > capacity_ || (capacity_ > kKeep && capacity_ / 4 > need)) {
+      data_ = std::make_unique_for_overwrite<char[]>(need);
+      capacity_ = need;
+    }
     size_t done = 0;
     while (done < size) {
-      ssize_t n = read(fd, bytes->data() + done, size - done);
+      ssize_t n = ::read(fd, data_.get() + done, size - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       done += static_cast<size_t>(n);
@@ -254,6 +260,7 @@ bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* err
       *error = "read error";
       ok = false;
     }
+    size_ = ok ? done : 0;
   }
   close(fd);
   return ok;

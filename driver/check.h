@@ -4,6 +4,7 @@
 #define CELLFLOW_DRIVER_CHECK_H_
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,21 @@ BatchOptions BatchOptionsOf(const CheckOptions& options, std::FILE* out);
 // Runs the check; returns the exit status (0 no findings, 1 findings, 2 usage or I/O error).
 int RunCheck(const std::vector<std::string>& paths, const CheckOptions& options);
 
-// Reads a whole file, with spare capacity after it for the notebook reader to parse in place.
-bool ReadFileBytes(const std::string& path, std::string* bytes, std::string* error);
+// A file read whole, with at least NotebookReader::kReadPadding spare bytes after it so that
+// the notebook reader can parse it in place. One object reads file after file: its memory is
+// reused, and never zero-filled.
+class FileBytes {
+ public:
+  // False, with *error set, if the file cannot be read.
+  bool Read(const std::string& path, std::string* error);
+  std::string_view view() const { return {data_.get(), size_}; }
+  size_t spare() const { return capacity_ - size_; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 // Whether --select/--ignore (codes, prefixes such as "NB1", or rule names) keep `rule`.
 bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,

@@ -163,6 +163,43 @@ struct ImportContext::Impl {
   mutable std::deque<Folder*> folders_with_lookups;  // oldest first, guarded by mu
 
   const Folder& FolderOf(const std::string& path, bool is_script) const;
+
+  // What a dotted module name is outside the notebook's folders (the standard library, the
+  // --site-packages, the import-name table): the same for every notebook, so worked out once
+  // per batch.
+  struct NameFacts {
+    bool stdlib = false;
+    int removed_in = 0;                      // removed from the standard library in 3.x
+    StdlibReplacement replacement;           // for removed and Python 2 modules
+    const std::string* installed = nullptr;  // --site-packages: its distribution ("" unknown)
+    bool environment = false;                // the kernel, Colab or Kaggle provide it
+    bool namespace_only = false;             // a namespace several distributions share
+    std::string_view distribution;           // the import-name table's distribution
+    bool python2 = false;                    // a Python 2 standard library module
+  };
+  mutable absl::node_hash_map<std::string, NameFacts, StringViewHash, std::equal_to<>>
+      name_facts;  // guarded by mu
+  const NameFacts& FactsOf(std::string_view dotted) const {
+    {
+      std::shared_lock lock(mu);
+      if (auto it = name_facts.find(dotted); it != name_facts.end()) return it->second;
+    }
+    NameFacts f;
+    std::string_view top = dotted.substr(0, dotted.find('.'));
+    f.stdlib = IsStdlibModule(top, options.python_minor);
+    f.removed_in = StdlibRemovedIn(top, options.python_minor);
+    f.python2 = IsPython2StdlibModule(top);
+    if (f.removed_in != 0 || f.python2) f.replacement = ReplacementForRemovedModule(top);
+    if (auto it = installed.find(std::string(top)); it != installed.end()) {
+      f.installed = &it->second;
+    }
+    f.environment = EnvironmentForImport(dotted) != ImportEnvironment::kNone;
+    const ImportNameEntry* e = FindImportName(dotted);
+    f.namespace_only = e != nullptr && !e->HasDistribution() && e->import_name == dotted;
+    f.distribution = DistributionForImport(dotted);
+    std::unique_lock lock(mu);
+    return name_facts.try_emplace(std::string(dotted), f).first->second;
+  }
   std::optional<ModuleLookup> CachedLookup(const Folder& folder, std::string_view dotted) const {
     std::shared_lock lock(folder.mu);
     auto it = folder.lookups.find(dotted);
@@ -425,46 +462,44 @@ class NotebookModules : public ModuleEnvironment {
         namespace_at = StrCat(search_[i], "/", top);
       }
     }
-    int minor = ctx_.options.python_minor;
     if (local == nullptr) {
-      if (IsStdlibModule(top, minor)) {
+      const ImportContext::Impl::NameFacts& f = ctx_.FactsOf(dotted);
+      if (f.stdlib) {
         r.status = ModuleStatus::kStdlib;
         return r;
       }
-      if (int removed = StdlibRemovedIn(top, minor); removed != 0) {
+      if (f.removed_in != 0) {
         // Gone from the standard library; a declared backport (setuptools for distutils,
         // standard-imghdr for imghdr) still provides it.
-        StdlibReplacement replacement = ReplacementForRemovedModule(top);
-        if (replacement.distribution.empty() || !Declared(dotted, replacement.distribution)) {
+        if (f.replacement.distribution.empty() || !Declared(dotted, f.replacement.distribution)) {
           r.status = ModuleStatus::kRemovedStdlib;
-          r.removed_in = removed;
-          r.replacement = std::string(replacement.module);
-          r.backport = std::string(replacement.distribution);
+          r.removed_in = f.removed_in;
+          r.replacement = std::string(f.replacement.module);
+          r.backport = std::string(f.replacement.distribution);
           return r;
         }
       }
-      if (auto it = ctx_.installed.find(std::string(top)); it != ctx_.installed.end()) {
+      if (f.installed != nullptr) {
         r.status = ModuleStatus::kThirdParty;
-        r.distribution = it->second.empty() ? std::string(top) : it->second;
+        r.distribution = f.installed->empty() ? std::string(top) : *f.installed;
         r.declared = Declared(dotted, r.distribution);
         return r;
       }
       // What the kernel itself, Colab or Kaggle provide needs no declaration.
-      if (EnvironmentForImport(dotted) != ImportEnvironment::kNone) {
+      if (f.environment) {
         r.status = ModuleStatus::kThirdParty;
         r.declared = true;
         return r;
       }
       // A namespace shared by many distributions (google, google.cloud): what it provides
       // depends on the submodule imported.
-      if (const ImportNameEntry* e = FindImportName(dotted);
-          e != nullptr && !e->HasDistribution() && e->import_name == dotted) {
+      if (f.namespace_only) {
         r.status = ModuleStatus::kThirdParty;
         r.declared = true;
         r.namespace_only = true;
         return r;
       }
-      std::string_view dist = DistributionForImport(dotted);
+      std::string_view dist = f.distribution;
       bool declared = Declared(dotted, dist.empty() ? top : dist);
       if (!dist.empty() || declared) {
         r.status = ModuleStatus::kThirdParty;
@@ -473,9 +508,9 @@ class NotebookModules : public ModuleEnvironment {
         return r;
       }
       if (!namespace_dir) {
-        if (IsPython2StdlibModule(top)) {
+        if (f.python2) {
           r.python2 = true;
-          r.replacement = std::string(ReplacementForRemovedModule(top).module);
+          r.replacement = std::string(f.replacement.module);
         }
         return r;  // unresolved
       }

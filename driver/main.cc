@@ -30,9 +30,9 @@ namespace cellflow {
 namespace {
 
 // Reads a file named on the command line; on failure says why on stderr and sets *status to 2.
-bool ReadInput(const std::string& path, std::string* bytes, int* status) {
+bool ReadInput(const std::string& path, FileBytes* file, int* status) {
   std::string error;
-  if (ReadFileBytes(path, bytes, &error)) return true;
+  if (file->Read(path, &error)) return true;
   std::cerr << "cellflow: " << path << ": " << error << "\n";
   *status = 2;
   return false;
@@ -45,7 +45,7 @@ struct ParsedFile {
   ParseResult parse;
 };
 
-void ParseSource(const std::string& bytes, bool ipython, ParsedFile* f) {
+void ParseSource(std::string_view bytes, bool ipython, ParsedFile* f) {
   f->source = DecodeSource(bytes);
   ParseOptions options;
   options.ipython = ipython;
@@ -79,8 +79,9 @@ int DumpNames(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     ParsedFile f;
     ParseSource(bytes, ipython, &f);
     LineIndex lines(f.source.text);
@@ -108,8 +109,9 @@ int DumpNames(const std::vector<std::string>& files, bool ipython) {
 int DumpTokens(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     DecodedSource source = DecodeSource(bytes);
     LexResult lexed;
     LexOptions options;
@@ -140,8 +142,9 @@ int DumpTokens(const std::vector<std::string>& files, bool ipython) {
 int DumpAstFiles(const std::vector<std::string>& files, bool ipython) {
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     ParsedFile f;
     ParseSource(bytes, ipython, &f);
     LineIndex lines(f.source.text);
@@ -220,8 +223,9 @@ int DumpScopes(const std::vector<std::string>& files) {
   int status = 0;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     ParsedFile f;
     ParseSource(bytes, /*ipython=*/false, &f);
     LineIndex lines(f.source.text);
@@ -303,8 +307,9 @@ int DumpIr(const std::vector<std::string>& files) {
   NotebookReader reader;
   int status = 0;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     absl::StatusOr<Notebook> nb = reader.Read(path, bytes);
     if (!nb.ok()) {
       std::cerr << "cellflow: " << path << ": " << nb.status().message() << "\n";
@@ -322,11 +327,12 @@ int DumpCells(const std::vector<std::string>& files, bool json) {
   NotebookReader reader;
   std::string out;
   for (const std::string& path : files) {
-    std::string bytes;
-    if (!ReadInput(path, &bytes, &status)) continue;
+    FileBytes file;
+    if (!ReadInput(path, &file, &status)) continue;
+    std::string_view bytes = file.view();
     out.clear();
     ReadErrorPosition where;
-    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, bytes.capacity() - bytes.size());
+    absl::StatusOr<Notebook> nb = reader.Read(path, bytes, &where, file.spare());
     if (!nb.ok()) {
       std::string message(nb.status().message());
       if (json) {

@@ -189,15 +189,15 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
         thread_local NotebookReader reader;
         Row row;
         row.path = files[i];
-        std::string bytes, error;
-        if (!ReadFileBytes(row.path, &bytes, &error)) {
+        thread_local FileBytes file;
+        std::string error;
+        if (!file.Read(row.path, &error)) {
           outcome->io_error = true;
           outcome->error_text = StrCat("cellflow: ", row.path, ": ", error, "\n");
           row.error = error;
         } else {
           auto start = std::chrono::steady_clock::now();
-          absl::StatusOr<Notebook> nb =
-              reader.Read(row.path, bytes, nullptr, bytes.capacity() - bytes.size());
+          absl::StatusOr<Notebook> nb = reader.Read(row.path, file.view(), nullptr, file.spare());
           if (!nb.ok()) {
             row.error = std::string(nb.status().message());
           } else {
@@ -224,13 +224,14 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
 }
 
 int RunGraph(const std::string& path, const std::string& format, const std::string& order) {
-  std::string bytes, error;
-  if (!ReadFileBytes(path, &bytes, &error)) {
+  FileBytes file;
+  std::string error;
+  if (!file.Read(path, &error)) {
     std::cerr << "cellflow: " << path << ": " << error << "\n";
     return 2;
   }
   NotebookReader reader;
-  absl::StatusOr<Notebook> nb = reader.Read(path, bytes, nullptr, bytes.capacity() - bytes.size());
+  absl::StatusOr<Notebook> nb = reader.Read(path, file.view(), nullptr, file.spare());
   if (!nb.ok()) {
     std::cerr << "cellflow: " << path << ": " << nb.status().message() << " [NB002]\n";
     return 1;

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_format.h"
 
@@ -105,8 +109,15 @@ class ImportChecker : public AstVisitor {
         WalkStmt(s);
         --nested_;
         return;
-      default:
+      case StmtKind::kFor:
+      case StmtKind::kWhile:
+      case StmtKind::kIf:
+      case StmtKind::kMatch:
         WalkStmt(s);
+        return;
+      default:
+        // No statement inside: only the attribute pass reads its expressions.
+        if (attributes_) WalkStmt(s);
     }
   }
 
@@ -670,8 +681,9 @@ namespace {
 
 // True if `text` holds one of "sys.path", "meta_path", "path_hooks", "://" or "install": the
 // words a cell that edits the search path, installs an import hook, downloads a module or
-// installs a package cannot do without. One pass, 16 positions at a time, for the 4-byte
-// stems "path", "://" and "inst"; a hit is then checked for the whole word.
+// installs a package cannot do without. One pass, 16 positions at a time where SSE2 is there,
+// for candidate positions of "path", "inst" and "://"; a candidate is then checked for the
+// whole word.
 bool MentionsImportFacts(std::string_view text) {
   const char* p = text.data();
   const size_t n = text.size();
@@ -686,24 +698,25 @@ bool MentionsImportFacts(std::string_view text) {
     }
     return has(i, "://") || has(i, "install");
   };
-  using Bytes = unsigned char __attribute__((vector_size(16)));
   size_t i = 0;
+#if defined(__SSE2__)
+  // Candidates: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), ":/".
+  const __m128i kP = _mm_set1_epi8('p'), kH = _mm_set1_epi8('h'), kI = _mm_set1_epi8('i'),
+                kT = _mm_set1_epi8('t'), kColon = _mm_set1_epi8(':'), kSlash = _mm_set1_epi8('/');
   for (; i + 19 <= n; i += 16) {
-    Bytes a0, a1, a2, a3;
-    std::memcpy(&a0, p + i, 16);
-    std::memcpy(&a1, p + i + 1, 16);
-    std::memcpy(&a2, p + i + 2, 16);
-    std::memcpy(&a3, p + i + 3, 16);
-    auto hit = ((a0 == 'p') & (a1 == 'a') & (a2 == 't') & (a3 == 'h')) |
-               ((a0 == ':') & (a1 == '/') & (a2 == '/')) |
-               ((a0 == 'i') & (a1 == 'n') & (a2 == 's') & (a3 == 't'));
-    uint64_t half[2];
-    std::memcpy(half, &hit, 16);
-    if ((half[0] | half[1]) == 0) continue;
-    for (size_t k = 0; k < 16; ++k) {
-      if (hit[k] != 0 && word_at(i + k)) return true;
+    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const __m128i a3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 3));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a0, kP), _mm_cmpeq_epi8(a3, kH)),
+                                  _mm_and_si128(_mm_cmpeq_epi8(a0, kI), _mm_cmpeq_epi8(a3, kT))),
+                     _mm_and_si128(_mm_cmpeq_epi8(a0, kColon), _mm_cmpeq_epi8(a1, kSlash)));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0;
+         mask &= mask - 1) {
+      if (word_at(i + static_cast<size_t>(__builtin_ctz(mask)))) return true;
     }
   }
+#endif
   for (; i < n; ++i) {
     if (word_at(i)) return true;
   }
