@@ -558,7 +558,8 @@ class NotebookModules : public ModuleEnvironment {
 
   std::string DependencyFileForHelp() const override {
     if (deps_ != nullptr && !deps_->files.empty()) {
-      return fs::path(deps_->files.front()).filename().string();
+      const std::string& file = deps_->files.front();
+      return file.substr(file.rfind('/') + 1);
     }
     return "requirements.txt";
   }

@@ -594,7 +594,8 @@ class FactCollector : public AstVisitor {
         facts_->import_hooks = true;
       }
     }
-    if (const auto* k = e->As<Constant>(); k != nullptr && k->value_kind == ConstantKind::kStr) {
+    if (const auto* k = e->As<Constant>();
+        k != nullptr && k->value_kind == ConstantKind::kStr && MayHoldUrl(k->range)) {
       std::string value;
       if (LiteralValue(k, buffer_, &value)) Downloads(value);
     }
@@ -629,6 +630,12 @@ class FactCollector : public AstVisitor {
   }
   // URLs ending in ".py" (optionally followed by a query) name module files the notebook
   // fetches.
+  // The source text of a string literal can only spell a URL if it holds "://" (escapes
+  // inside a URL are not worth decoding every literal for).
+  bool MayHoldUrl(Range r) const {
+    return buffer_.substr(r.start, r.end - r.start).find("://") != std::string_view::npos;
+  }
+
   void Downloads(std::string_view text) {
     size_t p = 0;
     while ((p = text.find("://", p)) != std::string_view::npos) {
