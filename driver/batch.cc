@@ -70,25 +70,54 @@ class ProgressLine {
   Clock::time_point last_{};
 };
 
+// The state the workers share. A worker that finishes the result next in input order hands out
+// that result and every ready one after it (one worker at a time): no thread sleeps waiting for
+// results, and a worker waits only when the window of results in flight is full.
 struct Shared {
   size_t count = 0;
   size_t window = 0;
   const std::function<void(size_t, FileOutcome*)>* work = nullptr;
+  std::function<void(size_t, FileOutcome&)> deliver;
 
   std::mutex mu;
-  std::condition_variable slot_free;   // workers wait here for the window to move
-  std::condition_variable result_set;  // the consumer waits here for the next result
-  size_t next_task = 0;                // the next index a worker takes
-  size_t next_out = 0;                 // the next index the consumer hands out
-  bool consumer_waiting = false;       // the consumer sleeps on result_set
-  int workers_waiting = 0;             // workers sleeping on slot_free
-  std::vector<FileOutcome> slots;      // index i lives in slots[i % window]
+  std::condition_variable slot_free;  // workers wait here for the window to move
+  size_t next_task = 0;               // the next index a worker takes
+  size_t next_out = 0;                // the next index to hand out
+  bool delivering = false;            // a worker is handing out results
+  int workers_waiting = 0;            // workers sleeping on slot_free
+  std::vector<FileOutcome> slots;     // index i lives in slots[i % window]
   std::vector<char> ready;
   std::exception_ptr failure;
 };
 
-void* WorkerMain(void* arg) {
-  Shared& s = *static_cast<Shared*>(arg);
+// Hands out the ready results from next_out on, unless another worker already does. Called
+// with `lock` held; returns with it held.
+void Deliver(Shared& s, std::unique_lock<std::mutex>& lock) {
+  if (s.delivering) return;
+  s.delivering = true;
+  while (!s.failure && s.next_out < s.count && s.ready[s.next_out % s.window]) {
+    const size_t i = s.next_out;
+    FileOutcome outcome = std::move(s.slots[i % s.window]);
+    s.slots[i % s.window] = FileOutcome();
+    s.ready[i % s.window] = 0;
+    s.next_out = i + 1;
+    const bool wake = s.workers_waiting > 0;
+    lock.unlock();
+    if (wake) s.slot_free.notify_all();
+    try {
+      s.deliver(i, outcome);
+    } catch (...) {
+      lock.lock();
+      if (!s.failure) s.failure = std::current_exception();
+      s.slot_free.notify_all();
+      break;
+    }
+    lock.lock();
+  }
+  s.delivering = false;
+}
+
+void RunWorker(Shared& s) {
   for (;;) {
     size_t i;
     {
@@ -98,7 +127,7 @@ void* WorkerMain(void* arg) {
         return s.next_task >= s.count || s.failure || s.next_task < s.next_out + s.window;
       });
       --s.workers_waiting;
-      if (s.next_task >= s.count || s.failure) return nullptr;
+      if (s.next_task >= s.count || s.failure) return;
       i = s.next_task++;
     }
     FileOutcome outcome;
@@ -107,15 +136,19 @@ void* WorkerMain(void* arg) {
     } catch (...) {
       std::lock_guard<std::mutex> lock(s.mu);
       if (!s.failure) s.failure = std::current_exception();
-      s.result_set.notify_all();
       s.slot_free.notify_all();
-      return nullptr;
+      return;
     }
-    std::lock_guard<std::mutex> lock(s.mu);
+    std::unique_lock<std::mutex> lock(s.mu);
     s.slots[i % s.window] = std::move(outcome);
     s.ready[i % s.window] = 1;
-    if (i == s.next_out && s.consumer_waiting) s.result_set.notify_one();
+    if (i == s.next_out) Deliver(s, lock);
   }
+}
+
+void* WorkerMain(void* arg) {
+  RunWorker(*static_cast<Shared*>(arg));
+  return nullptr;
 }
 
 }  // namespace
@@ -154,56 +187,29 @@ void RunOrdered(size_t count, const BatchOptions& options,
   s.count = count;
   s.window = jobs * kSlotsPerWorker;
   s.work = &work;
+  s.deliver = deliver;
   s.slots.resize(s.window);
   s.ready.assign(s.window, 0);
 
+  // The calling thread is one of the workers; the others get stacks of their own.
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kWorkerStack);
   std::vector<pthread_t> threads;
-  for (size_t t = 0; t < jobs; ++t) {
+  for (size_t t = 1; t < jobs; ++t) {
     pthread_t id;
     if (pthread_create(&id, &attr, WorkerMain, &s) == 0) threads.push_back(id);
   }
   pthread_attr_destroy(&attr);
-  if (threads.empty()) throw std::runtime_error("cannot start a worker thread");
-
-  std::exception_ptr failure;
-  for (size_t i = 0; i < count; ++i) {
-    FileOutcome outcome;
-    bool wake_workers;
-    {
-      std::unique_lock<std::mutex> lock(s.mu);
-      while (!s.ready[i % s.window] && !s.failure) {
-        s.consumer_waiting = true;
-        s.result_set.wait_for(lock, std::chrono::milliseconds(200));
-        s.consumer_waiting = false;
-        if (!s.ready[i % s.window] && !s.failure) {
-          lock.unlock();
-          progress.Update(i);
-          lock.lock();
-        }
-      }
-      if (s.failure) {
-        failure = s.failure;
-        break;
-      }
-      outcome = std::move(s.slots[i % s.window]);
-      s.slots[i % s.window] = FileOutcome();
-      s.ready[i % s.window] = 0;
-      s.next_out = i + 1;
-      wake_workers = s.workers_waiting > 0;
-    }
-    if (wake_workers) s.slot_free.notify_all();
-    deliver(i, outcome);
-  }
+  RunWorker(s);
   {
+    // Every task is taken; the last ones may still be running on other workers, which hand
+    // out what is left when they finish.
     std::lock_guard<std::mutex> lock(s.mu);
-    if (failure && !s.failure) s.failure = failure;
+    s.slot_free.notify_all();
   }
-  s.slot_free.notify_all();
   for (pthread_t id : threads) pthread_join(id, nullptr);
-  if (failure) std::rethrow_exception(failure);
+  if (s.failure) std::rethrow_exception(s.failure);
 }
 
 }  // namespace cellflow

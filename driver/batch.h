@@ -26,11 +26,13 @@ struct BatchOptions {
   bool output_on_terminal = false;
 };
 
-// Calls `work(i, &outcome)` for every i in [0, count) on `jobs` worker threads (each with a
-// stack large enough for the parser's deepest input), and `consume(i, outcome)` on the calling
-// thread for i = 0, 1, 2, ... in order, as soon as each result and all before it are done. At
-// most a few results per worker wait for their turn, so memory stays bounded by the files in
-// flight. `work` must be safe to call concurrently; `consume` never runs concurrently.
+// Calls `work(i, &outcome)` for every i in [0, count) on `jobs` workers (the calling thread and
+// jobs - 1 threads, each with a stack large enough for the parser's deepest input), and
+// `consume(i, outcome)` for i = 0, 1, 2, ... in order, as soon as each result and all before it
+// are done: the worker that finishes the result next in order hands it out, with the ready ones
+// after it. At most a few results per worker wait for their turn, so memory stays bounded by the
+// files in flight. `work` must be safe to call concurrently; `consume` never runs concurrently
+// (but not always on the calling thread). All calls are over when RunOrdered returns.
 void RunOrdered(size_t count, const BatchOptions& options,
                 const std::function<void(size_t, FileOutcome*)>& work,
                 const std::function<void(size_t, FileOutcome&)>& consume);
