@@ -397,17 +397,16 @@ class NotebookModules : public ModuleEnvironment {
   NotebookModules(const ImportContext::Impl& ctx, const std::string& path, bool is_script,
                   const ImportFacts& facts, std::string_view buffer)
       : ctx_(ctx), folder_(ctx.FolderOf(path, is_script)) {
-    dir_ = folder_.dir;
-    package_ = folder_.package;
     deps_ = folder_.deps;
-    search_ = folder_.search;
     if (!facts.sys_path.empty()) {
       // After the notebook's directory (and a script's package root), before --path.
-      auto at = search_.end() - static_cast<std::ptrdiff_t>(ctx.paths.size());
+      own_search_ = folder_.search;
+      auto at = own_search_.end() - static_cast<std::ptrdiff_t>(ctx.paths.size());
       for (const std::string& p : facts.sys_path) {
         fs::path sp(p);
-        at = search_.insert(at, Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp)) + 1;
+        at = own_search_.insert(at, Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp)) + 1;
       }
+      search_ = &own_search_;
     }
     for (const std::string& command : facts.install_commands) {
       for (std::string& d : ParseInstallCommand(command).distributions) installed_here_.insert(d);
@@ -454,12 +453,13 @@ class NotebookModules : public ModuleEnvironment {
     bool namespace_dir = false;
     std::string namespace_at;
     if (auto it = written_.find(std::string(top)); it != written_.end()) local = it->second.get();
-    for (size_t i = 0; local == nullptr && i < search_.size(); ++i) {
+    const std::vector<std::string>& search = *search_;
+    for (size_t i = 0; local == nullptr && i < search.size(); ++i) {
       bool ns = false;
-      local = ctx_.FindIn(search_[i], *SearchListing(i), top, top, &ns);
+      local = ctx_.FindIn(search[i], *SearchListing(i), top, top, &ns);
       if (ns && !namespace_dir) {
         namespace_dir = true;
-        namespace_at = StrCat(search_[i], "/", top);
+        namespace_at = StrCat(search[i], "/", top);
       }
     }
     if (local == nullptr) {
@@ -567,7 +567,7 @@ class NotebookModules : public ModuleEnvironment {
   std::vector<std::string_view> NearbyModuleNames() const override {
     std::vector<std::string_view> names;
     for (const auto& [n, m] : written_) names.push_back(n);
-    for (const std::string& dir : search_) {
+    for (const std::string& dir : *search_) {
       const Listing& l = ctx_.ListingOf(dir);
       size_t from = names.size();
       for (const std::string& n : l.modules) names.push_back(n);
@@ -582,12 +582,12 @@ class NotebookModules : public ModuleEnvironment {
     return names;
   }
 
-  std::string Package() const override { return package_; }
+  std::string Package() const override { return folder_.package; }
 
   // The listing of search directory i, looked up in the batch's cache once per notebook.
   const Listing* SearchListing(size_t i) const {
-    if (listings_.size() != search_.size()) listings_.assign(search_.size(), nullptr);
-    if (listings_[i] == nullptr) listings_[i] = &ctx_.ListingOf(search_[i]);
+    if (listings_.size() != search_->size()) listings_.assign(search_->size(), nullptr);
+    if (listings_[i] == nullptr) listings_[i] = &ctx_.ListingOf((*search_)[i]);
     return listings_[i];
   }
 
@@ -622,13 +622,14 @@ class NotebookModules : public ModuleEnvironment {
   const ImportContext::Impl& ctx_;
   const ImportContext::Impl::Folder& folder_;
   bool shared_lookups_ = false;  // Lookup goes through folder_'s cache
-  std::string dir_;
-  std::vector<std::string> search_;
+  const std::string& dir_ = folder_.dir;
+  // The folder's search path, or own_search_ when the notebook adds sys.path entries.
+  const std::vector<std::string>* search_ = &folder_.search;
+  std::vector<std::string> own_search_;
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
   std::shared_ptr<const DeclaredDependencies> deps_;
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
   absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> written_;
-  std::string package_;
 };
 
 }  // namespace
