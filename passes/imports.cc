@@ -686,12 +686,12 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
 
 namespace {
 
-// True if `text` holds one of "sys.path", "meta_path", "path_hooks", "://" or "install": the
-// words a cell that edits the search path, installs an import hook, downloads a module or
-// installs a package cannot do without. One pass, 16 positions at a time where SSE2 is there,
-// for candidate positions of "path", "inst" and "://"; a candidate is then checked for the
-// whole word.
-bool MentionsImportFacts(std::string_view text) {
+// Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
+// "://" or "install" (npos if nowhere): the words code that edits the search path, installs an
+// import hook, downloads a module or installs a package cannot do without. 16 positions at a
+// time where SSE2 is there, for candidate positions of "path", "inst" and "://"; a candidate
+// is then checked for the whole word.
+size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();
   // A literal's length is known here, so the comparison is inlined.
@@ -705,7 +705,7 @@ bool MentionsImportFacts(std::string_view text) {
     }
     return has(i, "://") || has(i, "install");
   };
-  size_t i = 0;
+  size_t i = from;
 #if defined(__SSE2__)
   // Candidates: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), ":/".
   const __m128i kP = _mm_set1_epi8('p'), kH = _mm_set1_epi8('h'), kI = _mm_set1_epi8('i'),
@@ -720,14 +720,15 @@ bool MentionsImportFacts(std::string_view text) {
                      _mm_and_si128(_mm_cmpeq_epi8(a0, kColon), _mm_cmpeq_epi8(a1, kSlash)));
     for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0;
          mask &= mask - 1) {
-      if (word_at(i + static_cast<size_t>(__builtin_ctz(mask)))) return true;
+      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
+      if (word_at(at)) return at;
     }
   }
 #endif
   for (; i < n; ++i) {
-    if (word_at(i)) return true;
+    if (word_at(i)) return i;
   }
-  return false;
+  return std::string_view::npos;
 }
 
 }  // namespace
@@ -737,12 +738,19 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
   FactCollector collector(buffer, facts);
   for (const ImportCell& c : cells) {
     if (c.module == nullptr || c.module->body.empty()) continue;
-    // Most cells mention neither sys.path, an import hook, a URL nor an installer: their trees
-    // need no walk.
-    Offset begin = c.module->body.front()->range.start;
-    Offset end = c.module->body.back()->range.end;
-    if (!MentionsImportFacts(buffer.substr(begin, end - begin))) continue;
-    for (const Stmt* s : c.module->body) collector.VisitStmt(s);
+    // Most statements mention neither sys.path, an import hook, a URL nor an installer: only
+    // the first one that ends after such a word (the word may sit in its decorators) is
+    // walked, then the search goes on after it.
+    const Offset begin = c.module->body.front()->range.start;
+    const std::string_view text = buffer.substr(begin, c.module->body.back()->range.end - begin);
+    size_t at = NextImportFactWord(text, 0);
+    for (const Stmt* s : c.module->body) {
+      if (at == std::string_view::npos) break;
+      const size_t end = s->range.end - begin;
+      if (at >= end) continue;
+      collector.VisitStmt(s);
+      at = NextImportFactWord(text, end);
+    }
   }
 }
 

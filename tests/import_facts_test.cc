@@ -57,6 +57,27 @@ TEST(ImportFacts, NearMissesAreNotFacts) {
   EXPECT_FALSE(facts.import_hooks);
 }
 
+// Only statements near the words are walked: every statement that holds one still counts,
+// whatever sits between them (comments with URLs, statements without facts, decorators).
+TEST(ImportFacts, EveryStatementWithAWordCounts) {
+  ImportFacts facts = FactsOf(
+      "import sys\n"
+      "# see https://example.org/docs\n"
+      "x = 1\n"
+      "sys.path.append('a')\n"
+      "y = [i for i in range(3)]\n"
+      "if x:\n"
+      "    sys.path.insert(0, 'b')\n"
+      "@register(sys.path.append('c'))\n"
+      "def f():\n"
+      "    pass\n"
+      "z = 'https://example.org/helpers.py'\n"
+      "!pip install requests\n");
+  EXPECT_THAT(facts.sys_path, ElementsAre("a", "b", "c"));
+  EXPECT_THAT(facts.downloaded_files, ElementsAre("helpers.py"));
+  EXPECT_THAT(facts.install_commands, SizeIs(1));
+}
+
 TEST(ImportFacts, ShortCells) {
   EXPECT_THAT(FactsOf("sys.path += ['x']").sys_path, ElementsAre("x"));
   EXPECT_THAT(FactsOf("a").sys_path, IsEmpty());
