@@ -1,5 +1,5 @@
-// Running one task per file on worker threads while handing the results to a single consumer in
-// input order, with a bounded number of results in flight, and a progress line for terminals.
+// Running one task per file on worker threads while handing the results out in input order,
+// with a bounded number of results in flight, and a progress line for terminals.
 #ifndef CELLFLOW_DRIVER_BATCH_H_
 #define CELLFLOW_DRIVER_BATCH_H_
 

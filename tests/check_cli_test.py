@@ -298,6 +298,30 @@ def main():
         check(findings(["--no-imports", "proj/star.py"], "star.py") == [],
               f"--no-imports star.py: {findings(['--no-imports', 'proj/star.py'], 'star.py')}")
 
+        # The directory walk: sorted, into subdirectories, past hidden directories, checkpoints,
+        # caches, node_modules, virtual environments and links to directories.
+        walk = os.path.join(tmp, "walk")
+        notebook = os.path.join(EXAMPLES, "typo.ipynb")
+        for rel in ("b.ipynb", "a.ipynb", "sub/c.ipynb", "sub/deeper/d.ipynb", ".hidden/x.ipynb",
+                    ".ipynb_checkpoints/a-checkpoint.ipynb", "__pycache__/x.ipynb",
+                    "node_modules/x.ipynb", "venv/x.ipynb", "sub/.ipynb"):
+            os.makedirs(os.path.dirname(os.path.join(walk, rel)), exist_ok=True)
+            shutil.copy(notebook, os.path.join(walk, rel))
+        open(os.path.join(walk, "venv", "pyvenv.cfg"), "w").close()
+        with open(os.path.join(walk, "script.py"), "w") as f:
+            f.write("print(undefined_here)\n")
+        os.symlink("sub", os.path.join(walk, "linked"))
+        def walked(args):
+            _, out, _ = run(["stats", "--format", "csv"] + args, cwd=tmp)
+            return [line.split(",")[0] for line in out.splitlines()[1:]]
+        expected = ["walk/a.ipynb", "walk/b.ipynb", "walk/sub/c.ipynb", "walk/sub/deeper/d.ipynb"]
+        check(walked(["walk"]) == expected, f"walk: {walked(['walk'])}")
+        check(walked(["walk/"]) == expected, f"walk/: {walked(['walk/'])}")
+        check(walked(["--include-py", "walk"]) == sorted(expected + ["walk/script.py"]),
+              f"walk --include-py: {walked(['--include-py', 'walk'])}")
+        check(walked(["--exclude", "sub", "walk"]) == expected[:2],
+              f"walk --exclude sub: {walked(['--exclude', 'sub', 'walk'])}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
