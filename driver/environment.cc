@@ -193,10 +193,12 @@ struct ImportContext::Impl {
     if (auto it = installed.find(std::string(top)); it != installed.end()) {
       f.installed = &it->second;
     }
-    f.environment = EnvironmentForImport(dotted) != ImportEnvironment::kNone;
-    const ImportNameEntry* e = FindImportName(dotted);
-    f.namespace_only = e != nullptr && !e->HasDistribution() && e->import_name == dotted;
-    f.distribution = DistributionForImport(dotted);
+    // EnvironmentForImport and DistributionForImport, from one look in the table.
+    if (const ImportNameEntry* e = FindImportName(dotted); e != nullptr) {
+      f.environment = e->environment != ImportEnvironment::kNone;
+      f.namespace_only = !e->HasDistribution() && e->import_name == dotted;
+      f.distribution = e->distributions.substr(0, e->distributions.find(','));
+    }
     std::unique_lock lock(mu);
     return name_facts.try_emplace(std::string(dotted), f).first->second;
   }
@@ -611,6 +613,10 @@ class NotebookModules : public ModuleEnvironment {
 
  private:
   bool Declared(std::string_view dotted, std::string_view distribution) const {
+    // Most notebooks have no dependency file and no install line: nothing to look through.
+    if (installed_here_.empty() && (deps_ == nullptr || deps_->distributions.empty())) {
+      return false;
+    }
     if (deps_ != nullptr && deps_->DeclaresImport(dotted)) return true;
     std::string d = NormalizeDistributionName(distribution);
     std::string top = NormalizeDistributionName(dotted.substr(0, dotted.find('.')));
