@@ -150,6 +150,8 @@ struct ImportContext::Impl {
     mutable std::shared_mutex mu;
     mutable absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>>
         lookups;  // guarded by mu
+    // deps->DeclaresImport(name) by dotted name, as asked so far; guarded by mu.
+    mutable absl::flat_hash_map<std::string, bool, StringViewHash, std::equal_to<>> declares;
   };
   // Lookups are kept for the folders seen last only: a walk visits a directory's notebooks
   // one after the other, and a corpus of a million notebooks must not keep them all.
@@ -163,6 +165,18 @@ struct ImportContext::Impl {
   mutable std::deque<Folder*> folders_with_lookups;  // oldest first, guarded by mu
 
   const Folder& FolderOf(const std::string& path, bool is_script) const;
+  // folder.deps->DeclaresImport(dotted), remembered per folder.
+  bool FolderDeclares(const Folder& folder, std::string_view dotted) const {
+    if (folder.deps == nullptr || folder.deps->distributions.empty()) return false;
+    {
+      std::shared_lock lock(folder.mu);
+      if (auto it = folder.declares.find(dotted); it != folder.declares.end()) return it->second;
+    }
+    const bool declares = folder.deps->DeclaresImport(dotted);
+    std::unique_lock lock(folder.mu);
+    folder.declares.try_emplace(std::string(dotted), declares);
+    return declares;
+  }
 
   // What a dotted module name is outside the notebook's folders (the standard library, the
   // --site-packages, the import-name table): the same for every notebook, so worked out once
@@ -222,6 +236,7 @@ struct ImportContext::Impl {
       folders_with_lookups.pop_front();
       std::unique_lock folder_lock(oldest->mu);
       oldest->lookups = {};
+      oldest->declares = {};
     }
   }
 
@@ -617,7 +632,7 @@ class NotebookModules : public ModuleEnvironment {
     if (installed_here_.empty() && (deps_ == nullptr || deps_->distributions.empty())) {
       return false;
     }
-    if (deps_ != nullptr && deps_->DeclaresImport(dotted)) return true;
+    if (ctx_.FolderDeclares(folder_, dotted)) return true;
     std::string d = NormalizeDistributionName(distribution);
     std::string top = NormalizeDistributionName(dotted.substr(0, dotted.find('.')));
     return installed_here_.contains(d) || installed_here_.contains(top) ||

@@ -690,7 +690,7 @@ namespace {
 
 // One of the words below at text position i: "sys.path", "meta_path", "path_hooks" (found by
 // their "path"), "://", "install".
-bool ImportFactWordAt(const char* p, size_t n, size_t i) {
+inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_t n, size_t i) {
   // A literal's length is known here, so the comparison is inlined.
   auto has = [p, n]<size_t N>(size_t at, const char(&word)[N]) {
     return at + N - 1 <= n && std::memcmp(p + at, word, N - 1) == 0;
@@ -763,7 +763,8 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
   }
 #endif
   for (; i < n; ++i) {
-    if (ImportFactWordAt(p, n, i)) return i;
+    const char c = p[i];
+    if ((c == 'p' || c == ':' || c == 'i') && ImportFactWordAt(p, n, i)) return i;
   }
   return std::string_view::npos;
 }
