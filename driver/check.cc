@@ -246,6 +246,7 @@ bool FileBytes::Read(const std::string& path, std::string* error) {
     // Grown as needed; a buffer far larger than this file (after a huge one) is given back.
     constexpr size_t kKeep = size_t{16} << 20;
     if (need > capacity_ || (capacity_ > kKeep && capacity_ / 4 > need)) {
+      data_.reset();  // the old buffer goes first: never both at once
       data_ = std::make_unique_for_overwrite<char[]>(need);
       capacity_ = need;
     }
