@@ -183,13 +183,14 @@ struct ImportContext::Impl {
   // per batch.
   struct NameFacts {
     bool stdlib = false;
-    int removed_in = 0;                      // removed from the standard library in 3.x
-    StdlibReplacement replacement;           // for removed and Python 2 modules
-    const std::string* installed = nullptr;  // --site-packages: its distribution ("" unknown)
-    bool environment = false;                // the kernel, Colab or Kaggle provide it
-    bool namespace_only = false;             // a namespace several distributions share
-    std::string_view distribution;           // the import-name table's distribution
-    bool python2 = false;                    // a Python 2 standard library module
+    int removed_in = 0;             // removed from the standard library in 3.x
+    StdlibReplacement replacement;  // for removed and Python 2 modules
+    // --site-packages: its distribution ("" unknown); points into `installed`, filled once.
+    const std::string* installed = nullptr;
+    bool environment = false;       // the kernel, Colab or Kaggle provide it
+    bool namespace_only = false;    // a namespace several distributions share
+    std::string_view distribution;  // the import-name table's distribution
+    bool python2 = false;           // a Python 2 standard library module
   };
   mutable absl::node_hash_map<std::string, NameFacts, StringViewHash, std::equal_to<>>
       name_facts;  // guarded by mu
