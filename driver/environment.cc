@@ -636,9 +636,21 @@ class NotebookModules : public ModuleEnvironment {
     if (ctx_.FolderDeclares(folder_, dotted)) return true;
     std::string d = NormalizeDistributionName(distribution);
     std::string top = NormalizeDistributionName(dotted.substr(0, dotted.find('.')));
-    return installed_here_.contains(d) || installed_here_.contains(top) ||
-           (deps_ != nullptr &&
-            (deps_->distributions.contains(d) || deps_->distributions.contains(top)));
+    if (installed_here_.contains(d) || installed_here_.contains(top) ||
+        (deps_ != nullptr &&
+         (deps_->distributions.contains(d) || deps_->distributions.contains(top)))) {
+      return true;
+    }
+    // What the notebook installs itself is often named after the module with a prefix: a
+    // repository installed by URL ("pip install git+https://github.com/user/gsoc-wav2vec2" for
+    // wav2vec2), an organization's package ("pip install org-tool" for tool).
+    for (const std::string& name : installed_here_) {
+      if (name.size() > top.size() + 1 && std::string_view(name).ends_with(top) &&
+          name[name.size() - top.size() - 1] == '-') {
+        return true;
+      }
+    }
+    return false;
   }
 
   const ImportContext::Impl& ctx_;

@@ -278,6 +278,17 @@ def main():
         got = [(o["code"], o["line"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB202", 2, "nope"), ("NB201", 3, None)], f"relative imports: {got}")
 
+        # What a notebook installs itself may be named after the module with a prefix: a
+        # repository installed by URL, an organization's package.
+        os.makedirs(os.path.join(tmp, "installs"))
+        with open(os.path.join(tmp, "installs", "nb.py"), "w") as f:
+            f.write("# %%\n!pip install git+https://github.com/someone/gsoc-wav2vec2\n"
+                    "!pip install google-ml-edu==0.1.2\n"
+                    "import wav2vec2\nimport ml_edu.experiment\nimport notinstalled_xyz\n")
+        _, out, _ = run(["check", "--format", "jsonl", "installs/nb.py"], cwd=tmp)
+        got = [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
+        check(got == [("NB201", "notinstalled_xyz")], f"prefixed installs: {got}")
+
         # A walked directory resolves imports as files given one by one do (the walk hands
         # its listings to import resolution).
         with open(os.path.join(proj, "star.py"), "w") as f:
