@@ -233,6 +233,49 @@ void ScriptMagicBindings(const Notebook& nb, std::string_view cell,
   }
 }
 
+// A %%fortran cell (the fortranmagic extension, through f2py) binds its subroutines, functions
+// and modules as Python names: "SUBROUTINE name", "REAL(8) FUNCTION name", "MODULE name", in
+// any case, but not "END SUBROUTINE name" or "MODULE PROCEDURE". Comment lines start with '!'.
+void FortranBindings(const Notebook& nb, std::string_view cell,
+                     std::vector<std::pair<std::string_view, Range>>* out) {
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  size_t p = cell.find('\n');
+  while (p != std::string_view::npos && p < cell.size()) {
+    size_t start = p + 1;
+    size_t end = cell.find('\n', start);
+    std::string_view line = cell.substr(start, end == std::string_view::npos ? end : end - start);
+    p = end;
+    // The line's words, lowercased, up to a comment or an opening parenthesis of a name.
+    std::vector<std::pair<std::string, size_t>> words;  // word, position in `line`
+    for (size_t k = 0; k < line.size();) {
+      if (line[k] == '!') break;
+      if (!ident(line[k])) {
+        ++k;
+        continue;
+      }
+      size_t b = k;
+      while (k < line.size() && ident(line[k])) ++k;
+      std::string w;
+      for (size_t c = b; c < k; ++c) w += lower(line[c]);
+      words.emplace_back(std::move(w), b);
+    }
+    for (size_t w = 0; w + 1 < words.size(); ++w) {
+      const std::string& word = words[w].first;
+      if (word != "subroutine" && word != "function" && word != "module") continue;
+      if (w > 0 && words[w - 1].first == "end") break;
+      if (word == "module" && words[w + 1].first == "procedure") break;
+      size_t at = words[w + 1].second;
+      size_t len = words[w + 1].first.size();
+      auto offset = static_cast<Offset>(line.data() - nb.buffer.data() + at);
+      out->push_back({line.substr(at, len), Range{offset, offset + static_cast<Offset>(len)}});
+      break;
+    }
+  }
+}
+
 // The Python-visible names a %%cython cell defines: `def f(`, `cpdef [type] f(`, `class C`,
 // `cdef class C`, `name = ...` at the start of a line.
 void CythonBindings(const Notebook& nb, std::string_view cell,
@@ -303,12 +346,12 @@ struct RunRequest {
   bool explain = true;  // messages and hints (the replay needs only rule, place and name)
 };
 
-// "%%writefile [-a] mod.py": the file name, or empty.
+// "%%writefile [-a] mod.py" or "%%file [-a] mod.py": the file name, or empty.
 std::string_view WrittenFileName(std::string_view first_line) {
-  std::string_view rest = first_line.substr(std::min<size_t>(first_line.size(), 11));
   std::string_view name;
   size_t p = 0;
-  for (std::string_view w = NextWord(rest, &p); !w.empty(); w = NextWord(rest, &p)) {
+  NextWord(first_line, &p);  // the magic itself
+  for (std::string_view w = NextWord(first_line, &p); !w.empty(); w = NextWord(first_line, &p)) {
     if (w[0] != '-') name = w;
   }
   if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
@@ -393,6 +436,11 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       // receive its output, error stream and process.
       ScriptMagicBindings(nb, trimmed, &cell.magic_bindings);
       if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
+      return;
+    }
+    if (magic == "fortran") {
+      FortranBindings(nb, trimmed, &cell.magic_bindings);
+      ParseMagicLine(trimmed, out);
       return;
     }
     if (magic == "cython") {
