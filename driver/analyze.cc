@@ -233,6 +233,18 @@ void ScriptMagicBindings(const Notebook& nb, std::string_view cell,
   }
 }
 
+// Calls visit(line) for every line of a cell magic's body (the lines after the magic's own).
+template <typename Visit>
+void ForEachBodyLine(std::string_view cell, Visit&& visit) {
+  size_t p = cell.find('\n');
+  while (p != std::string_view::npos && p < cell.size()) {
+    size_t start = p + 1;
+    size_t end = cell.find('\n', start);
+    visit(cell.substr(start, end == std::string_view::npos ? end : end - start));
+    p = end;
+  }
+}
+
 // A %%fortran cell (the fortranmagic extension, through f2py) binds its subroutines, functions
 // and modules as Python names: "SUBROUTINE name", "REAL(8) FUNCTION name", "MODULE name", in
 // any case, but not "END SUBROUTINE name" or "MODULE PROCEDURE". Comment lines start with '!'.
@@ -242,13 +254,8 @@ void FortranBindings(const Notebook& nb, std::string_view cell,
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   };
   auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  size_t p = cell.find('\n');
-  while (p != std::string_view::npos && p < cell.size()) {
-    size_t start = p + 1;
-    size_t end = cell.find('\n', start);
-    std::string_view line = cell.substr(start, end == std::string_view::npos ? end : end - start);
-    p = end;
-    // The line's words, lowercased, up to a comment or an opening parenthesis of a name.
+  ForEachBodyLine(cell, [&](std::string_view line) {
+    // The line's words, lowercased, up to a comment.
     std::vector<std::pair<std::string, size_t>> words;  // word, position in `line`
     for (size_t k = 0; k < line.size();) {
       if (line[k] == '!') break;
@@ -273,7 +280,7 @@ void FortranBindings(const Notebook& nb, std::string_view cell,
       out->push_back({line.substr(at, len), Range{offset, offset + static_cast<Offset>(len)}});
       break;
     }
-  }
+  });
 }
 
 // The Python-visible names a %%cython cell defines: `def f(`, `cpdef [type] f(`, `class C`,
@@ -284,13 +291,8 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||
            static_cast<unsigned char>(ch) >= 0x80;
   };
-  size_t p = cell.find('\n');
-  while (p != std::string_view::npos && p < cell.size()) {
-    size_t start = p + 1;
-    size_t end = cell.find('\n', start);
-    std::string_view line = cell.substr(start, end == std::string_view::npos ? end : end - start);
-    p = end;
-    if (line.empty() || !ident(line[0])) continue;
+  ForEachBodyLine(cell, [&](std::string_view line) {
+    if (line.empty() || !ident(line[0])) return;
     size_t name_at = std::string_view::npos;
     size_t name_end = 0;
     auto after_word = [&](std::string_view word) {
@@ -301,7 +303,7 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
         after_word("cpdef")) {
       // The name is the last identifier before '(' or ':' (cpdef may carry a return type).
       size_t stop = line.find_first_of("(:");
-      if (stop == std::string_view::npos) continue;
+      if (stop == std::string_view::npos) return;
       size_t e = stop;
       while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
       size_t b = e;
@@ -319,11 +321,11 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
         name_end = e;
       }
     }
-    if (name_at == std::string_view::npos || name_end <= name_at) continue;
+    if (name_at == std::string_view::npos || name_end <= name_at) return;
     auto at = static_cast<Offset>(line.data() - nb.buffer.data() + name_at);
     out->push_back({line.substr(name_at, name_end - name_at),
                     Range{at, at + static_cast<Offset>(name_end - name_at)}});
-  }
+  });
 }
 
 // What RunCells does besides the name rules.

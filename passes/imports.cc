@@ -7,8 +7,6 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
 #endif
 
 #include "absl/container/node_hash_map.h"
@@ -733,7 +731,8 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
 // "://" or "install" (npos if nowhere): the words code that edits the search path, installs an
 // import hook, downloads a module or installs a package cannot do without. Candidate positions
-// are found 32 (AVX2) or 16 (SSE2) at a time, then checked for the whole word.
+// are found 32 at a time where AVX2 is there, else byte by byte, then checked for the whole
+// word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();
@@ -742,24 +741,6 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
   static const bool avx2 = __builtin_cpu_supports("avx2");
   if (avx2) {
     if (size_t at = ScanImportFactsAvx2(p, n, &i); at != std::string_view::npos) return at;
-  }
-#endif
-#if defined(__SSE2__)
-  const __m128i kP = _mm_set1_epi8('p'), kH = _mm_set1_epi8('h'), kI = _mm_set1_epi8('i'),
-                kT = _mm_set1_epi8('t'), kColon = _mm_set1_epi8(':'), kSlash = _mm_set1_epi8('/');
-  for (; i + 19 <= n; i += 16) {
-    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-    const __m128i a3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 3));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a0, kP), _mm_cmpeq_epi8(a3, kH)),
-                                  _mm_and_si128(_mm_cmpeq_epi8(a0, kI), _mm_cmpeq_epi8(a3, kT))),
-                     _mm_and_si128(_mm_cmpeq_epi8(a0, kColon), _mm_cmpeq_epi8(a1, kSlash)));
-    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0;
-         mask &= mask - 1) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
-      if (ImportFactWordAt(p, n, at)) return at;
-    }
   }
 #endif
   for (; i < n; ++i) {
