@@ -431,10 +431,20 @@ class NotebookModules : public ModuleEnvironment {
     }
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       std::string_view file = w.path;
-      if (file.find('/') != std::string_view::npos || file.size() <= 3 ||
-          file.substr(file.size() - 3) != ".py") {
+      if (file.find('/') != std::string_view::npos) continue;
+      if (file.size() > 4 && file.substr(file.size() - 4) == ".pyx") {
+        // Cython source the notebook compiles (setup.py build_ext, pyximport) into a module
+        // of the same name: its Python names are not read here.
+        auto m = std::make_unique<LocalModule>();
+        m->name = std::string(file.substr(0, file.size() - 4));
+        m->path = StrCat(dir_, "/", file);
+        m->display = StrCat(file, " (written by %%writefile)");
+        m->dynamic = true;
+        m->exports_known = false;
+        written_.try_emplace(m->name, std::move(m));
         continue;
       }
+      if (file.size() <= 3 || file.substr(file.size() - 3) != ".py") continue;
       auto m = std::make_unique<LocalModule>();
       m->name = std::string(file.substr(0, file.size() - 3));
       m->path = StrCat(dir_, "/", file);
