@@ -2,6 +2,7 @@
 // they belong to (per the scope tree), nested bodies become units of their own.
 #include "ir/lower.h"
 
+#include <algorithm>
 #include <cctype>
 #include <deque>
 #include <optional>
@@ -782,6 +783,24 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
       any = true;
     }
     if (!any) Wildcard(m->range);
+    return;
+  }
+  if (magic == "macro") {
+    // %macro [-r] [-q] name ranges: a variable holding the lines of the input history.
+    size_t p = 0, start = 0;
+    std::string_view name;
+    do {
+      name = NextWord(args, &p, &start);
+    } while (!name.empty() && name[0] == '-');
+    const bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                            std::all_of(name.begin(), name.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                                     static_cast<unsigned char>(c) >= 0x80;
+                            });
+    if (identifier) {
+      Offset at = m->range.start + static_cast<Offset>(name_end + start);
+      Def(name, Range{at, at + static_cast<Offset>(name.size())}, DefKind::kBind);
+    }
     return;
   }
   // %run binds the script's top-level names and %pylab star-imports numpy and matplotlib: any
