@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from notebook_cells import code_cells
+from notebook_cells import code_cells, corpus_and_output
 
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
 
@@ -33,17 +33,10 @@ def is_foreign_cell_magic(source):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    dirs = corpus_and_output(argv, "extract_cells", __doc__.strip().splitlines()[2])
+    if dirs is None:
         return 2
-    corpus, out = argv[1], argv[2]
-    if not os.path.isdir(corpus):
-        print(f"extract_cells: no corpus directory at {corpus}", file=sys.stderr)
-        return 2
-    os.makedirs(out, exist_ok=True)
-    for name in os.listdir(out):
-        if name.endswith(".py"):
-            os.remove(os.path.join(out, name))
+    corpus, out = dirs
 
     notebooks = []
     for root, dirs, files in os.walk(corpus):

@@ -34,7 +34,7 @@ import os
 import re
 import sys
 
-from notebook_cells import code_cells
+from notebook_cells import code_cells, corpus_and_output
 
 # Cell magics whose body is Python, as nbQA's MAGIC set.
 PYTHON_CELL_MAGICS = frozenset(("time", "timeit", "capture", "pypy", "python", "python3"))
@@ -175,17 +175,10 @@ def convert_notebook(path, stats):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    dirs = corpus_and_output(argv, "nbqa_convert", __doc__.strip().splitlines()[2])
+    if dirs is None:
         return 2
-    corpus, out = argv[1], argv[2]
-    if not os.path.isdir(corpus):
-        print(f"nbqa_convert: no corpus directory at {corpus}", file=sys.stderr)
-        return 2
-    os.makedirs(out, exist_ok=True)
-    for name in os.listdir(out):
-        if name.endswith(".py"):
-            os.remove(os.path.join(out, name))
+    corpus, out = dirs
 
     notebooks = sorted(os.path.join(d, f) for d, _, files in os.walk(corpus)
                        for f in files if f.endswith(".ipynb"))

@@ -1,5 +1,8 @@
 """The code cells of a notebook parsed with Python's json module, shared by the benchmark
-scripts (extract_cells.py, nbqa_convert.py, compare_pyflakes.py)."""
+scripts (extract_cells.py, nbqa_convert.py, compare_pyflakes.py), and the command line of the
+two that write one .py file per cell or notebook."""
+import os
+import sys
 
 
 def code_cells(notebook):
@@ -19,3 +22,20 @@ def code_cells(notebook):
             source = "".join(s for s in source if isinstance(s, str))
         if isinstance(source, str):
             yield source
+
+
+def corpus_and_output(argv, tool, usage):
+    """`tool CORPUS OUT_DIR`: the two directories, with OUT_DIR made and its .py files removed;
+    None (after saying why on stderr) for a wrong command line or a missing corpus."""
+    if len(argv) != 3:
+        print(usage, file=sys.stderr)
+        return None
+    corpus, out = argv[1], argv[2]
+    if not os.path.isdir(corpus):
+        print(f"{tool}: no corpus directory at {corpus}", file=sys.stderr)
+        return None
+    os.makedirs(out, exist_ok=True)
+    for name in os.listdir(out):
+        if name.endswith(".py"):
+            os.remove(os.path.join(out, name))
+    return corpus, out

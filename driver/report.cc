@@ -70,16 +70,9 @@ std::string GithubEscape(std::string_view s, bool property) {
   return out;
 }
 
+// GitHub's workflow commands call a note "notice".
 std::string_view GithubLevel(Severity s) {
-  switch (s) {
-    case Severity::kError:
-      return "error";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kNote:
-      return "notice";
-  }
-  return "error";
+  return s == Severity::kNote ? "notice" : SeverityName(s);
 }
 
 std::string GithubPath(const std::string& path) {

@@ -20,6 +20,11 @@ def check(condition, what):
         failures.append(what)
 
 
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def run(args, stdin=None, cwd=None):
     p = subprocess.run([CELLFLOW] + args, input=stdin, capture_output=True, cwd=cwd)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
@@ -56,8 +61,7 @@ def main():
     try:
         nbs = os.path.join(tmp, "nbs")
         shutil.copytree(EXAMPLES, nbs)
-        with open(os.path.join(nbs, "broken.ipynb"), "w") as f:
-            f.write('{"cells": [{"cell_type": "code", "sou')
+        write_file(os.path.join(nbs, "broken.ipynb"), '{"cells": [{"cell_type": "code", "sou')
         os.makedirs(os.path.join(nbs, "drafts"))
         shutil.copy(os.path.join(nbs, "typo.ipynb"), os.path.join(nbs, "drafts", "old.ipynb"))
         names = sorted(n for n in os.listdir(EXAMPLES) if n.endswith(".ipynb"))
@@ -147,8 +151,7 @@ def main():
         # --files-from (a file and stdin) gives what the same paths on the command line give.
         listed = [f"nbs/{n}" for n in names]
         want = run(["check", "--format", "jsonl"] + listed, cwd=tmp)
-        with open(os.path.join(tmp, "list.txt"), "w") as f:
-            f.write("\n".join(listed) + "\n\n")
+        write_file(os.path.join(tmp, "list.txt"), "\n".join(listed) + "\n\n")
         check(run(["check", "--format", "jsonl", "--files-from", "list.txt"], cwd=tmp) == want,
               "--files-from FILE")
         check(run(["check", "--format", "jsonl", "--files-from", "-"],
@@ -225,13 +228,11 @@ def main():
         # Imports: a typo of a local module, a missing name, an undeclared dependency.
         proj = os.path.join(tmp, "proj")
         os.makedirs(proj)
-        with open(os.path.join(proj, "config.py"), "w") as f:
-            f.write("session_conf = {}\nlearning_rate = 0.1\n")
-        with open(os.path.join(proj, "requirements.txt"), "w") as f:
-            f.write("numpy\n")
-        with open(os.path.join(proj, "nb.py"), "w") as f:
-            f.write("# %%\nimport confg\nfrom config import session_cnf\n"
-                    "import numpy\nimport sklearn\n")
+        write_file(os.path.join(proj, "config.py"), "session_conf = {}\nlearning_rate = 0.1\n")
+        write_file(os.path.join(proj, "requirements.txt"), "numpy\n")
+        write_file(os.path.join(proj, "nb.py"),
+                   "# %%\nimport confg\nfrom config import session_cnf\nimport numpy\n"
+                   "import sklearn\n")
         _, out, _ = run(["check", "--format", "jsonl", "proj/nb.py"], cwd=tmp)
         found = {o["code"]: o for o in map(json.loads, out.splitlines())}
         check(found.get("NB201", {}).get("help") == "did you mean 'config'?",
@@ -246,17 +247,14 @@ def main():
         # inside a package with relative imports, %load_ext, Python 2 modules.
         site = os.path.join(tmp, "site")
         os.makedirs(os.path.join(site, "Foo_Dist-1.0.dist-info"))
-        with open(os.path.join(site, "Foo_Dist-1.0.dist-info", "top_level.txt"), "w") as f:
-            f.write("foomod\n")
+        write_file(os.path.join(site, "Foo_Dist-1.0.dist-info", "top_level.txt"), "foomod\n")
         extra = os.path.join(tmp, "extra")
         os.makedirs(extra)
-        with open(os.path.join(extra, "extramod.py"), "w") as f:
-            f.write("VALUE = 1\n")
-        with open(os.path.join(tmp, "reqs.txt"), "w") as f:
-            f.write("foo-dist\n")
-        with open(os.path.join(proj, "env.py"), "w") as f:
-            f.write("# %%\nimport foomod\nimport extramod\nfrom extramod import VALUE\n"
-                    "%load_ext nosuchext\nimport urllib2\n")
+        write_file(os.path.join(extra, "extramod.py"), "VALUE = 1\n")
+        write_file(os.path.join(tmp, "reqs.txt"), "foo-dist\n")
+        write_file(os.path.join(proj, "env.py"),
+                   "# %%\nimport foomod\nimport extramod\nfrom extramod import VALUE\n"
+                   "%load_ext nosuchext\nimport urllib2\n")
         _, out, _ = run(["check", "--format", "jsonl", "proj/env.py"], cwd=tmp)
         got = sorted((o["code"], o["symbol"]) for o in map(json.loads, out.splitlines()))
         check(got == [("NB201", "extramod"), ("NB201", "extramod"), ("NB201", "foomod"),
@@ -272,8 +270,7 @@ def main():
         for name, text in (("__init__.py", ""), ("util.py", "def helper():\n    pass\n"),
                            ("main.py", "from . import util\nfrom .util import helper, nope\n"
                                        "from .. import outside\n")):
-            with open(os.path.join(pkg, name), "w") as f:
-                f.write(text)
+            write_file(os.path.join(pkg, name), text)
         _, out, _ = run(["check", "--format", "jsonl", "lib/pkg/main.py"], cwd=tmp)
         got = [(o["code"], o["line"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB202", 2, "nope"), ("NB201", 3, None)], f"relative imports: {got}")
@@ -281,18 +278,18 @@ def main():
         # What a notebook installs itself may be named after the module with a prefix: a
         # repository installed by URL, an organization's package.
         os.makedirs(os.path.join(tmp, "installs"))
-        with open(os.path.join(tmp, "installs", "nb.py"), "w") as f:
-            f.write("# %%\n!pip install git+https://github.com/someone/gsoc-wav2vec2\n"
-                    "!pip install google-ml-edu==0.1.2\n"
-                    "import wav2vec2\nimport ml_edu.experiment\nimport notinstalled_xyz\n")
+        write_file(os.path.join(tmp, "installs", "nb.py"),
+                   "# %%\n!pip install git+https://github.com/someone/gsoc-wav2vec2\n"
+                   "!pip install google-ml-edu==0.1.2\n"
+                   "import wav2vec2\nimport ml_edu.experiment\nimport notinstalled_xyz\n")
         _, out, _ = run(["check", "--format", "jsonl", "installs/nb.py"], cwd=tmp)
         got = [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB201", "notinstalled_xyz")], f"prefixed installs: {got}")
 
         # A walked directory resolves imports as files given one by one do (the walk hands
         # its listings to import resolution).
-        with open(os.path.join(proj, "star.py"), "w") as f:
-            f.write("# %%\nfrom config import *\nprint(session_conf, not_defined_anywhere)\n")
+        write_file(os.path.join(proj, "star.py"),
+                   "# %%\nfrom config import *\nprint(session_conf, not_defined_anywhere)\n")
         def findings(args, name):
             _, out, _ = run(["check", "--format", "jsonl"] + args, cwd=tmp)
             return [(o["code"], o["line"], o["symbol"], o["help"])
@@ -319,8 +316,7 @@ def main():
             os.makedirs(os.path.dirname(os.path.join(walk, rel)), exist_ok=True)
             shutil.copy(notebook, os.path.join(walk, rel))
         open(os.path.join(walk, "venv", "pyvenv.cfg"), "w").close()
-        with open(os.path.join(walk, "script.py"), "w") as f:
-            f.write("print(undefined_here)\n")
+        write_file(os.path.join(walk, "script.py"), "print(undefined_here)\n")
         os.symlink("sub", os.path.join(walk, "linked"))
         def walked(args):
             _, out, _ = run(["stats", "--format", "csv"] + args, cwd=tmp)
