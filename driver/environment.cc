@@ -2,11 +2,9 @@
 #include "driver/environment.h"
 
 #include <algorithm>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <optional>
 #include <shared_mutex>
 
 #include "absl/container/flat_hash_map.h"
@@ -139,30 +137,21 @@ struct ImportContext::Impl {
   std::unique_ptr<DependencyFinder> deps;
 
   // What the notebooks of one directory share: the directory made absolute, its search path
-  // when a notebook adds nothing to it, its declared dependencies, and the lookups made by
-  // notebooks that add nothing of their own (no sys.path entry, written or downloaded module or
-  // install line), whose results depend on the directory alone.
+  // when a notebook adds nothing to it, and its declared dependencies.
   struct Folder {
     std::string dir;
     std::string package;              // scripts: the package `dir` is, for relative imports
     std::vector<std::string> search;  // the package root (scripts), dir, then --path
     std::shared_ptr<const DeclaredDependencies> deps;
     mutable std::shared_mutex mu;
-    mutable absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>>
-        lookups;  // guarded by mu
     // deps->DeclaresImport(name) by dotted name, as asked so far; guarded by mu.
     mutable absl::flat_hash_map<std::string, bool, StringViewHash, std::equal_to<>> declares;
   };
-  // Lookups are kept for the folders seen last only: a walk visits a directory's notebooks
-  // one after the other, and a corpus of a million notebooks must not keep them all.
-  static constexpr size_t kFoldersWithLookups = 256;
-
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
   // By the notebook path's directory part as given (a script's with "\n" appended).
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Folder>> folders;
-  mutable std::deque<Folder*> folders_with_lookups;  // oldest first, guarded by mu
 
   const Folder& FolderOf(const std::string& path, bool is_script) const;
   // folder.deps->DeclaresImport(dotted), remembered per folder.
@@ -216,29 +205,6 @@ struct ImportContext::Impl {
     }
     std::unique_lock lock(mu);
     return name_facts.try_emplace(std::string(dotted), f).first->second;
-  }
-  std::optional<ModuleLookup> CachedLookup(const Folder& folder, std::string_view dotted) const {
-    std::shared_lock lock(folder.mu);
-    auto it = folder.lookups.find(dotted);
-    if (it == folder.lookups.end()) return std::nullopt;
-    return it->second;
-  }
-  void CacheLookup(const Folder& folder, std::string_view dotted, const ModuleLookup& r) const {
-    {
-      std::unique_lock lock(folder.mu);
-      folder.lookups.try_emplace(std::string(dotted), r);
-      if (folder.lookups.size() > 1) return;
-    }
-    // The folder's first lookup: it joins the folders that keep theirs, and the oldest leaves.
-    std::unique_lock lock(mu);
-    folders_with_lookups.push_back(const_cast<Folder*>(&folder));
-    if (folders_with_lookups.size() > kFoldersWithLookups) {
-      Folder* oldest = folders_with_lookups.front();
-      folders_with_lookups.pop_front();
-      std::unique_lock folder_lock(oldest->mu);
-      oldest->lookups = {};
-      oldest->declares = {};
-    }
   }
 
   const Listing& ListingOf(const std::string& dir) const {
@@ -462,18 +428,9 @@ class NotebookModules : public ModuleEnvironment {
       m->exports_known = false;
       written_.try_emplace(m->name, std::move(m));
     }
-    shared_lookups_ = facts.sys_path.empty() && written_.empty() && installed_here_.empty();
   }
 
   ModuleLookup Lookup(std::string_view dotted) const override {
-    if (!shared_lookups_) return Resolve(dotted);
-    if (std::optional<ModuleLookup> cached = ctx_.CachedLookup(folder_, dotted)) return *cached;
-    ModuleLookup r = Resolve(dotted);
-    ctx_.CacheLookup(folder_, dotted, r);
-    return r;
-  }
-
-  ModuleLookup Resolve(std::string_view dotted) const {
     ModuleLookup r;
     std::string_view top = dotted.substr(0, dotted.find('.'));
     // The kernel's working directory and sys.path entries come before everything else.
@@ -665,7 +622,6 @@ class NotebookModules : public ModuleEnvironment {
 
   const ImportContext::Impl& ctx_;
   const ImportContext::Impl::Folder& folder_;
-  bool shared_lookups_ = false;  // Lookup goes through folder_'s cache
   const std::string& dir_ = folder_.dir;
   // The folder's search path, or own_search_ when the notebook adds sys.path entries.
   const std::vector<std::string>* search_ = &folder_.search;
