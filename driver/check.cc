@@ -356,9 +356,10 @@ struct Walk {
     }
     bool holds_inputs = false;
     for (const DirEntry& e : entries) {
-      std::string child = JoinPath(path, e.name);
       if (e.is_dir) {
-        if (!e.is_symlink && !SkippedDirectory(e.name, child, exclude)) {
+        if (e.is_symlink) continue;
+        std::string child = JoinPath(path, e.name);
+        if (!SkippedDirectory(e.name, child, exclude)) {
           holds_inputs |= Directory(
               child, imports != nullptr ? JoinPath(absolute, e.name) : std::string(), false);
         }
@@ -367,7 +368,9 @@ struct Walk {
       std::string_view name = e.name;
       size_t dot = name.rfind('.');
       std::string_view ext = dot == 0 || dot == std::string_view::npos ? "" : name.substr(dot);
-      if ((ext == ".ipynb" || (include_py && ext == ".py")) && !PathExcluded(child, exclude)) {
+      if (ext != ".ipynb" && (!include_py || ext != ".py")) continue;
+      std::string child = JoinPath(path, e.name);
+      if (!PathExcluded(child, exclude)) {
         found.push_back(std::move(child));
         holds_inputs = true;
       }
