@@ -35,28 +35,18 @@ struct Listing {
   DirectoryDeps deps;                           // for the DependencyFinder, from the same listing
 };
 
-bool IsIdentifier(std::string_view s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' &&
-        static_cast<unsigned char>(c) < 0x80) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<DirEntry>& entries) {
   auto listing = std::make_unique<Listing>();
   listing->deps = ScanDependencyFiles(dir, entries);
   for (const DirEntry& e : entries) {
     const std::string& name = e.name;
     if (e.is_dir) {
-      if (IsIdentifier(name)) listing->dirs.insert(name);
+      if (LooksLikeIdentifier(name)) listing->dirs.insert(name);
       continue;
     }
     size_t dot = name.find('.');
-    if (dot == std::string::npos || !IsIdentifier(std::string_view(name).substr(0, dot))) continue;
+    if (dot == std::string::npos || !LooksLikeIdentifier(std::string_view(name).substr(0, dot)))
+      continue;
     std::string_view ext = std::string_view(name).substr(name.rfind('.'));
     if (ext == ".py" && dot == name.size() - 3) {
       listing->modules.insert(name.substr(0, dot));
@@ -321,7 +311,7 @@ struct ImportContext::Impl {
               if (first.size() > 3 && first.substr(first.size() - 3) == ".py") {
                 first.remove_suffix(3);
               }
-              if (IsIdentifier(first) && first.find('.') == std::string_view::npos) {
+              if (LooksLikeIdentifier(first) && first.find('.') == std::string_view::npos) {
                 installed.try_emplace(std::string(first), dist);
               }
               if (e == std::string_view::npos) break;
@@ -332,8 +322,8 @@ struct ImportContext::Impl {
         }
         size_t dot = name.find('.');
         std::string stem = name.substr(0, dot);
-        if (IsIdentifier(stem) && (it->is_directory(ec) || n.substr(n.size() - 3) == ".py" ||
-                                   n.find(".so") != std::string_view::npos)) {
+        if (LooksLikeIdentifier(stem) && (it->is_directory(ec) || n.substr(n.size() - 3) == ".py" ||
+                                          n.find(".so") != std::string_view::npos)) {
           installed.try_emplace(stem, std::string());
         }
       }

@@ -2,7 +2,6 @@
 // they belong to (per the scope tree), nested bodies become units of their own.
 #include "ir/lower.h"
 
-#include <algorithm>
 #include <cctype>
 #include <deque>
 #include <optional>
@@ -792,12 +791,7 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     do {
       name = NextWord(args, &p, &start);
     } while (!name.empty() && name[0] == '-');
-    const bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-                            std::all_of(name.begin(), name.end(), [](char c) {
-                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-                                     static_cast<unsigned char>(c) >= 0x80;
-                            });
-    if (identifier) {
+    if (LooksLikeIdentifier(name)) {
       Offset at = m->range.start + static_cast<Offset>(name_end + start);
       Def(name, Range{at, at + static_cast<Offset>(name.size())}, DefKind::kBind);
     }

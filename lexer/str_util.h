@@ -3,6 +3,7 @@
 #ifndef CELLFLOW_LEXER_STR_UTIL_H_
 #define CELLFLOW_LEXER_STR_UTIL_H_
 
+#include <cctype>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -72,6 +73,17 @@ struct StringViewHash {
     return static_cast<size_t>(h ^ (h >> 32));
   }
 };
+
+// `s` has the shape of a Python identifier: ASCII letters, digits and '_' (not first a digit),
+// or any non-ASCII byte (what those spell is the lexer's business).
+inline bool LooksLikeIdentifier(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != '_' && u < 0x80) return false;
+  }
+  return true;
+}
 
 // The next word of `s` at or after *pos (words are separated by blanks, tabs and line ends), or
 // an empty view at the end; *pos moves past it and *start, if given, gets its offset.
