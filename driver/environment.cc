@@ -385,38 +385,38 @@ class NotebookModules : public ModuleEnvironment {
     for (const std::string& command : facts.install_commands) {
       for (std::string& d : ParseInstallCommand(command).distributions) installed_here_.insert(d);
     }
+    // A module the notebook makes itself: `file` beside the notebook, `stem` its name.
+    auto add = [this](std::string_view file, std::string_view stem, std::string_view how) {
+      auto m = std::make_unique<LocalModule>();
+      m->name = std::string(stem);
+      m->path = StrCat(dir_, "/", file);
+      m->display = StrCat(file, " (", how, ")");
+      LocalModule* added = m.get();
+      return written_.try_emplace(m->name, std::move(m)).second ? added : nullptr;
+    };
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       std::string_view file = w.path;
       if (file.find('/') != std::string_view::npos) continue;
       if (file.size() > 4 && file.substr(file.size() - 4) == ".pyx") {
         // Cython source the notebook compiles (setup.py build_ext, pyximport) into a module
         // of the same name: its Python names are not read here.
-        auto m = std::make_unique<LocalModule>();
-        m->name = std::string(file.substr(0, file.size() - 4));
-        m->path = StrCat(dir_, "/", file);
-        m->display = StrCat(file, " (written by %%writefile)");
-        m->dynamic = true;
-        m->exports_known = false;
-        written_.try_emplace(m->name, std::move(m));
-        continue;
+        if (LocalModule* m = add(file, file.substr(0, file.size() - 4), "written by %%writefile")) {
+          m->dynamic = true;
+          m->exports_known = false;
+        }
+      } else if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
+        if (LocalModule* m = add(file, file.substr(0, file.size() - 3), "written by %%writefile")) {
+          Summarize(buffer.substr(w.begin, w.end - w.begin), m);
+        }
       }
-      if (file.size() <= 3 || file.substr(file.size() - 3) != ".py") continue;
-      auto m = std::make_unique<LocalModule>();
-      m->name = std::string(file.substr(0, file.size() - 3));
-      m->path = StrCat(dir_, "/", file);
-      m->display = StrCat(file, " (written by %%writefile)");
-      Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
-      written_.emplace(m->name, std::move(m));
     }
     for (const std::string& file : facts.downloaded_files) {
       // Its contents are unknown until it is fetched: any name may be in it.
-      auto m = std::make_unique<LocalModule>();
-      m->name = file.substr(0, file.size() - 3);
-      m->path = StrCat(dir_, "/", file);
-      m->display = StrCat(file, " (downloaded by the notebook)");
-      m->dynamic = true;
-      m->exports_known = false;
-      written_.try_emplace(m->name, std::move(m));
+      if (LocalModule* m =
+              add(file, file.substr(0, file.size() - 3), "downloaded by the notebook")) {
+        m->dynamic = true;
+        m->exports_known = false;
+      }
     }
   }
 
