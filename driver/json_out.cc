@@ -7,10 +7,25 @@
 
 namespace cellflow {
 
+namespace {
+
+// Printable ASCII other than '"' and '\\': copied as it is.
+bool Plain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+}  // namespace
+
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // Runs of plain characters go in one append.
+    size_t run = i;
+    while (run < s.size() && Plain(static_cast<unsigned char>(s[run]))) ++run;
+    if (run != i) {
+      out->append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out->push_back('\\');
@@ -23,8 +38,6 @@ void AppendJsonString(std::string_view s, std::string* out) {
       out->append("\\t");
     } else if (c < 0x20 || c == 0x7F) {
       absl::StrAppendFormat(out, "\\u%04x", c);
-    } else if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
     } else {
       size_t bad = FindInvalidUtf8(s.substr(i, 4));
       size_t len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;

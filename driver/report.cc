@@ -165,14 +165,15 @@ void AppendFindingJson(const std::string& path, const Finding& f, bool is_script
   *out += "{\"path\": ";
   AppendJsonString(path, out);
   *out += ", \"cell\": ";
-  *out += is_script ? "null" : std::to_string(f.start.cell);
-  absl::StrAppendFormat(out,
-                        ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d, "
-                        "\"file_line\": %d, \"code\": \"%s\", \"rule\": \"%s\", \"severity\": "
-                        "\"%s\", \"message\": ",
-                        f.start.line, f.start.column, f.end.line, f.end.column, f.start.file_line,
-                        std::string(rule.code), std::string(rule.name),
-                        std::string(SeverityName(rule.severity)));
+  if (is_script) {
+    *out += "null";
+  } else {
+    StrAppend(out, f.start.cell);
+  }
+  StrAppend(out, ", \"line\": ", f.start.line, ", \"column\": ", f.start.column,
+            ", \"end_line\": ", f.end.line, ", \"end_column\": ", f.end.column,
+            ", \"file_line\": ", f.start.file_line, ", \"code\": \"", rule.code, "\", \"rule\": \"",
+            rule.name, "\", \"severity\": \"", SeverityName(rule.severity), "\", \"message\": ");
   AppendJsonString(d.message, out);
   *out += ", \"symbol\": ";
   if (d.symbol.empty()) {
@@ -192,9 +193,13 @@ void AppendFindingJson(const std::string& path, const Finding& f, bool is_script
     if (!first) *out += ", ";
     first = false;
     *out += "{\"cell\": ";
-    *out += is_script ? "null" : std::to_string(r.position.cell);
-    absl::StrAppendFormat(out, ", \"line\": %d, \"column\": %d, \"message\": ", r.position.line,
-                          r.position.column);
+    if (is_script) {
+      *out += "null";
+    } else {
+      StrAppend(out, r.position.cell);
+    }
+    StrAppend(out, ", \"line\": ", r.position.line, ", \"column\": ", r.position.column,
+              ", \"message\": ");
     AppendJsonString(r.message, out);
     *out += "}";
   }

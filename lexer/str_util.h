@@ -4,6 +4,7 @@
 #define CELLFLOW_LEXER_STR_UTIL_H_
 
 #include <cctype>
+#include <charconv>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -18,7 +19,9 @@ inline void AppendPiece(std::string* out, const char* s) { out->append(s); }
 inline void AppendPiece(std::string* out, char c) { out->push_back(c); }
 template <std::integral T>
 requires(!std::same_as<T, char>) void AppendPiece(std::string* out, T value) {
-  out->append(std::to_string(value));
+  char digits[24];  // a 64-bit integer in decimal, with its sign
+  auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), value);
+  out->append(digits, static_cast<size_t>(end - digits));
 }
 
 }  // namespace str_internal

@@ -792,5 +792,15 @@ TEST(LexerTest, EscapesAreErrorsWithoutIPythonMode) {
   }
 }
 
+TEST(StrCat, MixesStringsCharactersAndIntegers) {
+  EXPECT_EQ(StrCat("a", std::string_view("b"), std::string("c"), 'd'), "abcd");
+  EXPECT_EQ(StrCat(0, " ", 7, " ", -42), "0 7 -42");
+  EXPECT_EQ(StrCat(INT32_MIN, "|", UINT32_MAX), "-2147483648|4294967295");
+  EXPECT_EQ(StrCat(INT64_MIN, "|", UINT64_MAX), "-9223372036854775808|18446744073709551615");
+  std::string out = "x=";
+  StrAppend(&out, uint16_t{65535}, ',', int8_t{-128});
+  EXPECT_EQ(out, "x=65535,-128");
+}
+
 }  // namespace
 }  // namespace cellflow
