@@ -39,4 +39,29 @@ bool ListDir(const std::string& dir, std::vector<DirEntry>* out) {
   return true;
 }
 
+std::string AbsoluteNormalPath(std::string_view path, std::string_view cwd) {
+  // `out` holds "/a/b" for the components so far ("" for the root).
+  std::string out;
+  if (path.empty() || path[0] != '/') {
+    out = AbsoluteNormalPath(cwd, "/");
+    if (out == "/") out.clear();
+  }
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t end = path.find('/', i);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(i, end - i);
+    i = end + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      out.resize(out.rfind('/') == std::string::npos ? 0 : out.rfind('/'));
+      continue;
+    }
+    out += '/';
+    out += part;
+  }
+  if (out.empty()) out = "/";
+  return out;
+}
+
 }  // namespace cellflow

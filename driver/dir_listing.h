@@ -1,9 +1,11 @@
 // One directory's entries, read with readdir: the file system usually says which entries are
-// directories, so no entry needs a stat of its own.
+// directories, so no entry needs a stat of its own. And paths made absolute without a system
+// call.
 #ifndef CELLFLOW_DRIVER_DIR_LISTING_H_
 #define CELLFLOW_DRIVER_DIR_LISTING_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cellflow {
@@ -18,6 +20,12 @@ struct DirEntry {
 // The entries of `dir` but "." and "..", in the order readdir gives them; false (and nothing)
 // when it cannot be opened.
 bool ListDir(const std::string& dir, std::vector<DirEntry>* out);
+
+// `path` made absolute against `cwd` (an absolute path) and lexically normal: no empty, "."
+// or ".." components and no trailing '/' ("/" itself stays). Lexical, as
+// std::filesystem::path::lexically_normal is: symbolic links are not resolved, and ".." at the
+// root stays at the root.
+std::string AbsoluteNormalPath(std::string_view path, std::string_view cwd);
 
 }  // namespace cellflow
 

@@ -29,29 +29,37 @@ namespace {
 // Module and package names a directory offers. Whether a directory is a regular package (has
 // an __init__.py) is asked only when an import names it (IsPackage).
 struct Listing {
-  absl::flat_hash_set<std::string> modules;     // name.py
-  absl::flat_hash_set<std::string> extensions;  // name.so, name.cpython-311-x86_64-linux-gnu.so
-  absl::flat_hash_set<std::string> dirs;        // any directory: a package, or a namespace one
-  DirectoryDeps deps;                           // for the DependencyFinder, from the same listing
+  enum Kind : uint8_t {
+    kModule = 1,     // name.py
+    kExtension = 2,  // name.so, name.cpython-311-x86_64-linux-gnu.so, name.pyd
+    kDir = 4,        // any directory: a package, or a namespace one
+  };
+  // Each name with the kinds of entry it has (a name.py beside a name/ has both).
+  absl::flat_hash_map<std::string, uint8_t, StringViewHash, std::equal_to<>> names;
+  DirectoryDeps deps;  // for the DependencyFinder, from the same listing
+
+  uint8_t KindsOf(std::string_view name) const {
+    auto it = names.find(name);
+    return it == names.end() ? 0 : it->second;
+  }
 };
 
 std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<DirEntry>& entries) {
   auto listing = std::make_unique<Listing>();
   listing->deps = ScanDependencyFiles(dir, entries);
   for (const DirEntry& e : entries) {
-    const std::string& name = e.name;
+    std::string_view name = e.name;
     if (e.is_dir) {
-      if (LooksLikeIdentifier(name)) listing->dirs.insert(name);
+      if (LooksLikeIdentifier(name)) listing->names[name] |= Listing::kDir;
       continue;
     }
     size_t dot = name.find('.');
-    if (dot == std::string::npos || !LooksLikeIdentifier(std::string_view(name).substr(0, dot)))
-      continue;
-    std::string_view ext = std::string_view(name).substr(name.rfind('.'));
+    if (dot == std::string::npos || !LooksLikeIdentifier(name.substr(0, dot))) continue;
+    std::string_view ext = name.substr(name.rfind('.'));
     if (ext == ".py" && dot == name.size() - 3) {
-      listing->modules.insert(name.substr(0, dot));
+      listing->names[name.substr(0, dot)] |= Listing::kModule;
     } else if (ext == ".so" || ext == ".pyd") {
-      listing->extensions.insert(name.substr(0, dot));
+      listing->names[name.substr(0, dot)] |= Listing::kExtension;
     }
   }
   return listing;
@@ -92,16 +100,6 @@ void Summarize(std::string_view source_bytes, LocalModule* out) {
   }
 }
 
-// `p` absolute (against `cwd` when relative; the process's working directory when `cwd` is
-// empty) and lexically normal, without a trailing '/'.
-std::string Normalize(const fs::path& p, const fs::path& cwd = {}) {
-  std::error_code ec;
-  fs::path a = (p.is_absolute() || cwd.empty() ? fs::absolute(p, ec) : cwd / p).lexically_normal();
-  std::string s = a.string();
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
 // A script inside package directories: their dotted name, for relative imports.
 std::string PackageOf(const std::string& dir) {
   std::string package;
@@ -120,10 +118,10 @@ std::string PackageOf(const std::string& dir) {
 
 struct ImportContext::Impl {
   ImportOptions options;
-  fs::path cwd;                    // the working directory, read once per batch
+  std::string cwd;                 // the working directory, read once per batch
   std::vector<std::string> paths;  // --path, absolute
   // Top-level import name → distribution, from --site-packages.
-  absl::flat_hash_map<std::string, std::string> installed;
+  absl::flat_hash_map<std::string, std::string, StringViewHash, std::equal_to<>> installed;
   std::unique_ptr<DependencyFinder> deps;
 
   // What the notebooks of one directory share: the directory made absolute, its search path
@@ -140,8 +138,9 @@ struct ImportContext::Impl {
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
-  // By the notebook path's directory part as given (a script's with "\n" appended).
-  mutable absl::flat_hash_map<std::string, std::unique_ptr<Folder>> folders;
+  // By the notebook path's directory part as given, with its '/'; scripts apart.
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<Folder>, StringViewHash, std::equal_to<>>
+      folders, script_folders;
 
   const Folder& FolderOf(const std::string& path, bool is_script) const;
   // folder.deps->DeclaresImport(dotted), remembered per folder.
@@ -184,7 +183,7 @@ struct ImportContext::Impl {
     f.removed_in = StdlibRemovedIn(top, options.python_minor);
     f.python2 = IsPython2StdlibModule(top);
     if (f.removed_in != 0 || f.python2) f.replacement = ReplacementForRemovedModule(top);
-    if (auto it = installed.find(std::string(top)); it != installed.end()) {
+    if (auto it = installed.find(top); it != installed.end()) {
       f.installed = &it->second;
     }
     // EnvironmentForImport and DistributionForImport, from one look in the table.
@@ -244,11 +243,9 @@ struct ImportContext::Impl {
       }
     }
     if (m->is_package) {
-      const Listing& inside = ListingOf(key);
-      for (const std::string& s : inside.modules) m->submodules.insert(s);
-      for (const std::string& s : inside.dirs) m->submodules.insert(s);
-      for (const std::string& s : inside.extensions) m->submodules.insert(s);
-      m->submodules.erase("__init__");
+      for (const auto& [name, kinds] : ListingOf(key).names) {
+        if (name != "__init__") m->submodules.insert(name);
+      }
     }
     std::unique_lock lock(mu);
     auto [it, inserted] = modules.try_emplace(key, std::move(m));
@@ -263,16 +260,17 @@ struct ImportContext::Impl {
   }
   const LocalModule* FindIn(const std::string& dir, const Listing& l, std::string_view name,
                             std::string_view dotted, bool* namespace_dir) const {
-    std::string n(name);
-    const bool is_dir = l.dirs.contains(n);
-    if (is_dir && IsPackage(dir, n)) {
-      return ModuleAt(StrCat(dir, "/", n), std::string(dotted), true, false, false);
+    const uint8_t kinds = l.KindsOf(name);
+    if (kinds == 0) return nullptr;
+    const bool is_dir = kinds & Listing::kDir;
+    if (is_dir && IsPackage(dir, name)) {
+      return ModuleAt(StrCat(dir, "/", name), std::string(dotted), true, false, false);
     }
-    if (l.modules.contains(n)) {
-      return ModuleAt(StrCat(dir, "/", n, ".py"), std::string(dotted), false, false, false);
+    if (kinds & Listing::kModule) {
+      return ModuleAt(StrCat(dir, "/", name, ".py"), std::string(dotted), false, false, false);
     }
-    if (l.extensions.contains(n)) {
-      return ModuleAt(StrCat(dir, "/", n, ".so"), std::string(dotted), false, true, false);
+    if (kinds & Listing::kExtension) {
+      return ModuleAt(StrCat(dir, "/", name, ".so"), std::string(dotted), false, true, false);
     }
     if (is_dir) *namespace_dir = true;
     return nullptr;
@@ -333,34 +331,35 @@ struct ImportContext::Impl {
 
 const ImportContext::Impl::Folder& ImportContext::Impl::FolderOf(const std::string& path,
                                                                  bool is_script) const {
+  // The directory part of the path, with its '/' ("" for a file in the working directory).
   size_t slash = path.rfind('/');
-  std::string key = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-  if (is_script) key += '\n';
+  std::string_view key_dir =
+      std::string_view(path).substr(0, slash == std::string::npos ? 0 : slash + 1);
+  auto& map = is_script ? script_folders : folders;
   {
     std::shared_lock lock(mu);
-    if (auto it = folders.find(key); it != folders.end()) return *it->second;
+    if (auto it = map.find(key_dir); it != map.end()) return *it->second;
   }
   auto folder = std::make_unique<Folder>();
-  std::string dir = fs::path(path).parent_path().string();
-  folder->dir = Normalize(dir.empty() ? fs::path(".") : fs::path(dir), cwd);
+  folder->dir = AbsoluteNormalPath(key_dir, cwd);
   if (is_script) {
     // A file inside a package is one of its modules: the directory holding the top package
     // is where its absolute imports start.
     folder->package = PackageOf(folder->dir);
     if (!folder->package.empty()) {
-      fs::path root(folder->dir);
+      std::string root = folder->dir;
       for (size_t n = std::count(folder->package.begin(), folder->package.end(), '.') + 1; n > 0;
            --n) {
-        root = root.parent_path();
+        root = AbsoluteNormalPath(StrCat(root, "/.."), "/");
       }
-      folder->search.push_back(Normalize(root));
+      folder->search.push_back(std::move(root));
     }
   }
   folder->search.push_back(folder->dir);
   for (const std::string& p : paths) folder->search.push_back(p);
   folder->deps = deps->ForDirectory(folder->dir);
   std::unique_lock lock(mu);
-  auto [it, inserted] = folders.try_emplace(std::move(key), std::move(folder));
+  auto [it, inserted] = map.try_emplace(std::string(key_dir), std::move(folder));
   return *it->second;
 }
 
@@ -377,8 +376,7 @@ class NotebookModules : public ModuleEnvironment {
       own_search_ = folder_.search;
       auto at = own_search_.end() - static_cast<std::ptrdiff_t>(ctx.paths.size());
       for (const std::string& p : facts.sys_path) {
-        fs::path sp(p);
-        at = own_search_.insert(at, Normalize(sp.is_absolute() ? sp : fs::path(dir_) / sp)) + 1;
+        at = own_search_.insert(at, AbsoluteNormalPath(p, dir_)) + 1;
       }
       search_ = &own_search_;
     }
@@ -427,7 +425,7 @@ class NotebookModules : public ModuleEnvironment {
     const LocalModule* local = nullptr;
     bool namespace_dir = false;
     std::string namespace_at;
-    if (auto it = written_.find(std::string(top)); it != written_.end()) local = it->second.get();
+    if (auto it = written_.find(top); it != written_.end()) local = it->second.get();
     const std::vector<std::string>& search = *search_;
     for (size_t i = 0; local == nullptr && i < search.size(); ++i) {
       bool ns = false;
@@ -498,7 +496,7 @@ class NotebookModules : public ModuleEnvironment {
       if (next == std::string_view::npos) next = dotted.size();
       std::string_view part = dotted.substr(at + 1, next - at - 1);
       if (local->dynamic && !local->is_package) break;
-      if (!local->is_package || !local->submodules.contains(std::string(part))) {
+      if (!local->is_package || !local->submodules.contains(part)) {
         if (local->dynamic) break;
         r.status = ModuleStatus::kUnresolved;
         r.parent = local;
@@ -545,9 +543,10 @@ class NotebookModules : public ModuleEnvironment {
     for (const std::string& dir : *search_) {
       const Listing& l = ctx_.ListingOf(dir);
       size_t from = names.size();
-      for (const std::string& n : l.modules) names.push_back(n);
-      for (const std::string& n : l.dirs) {
-        if (IsPackage(dir, n)) names.push_back(n);
+      for (const auto& [n, kinds] : l.names) {
+        if ((kinds & Listing::kModule) || ((kinds & Listing::kDir) && IsPackage(dir, n))) {
+          names.push_back(n);
+        }
       }
       std::sort(names.begin() + static_cast<std::ptrdiff_t>(from), names.end());
     }
@@ -572,13 +571,11 @@ class NotebookModules : public ModuleEnvironment {
       p = p.substr(1, p.size() - 2);
     }
     if (p.size() > 3 && p.substr(p.size() - 3) == ".py" && p.find('/') == std::string_view::npos) {
-      if (auto it = written_.find(std::string(p.substr(0, p.size() - 3))); it != written_.end()) {
+      if (auto it = written_.find(p.substr(0, p.size() - 3)); it != written_.end()) {
         return it->second.get();
       }
     }
-    fs::path file(p);
-    if (!file.is_absolute()) file = fs::path(dir_) / file;
-    std::string key = Normalize(file);
+    std::string key = AbsoluteNormalPath(p, dir_);
     std::error_code ec;
     if (!fs::is_regular_file(key, ec)) return nullptr;
     return ctx_.ModuleAt(key, "__main__", false, false, false);
@@ -619,7 +616,8 @@ class NotebookModules : public ModuleEnvironment {
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
   std::shared_ptr<const DeclaredDependencies> deps_;
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
-  absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> written_;
+  absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>, StringViewHash, std::equal_to<>>
+      written_;
 };
 
 }  // namespace
@@ -627,8 +625,10 @@ class NotebookModules : public ModuleEnvironment {
 ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   std::error_code ec;
-  impl_->cwd = fs::current_path(ec);
-  for (const std::string& p : impl_->options.paths) impl_->paths.push_back(Normalize(p));
+  impl_->cwd = fs::current_path(ec).string();
+  for (const std::string& p : impl_->options.paths) {
+    impl_->paths.push_back(AbsoluteNormalPath(p, impl_->cwd));
+  }
   // The walk up from each notebook lists the same folders as module lookups do: once.
   Impl* impl = impl_.get();
   impl_->deps = std::make_unique<DependencyFinder>(
@@ -640,7 +640,7 @@ ImportContext::ImportContext(ImportOptions options) : impl_(std::make_unique<Imp
 ImportContext::~ImportContext() = default;
 
 std::string ImportContext::AbsoluteDirectory(const std::string& dir) const {
-  return Normalize(dir.empty() ? fs::path(".") : fs::path(dir), impl_->cwd);
+  return AbsoluteNormalPath(dir, impl_->cwd);
 }
 
 void ImportContext::AddListing(const std::string& absolute_dir,

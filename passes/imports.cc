@@ -194,16 +194,15 @@ class ImportChecker : public AstVisitor {
     return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
   }
 
-  const ModuleLookup& Lookup(const std::string& dotted) {
+  const ModuleLookup& Lookup(std::string_view dotted) {
     auto it = cache_.find(dotted);
-    if (it == cache_.end()) it = cache_.emplace(dotted, env_.Lookup(dotted)).first;
+    if (it == cache_.end()) it = cache_.try_emplace(std::string(dotted), env_.Lookup(dotted)).first;
     saw_local_ |= it->second.status == ModuleStatus::kLocal;
     return it->second;
   }
 
   // `import dotted` (or the module of a from-import). Returns the lookup.
-  const ModuleLookup& CheckModule(std::string_view dotted_view, Range site, bool count = true) {
-    std::string dotted(dotted_view);
+  const ModuleLookup& CheckModule(std::string_view dotted, Range site, bool count = true) {
     const ModuleLookup& m = Lookup(dotted);
     if (count) Count(m);
     if (guarded_ > 0) return m;
@@ -215,7 +214,8 @@ class ImportChecker : public AstVisitor {
       case ModuleStatus::kUnresolved: {
         std::vector<std::string> notes;
         if (m.python2) {
-          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
+          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+                 std::string(dotted),
                  m.replacement.empty() ? std::string("port this code to Python 3")
                                        : StrCat("in Python 3 this is '", m.replacement, "'"),
                  {StrCat("'", TopLevel(dotted), "' is a Python 2 standard library module")});
@@ -232,8 +232,8 @@ class ImportChecker : public AstVisitor {
               "dependency",
               TopLevel(dotted)));
         }
-        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
-               ModuleHint(dotted, m), std::move(notes));
+        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+               std::string(dotted), ModuleHint(dotted, m), std::move(notes));
         break;
       }
       case ModuleStatus::kRemovedStdlib: {
@@ -244,8 +244,8 @@ class ImportChecker : public AstVisitor {
                     "', which provides it");
         }
         if (help.empty()) help = "check against an older Python with --target-version";
-        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"), dotted,
-               help,
+        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+               std::string(dotted), help,
                {absl::StrFormat("'%s' was removed from the standard library in Python 3.%d",
                                 TopLevel(dotted), m.removed_in)});
         break;
@@ -258,7 +258,8 @@ class ImportChecker : public AstVisitor {
             Report(RuleId::kUndeclaredDependency, site,
                    absl::StrFormat("'%s' is imported but no dependency file declares '%s'", dotted,
                                    dist),
-                   dotted, absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
+                   std::string(dotted),
+                   absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
           }
         }
         break;
@@ -365,14 +366,14 @@ class ImportChecker : public AstVisitor {
   void CheckImportedName(const std::string& module, const LocalModule* local, const Alias* a) {
     if (local != nullptr && (local->dynamic || local->extension)) return;
     if (options_.import_hooks) return;
-    std::string name(a->name);
+    std::string_view name = a->name;
     if (local != nullptr && local->names.contains(name)) return;
     // A submodule: `from pkg import sub` imports pkg.sub.
     if (Lookup(JoinDotted(module, name)).status == ModuleStatus::kLocal) return;
     std::string where = local != nullptr ? local->display : StrCat(module, "/");
     Report(RuleId::kMissingModuleAttribute, NameSite(a),
-           absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where), name,
-           AttributeHint(local, name));
+           absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where),
+           std::string(name), AttributeHint(local, name));
   }
 
   // The imported name alone, without its "as" part.
@@ -413,11 +414,11 @@ class ImportChecker : public AstVisitor {
     const ModuleLookup& m = Lookup(module);
     if (m.status != ModuleStatus::kLocal || m.local == nullptr) return;
     const LocalModule* local = m.local;
-    std::string a(attr);
-    if (local->dynamic || local->extension || local->names.contains(a) ||
-        local->submodules.contains(a) || IsModuleAttribute(a)) {
+    if (local->dynamic || local->extension || local->names.contains(attr) ||
+        local->submodules.contains(attr) || IsModuleAttribute(attr)) {
       return;
     }
+    std::string a(attr);
     Report(RuleId::kMissingModuleAttribute, site,
            absl::StrFormat("module '%s' has no attribute '%s'", module, a), a,
            AttributeHint(local, a), {StrCat("'", module, "' is ", local->display)});
@@ -440,7 +441,8 @@ class ImportChecker : public AstVisitor {
   int nested_ = 0;           // inside a def, class, lambda or comprehension
   bool attributes_ = false;  // the second pass
   bool saw_local_ = false;   // some import resolved to a local module
-  absl::node_hash_map<std::string, ModuleLookup> cache_;  // stable: lookups hand out references
+  // Stable: lookups hand out references.
+  absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>> cache_;
   absl::flat_hash_set<std::string> reported_undeclared_;
 };
 

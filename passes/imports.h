@@ -15,6 +15,7 @@
 
 #include "ir/ir.h"
 #include "ir/lower.h"
+#include "lexer/str_util.h"
 #include "passes/diagnostic.h"
 
 namespace cellflow {
@@ -29,11 +30,13 @@ struct LocalModule {
   // Any attribute may exist: a module-level __getattr__, a star import whose names are unknown,
   // exec, or a file that does not parse.
   bool dynamic = false;
-  absl::flat_hash_set<std::string> names;  // bound at module level
+  // Module-level names (found by std::string_view too).
+  absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> names;
   // What `from m import *` binds: __all__ when it is a literal, else the public names.
   std::vector<std::string> exports;
   bool exports_known = true;
-  absl::flat_hash_set<std::string> submodules;  // packages: modules and packages inside
+  // Packages: the modules and packages inside.
+  absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> submodules;
 };
 
 enum class ModuleStatus : uint8_t {
