@@ -703,29 +703,45 @@ inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_
 }
 
 #if defined(__x86_64__)
-// 32 positions at a time while 35 bytes remain: candidates are 'p' and 'h' three apart
-// ("path"), 'i' and 't' three apart ("inst"), and ":/". Returns a word's position, or npos with
-// *i where the scan stopped.
-__attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t n, size_t* i) {
-  const __m256i kP = _mm256_set1_epi8('p'), kH = _mm256_set1_epi8('h'), kI = _mm256_set1_epi8('i'),
-                kT = _mm256_set1_epi8('t'), kColon = _mm256_set1_epi8(':'),
-                kSlash = _mm256_set1_epi8('/');
-  size_t at = *i;
+// Bytes where x holds cx and y holds cy.
+__attribute__((target("avx2"), always_inline)) inline __m256i BothAt(__m256i x, char cx, __m256i y,
+                                                                     char cy) {
+  return _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(cx)),
+                          _mm256_cmpeq_epi8(y, _mm256_set1_epi8(cy)));
+}
+
+// Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
+// bit each: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), and ":/".
+__attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
+  const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
+  const __m256i a3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
+  const __m256i hit =
+      _mm256_or_si256(_mm256_or_si256(BothAt(a0, 'p', a3, 'h'), BothAt(a0, 'i', a3, 't')),
+                      BothAt(a0, ':', a1, '/'));
+  return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
+}
+
+// 32 positions at a time; the last ones, whose look-ahead would read past the text, in a
+// zero-padded copy. Returns a word's position, or npos.
+__attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t n, size_t from) {
+  size_t at = from;
   for (; at + 35 <= n; at += 32) {
-    const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at));
-    const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at + 1));
-    const __m256i a3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at + 3));
-    const __m256i hit = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a0, kP), _mm256_cmpeq_epi8(a3, kH)),
-                        _mm256_and_si256(_mm256_cmpeq_epi8(a0, kI), _mm256_cmpeq_epi8(a3, kT))),
-        _mm256_and_si256(_mm256_cmpeq_epi8(a0, kColon), _mm256_cmpeq_epi8(a1, kSlash)));
-    for (auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(hit)); mask != 0;
-         mask &= mask - 1) {
+    for (uint32_t mask = ImportFactCandidates(p + at); mask != 0; mask &= mask - 1) {
       const size_t word = at + static_cast<size_t>(__builtin_ctz(mask));
       if (ImportFactWordAt(p, n, word)) return word;
     }
   }
-  *i = at;
+  if (at >= n) return std::string_view::npos;
+  // Fewer than 35 bytes are left: at most two more steps, over a copy with zeros after it.
+  char tail[32 + 35] = {};
+  std::memcpy(tail, p + at, n - at);
+  for (size_t k = 0; at + k < n; k += 32) {
+    for (uint32_t mask = ImportFactCandidates(tail + k); mask != 0; mask &= mask - 1) {
+      const size_t word = at + k + static_cast<size_t>(__builtin_ctz(mask));
+      if (word < n && ImportFactWordAt(p, n, word)) return word;
+    }
+  }
   return std::string_view::npos;
 }
 #endif
@@ -738,14 +754,11 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();
-  size_t i = from;
 #if defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) {
-    if (size_t at = ScanImportFactsAvx2(p, n, &i); at != std::string_view::npos) return at;
-  }
+  if (avx2) return ScanImportFactsAvx2(p, n, from);
 #endif
-  for (; i < n; ++i) {
+  for (size_t i = from; i < n; ++i) {
     const char c = p[i];
     if ((c == 'p' || c == ':' || c == 'i') && ImportFactWordAt(p, n, i)) return i;
   }
