@@ -76,22 +76,14 @@ class CellLocator : public Locator {
     const Cell* c = CellAt(offset);
     return c == nullptr ? 0 : c->index;
   }
-  uint32_t LineOf(Offset offset) const override {
-    const Cell* c = CellAt(offset);
-    const LineIndex& lines = Lines();
-    uint32_t base = c == nullptr ? 1 : lines.Lookup(c->begin).line;
-    return lines.Lookup(offset).line - base + 1;
-  }
+  uint32_t LineOf(Offset offset) const override { return Line(CellAt(offset), offset).line; }
   Position Place(Offset offset) const {
     Position p;
     const Cell* c = CellAt(offset);
     p.cell = nb_.format == NotebookFormat::kScript || c == nullptr ? 0 : c->index;
-    const LineIndex& lines = Lines();
-    LineCol lc = lines.Lookup(offset);
-    uint32_t base = c == nullptr ? 1 : lines.Lookup(c->begin).line;
-    p.line = lc.line - base + 1;
-    std::string_view line_text =
-        std::string_view(nb_.buffer).substr(lines.LineStart(lc.line), lc.col);
+    const LineCol lc = Line(c, offset);
+    p.line = lc.line;
+    std::string_view line_text = std::string_view(nb_.buffer).substr(offset - lc.col, lc.col);
     p.column = static_cast<uint32_t>(CountCodePoints(line_text)) + 1;
     if (c != nullptr && p.line >= 1 && p.line <= nb_.RawLines(*c).size()) {
       p.file_line = nb_.RawLines(*c)[p.line - 1];
@@ -103,25 +95,37 @@ class CellLocator : public Locator {
     return p;
   }
   std::string SourceLine(Offset offset) const {
-    const LineIndex& lines = Lines();
-    LineCol lc = lines.Lookup(offset);
     std::string_view buf = nb_.buffer;
-    size_t start = lines.LineStart(lc.line);
+    size_t start = offset - Line(CellAt(offset), offset).col;
     size_t end = start;
     while (end < buf.size() && buf[end] != '\n' && buf[end] != '\r') ++end;
     return std::string(buf.substr(start, end - start));
   }
 
  private:
-  // Built on first use: only a notebook with something to report needs lines.
-  const LineIndex& Lines() const {
-    if (!lines_) lines_.emplace(nb_.buffer);
-    return *lines_;
+  // The line of `offset` within cell `c` (within the buffer when null), and its byte column.
+  LineCol Line(const Cell* c, Offset offset) const {
+    if (c == nullptr) {
+      if (!lines_) lines_.emplace(nb_.buffer);
+      return lines_->Lookup(offset);
+    }
+    // Only the cells with something to report need their lines, each indexed once.
+    const size_t i = static_cast<size_t>(c - nb_.cells.data());
+    if (cell_lines_.empty()) cell_lines_.resize(nb_.cells.size());
+    if (!cell_lines_[i]) {
+      // With the '\n' after the cell, so that a "\r" ending the cell ends its line as the
+      // buffer's "\r\n" does.
+      const size_t size = std::min<size_t>(c->end + 1, nb_.buffer.size()) - c->begin;
+      cell_lines_[i] =
+          std::make_unique<LineIndex>(std::string_view(nb_.buffer).substr(c->begin, size));
+    }
+    return cell_lines_[i]->Lookup(offset - c->begin);
   }
 
   const Notebook& nb_;
   bool sorted_ = true;
-  mutable std::optional<LineIndex> lines_;
+  mutable std::optional<LineIndex> lines_;  // of the whole buffer, for offsets outside cells
+  mutable std::vector<std::unique_ptr<LineIndex>> cell_lines_;  // by position in nb_.cells
 };
 
 // A cell order that satisfies every definition-use dependency the file's order breaks: cell D

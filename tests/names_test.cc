@@ -383,6 +383,28 @@ TEST_F(NameMessageTest, DefinedLaterNamesTheCellAndTheMove) {
   EXPECT_THAT(f->diagnostic.help, HasSubstr("move cell 4 above cell 2"));
 }
 
+// Lines and columns count within the cell, in code points, whatever ends the lines.
+TEST_F(NameMessageTest, PlacesFindingsWithinTheirCell) {
+  for (std::string_view eol : {"\n", "\r\n"}) {
+    SCOPED_TRACE(eol == "\n" ? "LF" : "CRLF");
+    std::string text;
+    for (std::string_view line :
+         {"# %%", "x = 1", "", "# %%", "# comment", "y = '\xc3\xa9'; print(y, undefined_a)", ""}) {
+      StrAppend(&text, line, eol);
+    }
+    NotebookReport report = Analyze(text);
+    const Finding* f = Only(report, "NB101", "undefined_a");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->start.cell, 2u);
+    EXPECT_EQ(f->start.line, 2u);
+    EXPECT_EQ(f->start.column, 19u);
+    EXPECT_EQ(f->end.line, 2u);
+    EXPECT_EQ(f->end.column, 30u);
+    EXPECT_EQ(f->start.file_line, 6u);
+    EXPECT_EQ(f->source_line, "y = '\xc3\xa9'; print(y, undefined_a)");
+  }
+}
+
 TEST_F(NameMessageTest, MissingNumpyImportSuggestsTheConventionalImport) {
   NotebookReport report = Analyze("# %%\nx = np.zeros(3)\nprint(x)\n");
   const Finding* f = Only(report, "NB101", "np");
