@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "driver/deps_internal.h"
@@ -146,25 +144,7 @@ std::string ParentOf(const std::string& dir) {
 
 // Reads a whole file; false with `error` set if it cannot.
 bool ReadFile(const std::string& path, std::string* contents, std::string* error) {
-  std::error_code ec;
-  uintmax_t size = fs::file_size(path, ec);
-  if (ec) {
-    *error = ec.message();
-    return false;
-  }
-  if (size > kMaxFileBytes) {
-    *error = StrCat("larger than ", kMaxFileBytes >> 20, " MiB");
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot open";
-    return false;
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  *contents = std::move(buf).str();
-  return true;
+  return ReadWholeFile(path, kMaxFileBytes, contents, error);
 }
 
 void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {

@@ -1,6 +1,6 @@
 // One directory's entries, read with readdir: the file system usually says which entries are
-// directories, so no entry needs a stat of its own. And paths made absolute without a system
-// call.
+// directories, so no entry needs a stat of its own. Paths made absolute without a system call,
+// and small files read with as few as there can be.
 #ifndef CELLFLOW_DRIVER_DIR_LISTING_H_
 #define CELLFLOW_DRIVER_DIR_LISTING_H_
 
@@ -26,6 +26,12 @@ bool ListDir(const std::string& dir, std::vector<DirEntry>* out);
 // std::filesystem::path::lexically_normal is: symbolic links are not resolved, and ".." at the
 // root stays at the root.
 std::string AbsoluteNormalPath(std::string_view path, std::string_view cwd);
+
+// The whole of the regular file `path` in *contents, read with one open, fstat and read: false,
+// with *error set, when it cannot be opened or read, is not a regular file, or is larger than
+// `max_bytes`.
+bool ReadWholeFile(const std::string& path, size_t max_bytes, std::string* contents,
+                   std::string* error);
 
 }  // namespace cellflow
 

@@ -1,9 +1,10 @@
 // Module lookup against the file system, with batch-wide caches.
 #include "driver/environment.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <shared_mutex>
 
@@ -71,18 +72,11 @@ std::unique_ptr<Listing> ListDirectory(const std::string& dir) {
   return MakeListing(dir, entries);
 }
 
-// `dir`/`name` (a directory) holds an __init__.py.
-bool IsPackage(const std::string& dir, std::string_view name) {
-  std::error_code ec;
-  return fs::exists(StrCat(dir, "/", name, "/__init__.py"), ec);
-}
-
+// The whole text of a local module or a distribution's metadata file.
 std::string ReadText(const std::string& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  *ok = static_cast<bool>(in);
-  if (!in) return {};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return bytes;
+  std::string text, error;
+  *ok = ReadWholeFile(path, size_t{1} << 30, &text, &error);
+  return text;
 }
 
 // Parses Python source into a module summary; a file that does not parse is dynamic (its
@@ -138,6 +132,8 @@ struct ImportContext::Impl {
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
+  // IsPackage's answers, by the __init__.py path.
+  mutable absl::flat_hash_map<std::string, bool> packages;
   // By the notebook path's directory part as given, with its '/'; scripts apart.
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Folder>, StringViewHash, std::equal_to<>>
       folders, script_folders;
@@ -194,6 +190,20 @@ struct ImportContext::Impl {
     }
     std::unique_lock lock(mu);
     return name_facts.try_emplace(std::string(dotted), f).first->second;
+  }
+
+  // `dir`/`name` (a directory) holds an __init__.py; asked of the file system once per batch.
+  bool IsPackage(const std::string& dir, std::string_view name) const {
+    std::string init = StrCat(dir, "/", name, "/__init__.py");
+    {
+      std::shared_lock lock(mu);
+      if (auto it = packages.find(init); it != packages.end()) return it->second;
+    }
+    struct stat st;
+    const bool package = stat(init.c_str(), &st) == 0;
+    std::unique_lock lock(mu);
+    packages.try_emplace(std::move(init), package);
+    return package;
   }
 
   const Listing& ListingOf(const std::string& dir) const {
@@ -544,7 +554,7 @@ class NotebookModules : public ModuleEnvironment {
       const Listing& l = ctx_.ListingOf(dir);
       size_t from = names.size();
       for (const auto& [n, kinds] : l.names) {
-        if ((kinds & Listing::kModule) || ((kinds & Listing::kDir) && IsPackage(dir, n))) {
+        if ((kinds & Listing::kModule) || ((kinds & Listing::kDir) && ctx_.IsPackage(dir, n))) {
           names.push_back(n);
         }
       }
