@@ -130,11 +130,14 @@ class Lowerer : public AstVisitor {
   void LowerModule(std::span<const CodeCell> cells) {
     // The unit's names are at most the cells' module-level symbols and magic bindings (plus
     // the wildcard): room for them up front instead of growing the tables name by name.
-    size_t most = 1;
+    size_t most = 1, bytes = 0;
     for (const CodeCell& cell : cells) {
       most += cell.scopes->module()->symbols.size() + cell.magic_bindings.size();
+      const auto& body = cell.module->body;
+      if (!body.empty()) bytes += body.back()->range.end - body.front()->range.start;
     }
     Reserve(most);
+    ReserveCode(bytes, /*module=*/true);
     for (const CodeCell& cell : cells) {
       tree_ = cell.scopes;
       // IPython compiles later cells with the future flags of earlier ones.
@@ -152,6 +155,12 @@ class Lowerer : public AstVisitor {
     future_annotations_ = tree_->future_annotations();
     unit_scope_ = scope_ = tree_->ScopeOf(body.node);
     Reserve(unit_scope_->symbols.size() + 1);
+    const Stmt* s = static_cast<const Stmt*>(body.node);
+    ReserveCode(unit_->kind == UnitKind::kFunction
+                    ? s->range.end - s->range.start
+                    : static_cast<const Expr*>(body.node)->range.end -
+                          static_cast<const Expr*>(body.node)->range.start,
+                /*module=*/false);
     const Arguments* args;
     if (const auto* f = static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>();
         f != nullptr && unit_->kind == UnitKind::kFunction) {
@@ -194,8 +203,25 @@ class Lowerer : public AstVisitor {
     unit_->names.reserve(names);
     unit_->defs_of.reserve(names);
   }
+  // Room for the reads, definitions and blocks of `bytes` of code, from what the notebooks of
+  // the test corpus have per byte (module code: a read and a definition per 50-60 bytes;
+  // functions: a little more of each, and more branches), so that most units never grow
+  // their tables.
+  void ReserveCode(size_t bytes, bool module) {
+    const size_t uses = module ? bytes / 40 + 8 : bytes / 28 + 4;
+    const size_t defs = module ? bytes / 48 + 8 : bytes / 24 + 4;
+    unit_->uses.reserve(uses);
+    unit_->defs.reserve(defs);
+    unit_->blocks.reserve(module ? 4 : bytes / 64 + 2);
+    unit_->blocks[0].instrs.reserve(uses + defs);
+  }
 
   // ---- blocks
+  void Emit(BlockId block, const Instr& instr) {
+    std::vector<Instr>& instrs = unit_->blocks[block].instrs;
+    if (instrs.capacity() == 0) instrs.reserve(8);  // not 1, 2, 4, 8
+    instrs.push_back(instr);
+  }
   BlockId NewBlock() {
     unit_->blocks.emplace_back();
     return static_cast<BlockId>(unit_->blocks.size() - 1);
@@ -296,7 +322,7 @@ class Lowerer : public AstVisitor {
     auto def_id = static_cast<DefId>(unit_->defs.size());
     unit_->defs.push_back(d);
     unit_->defs_of[id].push_back(def_id);
-    unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, flags, id, def_id, site});
+    Emit(cur_, Instr{InstrKind::kDef, flags, id, def_id, site});
   }
 
   void UseName(std::string_view name, Range site) {
@@ -311,8 +337,8 @@ class Lowerer : public AstVisitor {
     u.order = ++order_;
     auto use_id = static_cast<uint32_t>(unit_->uses.size());
     unit_->uses.push_back(std::move(u));
-    unit_->blocks[cur_].instrs.push_back(Instr{
-        InstrKind::kUse, static_cast<uint8_t>(Guarded() ? kInstrGuarded : 0), id, use_id, site});
+    Emit(cur_, Instr{InstrKind::kUse, static_cast<uint8_t>(Guarded() ? kInstrGuarded : 0), id,
+                     use_id, site});
     if (Guarded()) {
       // `try: x` / `except NameError:`: past a read that did not raise, x is bound.
       Definition d;
@@ -324,7 +350,7 @@ class Lowerer : public AstVisitor {
       auto def_id = static_cast<DefId>(unit_->defs.size());
       unit_->defs.push_back(d);
       unit_->defs_of[id].push_back(def_id);
-      unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, 0, id, def_id, site});
+      Emit(cur_, Instr{InstrKind::kDef, 0, id, def_id, site});
     }
   }
 
@@ -341,7 +367,7 @@ class Lowerer : public AstVisitor {
     auto def_id = static_cast<DefId>(unit_->defs.size());
     unit_->defs.push_back(d);
     unit_->defs_of[id].push_back(def_id);
-    unit_->blocks[cur_].instrs.push_back(Instr{InstrKind::kDef, 0, id, def_id, site});
+    Emit(cur_, Instr{InstrKind::kDef, 0, id, def_id, site});
   }
 
   bool Guarded() const {
@@ -884,7 +910,7 @@ void Lowerer::VisitExpr(const Expr* e) {
           bool global;
           if (Resolve(f->id, &global) == Place::kUnit) {
             NameId id = Intern(f->id, global);
-            unit_->blocks[Current()].instrs.push_back(Instr{InstrKind::kCall, 0, id, 0, f->range});
+            Emit(Current(), Instr{InstrKind::kCall, 0, id, 0, f->range});
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
         }

@@ -95,14 +95,17 @@ class ScopeBuilder : public AstVisitor {
   Building& State() { return building_[stack_.size() - 1]; }
 
   Scope* Enter(ScopeKind kind, std::string_view name, Offset start, const void* node) {
-    tree_->scopes_.push_back(std::make_unique<Scope>());
-    Scope* s = tree_->scopes_.back().get();
+    Scope* s = &tree_->module_scope_;
+    if (kind != ScopeKind::kModule) {
+      tree_->scopes_.push_back(std::make_unique<Scope>());
+      s = tree_->scopes_.back().get();
+    }
     s->kind = kind;
     s->name = name;
     s->start = start;
     s->node = node;
     s->private_name = private_;
-    s->symbols.reserve(4);
+    s->symbols.reserve(kind == ScopeKind::kModule ? 16 : 4);
     if (node != nullptr) tree_->by_node_[node] = s;
     if (!stack_.empty()) {
       s->parent = stack_.back();
@@ -536,34 +539,39 @@ void ScopeBuilder::AnalyzeName(Scope* scope, Symbol& sym, const NameSet* bound, 
 void ScopeBuilder::Analyze(Scope* scope, const NameSet* bound, NameSet* free, NameSet* global) {
   const bool is_class = scope->kind == ScopeKind::kClass;
   const bool is_function = scope->kind != ScopeKind::kModule && !is_class;
+  // What children see (newbound, newglobal) is made only when there are children: most
+  // scopes (a cell's module, small functions, comprehensions) have none.
+  const bool has_children = !scope->children.empty();
   NameSet local, newglobal, newfree, newbound;
-  if (is_class) {
+  if (is_class && has_children) {
     newglobal = *global;
     if (bound != nullptr) newbound = *bound;
   }
   // Symbols may be appended below (free names from children); analyze the ones there now.
   size_t own = scope->symbols.size();
   // Only a function's locals are used below (as names its children may close over).
-  NameSet* locals = is_function ? &local : nullptr;
+  NameSet* locals = is_function && has_children ? &local : nullptr;
   for (size_t i = 0; i < own; ++i) {
     AnalyzeName(scope, scope->symbols[i], bound, locals, free, global);
   }
-  if (!is_class) {
-    if (is_function) newbound.insert(local.begin(), local.end());
-    if (bound != nullptr) newbound.insert(bound->begin(), bound->end());
-    newglobal.insert(global->begin(), global->end());
-  } else {
-    newbound.insert("__class__");
+  if (has_children) {
+    if (!is_class) {
+      if (is_function) newbound.insert(local.begin(), local.end());
+      if (bound != nullptr) newbound.insert(bound->begin(), bound->end());
+      newglobal.insert(global->begin(), global->end());
+    } else {
+      newbound.insert("__class__");
+    }
+    NameSet allfree;
+    for (Scope* child : scope->children) {
+      NameSet child_bound = newbound;
+      NameSet child_free = newfree;
+      NameSet child_global = newglobal;
+      Analyze(child, &child_bound, &child_free, &child_global);
+      allfree.insert(child_free.begin(), child_free.end());
+    }
+    newfree.insert(allfree.begin(), allfree.end());
   }
-  NameSet allfree;
-  for (Scope* child : scope->children) {
-    NameSet child_bound = newbound;
-    NameSet child_free = newfree;
-    NameSet child_global = newglobal;
-    Analyze(child, &child_bound, &child_free, &child_global);
-    allfree.insert(child_free.begin(), child_free.end());
-  }
-  newfree.insert(allfree.begin(), allfree.end());
   if (is_function) {
     for (size_t i = 0; i < own; ++i) {
       Symbol& sym = scope->symbols[i];

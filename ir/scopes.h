@@ -109,7 +109,8 @@ class ScopeTree {
  private:
   friend class ScopeBuilder;
   friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view);
-  std::vector<std::unique_ptr<Scope>> scopes_;
+  Scope module_scope_;                          // inline: many modules (cells) have no other scope
+  std::vector<std::unique_ptr<Scope>> scopes_;  // the others
   absl::flat_hash_map<const void*, const Scope*> by_node_;
   Scope* module_ = nullptr;
   bool future_annotations_ = false;

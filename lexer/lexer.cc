@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_format.h"
 
 #include "lexer/source.h"
@@ -217,7 +218,8 @@ class Lexer {
   int bracket_level_ = 0;                     // open brackets and replacement fields
   int fstring_level_ = 0;                     // open f-strings
   int bracket_overflow_ = 0;  // brackets opened past kMaxBracketLevels, not in modes_
-  std::vector<Mode> modes_;   // open brackets and f-strings, innermost last
+  // Open brackets and f-strings, innermost last; most code nests a few deep.
+  absl::InlinedVector<Mode, 16> modes_;
 };
 
 void Lexer::Run() {
