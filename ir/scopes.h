@@ -75,8 +75,12 @@ struct Scope {
   const Symbol* Resolve(std::string_view name) const;
   const Symbol* Find(std::string_view name) const {
     if (index.empty()) {
+      // Length and first character first: most symbols differ there, without a memcmp call.
       for (const Symbol& s : symbols) {
-        if (s.name == name) return &s;
+        if (s.name.size() == name.size() && (name.empty() || s.name[0] == name[0]) &&
+            s.name == name) {
+          return &s;
+        }
       }
       return nullptr;
     }
