@@ -23,8 +23,9 @@ namespace {
 constexpr size_t kWorkerStack = size_t{64} << 20;
 
 // Results that may wait for their turn, per worker: enough to keep every worker busy behind one
-// slow file, few enough that a million-file batch holds only a handful of outputs.
-constexpr size_t kSlotsPerWorker = 8;
+// slow file (a notebook of megabytes takes as long as dozens of small ones), few enough that a
+// million-file batch holds only a few hundred outputs, most of them a line or two.
+constexpr size_t kSlotsPerWorker = 64;
 
 using Clock = std::chrono::steady_clock;
 
