@@ -153,6 +153,11 @@ void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
   }
   to->distributions.insert(from.distributions.begin(), from.distributions.end());
   to->problems.insert(to->problems.end(), from.problems.begin(), from.problems.end());
+  for (const std::string& d : from.project_dirs) {
+    if (std::find(to->project_dirs.begin(), to->project_dirs.end(), d) == to->project_dirs.end()) {
+      to->project_dirs.push_back(d);
+    }
+  }
 }
 
 }  // namespace
@@ -257,6 +262,13 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
     out->files.push_back(path);
   }
   out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
+  if (entry->parse.names_project) {
+    std::string dir = ParentOf(path);
+    if (std::find(out->project_dirs.begin(), out->project_dirs.end(), dir) ==
+        out->project_dirs.end()) {
+      out->project_dirs.push_back(std::move(dir));
+    }
+  }
   // A garbage file can have a problem on every line: the first few say enough.
   constexpr size_t kMaxProblemsPerFile = 20;
   const std::vector<std::string>& problems = entry->parse.problems;

@@ -32,6 +32,9 @@ struct DependencyParse {
   // relative to the file that names them.
   std::vector<std::string> requirement_files;
   std::vector<std::string> problems;  // "line N: message"
+  // A project's own build file (setup.py; a setup.cfg or pyproject.toml that names the
+  // project): installing the project provides the packages beside it.
+  bool names_project = false;
 
   // Appends a normalized name unless it is already there.
   void AddDistribution(std::string normalized);
@@ -101,6 +104,10 @@ struct DeclaredDependencies {
   std::vector<std::string> files;                  // dependency files read, nearest directory first
   absl::flat_hash_set<std::string> distributions;  // normalized names
   std::vector<std::string> problems;               // "path:line N: message"
+  // The directories of the files that build a project (DependencyParse::names_project), nearest
+  // first: a notebook in such a repository may import the project's own packages, which
+  // `pip install -e .` provides.
+  std::vector<std::string> project_dirs;
 
   bool any_file() const { return !files.empty(); }
 

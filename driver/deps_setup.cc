@@ -117,6 +117,7 @@ DependencyParse ParseSetupCfg(std::string_view text) {
   auto flush = [&] {
     if (key.empty()) return;
     if (section == "metadata" && key == "name") {
+      out.names_project = true;
       RequirementResult r = NameResult(Trim(value));
       if (r.kind == RequirementKind::kName) out.AddDistribution(std::move(r.name));
     } else if ((section == "options" && (key == "install_requires" || key == "tests_require")) ||
@@ -488,6 +489,7 @@ class SetupPyReader : public AstVisitor {
 
 DependencyParse ParseSetupPy(std::string_view text) {
   DependencyParse out;
+  out.names_project = true;  // whatever it names, a setup.py builds the project beside it
   if (text.size() > kMaxFileBytes) {
     out.problems.push_back("file too large");
     return out;

@@ -96,6 +96,7 @@ void AddNameTable(const toml::node_view<const toml::node>& view, std::string_vie
 
 void AddProjectName(const toml::node_view<const toml::node>& view, DependencyParse* out) {
   if (const auto* s = view.as_string()) {
+    out->names_project = true;
     RequirementResult r = NameResult(Trim(s->get()));
     if (r.kind == RequirementKind::kName) out->AddDistribution(std::move(r.name));
   }

@@ -445,44 +445,50 @@ class NotebookModules : public ModuleEnvironment {
         namespace_at = StrCat(search[i], "/", top);
       }
     }
+    const ImportContext::Impl::NameFacts* f = nullptr;
     if (local == nullptr) {
-      const ImportContext::Impl::NameFacts& f = ctx_.FactsOf(dotted);
-      if (f.stdlib) {
+      f = &ctx_.FactsOf(dotted);
+      if (f->stdlib) {
         r.status = ModuleStatus::kStdlib;
         return r;
       }
-      if (f.removed_in != 0) {
+      if (f->removed_in != 0) {
         // Gone from the standard library; a declared backport (setuptools for distutils,
         // standard-imghdr for imghdr) still provides it.
-        if (f.replacement.distribution.empty() || !Declared(dotted, f.replacement.distribution)) {
+        if (f->replacement.distribution.empty() || !Declared(dotted, f->replacement.distribution)) {
           r.status = ModuleStatus::kRemovedStdlib;
-          r.removed_in = f.removed_in;
-          r.replacement = std::string(f.replacement.module);
-          r.backport = std::string(f.replacement.distribution);
+          r.removed_in = f->removed_in;
+          r.replacement = std::string(f->replacement.module);
+          r.backport = std::string(f->replacement.distribution);
           return r;
         }
       }
-      if (f.installed != nullptr) {
+      // The repository's own project, installed for its notebooks (`pip install -e .`): its
+      // packages beside its build file, or in src/.
+      local = ProjectPackage(top);
+    }
+    if (local == nullptr) {
+      if (f->installed != nullptr) {
         r.status = ModuleStatus::kThirdParty;
-        r.distribution = f.installed->empty() ? std::string(top) : *f.installed;
+        r.distribution = f->installed->empty() ? std::string(top) : *f->installed;
         r.declared = Declared(dotted, r.distribution);
         return r;
       }
       // What the kernel itself, Colab or Kaggle provide needs no declaration.
-      if (f.environment) {
+      if (f->environment) {
         r.status = ModuleStatus::kThirdParty;
         r.declared = true;
         return r;
       }
       // A namespace shared by many distributions (google, google.cloud): what it provides
       // depends on the submodule imported.
-      if (f.namespace_only) {
+      if (f->namespace_only) {
         r.status = ModuleStatus::kThirdParty;
         r.declared = true;
         r.namespace_only = true;
         return r;
       }
-      std::string_view dist = f.distribution;
+      std::string_view dist = f->distribution;
       bool declared = Declared(dotted, dist.empty() ? top : dist);
       if (!dist.empty() || declared) {
         r.status = ModuleStatus::kThirdParty;
@@ -491,9 +497,9 @@ class NotebookModules : public ModuleEnvironment {
         return r;
       }
       if (!namespace_dir) {
-        if (f.python2) {
+        if (f->python2) {
           r.python2 = true;
-          r.replacement = std::string(f.replacement.module);
+          r.replacement = std::string(f->replacement.module);
         }
         return r;  // unresolved
       }
@@ -529,6 +535,21 @@ class NotebookModules : public ModuleEnvironment {
     r.status = ModuleStatus::kLocal;
     r.local = local;
     return r;
+  }
+
+  // A regular package `top` (a directory with __init__.py) in a project directory of the
+  // notebook's dependency files, or in its src/ folder; null if none.
+  const LocalModule* ProjectPackage(std::string_view top) const {
+    if (deps_ == nullptr) return nullptr;
+    for (const std::string& root : deps_->project_dirs) {
+      for (std::string dir : {root, StrCat(root == "/" ? "" : root, "/src")}) {
+        const Listing& l = ctx_.ListingOf(dir);
+        if ((l.KindsOf(top) & Listing::kDir) && ctx_.IsPackage(dir, top)) {
+          return ctx_.ModuleAt(StrCat(dir, "/", top), std::string(top), true, false, false);
+        }
+      }
+    }
+    return nullptr;
   }
 
   bool ChecksDeclarations() const override {

@@ -286,6 +286,35 @@ def main():
         got = [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB201", "notinstalled_xyz")], f"prefixed installs: {got}")
 
+        # A repository's notebooks may import its own project's packages (`pip install -e .`):
+        # those beside a build file that names the project, or in its src/ folder. They are
+        # read like local modules; a pyproject.toml that only configures tools builds nothing.
+        repo = os.path.join(tmp, "repo")
+        for d in (".git", "notebooks/deep", "src/own_pkg", "flat_pkg", "not_a_package"):
+            os.makedirs(os.path.join(repo, d))
+        write_file(os.path.join(repo, "src", "own_pkg", "__init__.py"), "def known():\n    pass\n")
+        write_file(os.path.join(repo, "flat_pkg", "__init__.py"), "")
+        write_file(os.path.join(repo, "notebooks", "deep", "nb.py"),
+                   "# %%\nimport own_pkg\nfrom own_pkg import known, unknown\nimport flat_pkg\n"
+                   "import not_a_package\n")
+        def project_findings():
+            _, out, _ = run(["check", "--format", "jsonl", "repo/notebooks/deep/nb.py"], cwd=tmp)
+            return [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
+        write_file(os.path.join(repo, "pyproject.toml"), "[tool.black]\nline-length = 99\n")
+        unbuilt = [("NB201", "own_pkg"), ("NB201", "own_pkg"), ("NB201", "flat_pkg"),
+                   ("NB201", "not_a_package")]
+        check(project_findings() == unbuilt, f"tool-only pyproject: {project_findings()}")
+        for build_file, text in (("pyproject.toml", '[project]\nname = "own-project"\n'),
+                                 ("setup.cfg", "[metadata]\nname = own-project\n"),
+                                 ("setup.py", "from setuptools import setup\nsetup()\n")):
+            for other in ("pyproject.toml", "setup.cfg", "setup.py"):
+                if os.path.exists(os.path.join(repo, other)):
+                    os.remove(os.path.join(repo, other))
+            write_file(os.path.join(repo, build_file), text)
+            got = project_findings()
+            check(got == [("NB202", "unknown"), ("NB201", "not_a_package")],
+                  f"project packages with {build_file}: {got}")
+
         # A walked directory resolves imports as files given one by one do (the walk hands
         # its listings to import resolution).
         write_file(os.path.join(proj, "star.py"),
