@@ -607,6 +607,15 @@ class FactCollector : public AstVisitor {
         if (a->attr == "insert" && c->args.size() == 2) Add(c->args[1]);
         if (a->attr == "extend" && c->args.size() == 1) AddAll(c->args[0]);
       }
+      // os.chdir(DIR)
+      if (const auto* a = c->func->As<Attribute>();
+          a != nullptr && a->attr == "chdir" && c->args.size() == 1 && c->keywords.empty()) {
+        const auto* n = a->value->As<Name>();
+        std::string path;
+        if (n != nullptr && n->id == "os" && LiteralPath(c->args[0], buffer_, &path)) {
+          ChangeDirectory(path);
+        }
+      }
     }
     if (const auto* i = e->As<IpyEscapeExpr>()) Escape(i->text);
     WalkExpr(e);
@@ -622,6 +631,16 @@ class FactCollector : public AstVisitor {
   void Add(const Expr* e) {
     std::string path;
     if (LiteralPath(e, buffer_, &path)) facts_->sys_path.push_back(path);
+  }
+  // The kernel's working directory moves to `path` (relative to where it was).
+  void ChangeDirectory(std::string_view path) {
+    if (path.empty() || path.front() == '~' || path.find('$') != std::string_view::npos) return;
+    if (path.front() == '/' || cwd_.empty()) {
+      cwd_ = std::string(path);
+    } else {
+      cwd_ = StrCat(cwd_, "/", path);
+    }
+    facts_->sys_path.push_back(cwd_);
   }
   void AddAll(const Expr* e) {
     const ExprList* elts = nullptr;
@@ -656,12 +675,18 @@ class FactCollector : public AstVisitor {
     }
   }
 
-  // "%pip install x", "!pip install x", "!conda install x", "%conda ...", "!python -m pip ...".
+  // "%pip install x", "!pip install x", "!conda install x", "%conda ...", "!python -m pip ...";
+  // "%cd DIR" (not "!cd", which moves a subshell).
   void Escape(std::string_view text) {
     Downloads(text);
     size_t p = text.find_first_not_of("%!= \t");
     if (p == std::string_view::npos) return;
     std::string_view rest = text.substr(p);
+    if (p > 0 && text[p - 1] == '%' && (p < 2 || text[p - 2] != '%') && rest.size() > 3 &&
+        rest.substr(0, 2) == "cd" && (rest[2] == ' ' || rest[2] == '\t')) {
+      CdMagic(rest.substr(3));
+      return;
+    }
     for (std::string_view tool :
          {"pip", "pip3", "conda", "mamba", "python -m pip", "python3 -m pip", "uv pip"}) {
       if (rest.substr(0, tool.size()) == tool && rest.size() > tool.size() &&
@@ -676,8 +701,30 @@ class FactCollector : public AstVisitor {
     }
   }
 
+  // The arguments of %cd: "-q" (quiet) may come first; "-" and "-b NAME" go back or to a
+  // bookmark, and a "$var" or "{expr}" is not literal: those are not followed.
+  void CdMagic(std::string_view args) {
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+      while (!s.empty() &&
+             (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+      }
+      return s;
+    };
+    args = trim(args);
+    if (args.substr(0, 3) == "-q " || args.substr(0, 3) == "-q\t") args = trim(args.substr(3));
+    if (args.size() >= 2 && (args.front() == '"' || args.front() == '\'') &&
+        args.back() == args.front()) {
+      args = args.substr(1, args.size() - 2);
+    }
+    if (args.empty() || args.front() == '-' || args.find('{') != std::string_view::npos) return;
+    ChangeDirectory(args);
+  }
+
   std::string_view buffer_;
   ImportFacts* facts_;
+  std::string cwd_;  // where %cd and os.chdir moved the kernel so far ("" where it started)
 };
 
 }  // namespace
@@ -689,7 +736,7 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
 namespace {
 
 // One of the words below at text position i: "sys.path", "meta_path", "path_hooks" (found by
-// their "path"), "://", "install".
+// their "path"), "://", "install", "chdir", "%cd".
 inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_t n, size_t i) {
   // A literal's length is known here, so the comparison is inlined.
   auto has = [p, n]<size_t N>(size_t at, const char(&word)[N]) {
@@ -699,7 +746,7 @@ inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_
     return (i >= 4 && has(i - 4, "sys.")) || (i >= 5 && has(i - 5, "meta_")) ||
            has(i, "path_hooks");
   }
-  return has(i, "://") || has(i, "install");
+  return has(i, "://") || has(i, "install") || has(i, "chdir") || has(i, "%cd");
 }
 
 #if defined(__x86_64__)
@@ -711,14 +758,16 @@ __attribute__((target("avx2"), always_inline)) inline __m256i BothAt(__m256i x, 
 }
 
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
-// bit each: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), and ":/".
+// bit each: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), 'c' and 'i'
+// three apart ("chdi"), ":/" and "%c".
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
   const __m256i a3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
-  const __m256i hit =
-      _mm256_or_si256(_mm256_or_si256(BothAt(a0, 'p', a3, 'h'), BothAt(a0, 'i', a3, 't')),
-                      BothAt(a0, ':', a1, '/'));
+  const __m256i hit = _mm256_or_si256(
+      _mm256_or_si256(BothAt(a0, 'p', a3, 'h'), BothAt(a0, 'i', a3, 't')),
+      _mm256_or_si256(BothAt(a0, 'c', a3, 'i'),
+                      _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c'))));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
 }
 
@@ -747,8 +796,9 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 #endif
 
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
-// "://" or "install" (npos if nowhere): the words code that edits the search path, installs an
-// import hook, downloads a module or installs a package cannot do without. Candidate positions
+// "://", "install", "chdir" or "%cd" (npos if nowhere): the words code that edits the search
+// path, moves the working directory, installs an import hook, downloads a module or installs a
+// package cannot do without. Candidate positions
 // are found 32 at a time where AVX2 is there, else byte by byte, then checked for the whole
 // word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
@@ -760,7 +810,9 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
 #endif
   for (size_t i = from; i < n; ++i) {
     const char c = p[i];
-    if ((c == 'p' || c == ':' || c == 'i') && ImportFactWordAt(p, n, i)) return i;
+    if ((c == 'p' || c == ':' || c == 'i' || c == 'c' || c == '%') && ImportFactWordAt(p, n, i)) {
+      return i;
+    }
   }
   return std::string_view::npos;
 }

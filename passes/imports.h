@@ -85,8 +85,9 @@ class ModuleEnvironment {
 
 // Literal facts the environment needs from the notebook before it can answer.
 struct ImportFacts {
-  // Directories added with a literal sys.path.append/insert/extend (as written; relative to the
-  // notebook's directory when not absolute).
+  // Directories added with a literal sys.path.append/insert/extend, and the working directories
+  // a literal `%cd DIR` or `os.chdir(DIR)` moves the kernel to (a kernel imports from its
+  // working directory); relative to the notebook's directory when not absolute.
   std::vector<std::string> sys_path;
   // "%pip install ...", "!pip install ...", "!conda install ...": the text after the escape.
   std::vector<std::string> install_commands;

@@ -1,5 +1,6 @@
 // Tests of CollectImportFacts: what a notebook's code says about its own import surroundings
-// (sys.path edits, import hooks, downloads, install lines), wherever in a cell the words sit.
+// (sys.path edits, working directory moves, import hooks, downloads, install lines), wherever in
+// a cell the words sit.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,25 @@ TEST(ImportFacts, FoundAtEveryOffset) {
     EXPECT_THAT(FactsOf(prefix + "!pip install requests\n").install_commands, SizeIs(1));
     EXPECT_THAT(FactsOf(prefix + "!wget https://example.org/helpers.py\n").downloaded_files,
                 ElementsAre("helpers.py"));
+    EXPECT_THAT(FactsOf(prefix + "%cd ..\n").sys_path, ElementsAre(".."));
+    EXPECT_THAT(FactsOf(prefix + "import os\nos.chdir('work')\n").sys_path, ElementsAre("work"));
   }
+}
+
+// %cd and os.chdir move the kernel's working directory, from which it imports: each literal
+// move is a search directory, relative to the one before. A shell's cd, a bookmark, the
+// previous directory, a variable and the home directory are not followed.
+TEST(ImportFacts, WorkingDirectoryMoves) {
+  EXPECT_THAT(FactsOf("%cd ..\nimport os\nos.chdir('src')\n%cd -q \"lib dir\"\n").sys_path,
+              ElementsAre("..", "../src", "../src/lib dir"));
+  EXPECT_THAT(FactsOf("%cd /abs/path\n%cd rel\n").sys_path,
+              ElementsAre("/abs/path", "/abs/path/rel"));
+  EXPECT_THAT(FactsOf("import os\nos.chdir(os.path.join('..', 'data'))\n").sys_path,
+              ElementsAre("../data"));
+  EXPECT_THAT(FactsOf("!cd ..\n%cd -\n%cd -b mark\n%cd $d\n%cd {d}\n%cd ~/x\n%cd\n"
+                      "%%cd x\nos.chdir(d)\nos.chdir('a', 'b')\nchdir('x')\n")
+                  .sys_path,
+              IsEmpty());
 }
 
 TEST(ImportFacts, NearMissesAreNotFacts) {
