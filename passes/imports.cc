@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -504,12 +505,48 @@ bool LiteralValue(const Expr* e, std::string_view buffer, std::string* out) {
   return true;
 }
 
+// `path` without its last component ("a/b" → "a", "a" → ".", "/a" → "/"); the working
+// directory's (os.getcwd(), ".") is "..".
+std::string ParentPath(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path == "." || path.empty()) return "..";
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
+}
+
+// `a` joined with `b` as os.path.join does (an absolute `b` replaces `a`).
+std::string JoinPaths(std::string a, std::string_view b) {
+  if ((!b.empty() && b[0] == '/') || a.empty()) return std::string(b);
+  if (a.back() != '/') a += '/';
+  a += b;
+  return a;
+}
+
+// The value a top-level `name = value` assigned last before the code being read, or null.
+using NameLookup = std::function<const Expr*(std::string_view)>;
+
 // A path expression made of literals: "x", os.path.join(...), os.path.abspath(x),
-// os.path.realpath(x), os.path.expanduser(x), str(x), Path(x), Path(x).resolve(),
-// os.pardir, os.getcwd(), os.path.dirname(os.getcwd()). Relative results stay relative.
-bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int depth = 0) {
+// os.path.realpath(x), os.path.expanduser(x), str(x), Path(x), Path(), Path(x).resolve(),
+// Path(x) / "y", p.parent, os.pardir, os.getcwd(), Path.cwd(), os.path.dirname(os.getcwd()),
+// and (with `names`) a variable a literal path was assigned to. Relative results stay
+// relative.
+bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int depth = 0,
+                 const NameLookup* names = nullptr) {
   if (e == nullptr || depth > 20) return false;
   if (LiteralValue(e, buffer, out)) return true;
+  if (const auto* n = e->As<Name>()) {
+    return names != nullptr && LiteralPath((*names)(n->id), buffer, out, depth + 1, names);
+  }
+  if (const auto* b = e->As<BinOp>(); b != nullptr && b->op == BinOpKind::kDiv) {
+    // pathlib's `/`: at least one side is a Path, the other may be a string.
+    std::string left, right;
+    if (!LiteralPath(b->left, buffer, &left, depth + 1, names) ||
+        !LiteralPath(b->right, buffer, &right, depth + 1, names)) {
+      return false;
+    }
+    *out = JoinPaths(std::move(left), right);
+    return true;
+  }
   if (const auto* a = e->As<Attribute>()) {
     if (a->attr == "pardir") {
       *out = "..";
@@ -517,6 +554,12 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     }
     if (a->attr == "curdir") {
       *out = ".";
+      return true;
+    }
+    if (a->attr == "parent") {
+      std::string inner;
+      if (!LiteralPath(a->value, buffer, &inner, depth + 1, names)) return false;
+      *out = ParentPath(std::move(inner));
       return true;
     }
     return false;
@@ -529,10 +572,10 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     f = a->attr;
     // Path(x).resolve() / .absolute()
     if ((f == "resolve" || f == "absolute") && c->args.empty()) {
-      return LiteralPath(a->value, buffer, out, depth + 1);
+      return LiteralPath(a->value, buffer, out, depth + 1, names);
     }
   }
-  if ((f == "getcwd" || f == "cwd") && c->args.empty()) {
+  if ((f == "getcwd" || f == "cwd" || f == "Path" || f == "PurePath") && c->args.empty()) {
     *out = ".";
     return true;
   }
@@ -540,34 +583,22 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     std::string joined;
     for (const Expr* arg : c->args) {
       std::string part;
-      if (!LiteralPath(arg, buffer, &part, depth + 1)) return false;
-      if (!part.empty() && part[0] == '/') {
-        joined = part;
-      } else if (joined.empty() || joined.back() == '/') {
-        joined += part;
-      } else {
-        joined += "/" + part;
-      }
+      if (!LiteralPath(arg, buffer, &part, depth + 1, names)) return false;
+      joined = JoinPaths(std::move(joined), part);
     }
     *out = joined;
     return true;
   }
   if (f == "dirname" && c->args.size() == 1) {
     std::string inner;
-    if (!LiteralPath(c->args[0], buffer, &inner, depth + 1)) return false;
-    while (inner.size() > 1 && inner.back() == '/') inner.pop_back();
-    if (inner == "." || inner.empty()) {
-      *out = "..";
-    } else {
-      size_t slash = inner.rfind('/');
-      *out = slash == std::string::npos ? "." : inner.substr(0, std::max<size_t>(slash, 1));
-    }
+    if (!LiteralPath(c->args[0], buffer, &inner, depth + 1, names)) return false;
+    *out = ParentPath(std::move(inner));
     return true;
   }
   if ((f == "abspath" || f == "realpath" || f == "normpath" || f == "str" || f == "Path" ||
        f == "PurePath" || f == "expanduser" || f == "fspath") &&
       c->args.size() == 1) {
-    return LiteralPath(c->args[0], buffer, out, depth + 1);
+    return LiteralPath(c->args[0], buffer, out, depth + 1, names);
   }
   return false;
 }
@@ -575,7 +606,14 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
 // sys.path.append(p) / sys.path.insert(i, p) / sys.path.extend([p, ...]) / sys.path += [...].
 class FactCollector : public AstVisitor {
  public:
-  FactCollector(std::string_view buffer, ImportFacts* facts) : buffer_(buffer), facts_(facts) {}
+  FactCollector(std::span<const ImportCell> cells, std::string_view buffer, ImportFacts* facts)
+      : cells_(cells), buffer_(buffer), facts_(facts) {}
+
+  // The top-level statement read next: statement `stmt` of cells_[cell].
+  void At(size_t cell, size_t stmt) {
+    cell_ = cell;
+    stmt_ = stmt;
+  }
 
   void VisitStmt(const Stmt* s) override {
     if (const auto* e = s->As<IpyEscapeStmt>()) {
@@ -612,7 +650,8 @@ class FactCollector : public AstVisitor {
           a != nullptr && a->attr == "chdir" && c->args.size() == 1 && c->keywords.empty()) {
         const auto* n = a->value->As<Name>();
         std::string path;
-        if (n != nullptr && n->id == "os" && LiteralPath(c->args[0], buffer_, &path)) {
+        if (n != nullptr && n->id == "os" &&
+            LiteralPath(c->args[0], buffer_, &path, 0, &assigned_)) {
           ChangeDirectory(path);
         }
       }
@@ -630,7 +669,7 @@ class FactCollector : public AstVisitor {
   }
   void Add(const Expr* e) {
     std::string path;
-    if (LiteralPath(e, buffer_, &path)) facts_->sys_path.push_back(path);
+    if (LiteralPath(e, buffer_, &path, 0, &assigned_)) facts_->sys_path.push_back(path);
   }
   // The kernel's working directory moves to `path` (relative to where it was).
   void ChangeDirectory(std::string_view path) {
@@ -722,6 +761,28 @@ class FactCollector : public AstVisitor {
     ChangeDirectory(args);
   }
 
+  // The value of the last top-level `name = value` before the statement being read (in its
+  // cell, then in the cells before), or null: `p = os.path.abspath('..')` then
+  // `sys.path.append(p)`. Searched only when a path is a variable, which is rare.
+  const Expr* AssignedBefore(std::string_view name) const {
+    for (size_t ci = cell_ + 1; ci-- > 0;) {
+      if (cells_[ci].module == nullptr) continue;
+      const auto& body = cells_[ci].module->body;
+      for (size_t si = ci == cell_ ? std::min(stmt_, body.size()) : body.size(); si-- > 0;) {
+        if (const auto* a = body[si]->As<AssignStmt>(); a != nullptr && a->targets.size() == 1) {
+          if (const auto* n = a->targets[0]->As<Name>(); n != nullptr && n->id == name) {
+            return a->value;
+          }
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  std::span<const ImportCell> cells_;
+  size_t cell_ = 0;
+  size_t stmt_ = 0;
+  const NameLookup assigned_ = [this](std::string_view name) { return AssignedBefore(name); };
   std::string_view buffer_;
   ImportFacts* facts_;
   std::string cwd_;  // where %cd and os.chdir moved the kernel so far ("" where it started)
@@ -821,8 +882,9 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
 
 void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
                         ImportFacts* facts) {
-  FactCollector collector(buffer, facts);
-  for (const ImportCell& c : cells) {
+  FactCollector collector(cells, buffer, facts);
+  for (size_t ci = 0; ci < cells.size(); ++ci) {
+    const ImportCell& c = cells[ci];
     if (c.module == nullptr || c.module->body.empty()) continue;
     // Most statements mention neither sys.path, an import hook, a URL nor an installer: only
     // the first one that ends after such a word (the word may sit in its decorators) is
@@ -830,11 +892,13 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
     const Offset begin = c.module->body.front()->range.start;
     const std::string_view text = buffer.substr(begin, c.module->body.back()->range.end - begin);
     size_t at = NextImportFactWord(text, 0);
-    for (const Stmt* s : c.module->body) {
+    const auto& body = c.module->body;
+    for (size_t si = 0; si < body.size(); ++si) {
       if (at == std::string_view::npos) break;
-      const size_t end = s->range.end - begin;
+      const size_t end = body[si]->range.end - begin;
       if (at >= end) continue;
-      collector.VisitStmt(s);
+      collector.At(ci, si);
+      collector.VisitStmt(body[si]);
       at = NextImportFactWord(text, end);
     }
   }

@@ -97,6 +97,39 @@ TEST(ImportFacts, EveryStatementWithAWordCounts) {
   EXPECT_THAT(facts.install_commands, SizeIs(1));
 }
 
+// Path expressions: pathlib's forms, and a variable assigned a literal path before (in the same
+// cell or an earlier one; the last assignment before the use counts).
+TEST(ImportFacts, PathExpressions) {
+  EXPECT_THAT(FactsOf("sys.path.insert(0, str(Path.cwd().parent))").sys_path, ElementsAre(".."));
+  EXPECT_THAT(FactsOf("sys.path.append(str(Path().resolve().parent))").sys_path, ElementsAre(".."));
+  EXPECT_THAT(FactsOf("sys.path.append(str(Path('..') / 'src'))").sys_path, ElementsAre("../src"));
+  EXPECT_THAT(FactsOf("sys.path.append(str(Path('lib/sub').parent))").sys_path, ElementsAre("lib"));
+  EXPECT_THAT(FactsOf("p = os.path.abspath(os.path.join('..'))\n"
+                      "if p not in sys.path:\n    sys.path.append(p)\n")
+                  .sys_path,
+              ElementsAre(".."));
+  EXPECT_THAT(FactsOf("p = 'a'\np = 'b'\nsys.path.append(p)\np = 'c'\n").sys_path,
+              ElementsAre("b"));
+  EXPECT_THAT(FactsOf("sys.path.append(p)\np = 'late'\n").sys_path, IsEmpty());
+  EXPECT_THAT(FactsOf("p = q\nq = p\nsys.path.append(p)\n").sys_path, IsEmpty());
+
+  // Across cells.
+  Arena arena;
+  ParseOptions options;
+  options.ipython = true;
+  const std::string source =
+      "root = Path('..') / 'pkgs'\n"
+      "sys.path.append(str(root))\n";
+  const size_t split = source.find("sys");
+  ParseResult first = Parse(source, 0, static_cast<Offset>(split), &arena, options);
+  ParseResult second = Parse(source, static_cast<Offset>(split), static_cast<Offset>(source.size()),
+                             &arena, options);
+  std::vector<ImportCell> cells{{first.module, 1}, {second.module, 2}};
+  ImportFacts facts;
+  CollectImportFacts(cells, source, &facts);
+  EXPECT_THAT(facts.sys_path, ElementsAre("../pkgs"));
+}
+
 TEST(ImportFacts, ShortCells) {
   EXPECT_THAT(FactsOf("sys.path += ['x']").sys_path, ElementsAre("x"));
   EXPECT_THAT(FactsOf("a").sys_path, IsEmpty());
