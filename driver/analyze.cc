@@ -23,12 +23,6 @@
 namespace cellflow {
 namespace {
 
-// Cell magics whose body is Python and runs in the user namespace.
-bool IsPythonCellMagic(std::string_view name) {
-  return name == "time" || name == "timeit" || name == "capture" || name == "prun" ||
-         name == "debug";
-}
-
 // "%%capture [--no-stderr] [--no-stdout] [--no-display] [output]" → "output".
 std::string_view CaptureTarget(std::string_view line, Offset* offset) {
   std::string_view rest = line.substr(std::min<size_t>(line.size(), 9));  // after %%capture
@@ -422,11 +416,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   CodeCell& cell = out->code;
   cell.cell = c.index;
   if (trimmed.substr(0, 2) == "%%") {
-    size_t e = 2;
-    while (e < trimmed.size() &&
-           (std::isalnum(static_cast<unsigned char>(trimmed[e])) || trimmed[e] == '_'))
-      ++e;
-    std::string_view magic = trimmed.substr(2, e - 2);
+    std::string_view magic = CellMagicName(trimmed);
     if (magic == "writefile" || magic == "file") {
       size_t line_end = trimmed.find('\n');
       std::string_view name = WrittenFileName(trimmed.substr(0, line_end));

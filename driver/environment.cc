@@ -14,6 +14,7 @@
 
 #include "driver/deps.h"
 #include "driver/dir_listing.h"
+#include "driver/notebook.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
@@ -92,6 +93,26 @@ void Summarize(std::string_view source_bytes, LocalModule* out) {
     out->dynamic = true;
     out->exports_known = false;
   }
+}
+
+// A notebook's top-level names (`%run other.ipynb` runs its code cells in order): its code cells
+// read as one module. False if it cannot be read as a notebook.
+bool SummarizeNotebook(const std::string& path, std::string_view bytes, LocalModule* out) {
+  NotebookReader reader;
+  absl::StatusOr<Notebook> nb = reader.Read(path, bytes);
+  if (!nb.ok()) return false;
+  std::string code;
+  for (const Cell& c : nb->cells) {
+    if (!c.IsCode()) continue;
+    std::string_view source = nb->Source(c);
+    // A cell magic's body is Python only for %%time and the like; %%bash, %%html...: skipped.
+    std::string_view magic = CellMagicName(source);
+    if (!magic.empty() && !IsPythonCellMagic(magic)) continue;
+    code.append(source);
+    code.push_back('\n');
+  }
+  Summarize(code, out);
+  return true;
 }
 
 // A script inside package directories: their dotted name, for relative imports.
@@ -245,9 +266,12 @@ struct ImportContext::Impl {
       m->display = package ? base + "/__init__.py" : base;
       bool ok;
       std::string text = ReadText(file, &ok);
-      if (ok) {
+      if (ok && !package && key.ends_with(".ipynb")) {
+        ok = SummarizeNotebook(key, text, m.get());  // `%run other.ipynb`
+      } else if (ok) {
         Summarize(text, m.get());
-      } else {
+      }
+      if (!ok) {
         m->dynamic = true;
         m->exports_known = false;
       }

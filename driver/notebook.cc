@@ -1019,6 +1019,22 @@ bool Notebook::IsPython() const {
          language == "ipython";
 }
 
+std::string_view CellMagicName(std::string_view source) {
+  size_t at = source.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos || source.substr(at, 2) != "%%") return {};
+  size_t e = at + 2;
+  while (e < source.size() &&
+         (std::isalnum(static_cast<unsigned char>(source[e])) || source[e] == '_')) {
+    ++e;
+  }
+  return source.substr(at + 2, e - at - 2);
+}
+
+bool IsPythonCellMagic(std::string_view name) {
+  return name == "time" || name == "timeit" || name == "capture" || name == "prun" ||
+         name == "debug";
+}
+
 bool IsPercentScript(std::string_view text) {
   for (const auto& [offset, line] : SplitLines(text)) {
     std::string_view rest;

@@ -113,6 +113,12 @@ class NotebookReader {
 // True if a .py text is a jupytext percent script (has a "# %%" cell marker line).
 bool IsPercentScript(std::string_view text);
 
+// The cell magic a code cell's source starts with ("time" for "%%time -n 3"), or empty.
+std::string_view CellMagicName(std::string_view source);
+// Cell magics whose body is Python and runs in the user namespace: %%time, %%timeit,
+// %%capture, %%prun, %%debug.
+bool IsPythonCellMagic(std::string_view name);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_DRIVER_NOTEBOOK_H_
