@@ -289,6 +289,15 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   stack->pop_back();
 }
 
+DeclaredDependencies DependencyFinder::ForRequirementFiles(const std::vector<std::string>& paths) {
+  DeclaredDependencies out;
+  std::vector<std::string> stack;
+  for (const std::string& path : paths) {
+    AddFile(path, DependencyFileKind::kRequirements, 0, &stack, &out);
+  }
+  return out;
+}
+
 bool DependencyFinder::IsRoot(const std::string& dir, bool has_git) const {
   if (has_git || std::find(roots_.begin(), roots_.end(), dir) != roots_.end()) return true;
   return dir == "/";

@@ -151,6 +151,10 @@ class DependencyFinder {
   // plus the extra requirement files.
   std::shared_ptr<const DeclaredDependencies> ForDirectory(const std::string& dir);
 
+  // What the requirements files at `paths` (absolute) declare, with the files they include:
+  // those a notebook installs with `%pip install -r FILE`. Each file is read once per finder.
+  DeclaredDependencies ForRequirementFiles(const std::vector<std::string>& paths);
+
   // Number of files read so far (each at most once).
   size_t FilesRead() const;
 

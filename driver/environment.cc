@@ -414,8 +414,18 @@ class NotebookModules : public ModuleEnvironment {
       }
       search_ = &own_search_;
     }
+    std::vector<std::string> requirement_files;  // `%pip install -r FILE`
     for (const std::string& command : facts.install_commands) {
-      for (std::string& d : ParseInstallCommand(command).distributions) installed_here_.insert(d);
+      DependencyParse parse = ParseInstallCommand(command);
+      for (std::string& d : parse.distributions) installed_here_.insert(std::move(d));
+      for (const std::string& f : parse.requirement_files) {
+        requirement_files.push_back(AbsoluteNormalPath(f, dir_));
+      }
+    }
+    if (!requirement_files.empty()) {
+      for (const std::string& d : ctx.deps->ForRequirementFiles(requirement_files).distributions) {
+        installed_here_.insert(d);
+      }
     }
     // A module the notebook makes itself: `file` beside the notebook, `stem` its name.
     auto add = [this](std::string_view file, std::string_view stem, std::string_view how) {
