@@ -434,6 +434,16 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
       return;
     }
+    if (magic == "R") {
+      // rpy2's %%R: R code, whose -o names are copied into Python afterwards.
+      std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
+      for (std::string_view n : RMagicOutputs(line.substr(3))) {
+        auto at = static_cast<Offset>(n.data() - nb.buffer.data());
+        cell.magic_bindings.push_back({n, Range{at, at + static_cast<Offset>(n.size())}});
+      }
+      if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
+      return;
+    }
     if (magic == "fortran") {
       FortranBindings(nb, trimmed, &cell.magic_bindings);
       ParseMagicLine(trimmed, out);

@@ -810,6 +810,23 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     if (!any) Wildcard(m->range);
     return;
   }
+  if (magic == "R" || magic == "Rpull") {
+    // rpy2: `%R -o x expr` and `%Rpull x y` copy R variables into Python.
+    std::vector<std::string_view> names;
+    if (magic == "R") {
+      names = RMagicOutputs(args);
+    } else {
+      size_t p = 0;
+      for (std::string_view n = NextWord(args, &p); !n.empty(); n = NextWord(args, &p)) {
+        if (LooksLikeIdentifier(n)) names.push_back(n);
+      }
+    }
+    for (std::string_view n : names) {
+      auto at = m->range.start + static_cast<Offset>(n.data() - text.data());
+      Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
+    }
+    return;
+  }
   if (magic == "macro") {
     // %macro [-r] [-q] name ranges: a variable holding the lines of the input history.
     size_t p = 0, start = 0;
@@ -929,6 +946,33 @@ void Lowerer::VisitPattern(const Pattern* p) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> RMagicOutputs(std::string_view args) {
+  std::vector<std::string_view> names;
+  size_t p = 0;
+  for (std::string_view word = NextWord(args, &p); !word.empty(); word = NextWord(args, &p)) {
+    // -o/--output; -d/--dataframe (IPython's older rmagic: data frames as record arrays).
+    std::string_view value;
+    if (word == "-o" || word == "--output" || word == "-d" || word == "--dataframe") {
+      value = NextWord(args, &p);
+    } else if (word.starts_with("--output=") || word.starts_with("--dataframe=")) {
+      value = word.substr(word.find('=') + 1);
+    } else if (word.size() > 2 && (word.starts_with("-o") || word.starts_with("-d"))) {
+      value = word.substr(2);
+    } else {
+      continue;
+    }
+    // Several names are separated by commas, without blanks.
+    while (!value.empty()) {
+      size_t comma = value.find(',');
+      std::string_view name = value.substr(0, comma);
+      if (LooksLikeIdentifier(name)) names.push_back(name);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return names;
+}
 
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
   if (escape.size() < 2 || escape[0] != '%') return {};

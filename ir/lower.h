@@ -61,6 +61,11 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
 // (time, timeit, prun, debug; options like -n 10 are skipped). Empty otherwise.
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped);
 
+// The names rpy2's `%R` / `%%R` options copy from R into the user namespace: each of
+// "-o a,b", "--output a", "--output=a", and the older "-d"/"--dataframe" (views into `args`,
+// the text after the magic's name).
+std::vector<std::string_view> RMagicOutputs(std::string_view args);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_IR_LOWER_H_
