@@ -714,8 +714,8 @@ class FactCollector : public AstVisitor {
     }
   }
 
-  // "%pip install x", "!pip install x", "!conda install x", "%conda ...", "!python -m pip ...";
-  // "%cd DIR" (not "!cd", which moves a subshell).
+  // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",
+  // ...); "%cd DIR" (not "!cd", which moves a subshell).
   void Escape(std::string_view text) {
     Downloads(text);
     size_t p = text.find_first_not_of("%!= \t");
@@ -726,17 +726,11 @@ class FactCollector : public AstVisitor {
       CdMagic(rest.substr(3));
       return;
     }
-    for (std::string_view tool :
-         {"pip", "pip3", "conda", "mamba", "python -m pip", "python3 -m pip", "uv pip"}) {
-      if (rest.substr(0, tool.size()) == tool && rest.size() > tool.size() &&
-          (rest[tool.size()] == ' ' || rest[tool.size()] == '\t')) {
-        std::string_view args = rest.substr(tool.size());
-        size_t q = args.find_first_not_of(" \t");
-        if (q != std::string_view::npos && args.substr(q, 7) == "install") {
-          facts_->install_commands.emplace_back(rest);
-        }
-        return;
-      }
+    // Whatever starts the installer ("pip", "pip3", "{sys.executable} -m pip", "python3 -m
+    // pip", "conda", "mamba", "uv pip"), and commands joined with && or ;, ParseInstallCommand
+    // reads; it declares nothing for apt-get and the like.
+    if (rest.find("install") != std::string_view::npos) {
+      facts_->install_commands.emplace_back(rest);
     }
   }
 

@@ -130,6 +130,16 @@ TEST(ImportFacts, PathExpressions) {
   EXPECT_THAT(facts.sys_path, ElementsAre("../pkgs"));
 }
 
+// Install lines however the installer is started; ParseInstallCommand reads what they install.
+TEST(ImportFacts, InstallLines) {
+  ImportFacts facts = FactsOf(
+      "import sys\n!{sys.executable} -m pip install numpy\n%pip install -q pandas\n"
+      "!conda install -y -c conda-forge altair\nx = 'install'\n");
+  EXPECT_THAT(facts.install_commands,
+              ElementsAre("{sys.executable} -m pip install numpy", "pip install -q pandas",
+                          "conda install -y -c conda-forge altair"));
+}
+
 TEST(ImportFacts, ShortCells) {
   EXPECT_THAT(FactsOf("sys.path += ['x']").sys_path, ElementsAre("x"));
   EXPECT_THAT(FactsOf("a").sys_path, IsEmpty());
