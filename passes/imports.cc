@@ -759,10 +759,15 @@ class FactCollector : public AstVisitor {
   // cell, then in the cells before), or null: `p = os.path.abspath('..')` then
   // `sys.path.append(p)`. Searched only when a path is a variable, which is rare.
   const Expr* AssignedBefore(std::string_view name) const {
-    for (size_t ci = cell_ + 1; ci-- > 0;) {
+    // A path is assigned shortly before it is used; a bounded search keeps a notebook of a
+    // million `sys.path.append(p)` lines linear.
+    constexpr size_t kMaxLookback = 1000;
+    size_t looked = 0;
+    for (size_t ci = cell_ + 1; ci-- > 0 && looked < kMaxLookback;) {
       if (cells_[ci].module == nullptr) continue;
       const auto& body = cells_[ci].module->body;
-      for (size_t si = ci == cell_ ? std::min(stmt_, body.size()) : body.size(); si-- > 0;) {
+      for (size_t si = ci == cell_ ? std::min(stmt_, body.size()) : body.size();
+           si-- > 0 && looked++ < kMaxLookback;) {
         if (const auto* a = body[si]->As<AssignStmt>(); a != nullptr && a->targets.size() == 1) {
           if (const auto* n = a->targets[0]->As<Name>(); n != nullptr && n->id == name) {
             return a->value;
