@@ -674,7 +674,11 @@ class FactCollector : public AstVisitor {
   // The kernel's working directory moves to `path` (relative to where it was).
   void ChangeDirectory(std::string_view path) {
     if (path.empty() || path.front() == '~' || path.find('$') != std::string_view::npos) return;
-    if (path.front() == '/' || cwd_.empty()) {
+    // No system takes a path longer than this (PATH_MAX): many relative moves stop here.
+    constexpr size_t kMaxPath = 4096;
+    const bool absolute = path.front() == '/' || cwd_.empty();
+    if ((absolute ? 0 : cwd_.size() + 1) + path.size() > kMaxPath) return;
+    if (absolute) {
       cwd_ = std::string(path);
     } else {
       cwd_ = StrCat(cwd_, "/", path);

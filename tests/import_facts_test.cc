@@ -97,6 +97,17 @@ TEST(ImportFacts, EveryStatementWithAWordCounts) {
   EXPECT_THAT(facts.install_commands, SizeIs(1));
 }
 
+// Relative moves stop once the path would be longer than any system takes.
+TEST(ImportFacts, ManyWorkingDirectoryMovesStayBounded) {
+  std::string source;
+  for (int i = 0; i < 5000; ++i) source += "%cd sub\n";
+  ImportFacts facts = FactsOf(source);
+  ASSERT_FALSE(facts.sys_path.empty());
+  EXPECT_LT(facts.sys_path.size(), 5000u);
+  for (const std::string& p : facts.sys_path) EXPECT_LE(p.size(), 4096u);
+  EXPECT_EQ(facts.sys_path[1], "sub/sub");
+}
+
 // Path expressions: pathlib's forms, and a variable assigned a literal path before (in the same
 // cell or an earlier one; the last assignment before the use counts).
 TEST(ImportFacts, PathExpressions) {
