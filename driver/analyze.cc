@@ -373,7 +373,9 @@ struct ParsedCell {
 
 class ParsedCells {
  public:
-  explicit ParsedCells(const Notebook& nb) : nb_(nb), cells_(nb.cells.size()) {}
+  explicit ParsedCells(const Notebook& nb) : nb_(nb), cells_(nb.cells.size()) {
+    trees_.reserve(nb.cells.size());
+  }
 
   Arena* arena() { return &arena_; }
 
@@ -499,6 +501,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   std::vector<Diagnostic>& diagnostics = *out;
   // Cells in execution order.
   std::vector<const Cell*> order;
+  order.reserve(nb.cells.size());
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
     // Colab saves In [0] for every cell: no order to replay.
@@ -514,6 +517,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   }
 
   std::vector<CodeCell> code;
+  code.reserve(order.size());
   ImportFacts facts;
   const bool notebook = nb.format != NotebookFormat::kScript;
   for (const Cell* c : order) {
@@ -525,6 +529,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   }
 
   std::vector<ImportCell> import_cells;
+  import_cells.reserve(code.size());
   for (const CodeCell& c : code) import_cells.push_back({c.module, c.cell});
   RunRequest::Environment own;
   RunRequest::Environment& environment =

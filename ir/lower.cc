@@ -202,6 +202,7 @@ class Lowerer : public AstVisitor {
     unit_->name_ids.reserve(names);
     unit_->names.reserve(names);
     unit_->defs_of.reserve(names);
+    entry_defs_.reserve(names);
   }
   // Room for the reads, definitions and blocks of `bytes` of code, from what the notebooks of
   // the test corpus have per byte (module code: a read and a definition per 50-60 bytes;
