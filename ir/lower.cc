@@ -511,6 +511,14 @@ void Lowerer::LowerStatement(const Stmt* s) {
       auto* a = static_cast<const AssertStmt*>(s);
       VisitExpr(a->test);
       VisitOptional(a->msg);
+      // `assert False, "..."` always raises (a kernel does not run with -O): like raise.
+      if (ConstantTruth(a->test) == false) {
+        if (!handlers_.empty()) {
+          Jump(handlers_.back().dispatch);
+        } else {
+          cur_ = kNoBlock;
+        }
+      }
       return;
     }
     case StmtKind::kImport:
