@@ -247,6 +247,8 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   const uint8_t facts = Facts(m, use.name);
   if (r.all_proven && !(facts & kDefined)) r.bound = 0;
   if ((facts & kPredefined) && !r.deleted) return;
+  // `list = [...]` then `del list`: the module's name is gone and the builtin shows again.
+  if (r.deleted && IsBuiltin(name, options_.python_minor)) return;
   if (facts & kDefinedByFunctions) return;  // bound when some function runs
   if (WildcardReaches(m, state)) return;
 
