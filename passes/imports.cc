@@ -288,7 +288,28 @@ class ImportChecker : public AstVisitor {
     // IPython's own extensions (IPython.extensions.*).
     if (name == "autoreload" || name == "storemagic") return;
     Offset at = e->range.start + static_cast<Offset>(p);
-    CheckModule(name, Range{at, at + static_cast<Offset>(name.size())});
+    const Range site{at, at + static_cast<Offset>(name.size())};
+    // Extensions IPython once shipped and gave away (in 1.0 to 4.0): say where they went.
+    static constexpr std::pair<std::string_view, std::string_view> kMoved[] = {
+        {"cythonmagic", "load 'Cython' instead: %load_ext Cython"},
+        {"rmagic", "load 'rpy2.ipython' instead: %load_ext rpy2.ipython"},
+        {"octavemagic", "load 'oct2py.ipython' instead: %load_ext oct2py.ipython"},
+        {"sympyprinting", "call sympy.init_printing() instead"},
+        {"parallelmagic", "load 'ipyparallel' instead: %load_ext ipyparallel"},
+    };
+    for (const auto& [old_name, help] : kMoved) {
+      if (name != old_name) continue;
+      const ModuleLookup& m = Lookup(name);
+      if (m.status != ModuleStatus::kUnresolved) break;  // a module of that name is there
+      Count(m);
+      if (guarded_ == 0) {
+        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", name, "'"),
+               std::string(name), std::string(help),
+               {StrCat("IPython no longer ships the '", name, "' extension")});
+      }
+      return;
+    }
+    CheckModule(name, site);
   }
 
   // The module name's place in `from module import ...` (the whole statement if not found).

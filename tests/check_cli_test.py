@@ -286,6 +286,15 @@ def main():
         got = [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
         check(got == [("NB201", "notinstalled_xyz")], f"prefixed installs: {got}")
 
+        # Extensions IPython gave away: NB201 with where they went.
+        write_file(os.path.join(tmp, "ext.py"),
+                   "# %%\n%load_ext cythonmagic\n%load_ext sympyprinting\n%load_ext autoreload\n")
+        _, out, _ = run(["check", "--format", "jsonl", "ext.py"], cwd=tmp)
+        got = [(o["code"], o["symbol"], o["help"]) for o in map(json.loads, out.splitlines())]
+        check(got == [("NB201", "cythonmagic", "load 'Cython' instead: %load_ext Cython"),
+                      ("NB201", "sympyprinting", "call sympy.init_printing() instead")],
+              f"moved IPython extensions: {got}")
+
         # A repository's notebooks may import its own project's packages (`pip install -e .`):
         # those beside a build file that names the project, or in its src/ folder. They are
         # read like local modules; a pyproject.toml that only configures tools builds nothing.
