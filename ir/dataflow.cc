@@ -53,6 +53,10 @@ void ReachingDefinitions::Solve() {
     }
   }
 
+  // A unit without definitions (a lambda that reads no name) has nothing to solve, and no
+  // words to point into.
+  if (words_ == 0) return;
+
   // Without a back edge (every reachable predecessor comes first in reverse postorder, as in
   // most notebooks' module code) one pass in that order is the fixed point.
   bool acyclic = true;

@@ -91,7 +91,7 @@ class ReachingDefinitions {
     DefSet state(unit_->defs.size());
     for (BlockId b = 0; b < unit_->blocks.size(); ++b) {
       if (!reachable_[b]) continue;
-      state.Assign(&in_[b * words_]);
+      state.Assign(in_.data() + b * words_);  // (no words at all for a unit without definitions)
       for (const Instr& instr : unit_->blocks[b].instrs) {
         visit(instr, state);
         Transfer(instr, &state);
