@@ -24,15 +24,12 @@ namespace cellflow {
 namespace {
 
 // "%%capture [--no-stderr] [--no-stdout] [--no-display] [output]" → "output".
-std::string_view CaptureTarget(std::string_view line, Offset* offset) {
+std::string_view CaptureTarget(std::string_view line) {
   std::string_view rest = line.substr(std::min<size_t>(line.size(), 9));  // after %%capture
   std::string_view found;
-  size_t p = 0, start = 0;
-  for (std::string_view w = NextWord(rest, &p, &start); !w.empty();
-       w = NextWord(rest, &p, &start)) {
-    if (w[0] == '-') continue;
-    found = w;
-    *offset = static_cast<Offset>(9 + start);
+  size_t p = 0;
+  for (std::string_view w = NextWord(rest, &p); !w.empty(); w = NextWord(rest, &p)) {
+    if (w[0] != '-') found = w;
   }
   return found;
 }
@@ -208,6 +205,12 @@ NotebookGraph BuildGraph(Program* program, const CellLocator& locator) {
 }
 
 // Parses the code cells, lowers them in `order` and runs the name rules.
+// `name`, a view into the notebook's buffer, as a name a magic binds, with its place.
+std::pair<std::string_view, Range> MagicBinding(const Notebook& nb, std::string_view name) {
+  auto at = static_cast<Offset>(name.data() - nb.buffer.data());
+  return {name, Range{at, at + static_cast<Offset>(name.size())}};
+}
+
 // "%%bash --out listing --err problems": the names bound by --out, --err and --proc.
 void ScriptMagicBindings(const Notebook& nb, std::string_view cell,
                          std::vector<std::pair<std::string_view, Range>>* out) {
@@ -226,8 +229,7 @@ void ScriptMagicBindings(const Notebook& nb, std::string_view cell,
       ++e;
     }
     if (e == v) continue;
-    auto at = static_cast<Offset>(line.data() - nb.buffer.data() + v);
-    out->push_back({line.substr(v, e - v), Range{at, at + static_cast<Offset>(e - v)}});
+    out->push_back(MagicBinding(nb, line.substr(v, e - v)));
   }
 }
 
@@ -272,10 +274,7 @@ void FortranBindings(const Notebook& nb, std::string_view cell,
       if (word != "subroutine" && word != "function" && word != "module") continue;
       if (w > 0 && words[w - 1].first == "end") break;
       if (word == "module" && words[w + 1].first == "procedure") break;
-      size_t at = words[w + 1].second;
-      size_t len = words[w + 1].first.size();
-      auto offset = static_cast<Offset>(line.data() - nb.buffer.data() + at);
-      out->push_back({line.substr(at, len), Range{offset, offset + static_cast<Offset>(len)}});
+      out->push_back(MagicBinding(nb, line.substr(words[w + 1].second, words[w + 1].first.size())));
       break;
     }
   });
@@ -320,9 +319,7 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
       }
     }
     if (name_at == std::string_view::npos || name_end <= name_at) return;
-    auto at = static_cast<Offset>(line.data() - nb.buffer.data() + name_at);
-    out->push_back({line.substr(name_at, name_end - name_at),
-                    Range{at, at + static_cast<Offset>(name_end - name_at)}});
+    out->push_back(MagicBinding(nb, line.substr(name_at, name_end - name_at)));
   });
 }
 
@@ -440,8 +437,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       // rpy2's %%R: R code, whose -o names are copied into Python afterwards.
       std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
       for (std::string_view n : RMagicOutputs(line.substr(3))) {
-        auto at = static_cast<Offset>(n.data() - nb.buffer.data());
-        cell.magic_bindings.push_back({n, Range{at, at + static_cast<Offset>(n.size())}});
+        cell.magic_bindings.push_back(MagicBinding(nb, n));
       }
       if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
       return;
@@ -460,14 +456,8 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     }
     if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%sql...: not Python
     if (magic == "capture") {
-      size_t line_end = trimmed.find_first_of("\r\n");
-      Offset at = 0;
-      std::string_view target = CaptureTarget(trimmed.substr(0, line_end), &at);
-      if (!target.empty()) {
-        auto start = static_cast<Offset>(trimmed.data() - nb.buffer.data()) + at;
-        cell.magic_bindings.push_back(
-            {target, Range{start, start + static_cast<Offset>(target.size())}});
-      }
+      std::string_view target = CaptureTarget(trimmed.substr(0, trimmed.find_first_of("\r\n")));
+      if (!target.empty()) cell.magic_bindings.push_back(MagicBinding(nb, target));
     }
   }
   ParseOptions parse_options;

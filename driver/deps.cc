@@ -109,31 +109,17 @@ struct DependencyFinder::DirState {
 
 namespace {
 
-// `path` is already what NormalPath makes: absolute, without empty, "." or ".." components
-// and without a trailing separator.
-bool IsNormalAbsolute(std::string_view path) {
-  if (path.empty() || path[0] != '/') return false;
-  if (path.size() == 1) return true;
-  if (path.back() == '/') return false;
-  for (size_t i = 0; i < path.size();) {
-    size_t end = path.find('/', i + 1);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view part = path.substr(i + 1, end - i - 1);
-    if (part.empty() || part == "." || part == "..") return false;
-    i = end;
-  }
-  return true;
+// An absolute, lexically normal path without a trailing separator (a relative one against the
+// working directory, asked of the system only then).
+std::string NormalPath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return AbsoluteNormalPath(path, "/");
+  std::error_code ec;
+  return AbsoluteNormalPath(path, fs::current_path(ec).string());
 }
 
-// An absolute, lexically normal path without a trailing separator.
-std::string NormalPath(const std::string& path) {
-  if (IsNormalAbsolute(path)) return path;
-  std::error_code ec;
-  fs::path p = fs::absolute(fs::path(path.empty() ? "." : path), ec);
-  if (ec) p = fs::path(path);
-  std::string out = p.lexically_normal().string();
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
+// Appends `item` to `list` unless it is there already.
+void AddUnique(std::vector<std::string>* list, const std::string& item) {
+  if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
 }
 
 // The parent of a normal absolute path ("/" for "/" and for "/a").
@@ -149,15 +135,11 @@ bool ReadFile(const std::string& path, std::string* contents, std::string* error
 
 void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
   for (const std::string& f : from.files) {
-    if (std::find(to->files.begin(), to->files.end(), f) == to->files.end()) to->files.push_back(f);
+    AddUnique(&to->files, f);
   }
   to->distributions.insert(from.distributions.begin(), from.distributions.end());
   to->problems.insert(to->problems.end(), from.problems.begin(), from.problems.end());
-  for (const std::string& d : from.project_dirs) {
-    if (std::find(to->project_dirs.begin(), to->project_dirs.end(), d) == to->project_dirs.end()) {
-      to->project_dirs.push_back(d);
-    }
-  }
+  for (const std::string& d : from.project_dirs) AddUnique(&to->project_dirs, d);
 }
 
 }  // namespace
@@ -258,17 +240,9 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
     out->problems.push_back(StrCat(path, ": ", entry->error));
     return;
   }
-  if (std::find(out->files.begin(), out->files.end(), path) == out->files.end()) {
-    out->files.push_back(path);
-  }
+  AddUnique(&out->files, path);
   out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
-  if (entry->parse.names_project) {
-    std::string dir = ParentOf(path);
-    if (std::find(out->project_dirs.begin(), out->project_dirs.end(), dir) ==
-        out->project_dirs.end()) {
-      out->project_dirs.push_back(std::move(dir));
-    }
-  }
+  if (entry->parse.names_project) AddUnique(&out->project_dirs, ParentOf(path));
   // A garbage file can have a problem on every line: the first few say enough.
   constexpr size_t kMaxProblemsPerFile = 20;
   const std::vector<std::string>& problems = entry->parse.problems;
@@ -280,11 +254,10 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
         StrCat(path, ": ", problems.size() - kMaxProblemsPerFile, " more problems"));
   }
   stack->push_back(path);
-  fs::path base = fs::path(path).parent_path();
+  const std::string base = ParentOf(path);
   for (const std::string& included : entry->parse.requirement_files) {
-    fs::path p(included);
-    std::string resolved = NormalPath((p.is_absolute() ? p : base / p).string());
-    AddFile(resolved, DependencyFileKind::kRequirements, depth + 1, stack, out);
+    AddFile(AbsoluteNormalPath(included, base), DependencyFileKind::kRequirements, depth + 1, stack,
+            out);
   }
   stack->pop_back();
 }

@@ -16,8 +16,6 @@ using deps_internal::LineProblem;
 using deps_internal::Lines;
 using deps_internal::ParseRequirementLine;
 using deps_internal::StartsWith;
-using deps_internal::Trim;
-using deps_internal::Unquote;
 
 // ---------------------------------------------------------------------------------------------
 // environment.yml

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "driver/deps.h"
+#include "lexer/str_util.h"
 
 namespace cellflow::deps_internal {
 
@@ -22,12 +23,9 @@ inline bool IsAlnum(char c) {
 }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-std::string_view Trim(std::string_view s);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 std::string Lower(std::string_view s);
-// Removes one pair of matching quotes ('...' or "...") around `s`, and the space around.
-std::string_view Unquote(std::string_view s);
 // Splits text into lines at "\n", "\r\n" or "\r".
 std::vector<std::string_view> Lines(std::string_view text);
 // The part of a line before a comment: a '#' at the start or after whitespace.

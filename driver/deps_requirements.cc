@@ -23,7 +23,6 @@ using deps_internal::ParseRequirementLine;
 using deps_internal::PipOption;
 using deps_internal::StartsWith;
 using deps_internal::StripHashComment;
-using deps_internal::Trim;
 
 DependencyParse ParseRequirementsTxt(std::string_view text) {
   DependencyParse out;

@@ -32,7 +32,6 @@ using deps_internal::RequirementKind;
 using deps_internal::RequirementResult;
 using deps_internal::StartsWith;
 using deps_internal::StripHashComment;
-using deps_internal::Trim;
 
 // ---------------------------------------------------------------------------------------------
 // setup.cfg

@@ -29,12 +29,6 @@ namespace deps_internal {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -49,14 +43,6 @@ std::string Lower(std::string_view s) {
 }
 
 // Removes one pair of matching quotes around `s`.
-std::string_view Unquote(std::string_view s) {
-  s = Trim(s);
-  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
-    return Trim(s.substr(1, s.size() - 2));
-  }
-  return s;
-}
-
 // Splits text into lines at "\n", "\r\n" or "\r".
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> lines;

@@ -18,7 +18,6 @@ using deps_internal::Lower;
 using deps_internal::NameResult;
 using deps_internal::RequirementKind;
 using deps_internal::RequirementResult;
-using deps_internal::Trim;
 
 // ---------------------------------------------------------------------------------------------
 // TOML: pyproject.toml and Pipfile

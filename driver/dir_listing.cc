@@ -45,8 +45,7 @@ void AddEntry(int fd, const char* name, unsigned char type, std::vector<DirEntry
 bool ListDir(const std::string& dir, std::vector<DirEntry>* out) {
   out->clear();
   const char* path = dir.empty() ? "." : dir.c_str();
-#if defined(__linux__)
-  // getdents64 on the descriptor: opendir would also fstat it.
+  // getdents64 on the descriptor (Linux): opendir would also fstat it.
   const int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
   alignas(8) char buffer[32 * 1024];
@@ -60,13 +59,6 @@ bool ListDir(const std::string& dir, std::vector<DirEntry>* out) {
   }
   close(fd);
   return n == 0;
-#else
-  DIR* d = opendir(path);
-  if (d == nullptr) return false;
-  while (const dirent* e = readdir(d)) AddEntry(dirfd(d), e->d_name, e->d_type, out);
-  closedir(d);
-  return true;
-#endif
 }
 
 bool ReadWholeFile(const std::string& path, size_t max_bytes, std::string* contents,

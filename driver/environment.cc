@@ -288,6 +288,14 @@ struct ImportContext::Impl {
 
   // Finds `name` as a module in `dir`: a regular module or package first, an extension next;
   // `namespace_dir` is set when only a plain directory of that name exists.
+  // The regular package `name` (a directory with an __init__.py) in `dir`, whose listing gives
+  // `name` the entry kinds `kinds`; null if it is none.
+  const LocalModule* PackageIn(const std::string& dir, uint8_t kinds, std::string_view name,
+                               std::string_view dotted) const {
+    if (!(kinds & Listing::kDir) || !IsPackage(dir, name)) return nullptr;
+    return ModuleAt(StrCat(dir, "/", name), std::string(dotted), true, false, false);
+  }
+
   const LocalModule* FindIn(const std::string& dir, std::string_view name, std::string_view dotted,
                             bool* namespace_dir) const {
     return FindIn(dir, ListingOf(dir), name, dotted, namespace_dir);
@@ -296,17 +304,14 @@ struct ImportContext::Impl {
                             std::string_view dotted, bool* namespace_dir) const {
     const uint8_t kinds = l.KindsOf(name);
     if (kinds == 0) return nullptr;
-    const bool is_dir = kinds & Listing::kDir;
-    if (is_dir && IsPackage(dir, name)) {
-      return ModuleAt(StrCat(dir, "/", name), std::string(dotted), true, false, false);
-    }
+    if (const LocalModule* package = PackageIn(dir, kinds, name, dotted)) return package;
     if (kinds & Listing::kModule) {
       return ModuleAt(StrCat(dir, "/", name, ".py"), std::string(dotted), false, false, false);
     }
     if (kinds & Listing::kExtension) {
       return ModuleAt(StrCat(dir, "/", name, ".so"), std::string(dotted), false, true, false);
     }
-    if (is_dir) *namespace_dir = true;
+    if (kinds & Listing::kDir) *namespace_dir = true;
     return nullptr;
   }
 
@@ -577,9 +582,9 @@ class NotebookModules : public ModuleEnvironment {
     if (deps_ == nullptr) return nullptr;
     for (const std::string& root : deps_->project_dirs) {
       for (std::string dir : {root, StrCat(root == "/" ? "" : root, "/src")}) {
-        const Listing& l = ctx_.ListingOf(dir);
-        if ((l.KindsOf(top) & Listing::kDir) && ctx_.IsPackage(dir, top)) {
-          return ctx_.ModuleAt(StrCat(dir, "/", top), std::string(top), true, false, false);
+        if (const LocalModule* package =
+                ctx_.PackageIn(dir, ctx_.ListingOf(dir).KindsOf(top), top, top)) {
+          return package;
         }
       }
     }

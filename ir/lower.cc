@@ -155,12 +155,10 @@ class Lowerer : public AstVisitor {
     future_annotations_ = tree_->future_annotations();
     unit_scope_ = scope_ = tree_->ScopeOf(body.node);
     Reserve(unit_scope_->symbols.size() + 1);
-    const Stmt* s = static_cast<const Stmt*>(body.node);
-    ReserveCode(unit_->kind == UnitKind::kFunction
-                    ? s->range.end - s->range.start
-                    : static_cast<const Expr*>(body.node)->range.end -
-                          static_cast<const Expr*>(body.node)->range.start,
-                /*module=*/false);
+    const Range code = unit_->kind == UnitKind::kFunction
+                           ? static_cast<const Stmt*>(body.node)->range
+                           : static_cast<const Expr*>(body.node)->range;
+    ReserveCode(code.end - code.start, /*module=*/false);
     const Arguments* args;
     if (const auto* f = static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>();
         f != nullptr && unit_->kind == UnitKind::kFunction) {
@@ -218,6 +216,14 @@ class Lowerer : public AstVisitor {
   }
 
   // ---- blocks
+  // An exception is raised here: control goes to the innermost handler, else the run stops.
+  void Raise() {
+    if (!handlers_.empty()) {
+      Jump(handlers_.back().dispatch);
+    } else {
+      cur_ = kNoBlock;
+    }
+  }
   void Emit(BlockId block, const Instr& instr) {
     std::vector<Instr>& instrs = unit_->blocks[block].instrs;
     if (instrs.capacity() == 0) instrs.reserve(8);  // not 1, 2, 4, 8
@@ -440,11 +446,7 @@ void Lowerer::LowerStatement(const Stmt* s) {
       auto* r = static_cast<const RaiseStmt*>(s);
       VisitOptional(r->exc);
       VisitOptional(r->cause);
-      if (!handlers_.empty()) {
-        Jump(handlers_.back().dispatch);
-      } else {
-        cur_ = kNoBlock;  // the run stops here
-      }
+      Raise();
       return;
     }
     case StmtKind::kDelete:
@@ -511,14 +513,8 @@ void Lowerer::LowerStatement(const Stmt* s) {
       auto* a = static_cast<const AssertStmt*>(s);
       VisitExpr(a->test);
       VisitOptional(a->msg);
-      // `assert False, "..."` always raises (a kernel does not run with -O): like raise.
-      if (ConstantTruth(a->test) == false) {
-        if (!handlers_.empty()) {
-          Jump(handlers_.back().dispatch);
-        } else {
-          cur_ = kNoBlock;
-        }
-      }
+      // `assert False, "..."` always raises (a kernel does not run with -O).
+      if (ConstantTruth(a->test) == false) Raise();
       return;
     }
     case StmtKind::kImport:

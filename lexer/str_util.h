@@ -88,6 +88,24 @@ inline bool LooksLikeIdentifier(std::string_view s) {
   return true;
 }
 
+// `s` without the blanks around it (spaces, tabs, line ends, form feeds).
+inline std::string_view Trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// `s` trimmed, without one pair of matching quotes ('...' or "...") around it, and trimmed
+// again inside them.
+inline std::string_view Unquote(std::string_view s) {
+  s = Trim(s);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
+    return Trim(s.substr(1, s.size() - 2));
+  }
+  return s;
+}
+
 // The next word of `s` at or after *pos (words are separated by blanks, tabs and line ends), or
 // an empty view at the end; *pos moves past it and *start, if given, gets its offset.
 inline std::string_view NextWord(std::string_view s, size_t* pos, size_t* start = nullptr) {

@@ -177,6 +177,22 @@ class ImportChecker : public AstVisitor {
     }
   }
 
+  // Extensions IPython once shipped and gave away (in 1.0 to 4.0): what to do instead, or
+  // empty.
+  static std::string_view MovedExtensionHelp(std::string_view name) {
+    static constexpr std::pair<std::string_view, std::string_view> kMoved[] = {
+        {"cythonmagic", "load 'Cython' instead: %load_ext Cython"},
+        {"rmagic", "load 'rpy2.ipython' instead: %load_ext rpy2.ipython"},
+        {"octavemagic", "load 'oct2py.ipython' instead: %load_ext oct2py.ipython"},
+        {"sympyprinting", "call sympy.init_printing() instead"},
+        {"parallelmagic", "load 'ipyparallel' instead: %load_ext ipyparallel"},
+    };
+    for (const auto& [old_name, help] : kMoved) {
+      if (name == old_name) return help;
+    }
+    return {};
+  }
+
   // "did you mean 'config'?" among the modules around.
   std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
     std::vector<std::string_view> candidates;
@@ -202,8 +218,10 @@ class ImportChecker : public AstVisitor {
     return it->second;
   }
 
-  // `import dotted` (or the module of a from-import). Returns the lookup.
-  const ModuleLookup& CheckModule(std::string_view dotted, Range site, bool count = true) {
+  // `import dotted` (or the module of a from-import, or the extension `%load_ext` loads).
+  // Returns the lookup.
+  const ModuleLookup& CheckModule(std::string_view dotted, Range site, bool count = true,
+                                  bool load_ext = false) {
     const ModuleLookup& m = Lookup(dotted);
     if (count) Count(m);
     if (guarded_ > 0) return m;
@@ -220,6 +238,13 @@ class ImportChecker : public AstVisitor {
                  m.replacement.empty() ? std::string("port this code to Python 3")
                                        : StrCat("in Python 3 this is '", m.replacement, "'"),
                  {StrCat("'", TopLevel(dotted), "' is a Python 2 standard library module")});
+          break;
+        }
+        if (std::string_view help = load_ext ? MovedExtensionHelp(dotted) : std::string_view();
+            !help.empty()) {
+          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+                 std::string(dotted), std::string(help),
+                 {StrCat("IPython no longer ships the '", dotted, "' extension")});
           break;
         }
         if (m.parent != nullptr) {
@@ -288,28 +313,8 @@ class ImportChecker : public AstVisitor {
     // IPython's own extensions (IPython.extensions.*).
     if (name == "autoreload" || name == "storemagic") return;
     Offset at = e->range.start + static_cast<Offset>(p);
-    const Range site{at, at + static_cast<Offset>(name.size())};
-    // Extensions IPython once shipped and gave away (in 1.0 to 4.0): say where they went.
-    static constexpr std::pair<std::string_view, std::string_view> kMoved[] = {
-        {"cythonmagic", "load 'Cython' instead: %load_ext Cython"},
-        {"rmagic", "load 'rpy2.ipython' instead: %load_ext rpy2.ipython"},
-        {"octavemagic", "load 'oct2py.ipython' instead: %load_ext oct2py.ipython"},
-        {"sympyprinting", "call sympy.init_printing() instead"},
-        {"parallelmagic", "load 'ipyparallel' instead: %load_ext ipyparallel"},
-    };
-    for (const auto& [old_name, help] : kMoved) {
-      if (name != old_name) continue;
-      const ModuleLookup& m = Lookup(name);
-      if (m.status != ModuleStatus::kUnresolved) break;  // a module of that name is there
-      Count(m);
-      if (guarded_ == 0) {
-        Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", name, "'"),
-               std::string(name), std::string(help),
-               {StrCat("IPython no longer ships the '", name, "' extension")});
-      }
-      return;
-    }
-    CheckModule(name, site);
+    CheckModule(name, Range{at, at + static_cast<Offset>(name.size())}, /*count=*/true,
+                /*load_ext=*/true);
   }
 
   // The module name's place in `from module import ...` (the whole statement if not found).
@@ -697,13 +702,9 @@ class FactCollector : public AstVisitor {
     if (path.empty() || path.front() == '~' || path.find('$') != std::string_view::npos) return;
     // No system takes a path longer than this (PATH_MAX): many relative moves stop here.
     constexpr size_t kMaxPath = 4096;
-    const bool absolute = path.front() == '/' || cwd_.empty();
-    if ((absolute ? 0 : cwd_.size() + 1) + path.size() > kMaxPath) return;
-    if (absolute) {
-      cwd_ = std::string(path);
-    } else {
-      cwd_ = StrCat(cwd_, "/", path);
-    }
+    std::string moved = JoinPaths(cwd_, path);
+    if (moved.size() > kMaxPath) return;
+    cwd_ = std::move(moved);
     facts_->sys_path.push_back(cwd_);
   }
   void AddAll(const Expr* e) {
@@ -762,20 +763,9 @@ class FactCollector : public AstVisitor {
   // The arguments of %cd: "-q" (quiet) may come first; "-" and "-b NAME" go back or to a
   // bookmark, and a "$var" or "{expr}" is not literal: those are not followed.
   void CdMagic(std::string_view args) {
-    auto trim = [](std::string_view s) {
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-      while (!s.empty() &&
-             (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-      }
-      return s;
-    };
-    args = trim(args);
-    if (args.substr(0, 3) == "-q " || args.substr(0, 3) == "-q\t") args = trim(args.substr(3));
-    if (args.size() >= 2 && (args.front() == '"' || args.front() == '\'') &&
-        args.back() == args.front()) {
-      args = args.substr(1, args.size() - 2);
-    }
+    args = Trim(args);
+    if (args.substr(0, 3) == "-q " || args.substr(0, 3) == "-q\t") args = args.substr(3);
+    args = Unquote(args);
     if (args.empty() || args.front() == '-' || args.find('{') != std::string_view::npos) return;
     ChangeDirectory(args);
   }
@@ -883,9 +873,8 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
 // "://", "install", "chdir" or "%cd" (npos if nowhere): the words code that edits the search
 // path, moves the working directory, installs an import hook, downloads a module or installs a
-// package cannot do without. Candidate positions
-// are found 32 at a time where AVX2 is there, else byte by byte, then checked for the whole
-// word.
+// package cannot do without. Candidate positions are found 32 at a time where AVX2 is there,
+// else byte by byte, then checked for the whole word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();
