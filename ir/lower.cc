@@ -392,6 +392,7 @@ class Lowerer : public AstVisitor {
   void LowerTarget(const Expr* target, const Stmt* stmt);
   void LowerFunctionDef(const FunctionDefStmt* f);
   void LowerClassDef(const ClassDefStmt* c);
+  void DefineTypeParams(TypeParamList params);
   void LowerTry(const TryStmt* t);
   void LowerFor(const ForStmt* f);
   void LowerWhile(const WhileStmt* w);
@@ -481,10 +482,13 @@ void Lowerer::LowerStatement(const Stmt* s) {
       }
       return;
     }
-    case StmtKind::kTypeAlias:
+    case StmtKind::kTypeAlias: {
       // The value is evaluated lazily (PEP 695).
-      LowerTarget(static_cast<const TypeAliasStmt*>(s)->name, s);
+      auto* t = static_cast<const TypeAliasStmt*>(s);
+      DefineTypeParams(t->type_params);
+      LowerTarget(t->name, s);
       return;
+    }
     case StmtKind::kFor:
       LowerFor(static_cast<const ForStmt*>(s));
       return;
@@ -596,11 +600,19 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
   }
 }
 
+// PEP 695 type parameters (`def f[T](x: T)`, `class C[T](Base[T])`): the annotations, bases
+// and body see them. The scopes count them as bindings of the enclosing scope, so they are
+// defined there, before what reads them; their bounds and defaults are evaluated lazily.
+void Lowerer::DefineTypeParams(TypeParamList params) {
+  for (const TypeParam* t : params) Def(t->name, t->name_range, DefKind::kBind);
+}
+
 void Lowerer::LowerFunctionDef(const FunctionDefStmt* f) {
   // Run now: decorators, defaults, annotations. The body runs when called.
   VisitAll(f->decorators);
   VisitAll(f->args->defaults);
   VisitAll(f->args->kw_defaults);
+  DefineTypeParams(f->type_params);
   if (!HasFutureAnnotationsFlag()) {
     auto ann = [&](const Arg* a) {
       if (a != nullptr && a->annotation != nullptr) VisitExpr(a->annotation);
@@ -617,9 +629,10 @@ void Lowerer::LowerFunctionDef(const FunctionDefStmt* f) {
 }
 
 void Lowerer::LowerClassDef(const ClassDefStmt* c) {
+  VisitAll(c->decorators);
+  DefineTypeParams(c->type_params);
   VisitAll(c->bases);
   for (const Keyword* k : c->keywords) VisitExpr(k->value);
-  VisitAll(c->decorators);
   // The body runs now, in the class's own namespace.
   const Scope* saved = scope_;
   if (const Scope* cs = tree_->ScopeOf(c)) scope_ = cs;
