@@ -454,7 +454,16 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       ParseMagicLine(trimmed, out);
       return;
     }
-    if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%sql...: not Python
+    if (magic == "sql") {
+      // SQL, whose result `%%sql result <<` stores in a variable.
+      std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
+      if (std::string_view n = SqlMagicTarget(line.substr(5)); !n.empty()) {
+        cell.magic_bindings.push_back(MagicBinding(nb, n));
+        ParseMagicLine(trimmed, out);
+      }
+      return;
+    }
+    if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%javascript...: not Python
     if (magic == "capture") {
       std::string_view target = CaptureTarget(trimmed.substr(0, trimmed.find_first_of("\r\n")));
       if (!target.empty()) cell.magic_bindings.push_back(MagicBinding(nb, target));

@@ -845,6 +845,13 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     }
     return;
   }
+  if (magic == "sql") {
+    if (std::string_view n = SqlMagicTarget(args); !n.empty()) {
+      auto at = m->range.start + static_cast<Offset>(n.data() - text.data());
+      Def(n, Range{at, at + static_cast<Offset>(n.size())}, DefKind::kBind);
+    }
+    return;
+  }
   if (magic == "macro") {
     // %macro [-r] [-q] name ranges: a variable holding the lines of the input history.
     size_t p = 0, start = 0;
@@ -990,6 +997,24 @@ std::vector<std::string_view> RMagicOutputs(std::string_view args) {
     }
   }
   return names;
+}
+
+std::string_view SqlMagicTarget(std::string_view args) {
+  args = args.substr(0, args.find_first_of("\r\n"));
+  size_t shift = args.find("<<");
+  if (shift == std::string_view::npos) return {};
+  std::string_view before = args.substr(0, shift);
+  while (!before.empty() && (before.back() == ' ' || before.back() == '\t'))
+    before.remove_suffix(1);
+  size_t start = before.size();
+  while (start > 0 && (std::isalnum(static_cast<unsigned char>(before[start - 1])) ||
+                       before[start - 1] == '_')) {
+    --start;
+  }
+  // The word must stand alone: "postgresql://u@h/db result <<", not "a.b <<".
+  if (start > 0 && before[start - 1] != ' ' && before[start - 1] != '\t') return {};
+  std::string_view name = before.substr(start);
+  return LooksLikeIdentifier(name) ? name : std::string_view{};
 }
 
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {

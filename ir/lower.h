@@ -66,6 +66,10 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped);
 // the text after the magic's name).
 std::vector<std::string_view> RMagicOutputs(std::string_view args);
 
+// ipython-sql's and jupysql's `%sql result << SELECT ...` / `%%sql result <<`: the variable that
+// receives the query's result (a view into `args`, the text after the magic's name), or empty.
+std::string_view SqlMagicTarget(std::string_view args);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_IR_LOWER_H_

@@ -28,6 +28,7 @@
 #include "driver/analyze.h"
 #include "driver/environment.h"
 #include "driver/notebook.h"
+#include "ir/lower.h"
 #include "lexer/str_util.h"
 #include "passes/rules.h"
 
@@ -445,6 +446,17 @@ TEST_F(NameMessageTest, CallBeforeDefinitionNamesTheGlobalAndWhereItIsRead) {
   std::string related = Related(*f);
   EXPECT_THAT(related, HasSubstr("[cell 1, line 2]"));  // where train reads data
   EXPECT_THAT(related, HasSubstr("[cell 3, line 1]"));  // where data is defined
+}
+
+TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
+  EXPECT_EQ(SqlMagicTarget(" result <<"), "result");
+  EXPECT_EQ(SqlMagicTarget(" rows<< SELECT 1"), "rows");
+  EXPECT_EQ(SqlMagicTarget(" sqlite:///a.db out << SELECT 1\nmore"), "out");
+  EXPECT_EQ(SqlMagicTarget(" SELECT 1"), "");
+  EXPECT_EQ(SqlMagicTarget(" a.b << SELECT 1"), "");
+  EXPECT_EQ(SqlMagicTarget(" 1x << SELECT 1"), "");
+  EXPECT_EQ(SqlMagicTarget(" << SELECT 1"), "");
+  EXPECT_EQ(SqlMagicTarget(" SELECT 1\nx << y"), "");  // only the first line
 }
 
 }  // namespace
