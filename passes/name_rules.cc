@@ -124,6 +124,8 @@ class NameChecker {
 
   // Typo and missing-import hints for a name nothing defines.
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
+    // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
+    if (std::string alias = ImportedAs(name); !alias.empty()) return alias;
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
@@ -139,6 +141,28 @@ class NameChecker {
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
     best = BestSuggestion(name, builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
+    return "";
+  }
+
+  // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
+  // `name`, or a module `name.x`, under another name; empty otherwise.
+  std::string ImportedAs(std::string_view name) const {
+    const Unit& m = program_->module;
+    for (const Definition& d : m.defs) {
+      if (d.stmt == nullptr ||
+          (d.stmt->kind != StmtKind::kImport && d.stmt->kind != StmtKind::kImportFrom)) {
+        continue;
+      }
+      for (const Alias* a : ImportedNames(d.stmt)) {
+        if (a->asname.empty() || a->asname == name || a->asname_range.start != d.site.start) {
+          continue;
+        }
+        if (a->name == name || (a->name.starts_with(name) && a->name[name.size()] == '.')) {
+          return StrCat("did you mean '", a->asname, "'? ('", a->name, "' is imported as '",
+                        a->asname, "' in ", Where(d.site.start), ")");
+        }
+      }
+    }
     return "";
   }
 

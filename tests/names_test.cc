@@ -36,6 +36,7 @@ namespace cellflow {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Fixtures whose expectations state the correct behaviour, which cellflow does not have yet.
 // Each one must still fail: once it passes, its test fails until it is removed from here.
@@ -411,6 +412,23 @@ TEST_F(NameMessageTest, MissingNumpyImportSuggestsTheConventionalImport) {
   const Finding* f = Only(report, "NB101", "np");
   ASSERT_NE(f, nullptr);
   EXPECT_THAT(f->diagnostic.help, HasSubstr("import numpy as np"));
+}
+
+TEST_F(NameMessageTest, ModuleReadUnderItsOwnNameSuggestsItsAlias) {
+  NotebookReport report = Analyze(
+      "# %%\nimport numpy as np\nimport matplotlib.pyplot as plt\n\n"
+      "# %%\nx = numpy.zeros(3)\nmatplotlib.show()\nprint(np, plt, pandas)\n");
+  const Finding* f = Only(report, "NB101", "numpy");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.help,
+            "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)");
+  f = Only(report, "NB101", "matplotlib");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("'matplotlib.pyplot' is imported as 'plt'"));
+  // Nothing imports pandas under another name: the conventional import is suggested.
+  f = Only(report, "NB101", "pandas");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, Not(HasSubstr("imported as")));
 }
 
 TEST_F(NameMessageTest, TypoSuggestsTheVisibleName) {
