@@ -143,8 +143,12 @@ class Lowerer : public AstVisitor {
       // IPython compiles later cells with the future flags of earlier ones.
       future_annotations_ = future_annotations_ || tree_->future_annotations();
       unit_scope_ = scope_ = tree_->module();
+      const BlockId start = Current();
       for (const auto& [name, site] : cell.magic_bindings) Def(name, site, DefKind::kBind);
+      in_cells_ = true;
       LowerBody(cell.module->body);
+      in_cells_ = false;
+      EndCell(start);
     }
     Finish();
   }
@@ -221,8 +225,44 @@ class Lowerer : public AstVisitor {
     if (!handlers_.empty()) {
       Jump(handlers_.back().dispatch);
     } else {
-      cur_ = kNoBlock;
+      Stop();
     }
+  }
+  // Nothing after this runs: an exception nothing here catches, or sys.exit(). At the module
+  // level the kernel shows the error and lives on: the cell stops, not the notebook.
+  void Stop() {
+    if (in_cells_ && cur_ != kNoBlock) cell_stops_.push_back(cur_);
+    cur_ = kNoBlock;
+  }
+  // The end of a cell: when its last statement cannot be reached (it raised, or called
+  // sys.exit(), on every path), the next cell starts from where it stopped, as it does for
+  // someone who runs the cells one by one. A cell that stops only on some paths ends normally.
+  void EndCell(BlockId start) {
+    if (!cell_stops_.empty() && !Reaches(start, cur_)) {
+      BlockId next = NewBlock();
+      for (BlockId b : cell_stops_) Edge(b, next);
+      cur_ = next;
+    }
+    cell_stops_.clear();
+  }
+  // `to` is reachable from `from` (within the cell: blocks only jump forward out of it).
+  bool Reaches(BlockId from, BlockId to) const {
+    if (to == kNoBlock) return false;
+    std::vector<BlockId> work{from};
+    std::vector<bool> seen(unit_->blocks.size());
+    seen[from] = true;
+    while (!work.empty()) {
+      BlockId b = work.back();
+      work.pop_back();
+      if (b == to) return true;
+      for (BlockId n : unit_->blocks[b].succs) {
+        if (!seen[n]) {
+          seen[n] = true;
+          work.push_back(n);
+        }
+      }
+    }
+    return false;
   }
   void Emit(BlockId block, const Instr& instr) {
     std::vector<Instr>& instrs = unit_->blocks[block].instrs;
@@ -421,7 +461,9 @@ class Lowerer : public AstVisitor {
   uint32_t order_ = 0;
   std::vector<Loop> loops_;
   std::vector<Handler> handlers_;
-  std::vector<Instr> entry_defs_;  // the names' entry versions, in the order names appeared
+  std::vector<Instr> entry_defs_;    // the names' entry versions, in the order names appeared
+  bool in_cells_ = false;            // lowering a cell's module-level code
+  std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
 
 void Lowerer::LowerStatement(const Stmt* s) {
@@ -547,7 +589,7 @@ void Lowerer::LowerStatement(const Stmt* s) {
     case StmtKind::kExpr: {
       const Expr* value = static_cast<const ExprStmt*>(s)->value;
       VisitExpr(value);
-      if (IsExitCall(value)) cur_ = kNoBlock;
+      if (IsExitCall(value)) Stop();
       return;
     }
     case StmtKind::kBreak:
