@@ -627,9 +627,21 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
     case ExprKind::kStarred:
       LowerTarget(static_cast<const Starred*>(target)->value, stmt);
       return;
-    case ExprKind::kAttribute:
-      VisitExpr(static_cast<const Attribute*>(target)->value);
+    case ExprKind::kAttribute: {
+      auto* a = static_cast<const Attribute*>(target);
+      VisitExpr(a->value);
+      // `builtins.helper = f`: a name every scope sees from now on.
+      const auto* module = a->value->As<Name>();
+      if (module != nullptr && (module->id == "builtins" || module->id == "__builtins__") &&
+          a->ctx != ExprContext::kDel) {
+        if (unit_->kind == UnitKind::kModule && scope_ == unit_scope_) {
+          Def(a->attr, a->attr_range, DefKind::kBind);
+        } else {
+          unit_->global_writes.push_back(a->attr);
+        }
+      }
       return;
+    }
     case ExprKind::kSubscript: {
       auto* sub = static_cast<const Subscript*>(target);
       VisitExpr(sub->value);
