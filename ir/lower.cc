@@ -77,6 +77,100 @@ std::optional<bool> ConstantTruth(const Expr* e) {
   return std::nullopt;
 }
 
+// A test whose value only names, attributes, constants, comparisons and `and`/`or`/`not`
+// make: evaluating it again gives the same answer while its names keep their values.
+bool StableTest(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::kName:
+    case ExprKind::kConstant:
+      return true;
+    case ExprKind::kAttribute:
+      return StableTest(static_cast<const Attribute*>(e)->value);
+    case ExprKind::kUnaryOp:
+      return static_cast<const UnaryOp*>(e)->op == UnaryOpKind::kNot &&
+             StableTest(static_cast<const UnaryOp*>(e)->operand);
+    case ExprKind::kBoolOp:
+      for (const Expr* v : static_cast<const BoolOp*>(e)->values) {
+        if (!StableTest(v)) return false;
+      }
+      return true;
+    case ExprKind::kCompare: {
+      const auto* c = static_cast<const Compare*>(e);
+      if (!StableTest(c->left)) return false;
+      for (const Expr* v : c->comparators) {
+        if (!StableTest(v)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// The names a stable test reads.
+void CollectTestNames(const Expr* e, std::vector<std::string_view>* out) {
+  switch (e->kind) {
+    case ExprKind::kName:
+      out->push_back(static_cast<const Name*>(e)->id);
+      return;
+    case ExprKind::kAttribute:
+      CollectTestNames(static_cast<const Attribute*>(e)->value, out);
+      return;
+    case ExprKind::kUnaryOp:
+      CollectTestNames(static_cast<const UnaryOp*>(e)->operand, out);
+      return;
+    case ExprKind::kBoolOp:
+      for (const Expr* v : static_cast<const BoolOp*>(e)->values) CollectTestNames(v, out);
+      return;
+    case ExprKind::kCompare:
+      CollectTestNames(static_cast<const Compare*>(e)->left, out);
+      for (const Expr* v : static_cast<const Compare*>(e)->comparators) CollectTestNames(v, out);
+      return;
+    default:
+      return;
+  }
+}
+
+void BoundTargets(const Expr* target, std::vector<std::string_view>* out) {
+  if (const auto* n = target->As<Name>()) {
+    out->push_back(n->id);
+  } else if (const auto* t = target->As<Tuple>()) {
+    for (const Expr* e : t->elts) BoundTargets(e, out);
+  } else if (const auto* l = target->As<List>()) {
+    for (const Expr* e : l->elts) BoundTargets(e, out);
+  } else if (const auto* st = target->As<Starred>()) {
+    BoundTargets(st->value, out);
+  }
+}
+
+// The names the statements of `body` bind whenever `body` runs to its end: its own
+// assignments, imports, defs and classes, not those nested in its branches or loops.
+void BoundDirectly(StmtList body, std::vector<std::string_view>* out) {
+  for (const Stmt* s : body) {
+    if (const auto* a = s->As<AssignStmt>()) {
+      for (const Expr* t : a->targets) BoundTargets(t, out);
+    } else if (const auto* g = s->As<AugAssignStmt>()) {
+      BoundTargets(g->target, out);
+    } else if (const auto* an = s->As<AnnAssignStmt>()) {
+      if (an->value != nullptr) BoundTargets(an->target, out);
+    } else if (const auto* f = s->As<FunctionDefStmt>()) {
+      out->push_back(f->name);
+    } else if (const auto* c = s->As<ClassDefStmt>()) {
+      out->push_back(c->name);
+    } else if (s->kind == StmtKind::kImport || s->kind == StmtKind::kImportFrom) {
+      for (const Alias* a : ImportedNames(s)) {
+        if (a->name != "*") out->push_back(BoundName(*a));
+      }
+    } else if (const auto* d = s->As<DeleteStmt>()) {
+      std::vector<std::string_view> deleted;
+      for (const Expr* t : d->targets) BoundTargets(t, &deleted);
+      std::erase_if(*out, [&](std::string_view n) {
+        return std::find(deleted.begin(), deleted.end(), n) != deleted.end();
+      });
+    }
+  }
+}
+
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
 // literal.
 bool RunsAtLeastOnce(const Expr* iter) {
@@ -461,7 +555,28 @@ class Lowerer : public AstVisitor {
   uint32_t order_ = 0;
   std::vector<Loop> loops_;
   std::vector<Handler> handlers_;
-  std::vector<Instr> entry_defs_;    // the names' entry versions, in the order names appeared
+  std::vector<Instr> entry_defs_;  // the names' entry versions, in the order names appeared
+  // Tests of earlier top-level ifs, for LowerIf: the newest kTestsKept.
+  struct SameTest {
+    std::string key;  // the test's text without blanks
+    const Scope* scope = nullptr;
+    uint32_t defs_from = 0;  // definitions from here on may have rebound its names
+    std::vector<std::string_view> test_names, then_names, else_names;
+  };
+  static constexpr size_t kTestsKept = 8;
+  // The scope a test runs in; null for the unit's own (every cell has its module scope).
+  const Scope* TestScope() const { return scope_ == unit_scope_ ? nullptr : scope_; }
+  const SameTest* FindSameTest(std::string_view key) const;
+  void Prove(const std::vector<std::string_view>& names, Range site);
+  std::string TestKey(const Expr* test) const {
+    std::string key;
+    for (char c : options_.buffer.substr(test->range.start, test->range.end - test->range.start)) {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') key.push_back(c);
+    }
+    return key;
+  }
+  std::vector<SameTest> tests_;
+  int branch_depth_ = 0;             // if, for, while, try and match statements around
   bool in_cells_ = false;            // lowering a cell's module-level code
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
@@ -532,13 +647,19 @@ void Lowerer::LowerStatement(const Stmt* s) {
       return;
     }
     case StmtKind::kFor:
+      ++branch_depth_;
       LowerFor(static_cast<const ForStmt*>(s));
+      --branch_depth_;
       return;
     case StmtKind::kWhile:
+      ++branch_depth_;
       LowerWhile(static_cast<const WhileStmt*>(s));
+      --branch_depth_;
       return;
     case StmtKind::kIf:
+      ++branch_depth_;
       LowerIf(static_cast<const IfStmt*>(s));
+      --branch_depth_;
       return;
     case StmtKind::kWith: {
       auto* w = static_cast<const WithStmt*>(s);
@@ -550,10 +671,14 @@ void Lowerer::LowerStatement(const Stmt* s) {
       return;
     }
     case StmtKind::kMatch:
+      ++branch_depth_;
       LowerMatch(static_cast<const MatchStmt*>(s));
+      --branch_depth_;
       return;
     case StmtKind::kTry:
+      ++branch_depth_;
       LowerTry(static_cast<const TryStmt*>(s));
+      --branch_depth_;
       return;
     case StmtKind::kAssert: {
       auto* a = static_cast<const AssertStmt*>(s);
@@ -704,13 +829,70 @@ void Lowerer::LowerIf(const IfStmt* i) {
   BlockId join = NewBlock();
   if (truth != false) Edge(cond, then_b);
   if (truth != true) Edge(cond, else_b);
+  // `if flag: x = ...` then, later, `if flag: use(x)`: the same test, whose names nothing has
+  // rebound since, takes the same branch, so what the earlier branch bound is bound here.
+  std::string key;
+  const SameTest* earlier = nullptr;
+  if (!truth && StableTest(i->test)) {
+    key = TestKey(i->test);
+    earlier = FindSameTest(key);
+  }
+  const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
   cur_ = then_b;
+  if (earlier != nullptr) Prove(earlier->then_names, i->test->range);
   LowerBody(i->body);
   Jump(join);
   cur_ = else_b;
+  if (earlier != nullptr) Prove(earlier->else_names, i->test->range);
   LowerBody(i->orelse);
   Jump(join);
   cur_ = join;
+  // Only a test every path runs (not nested in a branch or loop) is remembered.
+  if (!key.empty() && branch_depth_ == 1) {
+    SameTest t;
+    t.key = std::move(key);
+    t.scope = TestScope();
+    t.defs_from = defs_before;
+    CollectTestNames(i->test, &t.test_names);
+    BoundDirectly(i->body, &t.then_names);
+    BoundDirectly(i->orelse, &t.else_names);
+    if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
+    tests_.push_back(std::move(t));
+  }
+}
+
+// The earlier test with this text in this scope whose names no definition since has rebound.
+const Lowerer::SameTest* Lowerer::FindSameTest(std::string_view key) const {
+  for (auto it = tests_.rbegin(); it != tests_.rend(); ++it) {
+    if (it->key != key || it->scope != TestScope()) continue;
+    for (size_t d = it->defs_from; d < unit_->defs.size(); ++d) {
+      std::string_view n = unit_->names[unit_->defs[d].name];
+      if (std::find(it->test_names.begin(), it->test_names.end(), n) != it->test_names.end()) {
+        return nullptr;
+      }
+    }
+    return &*it;
+  }
+  return nullptr;
+}
+
+// Names proven bound at the start of a branch.
+void Lowerer::Prove(const std::vector<std::string_view>& names, Range site) {
+  for (std::string_view n : names) {
+    bool global;
+    if (Resolve(n, &global) != Place::kUnit) continue;
+    NameId id = Intern(n, global);
+    Definition d;
+    d.name = id;
+    d.kind = DefKind::kProven;
+    d.site = site;
+    d.block = Current();
+    d.order = ++order_;
+    auto def_id = static_cast<DefId>(unit_->defs.size());
+    unit_->defs.push_back(d);
+    unit_->defs_of[id].push_back(def_id);
+    Emit(cur_, Instr{InstrKind::kDef, 0, id, def_id, site});
+  }
 }
 
 // Loops are assumed to run their body at least once (unless the test is a constant false):
