@@ -112,7 +112,7 @@ struct Unit {
   std::string_view name;                // "module", or the function's name
   const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
   std::vector<std::string_view> names;  // NameId → text
-  absl::flat_hash_map<std::string_view, NameId, StringViewHash> name_ids;
+  absl::flat_hash_map<std::string_view, NameId, StringViewHash, StringViewEq> name_ids;
   std::vector<Block> blocks;  // blocks[0] is the entry
   BlockId exit = 0;
   std::vector<Definition> defs;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <optional>
 
+#include "ir/conditions.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
 #include "parser/parser.h"
@@ -75,100 +76,6 @@ std::optional<bool> ConstantTruth(const Expr* e) {
     }
   }
   return std::nullopt;
-}
-
-// A test whose value only names, attributes, constants, comparisons and `and`/`or`/`not`
-// make: evaluating it again gives the same answer while its names keep their values.
-bool StableTest(const Expr* e) {
-  switch (e->kind) {
-    case ExprKind::kName:
-    case ExprKind::kConstant:
-      return true;
-    case ExprKind::kAttribute:
-      return StableTest(static_cast<const Attribute*>(e)->value);
-    case ExprKind::kUnaryOp:
-      return static_cast<const UnaryOp*>(e)->op == UnaryOpKind::kNot &&
-             StableTest(static_cast<const UnaryOp*>(e)->operand);
-    case ExprKind::kBoolOp:
-      for (const Expr* v : static_cast<const BoolOp*>(e)->values) {
-        if (!StableTest(v)) return false;
-      }
-      return true;
-    case ExprKind::kCompare: {
-      const auto* c = static_cast<const Compare*>(e);
-      if (!StableTest(c->left)) return false;
-      for (const Expr* v : c->comparators) {
-        if (!StableTest(v)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// The names a stable test reads.
-void CollectTestNames(const Expr* e, std::vector<std::string_view>* out) {
-  switch (e->kind) {
-    case ExprKind::kName:
-      out->push_back(static_cast<const Name*>(e)->id);
-      return;
-    case ExprKind::kAttribute:
-      CollectTestNames(static_cast<const Attribute*>(e)->value, out);
-      return;
-    case ExprKind::kUnaryOp:
-      CollectTestNames(static_cast<const UnaryOp*>(e)->operand, out);
-      return;
-    case ExprKind::kBoolOp:
-      for (const Expr* v : static_cast<const BoolOp*>(e)->values) CollectTestNames(v, out);
-      return;
-    case ExprKind::kCompare:
-      CollectTestNames(static_cast<const Compare*>(e)->left, out);
-      for (const Expr* v : static_cast<const Compare*>(e)->comparators) CollectTestNames(v, out);
-      return;
-    default:
-      return;
-  }
-}
-
-void BoundTargets(const Expr* target, std::vector<std::string_view>* out) {
-  if (const auto* n = target->As<Name>()) {
-    out->push_back(n->id);
-  } else if (const auto* t = target->As<Tuple>()) {
-    for (const Expr* e : t->elts) BoundTargets(e, out);
-  } else if (const auto* l = target->As<List>()) {
-    for (const Expr* e : l->elts) BoundTargets(e, out);
-  } else if (const auto* st = target->As<Starred>()) {
-    BoundTargets(st->value, out);
-  }
-}
-
-// The names the statements of `body` bind whenever `body` runs to its end: its own
-// assignments, imports, defs and classes, not those nested in its branches or loops.
-void BoundDirectly(StmtList body, std::vector<std::string_view>* out) {
-  for (const Stmt* s : body) {
-    if (const auto* a = s->As<AssignStmt>()) {
-      for (const Expr* t : a->targets) BoundTargets(t, out);
-    } else if (const auto* g = s->As<AugAssignStmt>()) {
-      BoundTargets(g->target, out);
-    } else if (const auto* an = s->As<AnnAssignStmt>()) {
-      if (an->value != nullptr) BoundTargets(an->target, out);
-    } else if (const auto* f = s->As<FunctionDefStmt>()) {
-      out->push_back(f->name);
-    } else if (const auto* c = s->As<ClassDefStmt>()) {
-      out->push_back(c->name);
-    } else if (s->kind == StmtKind::kImport || s->kind == StmtKind::kImportFrom) {
-      for (const Alias* a : ImportedNames(s)) {
-        if (a->name != "*") out->push_back(BoundName(*a));
-      }
-    } else if (const auto* d = s->As<DeleteStmt>()) {
-      std::vector<std::string_view> deleted;
-      for (const Expr* t : d->targets) BoundTargets(t, &deleted);
-      std::erase_if(*out, [&](std::string_view n) {
-        return std::find(deleted.begin(), deleted.end(), n) != deleted.end();
-      });
-    }
-  }
 }
 
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
@@ -568,13 +475,7 @@ class Lowerer : public AstVisitor {
   const Scope* TestScope() const { return scope_ == unit_scope_ ? nullptr : scope_; }
   const SameTest* FindSameTest(std::string_view key) const;
   void Prove(const std::vector<std::string_view>& names, Range site);
-  std::string TestKey(const Expr* test) const {
-    std::string key;
-    for (char c : options_.buffer.substr(test->range.start, test->range.end - test->range.start)) {
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') key.push_back(c);
-    }
-    return key;
-  }
+
   std::vector<SameTest> tests_;
   int branch_depth_ = 0;             // if, for, while, try and match statements around
   bool in_cells_ = false;            // lowering a cell's module-level code
@@ -834,7 +735,7 @@ void Lowerer::LowerIf(const IfStmt* i) {
   std::string key;
   const SameTest* earlier = nullptr;
   if (!truth && StableTest(i->test)) {
-    key = TestKey(i->test);
+    key = TestKey(options_.buffer, i->test);
     earlier = FindSameTest(key);
   }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
@@ -853,7 +754,7 @@ void Lowerer::LowerIf(const IfStmt* i) {
     t.key = std::move(key);
     t.scope = TestScope();
     t.defs_from = defs_before;
-    CollectTestNames(i->test, &t.test_names);
+    TestNames(i->test, &t.test_names);
     BoundDirectly(i->body, &t.then_names);
     BoundDirectly(i->orelse, &t.else_names);
     if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
@@ -878,21 +779,7 @@ const Lowerer::SameTest* Lowerer::FindSameTest(std::string_view key) const {
 
 // Names proven bound at the start of a branch.
 void Lowerer::Prove(const std::vector<std::string_view>& names, Range site) {
-  for (std::string_view n : names) {
-    bool global;
-    if (Resolve(n, &global) != Place::kUnit) continue;
-    NameId id = Intern(n, global);
-    Definition d;
-    d.name = id;
-    d.kind = DefKind::kProven;
-    d.site = site;
-    d.block = Current();
-    d.order = ++order_;
-    auto def_id = static_cast<DefId>(unit_->defs.size());
-    unit_->defs.push_back(d);
-    unit_->defs_of[id].push_back(def_id);
-    Emit(cur_, Instr{InstrKind::kDef, 0, id, def_id, site});
-  }
+  for (std::string_view n : names) Def(n, site, DefKind::kProven);
 }
 
 // Loops are assumed to run their body at least once (unless the test is a constant false):

@@ -12,7 +12,7 @@
 
 namespace cellflow {
 
-using NameSet = absl::flat_hash_set<std::string_view, StringViewHash>;
+using NameSet = absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq>;
 
 std::string_view Scope::TypeName() const {
   switch (kind) {

@@ -65,7 +65,7 @@ struct Scope {
   std::vector<Symbol> symbols;   // in first-seen order
   // Name → symbols position, once the scope has kIndexFrom symbols; smaller scopes (most
   // lambdas, comprehensions and short functions) are searched in order.
-  absl::flat_hash_map<std::string_view, uint32_t, StringViewHash> index;
+  absl::flat_hash_map<std::string_view, uint32_t, StringViewHash, StringViewEq> index;
   static constexpr size_t kIndexFrom = 8;
   bool is_generator = false;
   bool is_coroutine = false;

@@ -40,6 +40,15 @@ std::string StrCat(const Args&... args) {
   return out;
 }
 
+// Equality of std::string_views for the tables StringViewHash hashes: inline whatever the
+// compiler decides about std::equal_to in a large translation unit.
+struct StringViewEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+  }
+};
+
 // Hash of a std::string_view for Abseil's hash tables. Abseil hashes the standard string_view
 // (not its own) through std::hash, an out-of-line call; names are short, and this is a few
 // multiplications, inline.

@@ -232,8 +232,8 @@ class NameChecker {
   const NameRulesOptions& options_;
   std::vector<Diagnostic>* out_;
   // Bound somewhere at module level; by some function (`global x; x = ...`).
-  absl::flat_hash_set<std::string_view, StringViewHash> defined_;
-  absl::flat_hash_set<std::string_view, StringViewHash> defined_by_functions_;
+  absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_;
+  absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_by_functions_;
   bool any_wildcard_ = false;
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
