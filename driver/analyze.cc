@@ -380,11 +380,25 @@ class ParsedCells {
   const ParsedCell& Get(const Cell& c) {
     std::optional<ParsedCell>& slot = cells_[static_cast<size_t>(&c - nb_.cells.data())];
     if (!slot) Parse(c, &slot.emplace());
+    if (slot->python && slot->code.scopes == nullptr) Scope(&*slot);
     return *slot;
   }
 
+  // Parses every code cell, then builds every cell's scopes: one phase's code at a time, not
+  // the parser's and the scope builder's in turn for each (small) cell.
+  void PrepareAll() {
+    for (size_t i = 0; i < nb_.cells.size(); ++i) {
+      if (nb_.cells[i].IsCode() && !cells_[i]) Parse(nb_.cells[i], &cells_[i].emplace());
+    }
+    for (std::optional<ParsedCell>& slot : cells_) {
+      if (slot && slot->python && slot->code.scopes == nullptr) Scope(&*slot);
+    }
+  }
+
  private:
+  // Parses a cell; its scopes come after (Scope), unless it is a magic line.
   void Parse(const Cell& c, ParsedCell* out);
+  void Scope(ParsedCell* out);
   void ParseMagicLine(std::string_view trimmed, ParsedCell* out);
 
   const Notebook& nb_;
@@ -472,23 +486,27 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   ParseOptions parse_options;
   parse_options.ipython = nb.format != NotebookFormat::kScript;
   ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena_, parse_options);
-  trees_.push_back(BuildScopes(parsed.module, nb.buffer));
   if (!parsed.errors.empty()) {
     const SyntaxDiagnostic& e = parsed.errors.front();
     Diagnostic& d = out->syntax.emplace();
     d.rule = RuleId::kSyntaxError;
     d.range = {e.start, std::max(e.start, e.end)};
     d.message = e.message;
-  } else if (!trees_.back()->errors().empty()) {
+  }
+  cell.module = parsed.module;
+  out->python = true;
+}
+
+void ParsedCells::Scope(ParsedCell* out) {
+  trees_.push_back(BuildScopes(out->code.module, nb_.buffer));
+  out->code.scopes = trees_.back().get();
+  if (!out->syntax && !trees_.back()->errors().empty()) {
     const SyntaxDiagnostic& e = trees_.back()->errors().front();
     Diagnostic& d = out->syntax.emplace();
     d.rule = RuleId::kSyntaxError;
     d.range = {e.start, e.end};
     d.message = e.message;
   }
-  cell.module = parsed.module;
-  cell.scopes = trees_.back().get();
-  out->python = true;
 }
 
 // Lowers the code cells in `request.order` and runs the name rules (or what else `request`
@@ -658,6 +676,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   request.environment = &environment;
   request.import_counts = &report.imports;
   ParsedCells parsed(nb);
+  if (options.order == CellOrder::kFile) parsed.PrepareAll();
   RunCells(nb, locator, request, &parsed, &diagnostics);
   if (nb.format == NotebookFormat::kIpynb) {
     CheckExecutionCounts(nb, &diagnostics);
