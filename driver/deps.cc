@@ -242,6 +242,14 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   }
   AddUnique(&out->files, path);
   out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
+  // The jupyter metapackage has no code of its own: declaring it declares what it installs.
+  const std::vector<std::string>& declared = entry->parse.distributions;
+  if (std::find(declared.begin(), declared.end(), "jupyter") != declared.end()) {
+    for (std::string_view member : {"notebook", "jupyterlab", "ipywidgets", "ipykernel",
+                                    "jupyter-console", "nbconvert", "qtconsole"}) {
+      out->distributions.emplace(member);
+    }
+  }
   if (entry->parse.names_project) AddUnique(&out->project_dirs, ParentOf(path));
   // A garbage file can have a problem on every line: the first few say enough.
   constexpr size_t kMaxProblemsPerFile = 20;

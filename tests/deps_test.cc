@@ -591,6 +591,23 @@ TEST_F(FinderTest, SiblingsDoNotSeeEachOther) {
   EXPECT_THAT(root->files, SizeIs(4));
 }
 
+TEST_F(FinderTest, JupyterMetapackageDeclaresWhatItInstalls) {
+  fs::create_directory(tmp_ / "course");
+  fs::create_directory(tmp_ / "course/.git");
+  std::ofstream(tmp_ / "course/requirements.txt") << "jupyter\nnumpy\n";
+  DependencyFinder finder;
+  auto d = finder.ForDirectory(Path("course"));
+  EXPECT_TRUE(d->DeclaresImport("ipywidgets"));
+  EXPECT_TRUE(d->DeclaresImport("notebook.services"));
+  EXPECT_TRUE(d->DeclaresImport("nbconvert"));
+  EXPECT_FALSE(d->DeclaresImport("tqdm"));
+  // Without the metapackage, its members are not declared.
+  fs::create_directory(tmp_ / "lab");
+  fs::create_directory(tmp_ / "lab/.git");
+  std::ofstream(tmp_ / "lab/requirements.txt") << "jupyterlab\n";
+  EXPECT_FALSE(finder.ForDirectory(Path("lab"))->DeclaresImport("ipywidgets"));
+}
+
 TEST_F(FinderTest, IncludeCyclesAreReported) {
   DependencyFinder finder;
   auto d = finder.ForDirectory(Path("monorepo/cycle"));
