@@ -27,7 +27,8 @@ void ReachingDefinitions::Solve() {
   const size_t nblocks = unit->blocks.size();
   const size_t ndefs = unit->defs.size();
   words_ = (ndefs + 63) / 64;
-  in_.assign(nblocks * words_, 0);
+  coarse_ = nblocks * words_ * 64 > kMaxDenseBits;
+  if (!coarse_) in_.assign(nblocks * words_, 0);
   reachable_.assign(nblocks, 0);
 
   // Reverse postorder from the entry, iteratively (no recursion: units can be huge).
@@ -54,8 +55,8 @@ void ReachingDefinitions::Solve() {
   }
 
   // A unit without definitions (a lambda that reads no name) has nothing to solve, and no
-  // words to point into.
-  if (words_ == 0) return;
+  // words to point into; a coarse one is solved as Walk goes.
+  if (words_ == 0 || coarse_) return;
 
   // Without a back edge (every reachable predecessor comes first in reverse postorder, as in
   // most notebooks' module code) one pass in that order is the fixed point.

@@ -91,6 +91,13 @@ class ReachingDefinitions {
     DefSet state(unit_->defs.size());
     for (BlockId b = 0; b < unit_->blocks.size(); ++b) {
       if (!reachable_[b]) continue;
+      if (coarse_) {
+        for (const Instr& instr : unit_->blocks[b].instrs) {
+          visit(instr, state);
+          CoarseTransfer(instr, &state);
+        }
+        continue;
+      }
       state.Assign(in_.data() + b * words_);  // (no words at all for a unit without definitions)
       for (const Instr& instr : unit_->blocks[b].instrs) {
         visit(instr, state);
@@ -98,6 +105,12 @@ class ReachingDefinitions {
       }
     }
   }
+
+  // Units whose blocks times definitions pass this many bits (machine-made code with tens of
+  // thousands of branches; real notebooks and the standard library stay under 2^17) are solved
+  // coarsely: see CoarseTransfer.
+  static constexpr size_t kMaxDenseBits = size_t{1} << 28;
+  bool coarse() const { return coarse_; }
 
   bool Reachable(BlockId b) const { return reachable_[b]; }
   // The defs of `name` in `state`, sorted.
@@ -112,11 +125,29 @@ class ReachingDefinitions {
     for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
     state->Set(instr.id);
   }
+  // The coarse solution, in block order without per-block sets: a binding reaches every
+  // later read, and ends the name's entry version; deletions are left out. It never says a
+  // name may be unbound or was deleted, only that nothing earlier binds it.
+  void CoarseTransfer(const Instr& instr, DefSet* state) const {
+    if (instr.kind != InstrKind::kDef) return;
+    const Definition& def = unit_->defs[instr.id];
+    if (def.kind == DefKind::kUndefined || def.kind == DefKind::kExternal) {
+      state->Set(instr.id);
+      return;
+    }
+    if (!IsBinding(def.kind)) return;
+    for (DefId d : unit_->defs_of[instr.name]) {
+      DefKind k = unit_->defs[d].kind;
+      if (k == DefKind::kUndefined || k == DefKind::kExternal) state->Clear(d);
+    }
+    state->Set(instr.id);
+  }
 
   Unit* unit_;
   size_t words_ = 0;          // 64-bit words per set
   std::vector<uint64_t> in_;  // IN of block b: words [b * words_, (b + 1) * words_)
   std::vector<char> reachable_;
+  bool coarse_ = false;  // too large for a set per block: Walk uses CoarseTransfer
 };
 
 }  // namespace cellflow

@@ -757,6 +757,9 @@ void Lowerer::LowerIf(const IfStmt* i) {
     TestNames(i->test, &t.test_names);
     BoundDirectly(i->body, &t.then_names);
     BoundDirectly(i->orelse, &t.else_names);
+    // The newest test with this text replaces an older one: that one is out of date too once
+    // its names are rebound.
+    std::erase_if(tests_, [&](const SameTest& old) { return old.key == t.key; });
     if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
     tests_.push_back(std::move(t));
   }

@@ -466,6 +466,21 @@ TEST_F(NameMessageTest, CallBeforeDefinitionNamesTheGlobalAndWhereItIsRead) {
   EXPECT_THAT(related, HasSubstr("[cell 3, line 1]"));  // where data is defined
 }
 
+// A unit with tens of thousands of branches would need gigabytes of bit sets (blocks times
+// definitions): it is solved coarsely, in little memory, and still finds what nothing defines.
+TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
+  std::string text = "# %%\nflag = True\n";
+  for (int i = 0; i < 60000; ++i) {
+    StrAppend(&text, "if flag:\n    v", i, " = ", i, "\nprint(v", i, ")\n");
+  }
+  StrAppend(&text, "print(never_defined)\n");
+  NotebookReport report = Analyze(text);
+  const Finding* f = Only(report, "NB101", "never_defined");
+  ASSERT_NE(f, nullptr);
+  // Coarse: a binding on one branch counts as a binding (no NB103 for v0..v59999).
+  EXPECT_EQ(report.findings.size(), 1u);
+}
+
 TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" result <<"), "result");
   EXPECT_EQ(SqlMagicTarget(" rows<< SELECT 1"), "rows");
