@@ -235,6 +235,17 @@ class NameChecker {
   absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_;
   absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_by_functions_;
   bool any_wildcard_ = false;
+  // A hint looks at every name in scope and every name the notebook defines: a notebook with
+  // thousands of undefined names among thousands of others (machine-made code) would take
+  // minutes. Past this many names looked at, findings come without a hint.
+  static constexpr size_t kHintBudget = 8'000'000;
+  size_t hint_work_ = 0;
+  bool HintAffordable(const Unit& unit) {
+    const size_t cost = 2 * unit.names.size() + unit.defs.size() + 2 * defined_.size() + 256;
+    if (hint_work_ + cost > kHintBudget) return false;
+    hint_work_ += cost;
+    return true;
+  }
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
@@ -337,7 +348,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     d = ScriptOnlyName(name, use.site);
   } else {
     d.message = StrCat("name '", name, "' is not defined");
-    d.help = Hint(name, Visible(m, state));
+    if (HintAffordable(m)) d.help = Hint(name, Visible(m, state));
   }
   Report(&m, name, std::move(d));
 }
@@ -376,9 +387,11 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     d.symbol = std::string(name);
     if (options_.explain) {
       d.message = StrCat("name '", name, "' is not defined");
-      std::vector<std::string_view> visible = Visible(unit, state);
-      visible.insert(visible.end(), defined_.begin(), defined_.end());
-      d.help = Hint(name, visible);
+      if (HintAffordable(unit)) {
+        std::vector<std::string_view> visible = Visible(unit, state);
+        visible.insert(visible.end(), defined_.begin(), defined_.end());
+        d.help = Hint(name, visible);
+      }
     }
     Report(nullptr, name, std::move(d));
     return;

@@ -481,6 +481,18 @@ TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
   EXPECT_EQ(report.findings.size(), 1u);
 }
 
+// Hints look at every name in scope: thousands of undefined names among thousands of others
+// get hints until a per-notebook budget is spent, then none, instead of quadratic time.
+TEST_F(NameMessageTest, HintsStopAtABudgetInMachineMadeCode) {
+  std::string text = "# %%\n";
+  constexpr int kNames = 5000;
+  for (int i = 0; i < kNames; ++i) StrAppend(&text, "value_", i, " = 1\nprint(value_", i, "x)\n");
+  NotebookReport report = Analyze(text);
+  ASSERT_EQ(report.findings.size(), static_cast<size_t>(kNames));
+  EXPECT_EQ(report.findings.front().diagnostic.help, "did you mean 'value_0'?");
+  EXPECT_EQ(report.findings.back().diagnostic.help, "");
+}
+
 TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" result <<"), "result");
   EXPECT_EQ(SqlMagicTarget(" rows<< SELECT 1"), "rows");
