@@ -249,6 +249,11 @@ class NameChecker {
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  // Each call site walks the functions it runs: thousands of calls into a chain of thousands
+  // of functions (machine-made code) would take seconds and much memory. Past this many reads
+  // and calls looked at, later call sites are not checked (NB106 says less, never more).
+  static constexpr size_t kCallBudget = 2'000'000;
+  size_t call_work_ = 0;
   std::vector<uint8_t> facts_;  // NameFact bits of the unit being checked, by NameId
   // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
   std::vector<std::string_view> later_;
@@ -465,6 +470,8 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
   while (!queue.empty()) {
     const Unit* u = queue.front();
     queue.pop_front();
+    call_work_ += u->global_reads.size() + u->global_calls.size() + 1;
+    if (call_work_ > kCallBudget) return;
     for (const GlobalRead& g : u->global_reads) {
       const NameId* id = m.FindName(g.name);
       if (id == nullptr) continue;

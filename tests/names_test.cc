@@ -493,6 +493,24 @@ TEST_F(NameMessageTest, HintsStopAtABudgetInMachineMadeCode) {
   EXPECT_EQ(report.findings.back().diagnostic.help, "");
 }
 
+// Thousands of calls into a chain of thousands of functions: call sites are checked until a
+// per-notebook budget is spent (seconds and hundreds of megabytes otherwise).
+TEST_F(NameMessageTest, CallChecksStopAtABudgetInMachineMadeCode) {
+  std::string text = "# %%\n";
+  constexpr int kFunctions = 3000;
+  for (int i = 0; i < kFunctions; ++i) {
+    StrAppend(&text, "def f", i, "():\n    return f", i + 1, "() + g", i, "\n");
+  }
+  StrAppend(&text, "def f", kFunctions, "():\n    return 0\n");
+  for (int i = 0; i < kFunctions; ++i) StrAppend(&text, "f", i, "()\n");
+  for (int i = 0; i < kFunctions; ++i) StrAppend(&text, "g", i, " = ", i, "\n");
+  NotebookReport report = Analyze(text);
+  // The first call runs every function before any g is defined.
+  const Finding* f = Only(report, "NB106", "g0");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->start.line, static_cast<uint32_t>(2 * kFunctions + 3));
+}
+
 TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" result <<"), "result");
   EXPECT_EQ(SqlMagicTarget(" rows<< SELECT 1"), "rows");
