@@ -5,11 +5,15 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_format.h"
 
@@ -203,12 +207,26 @@ class ImportChecker : public AstVisitor {
       for (const std::string& s : m.parent->submodules) candidates.push_back(s);
       std::sort(candidates.begin(), candidates.end());
     } else if (dotted.find('.') == std::string_view::npos) {
-      candidates = env_.NearbyModuleNames();
+      if (!nearby_) nearby_ = env_.NearbyModuleNames();  // the same for every import here
+      if (!HintAffordable(nearby_->size())) return {};
+      std::string_view best = BestSuggestion(wrong, *nearby_);
+      return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
     } else {
       return {};
     }
+    if (!HintAffordable(candidates.size())) return {};
     std::string_view best = BestSuggestion(wrong, candidates);
     return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
+  }
+
+  // Hints compare a name with every module around, or every name of a module: thousands of
+  // missing imports among thousands of files (machine-made code) would take minutes. Past
+  // this many candidates looked at, findings come without a hint.
+  static constexpr size_t kHintBudget = 8'000'000;
+  bool HintAffordable(size_t cost) {
+    if (hint_work_ + cost > kHintBudget) return false;
+    hint_work_ += cost;
+    return true;
   }
 
   const ModuleLookup& Lookup(std::string_view dotted) {
@@ -410,10 +428,13 @@ class ImportChecker : public AstVisitor {
 
   std::string AttributeHint(const LocalModule* local, std::string_view name) {
     if (local == nullptr) return {};
-    std::vector<std::string_view> candidates;
-    for (const std::string& n : local->names) candidates.push_back(n);
-    for (const std::string& n : local->submodules) candidates.push_back(n);
-    std::sort(candidates.begin(), candidates.end());
+    if (!HintAffordable(local->names.size() + local->submodules.size())) return {};
+    std::vector<std::string_view>& candidates = module_names_[local];
+    if (candidates.empty()) {
+      for (const std::string& n : local->names) candidates.push_back(n);
+      for (const std::string& n : local->submodules) candidates.push_back(n);
+      std::sort(candidates.begin(), candidates.end());
+    }
     std::string_view best = BestSuggestion(name, candidates);
     return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
   }
@@ -464,6 +485,10 @@ class ImportChecker : public AstVisitor {
   std::string_view buffer_;
   std::vector<Diagnostic>* out_;
   ImportCounts* counts_;
+  size_t hint_work_ = 0;  // candidates looked at for hints (HintAffordable)
+  std::optional<std::vector<std::string_view>> nearby_;  // NearbyModuleNames, once
+  // A local module's names and submodules, sorted, for AttributeHint.
+  absl::flat_hash_map<const LocalModule*, std::vector<std::string_view>> module_names_;
   int guarded_ = 0;
   int nested_ = 0;           // inside a def, class, lambda or comprehension
   bool attributes_ = false;  // the second pass

@@ -511,6 +511,38 @@ TEST_F(NameMessageTest, CallChecksStopAtABudgetInMachineMadeCode) {
   EXPECT_EQ(f->start.line, static_cast<uint32_t>(2 * kFunctions + 3));
 }
 
+// Missing names of a module with thousands of names: hints until a per-notebook budget is
+// spent, then none, instead of quadratic time.
+TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
+  char tmpl[] = "/tmp/cellflow_hints_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  constexpr int kNames = 20000, kImports = 3000;
+  {
+    std::ofstream helper(dir / "helper.py");
+    for (int i = 0; i < kNames; ++i) helper << "name_" << i << " = " << i << "\n";
+  }
+  std::string text = "# %%\n";
+  for (int i = 0; i < kImports; ++i) StrAppend(&text, "from helper import nam_", i, "\n");
+  const std::string path = (dir / "notebook.py").string();
+  NotebookReader reader;
+  absl::StatusOr<Notebook> nb = reader.Read(path, text);
+  ASSERT_TRUE(nb.ok()) << nb.status();
+  ImportContext imports{ImportOptions{}};
+  AnalyzeOptions options;
+  options.imports = &imports;
+  NotebookReport report = AnalyzeNotebook(*nb, options);
+  std::vector<const Finding*> missing;
+  for (const Finding& f : report.findings) {
+    if (GetRule(f.diagnostic.rule).code == "NB202") missing.push_back(&f);
+  }
+  ASSERT_EQ(missing.size(), static_cast<size_t>(kImports));
+  EXPECT_EQ(missing.front()->diagnostic.help, "did you mean 'name_0'?");
+  EXPECT_EQ(missing.back()->diagnostic.help, "");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" result <<"), "result");
   EXPECT_EQ(SqlMagicTarget(" rows<< SELECT 1"), "rows");
