@@ -44,6 +44,7 @@ inline bool IsBinding(DefKind k) {
 enum InstrFlag : uint8_t {
   kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
   kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`
+  kInstrTimeit = 1 << 2,    // kUndefined: the end of %timeit code, whose names do not outlive it
 };
 
 enum class InstrKind : uint8_t {

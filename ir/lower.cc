@@ -147,7 +147,11 @@ class Lowerer : public AstVisitor {
       const BlockId start = Current();
       for (const auto& [name, site] : cell.magic_bindings) Def(name, site, DefKind::kBind);
       in_cells_ = true;
+      const auto defs_before = static_cast<DefId>(unit_->defs.size());
       LowerBody(cell.module->body);
+      if (const IpyEscapeStmt* magic = TimeitCellMagic(cell.module)) {
+        ForgetBindings(defs_before, magic->range);
+      }
       in_cells_ = false;
       EndCell(start);
     }
@@ -229,6 +233,34 @@ class Lowerer : public AstVisitor {
       Stop();
     }
   }
+  // %timeit and %%timeit run their code inside a function of their own: the names it binds
+  // for the first time are unbound again after it (names bound before keep their value).
+  void ForgetBindings(DefId from, Range site) {
+    std::vector<NameId> fresh;
+    for (DefId d = from; d < unit_->defs.size(); ++d) {
+      const Definition& def = unit_->defs[d];
+      if (!IsBinding(def.kind) || def.kind == DefKind::kProven) continue;
+      if (std::find(fresh.begin(), fresh.end(), def.name) != fresh.end()) continue;
+      bool bound_before = false;
+      for (DefId e : unit_->defs_of[def.name]) {
+        if (e < from && IsBinding(unit_->defs[e].kind)) bound_before = true;
+      }
+      if (!bound_before) fresh.push_back(def.name);
+    }
+    for (NameId n : fresh) {
+      Def(unit_->names[n], site, DefKind::kUndefined, nullptr, kInstrTimeit);
+    }
+  }
+  static const IpyEscapeStmt* TimeitCellMagic(const Module* module) {
+    if (module->body.empty()) return nullptr;
+    const auto* e = module->body.front()->As<IpyEscapeStmt>();
+    if (e == nullptr || e->escape_kind != IpyEscapeKind::kCellMagic) return nullptr;
+    std::string_view t = e->text;
+    if (!t.starts_with("%%timeit")) return nullptr;
+    return t.size() == 8 || t[8] == ' ' || t[8] == '\t' || t[8] == '\n' || t[8] == '\r' ? e
+                                                                                        : nullptr;
+  }
+
   // Nothing after this runs: an exception nothing here catches, or sys.exit(). At the module
   // level the kernel shows the error and lives on: the cell stops, not the notebook.
   void Stop() {
@@ -924,10 +956,15 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
       tree_ = program_->snippet_scopes.back().get();
       // The snippet's module scope stands for the notebook's module scope.
       scope_ = unit_scope_ = tree_->module();
+      const auto defs_before = static_cast<DefId>(unit_->defs.size());
       LowerBody(parsed.module->body);
       tree_ = saved_tree;
       scope_ = saved_scope;
       unit_scope_ = saved_unit_scope;
+      if (m->escape_kind == IpyEscapeKind::kMagic && text.starts_with("%timeit") &&
+          unit_->kind == UnitKind::kModule) {
+        ForgetBindings(defs_before, m->range);
+      }
     }
     return;
   }

@@ -353,7 +353,16 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     d = ScriptOnlyName(name, use.site);
   } else {
     d.message = StrCat("name '", name, "' is not defined");
-    if (HintAffordable(m)) d.help = Hint(name, Visible(m, state));
+    for (DefId id : use.reaching) {
+      const Definition& def = m.defs[id];
+      if (def.kind != DefKind::kUndefined || !(def.flags & kInstrTimeit)) continue;
+      d.related.push_back(
+          {def.site, StrCat("'", name, "' is assigned only inside %timeit code (",
+                            Where(def.site.start), "), which runs in a function of its own")});
+      d.help = "%timeit keeps nothing its code assigns: run the assignment once outside it";
+      break;
+    }
+    if (d.help.empty() && HintAffordable(m)) d.help = Hint(name, Visible(m, state));
   }
   Report(&m, name, std::move(d));
 }

@@ -431,6 +431,18 @@ TEST_F(NameMessageTest, ModuleReadUnderItsOwnNameSuggestsItsAlias) {
   EXPECT_THAT(f->diagnostic.help, Not(HasSubstr("imported as")));
 }
 
+TEST_F(NameMessageTest, TimeitAssignmentsSayTheyDoNotOutliveIt) {
+  NotebookReport report = Analyze(
+      "# %%\nimport time\n\n"
+      "# %%\n%%timeit\nresult = time.time()\n\n"
+      "# %%\nprint(result)\n");
+  const Finding* f = Only(report, "NB101", "result");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->start.cell, 3u);
+  EXPECT_THAT(Related(*f), HasSubstr("[cell 2, line 1] 'result' is assigned only inside %timeit"));
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("run the assignment once outside it"));
+}
+
 TEST_F(NameMessageTest, TypoSuggestsTheVisibleName) {
   NotebookReport report = Analyze(
       "# %%\nsession_conff = {'lr': 0.1}\n\n"
