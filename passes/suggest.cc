@@ -70,6 +70,48 @@ constexpr Alias kAliases[] = {
     {"HTML", "from IPython.display import HTML"},
     {"Image", "from IPython.display import Image"},
     {"train_test_split", "from sklearn.model_selection import train_test_split"},
+    {"gpd", "import geopandas as gpd"},
+    {"glob", "import glob"},
+    {"pickle", "import pickle"},
+    {"itertools", "import itertools"},
+    {"collections", "import collections"},
+    {"warnings", "import warnings"},
+    {"shutil", "import shutil"},
+    {"subprocess", "import subprocess"},
+    {"csv", "import csv"},
+    {"copy", "import copy"},
+    {"functools", "import functools"},
+    {"partial", "from functools import partial"},
+    {"reduce", "from functools import reduce"},
+    {"OrderedDict", "from collections import OrderedDict"},
+    {"deque", "from collections import deque"},
+    {"namedtuple", "from collections import namedtuple"},
+    {"timedelta", "from datetime import timedelta"},
+    {"pprint", "from pprint import pprint"},
+    {"requests", "import requests"},
+    {"BeautifulSoup", "from bs4 import BeautifulSoup"},
+    {"Dataset", "from torch.utils.data import Dataset"},
+    {"DataLoader", "from torch.utils.data import DataLoader"},
+    {"transforms", "from torchvision import transforms"},
+    {"layers", "from tensorflow.keras import layers"},
+    {"widgets", "import ipywidgets as widgets"},
+    {"interact", "from ipywidgets import interact"},
+    {"clear_output", "from IPython.display import clear_output"},
+    {"Markdown", "from IPython.display import Markdown"},
+    {"Axes3D", "from mpl_toolkits.mplot3d import Axes3D"},
+    {"LinearRegression", "from sklearn.linear_model import LinearRegression"},
+    {"LogisticRegression", "from sklearn.linear_model import LogisticRegression"},
+    {"StandardScaler", "from sklearn.preprocessing import StandardScaler"},
+    {"KMeans", "from sklearn.cluster import KMeans"},
+    {"PCA", "from sklearn.decomposition import PCA"},
+    {"RandomForestClassifier", "from sklearn.ensemble import RandomForestClassifier"},
+    {"RandomForestRegressor", "from sklearn.ensemble import RandomForestRegressor"},
+    {"accuracy_score", "from sklearn.metrics import accuracy_score"},
+    {"mean_squared_error", "from sklearn.metrics import mean_squared_error"},
+    {"confusion_matrix", "from sklearn.metrics import confusion_matrix"},
+    {"classification_report", "from sklearn.metrics import classification_report"},
+    {"cross_val_score", "from sklearn.model_selection import cross_val_score"},
+    {"GridSearchCV", "from sklearn.model_selection import GridSearchCV"},
 };
 
 // A lower bound of SuggestionDistance: a character (case aside) that one name has more often
@@ -157,6 +199,12 @@ std::string_view BestSuggestion(std::string_view name,
     }
   }
   return best;
+}
+
+std::vector<std::string_view> ConventionalAliases() {
+  std::vector<std::string_view> names;
+  for (const Alias& a : kAliases) names.push_back(a.alias);
+  return names;
 }
 
 std::string_view ConventionalImport(std::string_view name) {

@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace cellflow {
 
@@ -18,6 +19,9 @@ size_t SuggestionDistance(std::string_view a, std::string_view b, size_t max_cos
 // there is no cut-off at 750 candidates.
 std::string_view BestSuggestion(std::string_view name,
                                 std::span<const std::string_view> candidates);
+
+// Every name ConventionalImport knows, in the table's order.
+std::vector<std::string_view> ConventionalAliases();
 
 // The import statement a conventional alias stands for ("np" → "import numpy as np"), or
 // empty.

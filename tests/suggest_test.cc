@@ -13,7 +13,9 @@
 
 #include "gtest/gtest.h"
 
+#include "ir/scopes.h"
 #include "lexer/str_util.h"
+#include "parser/parser.h"
 #include "passes/builtins.h"
 
 namespace cellflow {
@@ -174,6 +176,25 @@ TEST(SuggestionBaseline, MatchesCPython311) {
   EXPECT_EQ(mismatches, 0u) << "first " << std::min<size_t>(mismatches, 20)
                             << " of the mismatches:\n"
                             << shown;
+}
+
+// Every conventional import parses and binds exactly the name it is suggested for.
+TEST(ConventionalImportTest, EveryStatementBindsItsName) {
+  std::vector<std::string_view> aliases = ConventionalAliases();
+  ASSERT_GE(aliases.size(), 80u);
+  for (std::string_view alias : aliases) {
+    SCOPED_TRACE(alias);
+    std::string statement(ConventionalImport(alias));
+    Arena arena;
+    ParseResult parsed = Parse(statement, 0, static_cast<Offset>(statement.size()), &arena, {});
+    ASSERT_TRUE(parsed.errors.empty()) << statement;
+    std::unique_ptr<ScopeTree> scopes = BuildScopes(parsed.module, statement);
+    const auto& symbols = scopes->module()->symbols;
+    ASSERT_EQ(symbols.size(), 1u) << statement;
+    EXPECT_EQ(symbols[0].name, alias);
+    EXPECT_EQ(std::count(aliases.begin(), aliases.end(), alias), 1) << "listed twice";
+  }
+  EXPECT_EQ(ConventionalImport("numpy_array"), "");
 }
 
 }  // namespace
