@@ -406,6 +406,10 @@ class Lowerer : public AstVisitor {
   }
 
   void UseName(std::string_view name, Range site) {
+    // A class body starts with __module__ and __qualname__ bound in its namespace.
+    if (scope_->kind == ScopeKind::kClass && (name == "__qualname__" || name == "__module__")) {
+      return;
+    }
     bool global;
     if (Resolve(name, &global) != Place::kUnit) return;
     NameId id = Intern(name, global);
