@@ -145,7 +145,8 @@ class NameChecker {
   }
 
   // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
-  // `name`, or a module `name.x`, under another name; empty otherwise.
+  // `name` under another name; "did you forget 'import matplotlib'? ..." when it binds a
+  // submodule of `name` under another name; empty otherwise.
   std::string ImportedAs(std::string_view name) const {
     const Unit& m = program_->module;
     for (const Definition& d : m.defs) {
@@ -157,9 +158,15 @@ class NameChecker {
         if (a->asname.empty() || a->asname == name || a->asname_range.start != d.site.start) {
           continue;
         }
-        if (a->name == name || (a->name.starts_with(name) && a->name[name.size()] == '.')) {
+        if (a->name == name) {
           return StrCat("did you mean '", a->asname, "'? ('", a->name, "' is imported as '",
                         a->asname, "' in ", Where(d.site.start), ")");
+        }
+        // `import matplotlib.pyplot as plt` binds plt, not matplotlib.
+        if (d.stmt->kind == StmtKind::kImport && a->name.starts_with(name) &&
+            a->name[name.size()] == '.') {
+          return StrCat("did you forget 'import ", name, "'? ('import ", a->name, " as ", a->asname,
+                        "' in ", Where(d.site.start), " binds only '", a->asname, "')");
         }
       }
     }

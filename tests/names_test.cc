@@ -424,7 +424,9 @@ TEST_F(NameMessageTest, ModuleReadUnderItsOwnNameSuggestsItsAlias) {
             "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)");
   f = Only(report, "NB101", "matplotlib");
   ASSERT_NE(f, nullptr);
-  EXPECT_THAT(f->diagnostic.help, HasSubstr("'matplotlib.pyplot' is imported as 'plt'"));
+  EXPECT_EQ(f->diagnostic.help,
+            "did you forget 'import matplotlib'? ('import matplotlib.pyplot as plt' in cell 1, "
+            "line 2 binds only 'plt')");
   // Nothing imports pandas under another name: the conventional import is suggested.
   f = Only(report, "NB101", "pandas");
   ASSERT_NE(f, nullptr);
