@@ -127,6 +127,7 @@ class ImportChecker : public AstVisitor {
   }
 
   bool SawLocalModule() const { return saw_local_; }
+  void SetCells(std::span<const ImportCell> cells) { cells_ = cells; }
   // The second pass: statements are walked again for the `m.x` reads in their expressions;
   // imports are not checked twice.
   void StartAttributePass() { attributes_ = true; }
@@ -219,6 +220,25 @@ class ImportChecker : public AstVisitor {
     return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
   }
 
+  // The notebook reads Kaggle's input or working directory: it runs in Kaggle's image, whose
+  // packages no dependency file of the repository lists (NB203 does not apply). Looked for
+  // once, in the code cells, when an undeclared import is found.
+  bool RunsOnKaggle() {
+    if (!kaggle_) {
+      kaggle_ = false;
+      for (const ImportCell& c : cells_) {
+        if (c.module == nullptr || c.module->body.empty()) continue;
+        const Offset begin = c.module->body.front()->range.start;
+        std::string_view code = buffer_.substr(begin, c.module->body.back()->range.end - begin);
+        for (std::string_view marker : {"/kaggle/input", "/kaggle/working", "../input/"}) {
+          if (code.find(marker) != std::string_view::npos) kaggle_ = true;
+        }
+        if (*kaggle_) break;
+      }
+    }
+    return *kaggle_;
+  }
+
   // Hints compare a name with every module around, or every name of a module: thousands of
   // missing imports among thousands of files (machine-made code) would take minutes. Past
   // this many candidates looked at, findings come without a hint.
@@ -295,7 +315,7 @@ class ImportChecker : public AstVisitor {
         break;
       }
       case ModuleStatus::kThirdParty:
-        if (!m.declared && env_.ChecksDeclarations()) {
+        if (!m.declared && env_.ChecksDeclarations() && !RunsOnKaggle()) {
           std::string dist =
               m.distribution.empty() ? std::string(TopLevel(dotted)) : m.distribution;
           if (reported_undeclared_.insert(dist).second) {
@@ -485,7 +505,9 @@ class ImportChecker : public AstVisitor {
   std::string_view buffer_;
   std::vector<Diagnostic>* out_;
   ImportCounts* counts_;
-  size_t hint_work_ = 0;  // candidates looked at for hints (HintAffordable)
+  size_t hint_work_ = 0;               // candidates looked at for hints (HintAffordable)
+  std::span<const ImportCell> cells_;  // the notebook's cells (RunsOnKaggle)
+  std::optional<bool> kaggle_;         // RunsOnKaggle, once asked
   std::optional<std::vector<std::string_view>> nearby_;  // NearbyModuleNames, once
   // A local module's names and submodules, sorted, for AttributeHint.
   absl::flat_hash_map<const LocalModule*, std::vector<std::string_view>> module_names_;
@@ -947,6 +969,7 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
                   const ImportRulesOptions& options, std::vector<Diagnostic>* out,
                   ImportCounts* counts) {
   ImportChecker checker(module_unit, env, options, buffer, out, counts);
+  checker.SetCells(cells);
   // First the import statements (no expression holds one); then, only if some name is bound to
   // a local module, the `m.x` reads.
   for (const ImportCell& c : cells) {
