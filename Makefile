@@ -18,7 +18,7 @@ FORMAT_DIRS := $(wildcard lexer parser ir passes driver tests bench)
 SETUP_HASH  := $(shell sha256sum scripts/setup.sh | cut -c1-16)
 SETUP_STAMP := $(BUILD)/.setup-$(SETUP_HASH).stamp
 
-.PHONY: setup build run test bench compare-peers fuzz fuzz-notebook asan format clean
+.PHONY: setup build run test bench compare-peers fuzz fuzz-notebook fuzz-analyze asan format clean
 
 setup: $(SETUP_STAMP)
 
@@ -93,3 +93,15 @@ fuzz-notebook: setup
 	$(FUZZ_BUILD)/tests/fuzz_notebook -max_total_time=$(FUZZ_SECONDS) \
 	  -dict=tests/fuzz/notebook.dict -artifact_prefix=$(FUZZ_BUILD)/artifacts-notebook/ \
 	  $(FUZZ_BUILD)/corpus-notebook
+
+# The whole analysis (tests/fuzz/fuzz_analyze.cc) on arbitrary bytes read as a notebook, from the
+# name fixtures and the parser seeds.
+fuzz-analyze: setup
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCELLFLOW_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) --target fuzz_analyze -j$(JOBS)
+	@mkdir -p $(FUZZ_BUILD)/corpus-analyze $(FUZZ_BUILD)/artifacts-analyze
+	cp -R tests/fixtures/names/. tests/fuzz/seeds/. $(FUZZ_BUILD)/corpus-analyze/
+	$(FUZZ_BUILD)/tests/fuzz_analyze -max_total_time=$(FUZZ_SECONDS) \
+	  -dict=tests/fuzz/python.dict -artifact_prefix=$(FUZZ_BUILD)/artifacts-analyze/ \
+	  $(FUZZ_BUILD)/corpus-analyze
