@@ -99,6 +99,30 @@ void BoundDirectly(StmtList body, std::vector<std::string_view>* out) {
   }
 }
 
+std::string_view FlagTest(const Expr* test, bool* negated) {
+  *negated = false;
+  if (const auto* u = test->As<UnaryOp>(); u != nullptr && u->op == UnaryOpKind::kNot) {
+    *negated = true;
+    test = u->operand;
+  }
+  const auto* n = test->As<Name>();
+  return n == nullptr ? std::string_view() : n->id;
+}
+
+bool ClearsFlag(StmtList body, std::string_view flag) {
+  for (const Stmt* s : body) {
+    const auto* a = s->As<AssignStmt>();
+    if (a == nullptr || a->targets.size() != 1) continue;
+    const auto* target = a->targets[0]->As<Name>();
+    const auto* value = a->value->As<Constant>();
+    if (target != nullptr && target->id == flag && value != nullptr &&
+        (value->value_kind == ConstantKind::kFalse || value->value_kind == ConstantKind::kNone)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string TestKey(std::string_view buffer, const Expr* test) {
   std::string key;
   for (char c : buffer.substr(test->range.start, test->range.end - test->range.start)) {

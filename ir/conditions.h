@@ -23,6 +23,14 @@ void TestNames(const Expr* test, std::vector<std::string_view>* out);
 // what it deletes after binding.
 void BoundDirectly(StmtList body, std::vector<std::string_view>* out);
 
+// `if first:` or `if not first:` (*negated): the flag's name, else empty.
+std::string_view FlagTest(const Expr* test, bool* negated);
+
+// One of the statements of `body` itself sets `flag` to False or None: with FlagTest, the
+// first-iteration idiom (`first = True` before a loop, `if first: ...; first = False` in it),
+// whose other branch runs only after that branch has.
+bool ClearsFlag(StmtList body, std::string_view flag);
+
 // The test's source text (in `buffer`) without blanks and line continuations: equal keys are
 // the same test.
 std::string TestKey(std::string_view buffer, const Expr* test);

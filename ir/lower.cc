@@ -774,13 +774,28 @@ void Lowerer::LowerIf(const IfStmt* i) {
     key = TestKey(options_.buffer, i->test);
     earlier = FindSameTest(key);
   }
+  // In a loop, `if first: ...; first = False` / `else: ...`: the else branch runs only after
+  // the first one has, so what the first one bound is bound there.
+  std::vector<std::string_view> first_pass;
+  bool first_in_then = false;
+  if (!truth && !loops_.empty()) {
+    bool negated = false;
+    std::string_view flag = FlagTest(i->test, &negated);
+    StmtList first = negated ? i->orelse : i->body;
+    if (!flag.empty() && ClearsFlag(first, flag)) {
+      BoundDirectly(first, &first_pass);
+      first_in_then = !negated;
+    }
+  }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
   cur_ = then_b;
   if (earlier != nullptr) Prove(earlier->then_names, i->test->range);
+  if (!first_in_then) Prove(first_pass, i->test->range);
   LowerBody(i->body);
   Jump(join);
   cur_ = else_b;
   if (earlier != nullptr) Prove(earlier->else_names, i->test->range);
+  if (first_in_then) Prove(first_pass, i->test->range);
   LowerBody(i->orelse);
   Jump(join);
   cur_ = join;
