@@ -109,18 +109,24 @@ std::string_view FlagTest(const Expr* test, bool* negated) {
   return n == nullptr ? std::string_view() : n->id;
 }
 
-bool ClearsFlag(StmtList body, std::string_view flag) {
+std::optional<bool> FlagAssigned(StmtList body, std::string_view flag) {
   for (const Stmt* s : body) {
     const auto* a = s->As<AssignStmt>();
     if (a == nullptr || a->targets.size() != 1) continue;
     const auto* target = a->targets[0]->As<Name>();
     const auto* value = a->value->As<Constant>();
-    if (target != nullptr && target->id == flag && value != nullptr &&
-        (value->value_kind == ConstantKind::kFalse || value->value_kind == ConstantKind::kNone)) {
-      return true;
+    if (target == nullptr || target->id != flag || value == nullptr) continue;
+    switch (value->value_kind) {
+      case ConstantKind::kTrue:
+        return true;
+      case ConstantKind::kFalse:
+      case ConstantKind::kNone:
+        return false;
+      default:
+        return std::nullopt;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 std::string TestKey(std::string_view buffer, const Expr* test) {

@@ -3,6 +3,7 @@
 #ifndef CELLFLOW_IR_CONDITIONS_H_
 #define CELLFLOW_IR_CONDITIONS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,11 @@ void BoundDirectly(StmtList body, std::vector<std::string_view>* out);
 // `if first:` or `if not first:` (*negated): the flag's name, else empty.
 std::string_view FlagTest(const Expr* test, bool* negated);
 
-// One of the statements of `body` itself sets `flag` to False or None: with FlagTest, the
-// first-iteration idiom (`first = True` before a loop, `if first: ...; first = False` in it),
-// whose other branch runs only after that branch has.
-bool ClearsFlag(StmtList body, std::string_view flag);
+// The truth of the constant (True, False, None) one of the statements of `body` itself assigns
+// to `flag`, if one does. With FlagTest: the first-iteration idiom (`first = True` before a
+// loop, `if first: ...; first = False` in it, or `done = False` ... `if not done: ...;
+// done = True`), whose other branch runs only after the branch that flips the flag has.
+std::optional<bool> FlagAssigned(StmtList body, std::string_view flag);
 
 // The test's source text (in `buffer`) without blanks and line continuations: equal keys are
 // the same test.

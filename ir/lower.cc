@@ -774,17 +774,21 @@ void Lowerer::LowerIf(const IfStmt* i) {
     key = TestKey(options_.buffer, i->test);
     earlier = FindSameTest(key);
   }
-  // In a loop, `if first: ...; first = False` / `else: ...`: the else branch runs only after
-  // the first one has, so what the first one bound is bound there.
+  // In a loop, `if first: ...; first = False` / `else: ...`: the branch that flips the flag
+  // runs first, the other only after it, so what the first one bound is bound there.
   std::vector<std::string_view> first_pass;
   bool first_in_then = false;
   if (!truth && !loops_.empty()) {
     bool negated = false;
     std::string_view flag = FlagTest(i->test, &negated);
-    StmtList first = negated ? i->orelse : i->body;
-    if (!flag.empty() && ClearsFlag(first, flag)) {
-      BoundDirectly(first, &first_pass);
-      first_in_then = !negated;
+    const bool body_when = !negated;  // the flag's truth when the body runs
+    if (flag.empty()) {
+      // not the idiom
+    } else if (std::optional<bool> v = FlagAssigned(i->body, flag); v && *v != body_when) {
+      BoundDirectly(i->body, &first_pass);
+      first_in_then = true;
+    } else if (std::optional<bool> w = FlagAssigned(i->orelse, flag); w && *w == body_when) {
+      BoundDirectly(i->orelse, &first_pass);
     }
   }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
