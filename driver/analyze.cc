@@ -562,6 +562,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   lower_options.buffer = nb.buffer;
   lower_options.arena = parsed->arena();
   lower_options.bindings = environment.bindings.get();
+  lower_options.python_minor = request.python_minor;
   std::unique_ptr<Program> program = Lower(code, lower_options);
   std::ostream* ir_out = request.ir_out;
   if (ir_out != nullptr) {
@@ -587,6 +588,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     ImportRulesOptions import_options;
     import_options.notebook = notebook;
     import_options.import_hooks = facts.import_hooks;
+    import_options.python_minor = request.python_minor;
     CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);
   }

@@ -129,6 +129,152 @@ std::optional<bool> FlagAssigned(StmtList body, std::string_view flag) {
   return std::nullopt;
 }
 
+namespace {
+
+// `sys.version_info`.
+bool IsVersionInfo(const Expr* e) {
+  const auto* a = e->As<Attribute>();
+  if (a == nullptr || a->attr != "version_info") return false;
+  const auto* n = a->value->As<Name>();
+  return n != nullptr && n->id == "sys";
+}
+
+// A small non-negative int literal's value, or -1.
+int IntLiteral(const Expr* e, std::string_view buffer) {
+  const auto* c = e->As<Constant>();
+  if (c == nullptr || c->value_kind != ConstantKind::kInt) return -1;
+  std::string_view text = buffer.substr(e->range.start, e->range.end - e->range.start);
+  if (text.empty() || text.size() > 4) return -1;
+  int v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return -1;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+// The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
+// at run time) and `__name__ == "__main__"` (true in a kernel and in a script).
+std::optional<bool> ConstantTruth(const Expr* e) {
+  if (const auto* c = e->As<Constant>()) {
+    switch (c->value_kind) {
+      case ConstantKind::kNone:
+      case ConstantKind::kFalse:
+        return false;
+      case ConstantKind::kTrue:
+      case ConstantKind::kEllipsis:
+        return true;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (const auto* n = e->As<Name>()) {
+    if (n->id == "TYPE_CHECKING") return false;
+    return std::nullopt;
+  }
+  if (const auto* a = e->As<Attribute>()) {
+    if (a->attr == "TYPE_CHECKING") return false;
+    return std::nullopt;
+  }
+  if (const auto* u = e->As<UnaryOp>()) {
+    if (u->op != UnaryOpKind::kNot) return std::nullopt;
+    std::optional<bool> inner = ConstantTruth(u->operand);
+    if (inner) return !*inner;
+    return std::nullopt;
+  }
+  if (const auto* c = e->As<Compare>()) {
+    if (c->ops.size() == 1 && c->ops[0] == CmpOpKind::kEq) {
+      const auto* l = c->left->As<Name>();
+      const auto* r = c->comparators[0]->As<Constant>();
+      if (l != nullptr && l->id == "__name__" && r != nullptr &&
+          r->value_kind == ConstantKind::kStr) {
+        return true;  // the only string a notebook compares __name__ with is "__main__"
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int minor) {
+  const auto* c = test->As<Compare>();
+  if (c == nullptr || c->ops.size() != 1) return std::nullopt;
+  // The left side as a tuple of known parts; `whole` when it is all of version_info (whose
+  // micro version and release come after the parts known here).
+  std::vector<int> left;
+  bool whole = false;
+  const Expr* l = c->left;
+  if (IsVersionInfo(l)) {
+    left = {3, minor};
+    whole = true;
+  } else if (const auto* s = l->As<Subscript>(); s != nullptr && IsVersionInfo(s->value)) {
+    if (int i = IntLiteral(s->slice, buffer); i == 0 || i == 1) {
+      left = {i == 0 ? 3 : minor};
+    } else if (const auto* sl = s->slice->As<Slice>();
+               sl != nullptr && sl->lower == nullptr && sl->step == nullptr &&
+               sl->upper != nullptr &&
+               (IntLiteral(sl->upper, buffer) == 1 || IntLiteral(sl->upper, buffer) == 2)) {
+      left = {3, minor};
+      left.resize(static_cast<size_t>(IntLiteral(sl->upper, buffer)));
+      // A 1- or 2-tuple; compared with tuples below.
+    } else {
+      return std::nullopt;
+    }
+  } else if (const auto* a = l->As<Attribute>(); a != nullptr && IsVersionInfo(a->value) &&
+                                                 (a->attr == "major" || a->attr == "minor")) {
+    left = {a->attr == "major" ? 3 : minor};
+  } else {
+    return std::nullopt;
+  }
+  // The right side: an int (only against a single part) or a tuple of ints.
+  std::vector<int> right;
+  const Expr* r = c->comparators[0];
+  const bool single =
+      !whole &&
+      (l->As<Attribute>() != nullptr ||
+       (l->As<Subscript>() != nullptr && l->As<Subscript>()->slice->As<Slice>() == nullptr));
+  if (single) {
+    int v = IntLiteral(r, buffer);
+    if (v < 0) return std::nullopt;
+    right = {v};
+  } else if (const auto* t = r->As<Tuple>(); t != nullptr && !t->elts.empty()) {
+    for (const Expr* e : t->elts) {
+      int v = IntLiteral(e, buffer);
+      if (v < 0) return std::nullopt;
+      right.push_back(v);
+    }
+    // version_info goes on past what is known: only a comparison decided by its first parts.
+    if (whole && right.size() > 2) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  // Python's tuple order; version_info (whole) is longer than any right side it is compared to.
+  int order = 0;  // -1 left < right, 0 equal, 1 left > right
+  const size_t n = std::min(left.size(), right.size());
+  for (size_t k = 0; k < n && order == 0; ++k) order = (left[k] > right[k]) - (left[k] < right[k]);
+  if (order == 0) {
+    const size_t left_size = whole ? 5 : left.size();
+    order = (left_size > right.size()) - (left_size < right.size());
+  }
+  switch (c->ops[0]) {
+    case CmpOpKind::kLt:
+      return order < 0;
+    case CmpOpKind::kLtE:
+      return order <= 0;
+    case CmpOpKind::kGt:
+      return order > 0;
+    case CmpOpKind::kGtE:
+      return order >= 0;
+    case CmpOpKind::kEq:
+      return order == 0;
+    case CmpOpKind::kNotEq:
+      return order != 0;
+    default:
+      return std::nullopt;
+  }
+}
+
 std::string TestKey(std::string_view buffer, const Expr* test) {
   std::string key;
   for (char c : buffer.substr(test->range.start, test->range.end - test->range.start)) {

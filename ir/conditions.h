@@ -33,6 +33,15 @@ std::string_view FlagTest(const Expr* test, bool* negated);
 // done = True`), whose other branch runs only after the branch that flips the flag has.
 std::optional<bool> FlagAssigned(StmtList body, std::string_view flag);
 
+// The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
+// at run time), `not` of those, and `__name__ == "__main__"` (true in a kernel and a script).
+std::optional<bool> ConstantTruth(const Expr* test);
+
+// A comparison of sys.version_info (`sys.version_info >= (3, 8)`, `sys.version_info[0] == 2`,
+// `sys.version_info[:2] < (3, 10)`, `sys.version_info.major >= 3`) under Python 3.`minor`:
+// its value, or nullopt when it is not one or depends on more than the minor version.
+std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int minor);
+
 // The test's source text (in `buffer`) without blanks and line continuations: equal keys are
 // the same test.
 std::string TestKey(std::string_view buffer, const Expr* test);

@@ -36,48 +36,6 @@ bool CatchesAll(const Expr* type) {
   return n != nullptr && (n->id == "Exception" || n->id == "BaseException");
 }
 
-// The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
-// at run time) and `__name__ == "__main__"` (true in a kernel and in a script).
-std::optional<bool> ConstantTruth(const Expr* e) {
-  if (const auto* c = e->As<Constant>()) {
-    switch (c->value_kind) {
-      case ConstantKind::kNone:
-      case ConstantKind::kFalse:
-        return false;
-      case ConstantKind::kTrue:
-      case ConstantKind::kEllipsis:
-        return true;
-      default:
-        return std::nullopt;
-    }
-  }
-  if (const auto* n = e->As<Name>()) {
-    if (n->id == "TYPE_CHECKING") return false;
-    return std::nullopt;
-  }
-  if (const auto* a = e->As<Attribute>()) {
-    if (a->attr == "TYPE_CHECKING") return false;
-    return std::nullopt;
-  }
-  if (const auto* u = e->As<UnaryOp>()) {
-    if (u->op != UnaryOpKind::kNot) return std::nullopt;
-    std::optional<bool> inner = ConstantTruth(u->operand);
-    if (inner) return !*inner;
-    return std::nullopt;
-  }
-  if (const auto* c = e->As<Compare>()) {
-    if (c->ops.size() == 1 && c->ops[0] == CmpOpKind::kEq) {
-      const auto* l = c->left->As<Name>();
-      const auto* r = c->comparators[0]->As<Constant>();
-      if (l != nullptr && l->id == "__name__" && r != nullptr &&
-          r->value_kind == ConstantKind::kStr) {
-        return true;  // the only string a notebook compares __name__ with is "__main__"
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
 // literal.
 bool RunsAtLeastOnce(const Expr* iter) {
@@ -760,6 +718,7 @@ void Lowerer::LowerClassDef(const ClassDefStmt* c) {
 void Lowerer::LowerIf(const IfStmt* i) {
   VisitExpr(i->test);
   std::optional<bool> truth = ConstantTruth(i->test);
+  if (!truth) truth = VersionTest(i->test, options_.buffer, options_.python_minor);
   BlockId cond = Current();
   BlockId then_b = NewBlock();
   BlockId else_b = NewBlock();

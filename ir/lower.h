@@ -45,6 +45,9 @@ struct LowerOptions {
   Arena* arena = nullptr;
   // Null: every star import and %run may bind any name.
   const BindingOracle* bindings = nullptr;
+  // The Python 3 minor version the code runs under: `if sys.version_info >= (3, 8):` is decided
+  // by it.
+  int python_minor = 12;
 };
 
 struct Program {

@@ -17,6 +17,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_format.h"
 
+#include "ir/conditions.h"
 #include "ir/scopes.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
@@ -114,9 +115,22 @@ class ImportChecker : public AstVisitor {
         WalkStmt(s);
         --nested_;
         return;
+      case StmtKind::kIf: {
+        // A branch that never runs (`if sys.version_info < (3,):`, `if TYPE_CHECKING:`)
+        // imports nothing.
+        const auto* i = static_cast<const IfStmt*>(s);
+        std::optional<bool> truth = ConstantTruth(i->test);
+        if (!truth) truth = VersionTest(i->test, buffer_, options_.python_minor);
+        if (!truth) {
+          WalkStmt(s);
+          return;
+        }
+        VisitExpr(i->test);
+        for (const Stmt* b : *truth ? i->body : i->orelse) VisitStmt(b);
+        return;
+      }
       case StmtKind::kFor:
       case StmtKind::kWhile:
-      case StmtKind::kIf:
       case StmtKind::kMatch:
         WalkStmt(s);
         return;

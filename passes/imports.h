@@ -127,6 +127,7 @@ struct ImportCounts {
 struct ImportRulesOptions {
   bool notebook = true;       // relative imports fail in a notebook (no parent package)
   bool import_hooks = false;  // ImportFacts::import_hooks: local submodules cannot be judged
+  int python_minor = 12;      // decides `if sys.version_info ...:` branches
 };
 
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level

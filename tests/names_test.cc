@@ -28,8 +28,10 @@
 #include "driver/analyze.h"
 #include "driver/environment.h"
 #include "driver/notebook.h"
+#include "ir/conditions.h"
 #include "ir/lower.h"
 #include "lexer/str_util.h"
+#include "parser/parser.h"
 #include "passes/rules.h"
 
 namespace cellflow {
@@ -555,6 +557,35 @@ TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
   EXPECT_EQ(missing.back()->diagnostic.help, "");
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+// sys.version_info comparisons, decided under a target version the way Python compares tuples.
+TEST(VersionTestTest, ComparesLikePython) {
+  auto decide = [](std::string_view test, int minor) -> std::optional<bool> {
+    std::string code(test);
+    Arena arena;
+    ParseResult parsed = Parse(code, 0, static_cast<Offset>(code.size()), &arena, {});
+    EXPECT_TRUE(parsed.errors.empty()) << test;
+    const auto* stmt = parsed.module->body.front()->As<ExprStmt>();
+    return VersionTest(stmt->value, code, minor);
+  };
+  EXPECT_EQ(decide("sys.version_info >= (3, 8)", 12), true);
+  EXPECT_EQ(decide("sys.version_info >= (3, 13)", 12), false);
+  EXPECT_EQ(decide("sys.version_info > (3, 12)", 12), true);  // 3.12.x > (3, 12)
+  EXPECT_EQ(decide("sys.version_info == (3, 12)", 12), false);
+  EXPECT_EQ(decide("sys.version_info < (3,)", 12), false);
+  EXPECT_EQ(decide("sys.version_info[0] == 2", 12), false);
+  EXPECT_EQ(decide("sys.version_info[0] >= 3", 8), true);
+  EXPECT_EQ(decide("sys.version_info[1] < 10", 9), true);
+  EXPECT_EQ(decide("sys.version_info[:2] >= (3, 11)", 11), true);
+  EXPECT_EQ(decide("sys.version_info[:2] == (3, 11)", 11), true);
+  EXPECT_EQ(decide("sys.version_info.major != 3", 12), false);
+  EXPECT_EQ(decide("sys.version_info.minor >= 12", 12), true);
+  // Not decided: the micro version, other objects, other operators.
+  EXPECT_EQ(decide("sys.version_info >= (3, 12, 1)", 12), std::nullopt);
+  EXPECT_EQ(decide("version_info >= (3, 8)", 12), std::nullopt);
+  EXPECT_EQ(decide("sys.version_info in [(3, 8)]", 12), std::nullopt);
+  EXPECT_EQ(decide("sys.version_info[0] >= x", 12), std::nullopt);
 }
 
 TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
