@@ -722,9 +722,17 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     if (d.rule == RuleId::kSyntaxError) broken.push_back(locator.CellOf(d.range.start));
   }
   if (!broken.empty() && nb.format != NotebookFormat::kScript) {
+    auto in_broken = [&](Offset at) {
+      return std::find(broken.begin(), broken.end(), locator.CellOf(at)) != broken.end();
+    };
     std::erase_if(diagnostics, [&](const Diagnostic& d) {
-      return d.rule != RuleId::kSyntaxError &&
-             std::find(broken.begin(), broken.end(), locator.CellOf(d.range.start)) != broken.end();
+      if (d.rule == RuleId::kSyntaxError) return false;
+      // A call of a function whose (partial) body in a broken cell reads the global.
+      if (d.rule == RuleId::kCallBeforeDefinition && !d.related.empty() &&
+          in_broken(d.related.front().range.start)) {
+        return true;
+      }
+      return in_broken(d.range.start);
     });
   }
   for (Diagnostic& d : diagnostics) {
