@@ -1,5 +1,6 @@
-// Facts about if tests for the lowering: which tests give the same answer when evaluated
-// again, the names they read, and the names a branch binds.
+// Facts about the tests of if statements for the lowering: tests decided before running
+// (constants, sys.version_info), tests that give the same answer when evaluated again, the
+// names they read, first-iteration flags, and the names a branch binds.
 #include "ir/conditions.h"
 
 #include <algorithm>
@@ -155,8 +156,6 @@ int IntLiteral(const Expr* e, std::string_view buffer) {
 
 }  // namespace
 
-// The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
-// at run time) and `__name__ == "__main__"` (true in a kernel and in a script).
 std::optional<bool> ConstantTruth(const Expr* e) {
   if (const auto* c = e->As<Constant>()) {
     switch (c->value_kind) {
@@ -277,7 +276,21 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
 
 std::string TestKey(std::string_view buffer, const Expr* test) {
   std::string key;
+  char quote = 0;  // inside a string literal opened by this quote: its blanks count
+  bool escaped = false;
   for (char c : buffer.substr(test->range.start, test->range.end - test->range.start)) {
+    if (quote != 0) {
+      key.push_back(c);
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\\') key.push_back(c);
   }
   return key;

@@ -1,5 +1,7 @@
-// Facts about the tests of if statements, for the lowering's correlated branches: a second
-// `if flag:` whose names nothing rebound since the first takes the branch the first took.
+// Facts about the tests of if statements, for the lowering: tests decided before running
+// (constants, sys.version_info under the target version), and correlated branches (a second
+// `if flag:` whose names nothing rebound since the first takes the branch the first took; a
+// loop's first-iteration flag).
 #ifndef CELLFLOW_IR_CONDITIONS_H_
 #define CELLFLOW_IR_CONDITIONS_H_
 
@@ -42,8 +44,8 @@ std::optional<bool> ConstantTruth(const Expr* test);
 // its value, or nullopt when it is not one or depends on more than the minor version.
 std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int minor);
 
-// The test's source text (in `buffer`) without blanks and line continuations: equal keys are
-// the same test.
+// The test's source text (in `buffer`) without blanks and line continuations outside string
+// literals: equal keys are the same test.
 std::string TestKey(std::string_view buffer, const Expr* test);
 
 }  // namespace cellflow
