@@ -492,6 +492,11 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     d.rule = RuleId::kSyntaxError;
     d.range = {e.start, std::max(e.start, e.end)};
     d.message = e.message;
+    // CPython's sign of a Python 2 statement.
+    if (d.message.starts_with("Missing parentheses in call to 'print'") ||
+        d.message.starts_with("Missing parentheses in call to 'exec'")) {
+      d.help = "this is Python 2 code: port the notebook to Python 3 (2to3 converts it)";
+    }
   }
   cell.module = parsed.module;
   out->python = true;

@@ -447,6 +447,15 @@ TEST_F(NameMessageTest, TimeitAssignmentsSayTheyDoNotOutliveIt) {
   EXPECT_THAT(f->diagnostic.help, HasSubstr("run the assignment once outside it"));
 }
 
+TEST_F(NameMessageTest, Python2PrintSaysSo) {
+  NotebookReport report = Analyze("# %%\nprint 'total:', 3\n\n# %%\nprint(undefined_c)\n");
+  const Finding* f = Only(report, "NB001", "");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.message, HasSubstr("Missing parentheses in call to 'print'"));
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("Python 2 code"));
+  EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
+}
+
 TEST_F(NameMessageTest, TypoSuggestsTheVisibleName) {
   NotebookReport report = Analyze(
       "# %%\nsession_conff = {'lr': 0.1}\n\n"
