@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace cellflow {
 namespace {
@@ -348,8 +349,8 @@ constexpr std::string_view kModuleDunders[] = {
 
 // What IPython puts in the user namespace (besides _N and _iN).
 constexpr std::string_view kKernelNames[] = {
-    "In",  "Out", "_",   "__",   "___",  "_i",          "_ii",     "_iii",
-    "_ih", "_oh", "_dh", "exit", "quit", "get_ipython", "display",
+    "In",          "Out", "_",   "__",   "___",  "_i",          "_ii",     "_iii",
+    "_ih",         "_oh", "_dh", "exit", "quit", "get_ipython", "display",
     "__IPYTHON__",  // IPython puts it among the builtins
 };
 
@@ -398,5 +399,27 @@ bool IsKernelName(std::string_view name) {
 }
 
 bool IsScriptOnlyName(std::string_view name) { return name == "__file__" || name == "__cached__"; }
+
+std::string_view Python2BuiltinReplacement(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kRemoved[] = {
+      {"apply", "f(*args, **kwargs)"},
+      {"basestring", "str"},
+      {"buffer", "memoryview"},
+      {"cmp", "(a > b) - (a < b)"},
+      {"execfile", "exec(open(path).read())"},
+      {"file", "open"},
+      {"intern", "sys.intern"},
+      {"long", "int"},
+      {"raw_input", "input"},
+      {"reload", "importlib.reload"},
+      {"unichr", "chr"},
+      {"unicode", "str"},
+      {"xrange", "range"},
+  };
+  for (const auto& [old_name, replacement] : kRemoved) {
+    if (old_name == name) return replacement;
+  }
+  return {};
+}
 
 }  // namespace cellflow

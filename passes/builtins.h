@@ -22,6 +22,10 @@ bool IsKernelName(std::string_view name);
 // __file__ and __cached__: a script has them, a kernel does not (NB105).
 bool IsScriptOnlyName(std::string_view name);
 
+// A builtin Python 2 had and Python 3 does not ("raw_input", "xrange", "unicode", ...): what to
+// write instead in Python 3 ("input", "range", "str", ...), or empty.
+std::string_view Python2BuiltinReplacement(std::string_view name);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_PASSES_BUILTINS_H_

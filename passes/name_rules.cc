@@ -126,6 +126,9 @@ class NameChecker {
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
     if (std::string alias = ImportedAs(name); !alias.empty()) return alias;
+    if (std::string_view now = Python2BuiltinReplacement(name); !now.empty()) {
+      return StrCat("'", name, "' is a Python 2 builtin; in Python 3 use '", now, "'");
+    }
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");

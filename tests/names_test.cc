@@ -456,6 +456,20 @@ TEST_F(NameMessageTest, Python2PrintSaysSo) {
   EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
 }
 
+TEST_F(NameMessageTest, Python2BuiltinsSayWhatPython3Has) {
+  NotebookReport report =
+      Analyze("# %%\nname = raw_input('?')\nfor i in xrange(3):\n    print(unicode(i))\n");
+  const Finding* f = Only(report, "NB101", "raw_input");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.help, "'raw_input' is a Python 2 builtin; in Python 3 use 'input'");
+  f = Only(report, "NB101", "xrange");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("use 'range'"));
+  f = Only(report, "NB101", "unicode");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->diagnostic.help, HasSubstr("use 'str'"));
+}
+
 TEST_F(NameMessageTest, TypoSuggestsTheVisibleName) {
   NotebookReport report = Analyze(
       "# %%\nsession_conff = {'lr': 0.1}\n\n"
