@@ -115,17 +115,8 @@ std::optional<bool> FlagAssigned(StmtList body, std::string_view flag) {
     const auto* a = s->As<AssignStmt>();
     if (a == nullptr || a->targets.size() != 1) continue;
     const auto* target = a->targets[0]->As<Name>();
-    const auto* value = a->value->As<Constant>();
-    if (target == nullptr || target->id != flag || value == nullptr) continue;
-    switch (value->value_kind) {
-      case ConstantKind::kTrue:
-        return true;
-      case ConstantKind::kFalse:
-      case ConstantKind::kNone:
-        return false;
-      default:
-        return std::nullopt;
-    }
+    if (target == nullptr || target->id != flag || a->value->As<Constant>() == nullptr) continue;
+    return ConstantTruth(a->value);  // True, False, None; nothing for numbers and strings
   }
   return std::nullopt;
 }
