@@ -265,6 +265,11 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
   }
 }
 
+std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor) {
+  std::optional<bool> truth = ConstantTruth(test);
+  return truth ? truth : VersionTest(test, buffer, minor);
+}
+
 std::string TestKey(std::string_view buffer, const Expr* test) {
   std::string key;
   char quote = 0;  // inside a string literal opened by this quote: its blanks count

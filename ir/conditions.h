@@ -44,6 +44,9 @@ std::optional<bool> ConstantTruth(const Expr* test);
 // its value, or nullopt when it is not one or depends on more than the minor version.
 std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int minor);
 
+// ConstantTruth, else VersionTest: whether an if statement's test is decided before running.
+std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor);
+
 // The test's source text (in `buffer`) without blanks and line continuations outside string
 // literals: equal keys are the same test.
 std::string TestKey(std::string_view buffer, const Expr* test);

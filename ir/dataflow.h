@@ -110,7 +110,6 @@ class ReachingDefinitions {
   // thousands of branches; real notebooks and the standard library stay under 2^17) are solved
   // coarsely: see CoarseTransfer.
   static constexpr size_t kMaxDenseBits = size_t{1} << 28;
-  bool coarse() const { return coarse_; }
 
   bool Reachable(BlockId b) const { return reachable_[b]; }
   // The defs of `name` in `state`, sorted.

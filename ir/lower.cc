@@ -36,6 +36,19 @@ bool CatchesAll(const Expr* type) {
   return n != nullptr && (n->id == "Exception" || n->id == "BaseException");
 }
 
+// The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
+// "run x.py".
+std::string_view EscapeMagicName(std::string_view escape) {
+  size_t start = 0;
+  while (start < escape.size() && start < 2 && escape[start] == '%') ++start;
+  size_t end = start;
+  while (end < escape.size() &&
+         (std::isalnum(static_cast<unsigned char>(escape[end])) || escape[end] == '_')) {
+    ++end;
+  }
+  return escape.substr(start, end - start);
+}
+
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
 // literal.
 bool RunsAtLeastOnce(const Expr* iter) {
@@ -212,11 +225,10 @@ class Lowerer : public AstVisitor {
   static const IpyEscapeStmt* TimeitCellMagic(const Module* module) {
     if (module->body.empty()) return nullptr;
     const auto* e = module->body.front()->As<IpyEscapeStmt>();
-    if (e == nullptr || e->escape_kind != IpyEscapeKind::kCellMagic) return nullptr;
-    std::string_view t = e->text;
-    if (!t.starts_with("%%timeit")) return nullptr;
-    return t.size() == 8 || t[8] == ' ' || t[8] == '\t' || t[8] == '\n' || t[8] == '\r' ? e
-                                                                                        : nullptr;
+    return e != nullptr && e->escape_kind == IpyEscapeKind::kCellMagic &&
+                   EscapeMagicName(e->text) == "timeit"
+               ? e
+               : nullptr;
   }
 
   // Nothing after this runs: an exception nothing here catches, or sys.exit(). At the module
@@ -717,26 +729,27 @@ void Lowerer::LowerClassDef(const ClassDefStmt* c) {
 
 void Lowerer::LowerIf(const IfStmt* i) {
   VisitExpr(i->test);
-  std::optional<bool> truth = ConstantTruth(i->test);
-  if (!truth) truth = VersionTest(i->test, options_.buffer, options_.python_minor);
+  std::optional<bool> truth = DecidedTruth(i->test, options_.buffer, options_.python_minor);
   BlockId cond = Current();
   BlockId then_b = NewBlock();
   BlockId else_b = NewBlock();
   BlockId join = NewBlock();
   if (truth != false) Edge(cond, then_b);
   if (truth != true) Edge(cond, else_b);
+  // Names proven bound at the start of each branch.
+  std::vector<std::string_view> then_proven, else_proven;
   // `if flag: x = ...` then, later, `if flag: use(x)`: the same test, whose names nothing has
   // rebound since, takes the same branch, so what the earlier branch bound is bound here.
   std::string key;
-  const SameTest* earlier = nullptr;
   if (!truth && StableTest(i->test)) {
     key = TestKey(options_.buffer, i->test);
-    earlier = FindSameTest(key);
+    if (const SameTest* earlier = FindSameTest(key)) {
+      then_proven = earlier->then_names;
+      else_proven = earlier->else_names;
+    }
   }
   // In a loop, `if first: ...; first = False` / `else: ...`: the branch that flips the flag
   // runs first, the other only after it, so what the first one bound is bound there.
-  std::vector<std::string_view> first_pass;
-  bool first_in_then = false;
   if (!truth && !loops_.empty()) {
     bool negated = false;
     std::string_view flag = FlagTest(i->test, &negated);
@@ -744,21 +757,18 @@ void Lowerer::LowerIf(const IfStmt* i) {
     if (flag.empty()) {
       // not the idiom
     } else if (std::optional<bool> v = FlagAssigned(i->body, flag); v && *v != body_when) {
-      BoundDirectly(i->body, &first_pass);
-      first_in_then = true;
+      BoundDirectly(i->body, &else_proven);
     } else if (std::optional<bool> w = FlagAssigned(i->orelse, flag); w && *w == body_when) {
-      BoundDirectly(i->orelse, &first_pass);
+      BoundDirectly(i->orelse, &then_proven);
     }
   }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
   cur_ = then_b;
-  if (earlier != nullptr) Prove(earlier->then_names, i->test->range);
-  if (!first_in_then) Prove(first_pass, i->test->range);
+  Prove(then_proven, i->test->range);
   LowerBody(i->body);
   Jump(join);
   cur_ = else_b;
-  if (earlier != nullptr) Prove(earlier->else_names, i->test->range);
-  if (first_in_then) Prove(first_pass, i->test->range);
+  Prove(else_proven, i->test->range);
   LowerBody(i->orelse);
   Jump(join);
   cur_ = join;
@@ -922,6 +932,10 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
       m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture) {
     return;
   }
+  // The magic's name and what follows it.
+  const std::string_view magic = EscapeMagicName(text);
+  const size_t name_end = static_cast<size_t>(magic.data() + magic.size() - text.data());
+  const std::string_view args = text.substr(name_end);
   Offset skipped = 0;
   std::string_view code = MagicPythonArgument(text, &skipped);
   if (m->escape_kind == IpyEscapeKind::kCellMagic && code.empty()) return;
@@ -943,21 +957,13 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
       tree_ = saved_tree;
       scope_ = saved_scope;
       unit_scope_ = saved_unit_scope;
-      if (m->escape_kind == IpyEscapeKind::kMagic && text.starts_with("%timeit") &&
+      if (m->escape_kind == IpyEscapeKind::kMagic && magic == "timeit" &&
           unit_->kind == UnitKind::kModule) {
         ForgetBindings(defs_before, m->range);
       }
     }
     return;
   }
-  // The magic's name and what follows it.
-  size_t name_start = text[0] == '%' ? 1 : 0;
-  size_t name_end = name_start;
-  while (name_end < text.size() &&
-         (std::isalnum(static_cast<unsigned char>(text[name_end])) || text[name_end] == '_'))
-    ++name_end;
-  std::string_view magic = text.substr(name_start, name_end - name_start);
-  std::string_view args = text.substr(name_end);
   if (magic == "store") {
     // %store -r [names]: restores variables another session saved.
     size_t r = args.find("-r");
@@ -1165,16 +1171,11 @@ std::string_view SqlMagicTarget(std::string_view args) {
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
   if (escape.size() < 2 || escape[0] != '%') return {};
   const bool cell = escape[1] == '%';
-  size_t p = cell ? 2 : 1;
-  size_t name_end = p;
-  while (name_end < escape.size() &&
-         (std::isalnum(static_cast<unsigned char>(escape[name_end])) || escape[name_end] == '_'))
-    ++name_end;
-  std::string_view name = escape.substr(p, name_end - p);
+  const std::string_view name = EscapeMagicName(escape);
   // "%%timeit [options] setup": the setup statement runs before the timed cell body.
   if (cell && name != "timeit") return {};
   if (name != "time" && name != "timeit" && name != "prun" && name != "debug") return {};
-  p = name_end;
+  size_t p = static_cast<size_t>(name.data() + name.size() - escape.data());
   // Options: -n 10 -r 3 -q -o ... (each option letter may take one value).
   while (true) {
     while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;

@@ -70,9 +70,16 @@ std::string_view TopLevel(std::string_view dotted) { return dotted.substr(0, dot
 
 class ImportChecker : public AstVisitor {
  public:
-  ImportChecker(const Unit& unit, const ModuleEnvironment& env, const ImportRulesOptions& options,
-                std::string_view buffer, std::vector<Diagnostic>* out, ImportCounts* counts)
-      : unit_(unit), env_(env), options_(options), buffer_(buffer), out_(out), counts_(counts) {}
+  ImportChecker(std::span<const ImportCell> cells, const Unit& unit, const ModuleEnvironment& env,
+                const ImportRulesOptions& options, std::string_view buffer,
+                std::vector<Diagnostic>* out, ImportCounts* counts)
+      : unit_(unit),
+        env_(env),
+        options_(options),
+        buffer_(buffer),
+        out_(out),
+        counts_(counts),
+        cells_(cells) {}
 
   void VisitStmt(const Stmt* s) override {
     switch (s->kind) {
@@ -119,8 +126,7 @@ class ImportChecker : public AstVisitor {
         // A branch that never runs (`if sys.version_info < (3,):`, `if TYPE_CHECKING:`)
         // imports nothing.
         const auto* i = static_cast<const IfStmt*>(s);
-        std::optional<bool> truth = ConstantTruth(i->test);
-        if (!truth) truth = VersionTest(i->test, buffer_, options_.python_minor);
+        std::optional<bool> truth = DecidedTruth(i->test, buffer_, options_.python_minor);
         if (!truth) {
           WalkStmt(s);
           return;
@@ -141,7 +147,6 @@ class ImportChecker : public AstVisitor {
   }
 
   bool SawLocalModule() const { return saw_local_; }
-  void SetCells(std::span<const ImportCell> cells) { cells_ = cells; }
   // The second pass: statements are walked again for the `m.x` reads in their expressions;
   // imports are not checked twice.
   void StartAttributePass() { attributes_ = true; }
@@ -982,8 +987,7 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
                   const Unit& module_unit, const ModuleEnvironment& env,
                   const ImportRulesOptions& options, std::vector<Diagnostic>* out,
                   ImportCounts* counts) {
-  ImportChecker checker(module_unit, env, options, buffer, out, counts);
-  checker.SetCells(cells);
+  ImportChecker checker(cells, module_unit, env, options, buffer, out, counts);
   // First the import statements (no expression holds one); then, only if some name is bound to
   // a local module, the `m.x` reads.
   for (const ImportCell& c : cells) {
