@@ -1032,7 +1032,7 @@ std::string_view CellMagicName(std::string_view source) {
 
 bool IsPythonCellMagic(std::string_view name) {
   return name == "time" || name == "timeit" || name == "capture" || name == "prun" ||
-         name == "debug";
+         name == "debug" || name == "memit" || name == "mprun";
 }
 
 bool IsPercentScript(std::string_view text) {

@@ -116,7 +116,7 @@ bool IsPercentScript(std::string_view text);
 // The cell magic a code cell's source starts with ("time" for "%%time -n 3"), or empty.
 std::string_view CellMagicName(std::string_view source);
 // Cell magics whose body is Python and runs in the user namespace: %%time, %%timeit,
-// %%capture, %%prun, %%debug.
+// %%capture, %%prun, %%debug, and memory_profiler's %%memit and %%mprun.
 bool IsPythonCellMagic(std::string_view name);
 
 }  // namespace cellflow

@@ -940,7 +940,7 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   std::string_view code = MagicPythonArgument(text, &skipped);
   if (m->escape_kind == IpyEscapeKind::kCellMagic && code.empty()) return;
   if (!code.empty() && options_.arena != nullptr) {
-    // %time / %timeit / %prun run a statement in the user namespace.
+    // %time, %timeit, %prun, %memit... run a statement in the user namespace.
     Offset begin = m->range.start + skipped;
     Offset end = begin + static_cast<Offset>(code.size());
     ParseResult parsed = Parse(options_.buffer, begin, end, options_.arena, ParseOptions{});
@@ -1172,9 +1172,24 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
   if (escape.size() < 2 || escape[0] != '%') return {};
   const bool cell = escape[1] == '%';
   const std::string_view name = EscapeMagicName(escape);
-  // "%%timeit [options] setup": the setup statement runs before the timed cell body.
-  if (cell && name != "timeit") return {};
-  if (name != "time" && name != "timeit" && name != "prun" && name != "debug") return {};
+  // "%%timeit [options] setup", "%%memit [options] setup": the setup statement runs before the
+  // cell body.
+  if (cell && name != "timeit" && name != "memit") return {};
+  // The options of each magic that take a value (IPython's parse_options specs).
+  std::string_view valued;
+  if (name == "timeit") {
+    valued = "nrp";
+  } else if (name == "prun") {
+    valued = "lsTD";
+  } else if (name == "memit") {
+    valued = "rti";
+  } else if (name == "mprun") {
+    valued = "fT";
+  } else if (name == "lprun") {
+    valued = "fmDTu";
+  } else if (name != "time" && name != "debug") {
+    return {};
+  }
   size_t p = static_cast<size_t>(name.data() + name.size() - escape.data());
   // Options: -n 10 -r 3 -q -o ... (each option letter may take one value).
   while (true) {
@@ -1182,9 +1197,7 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
     if (p >= escape.size() || escape[p] != '-') break;
     char opt = p + 1 < escape.size() ? escape[p + 1] : 0;
     p += 2;
-    bool takes_value = name == "timeit" ? (opt == 'n' || opt == 'r' || opt == 'p')
-                                        : (name == "prun" &&
-                                           (opt == 'l' || opt == 's' || opt == 'T' || opt == 'D'));
+    bool takes_value = opt != 0 && valued.find(opt) != std::string_view::npos;
     if (takes_value) {
       while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;
       while (p < escape.size() && escape[p] != ' ' && escape[p] != '\t') ++p;

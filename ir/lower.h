@@ -61,7 +61,9 @@ struct Program {
 std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options);
 
 // "%time x = f()" → the Python after the magic's name, when that magic runs Python code
-// (time, timeit, prun, debug; options like -n 10 are skipped). Empty otherwise.
+// (time, timeit, prun, debug, memory_profiler's memit and mprun, line_profiler's lprun; options
+// like -n 10 are skipped). For a cell magic, the setup statement of %%timeit and %%memit.
+// Empty otherwise.
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped);
 
 // The names rpy2's `%R` / `%%R` options copy from R into the user namespace: each of
