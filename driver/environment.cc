@@ -82,13 +82,14 @@ std::string ReadText(const std::string& path, bool* ok) {
 
 // Parses Python source into a module summary; a file that does not parse is dynamic (its
 // names are not known for sure).
-void Summarize(std::string_view source_bytes, LocalModule* out) {
+void Summarize(std::string_view source_bytes, LocalModule* out,
+               const StarImportFinder* find = nullptr) {
   DecodedSource source = DecodeSource(source_bytes);
   Arena arena;
   ParseOptions options;
   options.ipython = true;
   ParseResult parsed = Parse(source.text, &arena, options);
-  SummarizeModule(parsed.module, source.text, out);
+  SummarizeModule(parsed.module, source.text, out, find);
   if (!parsed.errors.empty() || !source.problems.empty()) {
     out->dynamic = true;
     out->exports_known = false;
@@ -270,7 +271,10 @@ struct ImportContext::Impl {
       if (ok && !package && key.ends_with(".ipynb")) {
         ok = SummarizeNotebook(key, text, m.get());  // `%run other.ipynb`
       } else if (ok) {
-        Summarize(text, m.get());
+        StarImportFinder find = [&](std::string_view module, int level) {
+          return StarImportTarget(key, name, package, module, level);
+        };
+        Summarize(text, m.get(), &find);
       }
       if (!ok) {
         m->dynamic = true;
@@ -285,6 +289,58 @@ struct ImportContext::Impl {
     std::unique_lock lock(mu);
     auto [it, inserted] = modules.try_emplace(key, std::move(m));
     return it->second.get();
+  }
+
+  // The local module that `from <level dots><module> import *` in the local module `name` (at
+  // `key`, a package directory when `package`) names: a relative import inside its package, an
+  // absolute one in the directory its top-level package or module was found in. Null when it is
+  // no local module there, or when the star imports go round in a circle.
+  const LocalModule* StarImportTarget(const std::string& key, std::string_view name, bool package,
+                                      std::string_view module, int level) const {
+    // Modules whose summaries wait for this one's: a circle, or a chain too long to follow.
+    thread_local std::vector<std::string> waiting;
+    if (waiting.size() >= 16 || std::find(waiting.begin(), waiting.end(), key) != waiting.end()) {
+      return nullptr;
+    }
+    const auto depth = static_cast<size_t>(std::count(name.begin(), name.end(), '.'));
+    std::string dotted;
+    if (level > 0) {
+      // The package the module is in (a package is its own), then up level - 1 packages.
+      std::string_view base = package ? name : name.substr(0, name.rfind('.'));
+      if (!package && name.find('.') == std::string_view::npos) return nullptr;
+      for (int k = 1; k < level; ++k) {
+        size_t dot = base.rfind('.');
+        if (dot == std::string_view::npos) return nullptr;
+        base = base.substr(0, dot);
+      }
+      dotted = module.empty() ? std::string(base) : StrCat(base, ".", module);
+    } else {
+      dotted = std::string(module);
+    }
+    // The search path entry the module was found in: up from its file, one level per dot.
+    fs::path root = package ? fs::path(key) : fs::path(key).parent_path();
+    for (size_t k = 0; k < depth + (package ? 1 : 0); ++k) root = root.parent_path();
+    waiting.push_back(key);
+    // Packages on the way are directories (their __init__.py, maybe the module waiting here, is
+    // not read); the last part is the module.
+    const LocalModule* found = nullptr;
+    std::string dir = root.string();
+    size_t at = 0;
+    while (true) {
+      size_t next = std::min(dotted.find('.', at), dotted.size());
+      std::string_view part = std::string_view(dotted).substr(at, next - at);
+      if (part.empty()) break;
+      if (next == dotted.size()) {
+        bool ns = false;
+        found = FindIn(dir, part, dotted, &ns);
+        break;
+      }
+      if (!(ListingOf(dir).KindsOf(part) & Listing::kDir)) break;
+      dir = StrCat(dir, "/", part);
+      at = next + 1;
+    }
+    waiting.pop_back();
+    return found;
   }
 
   // Finds `name` as a module in `dir`: a regular module or package first, an extension next;

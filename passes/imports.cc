@@ -1002,7 +1002,8 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
   }
 }
 
-void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out) {
+void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out,
+                     const StarImportFinder* find) {
   std::unique_ptr<ScopeTree> tree = BuildScopes(module, buffer);
   const Scope* scope = tree->module();
   bool all_assigned = false;
@@ -1019,13 +1020,13 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
   class Walker : public AstVisitor {
    public:
     Walker(std::string_view buffer, LocalModule* out, std::vector<std::string>* all,
-           bool* all_literal)
-        : buffer_(buffer), out_(out), all_(all), all_literal_(all_literal) {}
+           bool* all_literal, std::vector<const ImportFromStmt*>* stars)
+        : buffer_(buffer), out_(out), all_(all), all_literal_(all_literal), stars_(stars) {}
     void VisitStmt(const Stmt* s) override {
       if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) return;
       if (const auto* f = s->As<ImportFromStmt>()) {
         for (const Alias* a : f->names) {
-          if (a->name == "*") out_->dynamic = true;
+          if (a->name == "*") stars_->push_back(f);
         }
       }
       const Expr* target = nullptr;
@@ -1076,8 +1077,20 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
     LocalModule* out_;
     std::vector<std::string>* all_;
     bool* all_literal_;
-  } walker(buffer, out, &all, &all_literal);
+    std::vector<const ImportFromStmt*>* stars_;
+  };
+  std::vector<const ImportFromStmt*> stars;
+  Walker walker(buffer, out, &all, &all_literal, &stars);
   for (const Stmt* s : module->body) walker.VisitStmt(s);
+  // `from m import *` binds m's exports here (and, with no __all__, exports them again).
+  for (const ImportFromStmt* f : stars) {
+    const LocalModule* from = find != nullptr ? (*find)(f->module, f->level) : nullptr;
+    if (from == nullptr || !from->exports_known) {
+      out->dynamic = true;
+      break;
+    }
+    for (const std::string& n : from->exports) out->names.insert(n);
+  }
   if (all_literal) {
     out->exports = std::move(all);
   } else if (!out->dynamic) {

@@ -6,6 +6,7 @@
 #define CELLFLOW_PASSES_IMPORTS_H_
 
 #include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -138,9 +139,16 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
                   const ImportRulesOptions& options, std::vector<Diagnostic>* out,
                   ImportCounts* counts);
 
+// The local module a module-level `from M import *` of another local module names (M as written,
+// `level` its leading dots), or null when it is not one (or cannot be known).
+using StarImportFinder = std::function<const LocalModule*(std::string_view module, int level)>;
+
 // Fills the names, exports, dynamic flag of a parsed module (the caller sets name, path,
-// display, is_package, submodules).
-void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out);
+// display, is_package, submodules). The names of its module-level star imports are known when
+// `find` gives a local module whose exports are known; any other star import makes the module
+// dynamic.
+void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out,
+                     const StarImportFinder* find = nullptr);
 
 // The value of a plain string literal (no f-string, no bytes), implicit concatenation included.
 bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out);
