@@ -663,13 +663,9 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
       } else if (!v.get_int64().get(n)) {
         cell.execution_count = n;
       } else {
+        // Not a count ("prompt_number": "&nbsp;" in some nbformat 3 files, 1.5, "3"): Jupyter
+        // opens such a notebook with a validation warning; the cell's count is unknown.
         valid = Check(v);
-        if (valid && deferred.empty()) {
-          deferred = absl::StrFormat(
-              "cell %d: '%s' is %s, not an integer or null", index,
-              key == std::string_view("prompt_number") ? "prompt_number" : "execution_count",
-              TypeName(et));
-        }
       }
     } else if (key == "outputs") {
       std::string problem = ReadOutputs(v, &cell);

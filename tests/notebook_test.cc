@@ -1082,14 +1082,25 @@ TEST_F(NotebookTest, CellsNotAList) {
               HasSubstr("'outputs' is not a list"));
 }
 
-TEST_F(NotebookTest, ExecutionCountOfWrongType) {
-  EXPECT_THAT(ReadError(Nb4(R"({"cell_type": "code", "execution_count": "3", "source": ""})")),
-              HasSubstr("cell 1: 'execution_count' is a string, not an integer or null"));
-  EXPECT_THAT(ReadError(Nb4(R"({"cell_type": "code", "execution_count": 1.5, "source": ""})")),
-              HasSubstr("'execution_count' is a number, not an integer or null"));
-  EXPECT_THAT(ReadError(R"({"nbformat": 3, "worksheets": [{"cells": [
-                 {"cell_type": "code", "input": "", "prompt_number": [1]}]}]})"),
-              HasSubstr("'prompt_number' is a list, not an integer or null"));
+// A count that is not an integer is schema-invalid, but Jupyter still opens the notebook: the
+// cell is read with no count, and the rest of the notebook is analyzed.
+TEST_F(NotebookTest, ExecutionCountOfWrongTypeIsUnknown) {
+  for (std::string_view count : {R"("3")", "1.5", R"("&nbsp;")", "[1]", "{}"}) {
+    Notebook nb = ReadOk(Nb4(
+        StrCat(R"({"cell_type": "code", "execution_count": )", count, R"(, "source": "x = 1"}, )",
+               R"({"cell_type": "code", "execution_count": 2, "source": "x"})")));
+    ASSERT_EQ(nb.cells.size(), 2u) << count;
+    EXPECT_FALSE(nb.cells[0].execution_count.has_value()) << count;
+    EXPECT_EQ(nb.cells[1].execution_count, 2) << count;
+    EXPECT_EQ(nb.Source(nb.cells[0]), "x = 1") << count;
+  }
+  Notebook v3 = ReadOk(R"({"nbformat": 3, "worksheets": [{"cells": [
+                 {"cell_type": "code", "input": "y = 2", "prompt_number": "&nbsp;"}]}]})");
+  ASSERT_EQ(v3.cells.size(), 1u);
+  EXPECT_FALSE(v3.cells[0].execution_count.has_value());
+  // The JSON itself must still be valid.
+  EXPECT_THAT(ReadError(Nb4(R"({"cell_type": "code", "execution_count": [1,], "source": ""})")),
+              HasSubstr("JSON"));
 }
 
 TEST_F(NotebookTest, InvalidUtf8) {
