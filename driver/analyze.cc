@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 
 #include "driver/environment.h"
@@ -699,11 +700,27 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       replay_request.environment = &environment;
       replay_request.explain = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
+      // The names the file order already reports as undefined, by place: there the hidden
+      // state is a note on that finding, not a second finding at the same place.
+      absl::flat_hash_map<Offset, size_t> undefined_at;
+      for (size_t k = 0; k < diagnostics.size() && !replay.empty(); ++k) {
+        const Diagnostic& d = diagnostics[k];
+        if (d.rule == RuleId::kUndefinedName || d.rule == RuleId::kDefinedLater) {
+          undefined_at.try_emplace(d.range.start, k);
+        }
+      }
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
         const Cell* cell = locator.CellAt(d.range.start);
         if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
             cell->error_name) {
+          continue;
+        }
+        if (auto it = undefined_at.find(d.range.start);
+            it != undefined_at.end() && diagnostics[it->second].symbol == d.symbol) {
+          diagnostics[it->second].notes.push_back(StrCat(
+              "this cell was saved as run without error (In [", *cell->execution_count, "]): '",
+              d.symbol, "' had a value then, from a cell since edited, deleted or run again"));
           continue;
         }
         Diagnostic h;

@@ -333,9 +333,9 @@ TEST(NameFixtures, EveryNameRuleHasAFixture) {
 
 class NameMessageTest : public ::testing::Test {
  protected:
-  // Analyzes a percent script given as text.
-  NotebookReport Analyze(std::string_view text) {
-    absl::StatusOr<Notebook> nb = reader_.Read("message_test.py", text);
+  // Analyzes a percent script (or, with a path ending in .ipynb, a notebook) given as text.
+  NotebookReport Analyze(std::string_view text, std::string path = "message_test.py") {
+    absl::StatusOr<Notebook> nb = reader_.Read(std::move(path), text);
     EXPECT_TRUE(nb.ok()) << nb.status();
     if (!nb.ok()) return {};
     notebook_ = *std::move(nb);
@@ -385,6 +385,31 @@ TEST_F(NameMessageTest, DefinedLaterNamesTheCellAndTheMove) {
   EXPECT_EQ(f->related.front().position.cell, 4u);
   EXPECT_EQ(f->related.front().position.line, 1u);
   EXPECT_THAT(f->diagnostic.help, HasSubstr("move cell 4 above cell 2"));
+}
+
+// Hidden state (NB302): a cell saved as run reads a name that nothing run before it defines now.
+// Where the file order reports the same name at the same place, that finding carries the
+// hidden state as a note instead of a second finding.
+TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
+  NotebookReport report = Analyze(
+      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [],
+           "source": "w = 1"},
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": "print(w)\nprint(ghost)"}]})json",
+      "hidden.ipynb");
+  const Finding* hidden = Only(report, "NB302", "w");
+  ASSERT_NE(hidden, nullptr);
+  EXPECT_EQ(hidden->start.cell, 2u);
+  EXPECT_THAT(hidden->diagnostic.message, HasSubstr("In [2]"));
+  const Finding* undefined = Only(report, "NB101", "ghost");
+  ASSERT_NE(undefined, nullptr);
+  ASSERT_EQ(undefined->diagnostic.notes.size(), 1u);
+  EXPECT_THAT(undefined->diagnostic.notes.front(),
+              HasSubstr("saved as run without error (In [2]): 'ghost' had a value then"));
+  for (const Finding& f : report.findings) {
+    EXPECT_FALSE(GetRule(f.diagnostic.rule).code == "NB302" && f.diagnostic.symbol == "ghost");
+  }
 }
 
 // Lines and columns count within the cell, in code points, whatever ends the lines.
