@@ -352,7 +352,13 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
            StrCat("'", name, "' is defined in ", Where(later->site.start),
                   later->order > use.order ? ", which runs after this cell"
                                            : ", on a path that does not reach this use")});
-      d.help = absl::StrFormat("move cell %d above cell %d, or run it first", def_cell, use_cell);
+      // In the executed order, the defining cell may be above the use and have run after it.
+      d.help = def_cell < use_cell ? absl::StrFormat(
+                                         "cell %d is above cell %d but ran after it: run the cells "
+                                         "from the top, in file order",
+                                         def_cell, use_cell)
+                                   : absl::StrFormat("move cell %d above cell %d, or run it first",
+                                                     def_cell, use_cell);
     } else {
       d.related.push_back(
           {later->site, StrCat("'", name, "' is defined at ", Where(later->site.start),

@@ -387,6 +387,24 @@ TEST_F(NameMessageTest, DefinedLaterNamesTheCellAndTheMove) {
   EXPECT_THAT(f->diagnostic.help, HasSubstr("move cell 4 above cell 2"));
 }
 
+// In the executed order a cell above the use may have run after it: the fix is the file order.
+TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
+  absl::StatusOr<Notebook> nb = NotebookReader().Read("ran_late.ipynb", R"json({
+      "nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "execution_count": 5, "metadata": {}, "outputs": [],
+         "source": "browser = 1"},
+        {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [],
+         "source": "print(browser)"}]})json");
+  ASSERT_TRUE(nb.ok()) << nb.status();
+  AnalyzeOptions options;
+  options.order = CellOrder::kExecuted;
+  NotebookReport report = AnalyzeNotebook(*nb, options);
+  const Finding* f = Only(report, "NB102", "browser");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.help,
+            "cell 1 is above cell 2 but ran after it: run the cells from the top, in file order");
+}
+
 // Hidden state (NB302): a cell saved as run reads a name that nothing run before it defines now.
 // Where the file order reports the same name at the same place, that finding carries the
 // hidden state as a note instead of a second finding.
