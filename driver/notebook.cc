@@ -601,6 +601,8 @@ std::string IpynbReader::ReadCells(od::value cells) {
     return Check(cells) ? "'cells' is not a list" : std::string(kInvalid);
   od::array list;
   if (cells.get_array().get(list)) return std::string(kInvalid);
+  // Room for most notebooks' cells (a Cell is moved whenever the vector grows).
+  nb_->cells.reserve(nb_->cells.size() + 64);
   for (auto cell_result : list) {
     od::value cell;
     if (std::move(cell_result).get(cell)) return std::string(kInvalid);
