@@ -2673,15 +2673,20 @@ void Parser::SetContext(Expr* e, ExprContext ctx) {
 ParseResult Parse(std::string_view buffer, Offset begin, Offset end, Arena* arena,
                   const ParseOptions& options) {
   ParseResult result;
-  LexResult lexed;
+  // The tokens are needed only while parsing: one buffer per thread, reused from cell to cell
+  // (a cell's tokens cost no allocation of their own); a very large one is given back after.
+  thread_local LexResult lexed;
+  lexed.tokens.clear();
+  lexed.errors.clear();
   LexOptions lex_options;
   lex_options.ipython = options.ipython;
   Tokenize(buffer, begin, end, lex_options, &lexed);
-  result.tokens = std::move(lexed.tokens);
   result.errors = std::move(lexed.errors);
   std::vector<SyntaxDiagnostic> parse_errors;
-  Parser parser(buffer, begin, result.tokens, arena, &parse_errors, options);
+  Parser parser(buffer, begin, lexed.tokens, arena, &parse_errors, options);
   result.module = parser.ParseFile();
+  constexpr size_t kKeptTokens = size_t{1} << 20;
+  if (lexed.tokens.capacity() > kKeptTokens) std::vector<Token>().swap(lexed.tokens);
   result.errors.insert(result.errors.end(), std::make_move_iterator(parse_errors.begin()),
                        std::make_move_iterator(parse_errors.end()));
   {

@@ -20,7 +20,6 @@ struct ParseOptions {
 
 struct ParseResult {
   Module* module = nullptr;  // never null; statements that failed are ErrorStmt
-  std::vector<Token> tokens;
   // Lexer and parser errors, in source order. CPython reports errors[0]; later entries come
   // from the statements after it (recovery at statement boundaries).
   std::vector<SyntaxDiagnostic> errors;

@@ -205,8 +205,15 @@ std::string CheckTokens(std::string_view text, const std::vector<Token>& tokens)
 }  // namespace
 
 std::string CheckParseInvariants(std::string_view text, const ParseResult& r) {
-  std::string problem = CheckTokens(text, r.tokens);
-  if (!problem.empty()) return problem;
+  // The parser's tokens are its own; the lexer's, in both modes, must hold the same invariants.
+  for (bool ipython : {false, true}) {
+    LexOptions options;
+    options.ipython = ipython;
+    LexResult lexed;
+    Tokenize(text, 0, static_cast<Offset>(text.size()), options, &lexed);
+    std::string problem = CheckTokens(text, lexed.tokens);
+    if (!problem.empty()) return StrCat(ipython ? "IPython tokens: " : "tokens: ", problem);
+  }
   for (size_t i = 0; i < r.errors.size(); ++i) {
     const SyntaxDiagnostic& d = r.errors[i];
     if (d.start > d.end || d.end > text.size()) {

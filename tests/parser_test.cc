@@ -1140,35 +1140,18 @@ std::string RandomProgram(uint64_t* state, bool indent) {
   return out;
 }
 
-// The invariants with the lexer's error tokens (kUnknown) left out: one of them overlaps its
-// neighbour (see the DISABLED_ tests below and in lexer_test), which random input hits.
-void CheckRandomPrograms(uint64_t seed, bool keep_error_tokens) {
-  uint64_t state = seed;
+// The tree's and the tokens' invariants (error tokens included) on random programs.
+TEST(ParserTest, InvariantsHoldOnRandomPrograms) {
+  uint64_t state = 42;
   for (int i = 0; i < 3000; ++i) {
     std::string text = RandomProgram(&state, /*indent=*/i % 2 == 1);
     for (bool ipython : {false, true}) {
       Parsed p(text, ipython);
-      ParseResult r;
-      r.module = p.result().module;
-      r.errors = p.result().errors;
-      for (const Token& t : p.result().tokens) {
-        if (keep_error_tokens || t.kind != TokenKind::kUnknown) r.tokens.push_back(t);
-      }
-      ASSERT_EQ(CheckParseInvariants(p.text(), r), "")
+      ASSERT_EQ(CheckParseInvariants(p.text(), p.result()), "")
           << testing::PrintToString(text) << (ipython ? " (IPython)" : "");
       CollectNames(p.result().module);
     }
   }
-}
-
-TEST(ParserTest, InvariantsHoldOnRandomPrograms) {
-  CheckRandomPrograms(42, /*keep_error_tokens=*/false);
-}
-
-// Lexer bug: the error token at an unclosed format spec overlaps the next token ("f'{x:abc'").
-// Re-enable with the lexer fix.
-TEST(ParserTest, InvariantsHoldOnRandomProgramsIncludingErrorTokens) {
-  CheckRandomPrograms(42, /*keep_error_tokens=*/true);
 }
 
 }  // namespace
