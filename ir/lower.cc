@@ -964,6 +964,26 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     }
     return;
   }
+  if (magic == "aimport") {
+    // autoreload's `%aimport a.b, c` imports each module and binds its top-level name, as
+    // `import a.b, c` does; `%aimport -a` (do not reload) and a bare `%aimport` bind nothing.
+    size_t p = 0;
+    while (p < args.size()) {
+      size_t comma = std::min(args.find(',', p), args.size());
+      std::string_view module = args.substr(p, comma - p);
+      while (!module.empty() && (module.front() == ' ' || module.front() == '\t')) {
+        module.remove_prefix(1);
+      }
+      module = module.substr(0, module.find_first_of(" \t\r\n"));
+      std::string_view top = module.substr(0, module.find('.'));
+      if (!module.empty() && module[0] != '-' && LooksLikeIdentifier(top)) {
+        auto at = m->range.start + static_cast<Offset>(top.data() - text.data());
+        Def(top, Range{at, at + static_cast<Offset>(top.size())}, DefKind::kBind);
+      }
+      p = comma + 1;
+    }
+    return;
+  }
   if (magic == "store") {
     // %store -r [names]: restores variables another session saved.
     size_t r = args.find("-r");

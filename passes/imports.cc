@@ -353,11 +353,32 @@ class ImportChecker : public AstVisitor {
     return m;
   }
 
-  // "%load_ext name" imports the extension module.
+  // "%load_ext name" imports the extension module; autoreload's "%aimport a.b, c" imports
+  // modules.
   void CheckLoadExt(const IpyEscapeStmt* e) {
     std::string_view text = e->text;
     size_t p = text.find_first_not_of("% \t");
-    if (p == std::string_view::npos || text.substr(p, 8) != "load_ext") return;
+    if (p == std::string_view::npos) return;
+    const bool aimport = text.substr(p, 7) == "aimport" &&
+                         (p + 7 == text.size() || text[p + 7] == ' ' || text[p + 7] == '\t');
+    if (aimport) {
+      for (p += 7; p < text.size();) {
+        size_t comma = std::min(text.find(',', p), text.size());
+        size_t b = text.find_first_not_of(" \t", p);
+        size_t end = b;
+        while (end < comma && text[end] != ' ' && text[end] != '\t' && text[end] != '\r' &&
+               text[end] != '\n') {
+          ++end;
+        }
+        if (b < comma && text[b] != '-') {
+          Offset at = e->range.start + static_cast<Offset>(b);
+          CheckModule(text.substr(b, end - b), Range{at, at + static_cast<Offset>(end - b)});
+        }
+        p = comma + 1;
+      }
+      return;
+    }
+    if (text.substr(p, 8) != "load_ext") return;
     p = text.find_first_not_of(" \t", p + 8);
     if (p == std::string_view::npos) return;
     size_t end = p;
