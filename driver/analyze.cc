@@ -429,6 +429,23 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
   CodeCell& cell = out->code;
   cell.cell = c.index;
+  if (nb.databricks && trimmed.substr(0, 1) == "%" && trimmed.substr(0, 2) != "%%") {
+    // A Databricks cell in another language: its first line names it.
+    std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
+    std::string_view word = line.substr(1, line.find_first_of(" \t") - 1);
+    if (word == "sql") {
+      // The result of the last SQL cell is the DataFrame _sqldf.
+      static constexpr std::string_view kSqlResult = "_sqldf";
+      auto at = static_cast<Offset>(trimmed.data() - nb.buffer.data());
+      cell.magic_bindings.emplace_back(kSqlResult, Range{at, at + 4});
+      ParseMagicLine(trimmed, out);
+      return;
+    }
+    if (word == "md" || word == "md-sandbox" || word == "sh" || word == "fs" || word == "scala" ||
+        word == "r") {
+      return;
+    }
+  }
   if (trimmed.substr(0, 2) == "%%") {
     std::string_view magic = CellMagicName(trimmed);
     if (magic == "writefile" || magic == "file") {
@@ -588,6 +605,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   NameRulesOptions rules_options;
   rules_options.python_minor = request.python_minor;
   rules_options.notebook = notebook;
+  rules_options.databricks = nb.databricks;
   rules_options.explain = request.explain;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
   if (env != nullptr && report_syntax) {

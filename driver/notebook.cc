@@ -544,27 +544,30 @@ bool IpynbReader::GetString(od::value value, std::string_view* out, bool* valid)
   return false;
 }
 
-// metadata.kernelspec.language, else metadata.language_info.name, else metadata.language.
+// metadata.kernelspec.language, else metadata.language_info.name, else metadata.language, else
+// the language of a Databricks export.
 std::string IpynbReader::ReadMetadata(od::value metadata) {
   od::json_type t;
   if (metadata.type().get(t)) return std::string(kInvalid);
   if (t != od::json_type::object) return Check(metadata) ? "" : std::string(kInvalid);
   od::object obj;
   if (metadata.get_object().get(obj)) return std::string(kInvalid);
-  std::string kernel, info, plain;
+  std::string kernel, info, plain, databricks;
   bool valid = true;
   for (auto field_result : obj) {
     od::field field;
     if (std::move(field_result).get(field)) return std::string(kInvalid);
     od::raw_json_string key = field.key();  // compared raw: no unescaping
     bool kernelspec = key == std::string_view("kernelspec");
+    bool databricks_export = key == std::string_view("application/vnd.databricks.v1+notebook");
+    if (databricks_export) nb_->databricks = true;
     if (key == "language") {
       std::string_view s;
       if (GetString(field.value(), &s, &valid)) plain = std::string(s);
       if (!valid) return std::string(kInvalid);
       continue;
     }
-    if (!kernelspec && key != "language_info") {
+    if (!kernelspec && !databricks_export && key != "language_info") {
       if (!Check(field.value())) return std::string(kInvalid);
       continue;
     }
@@ -581,15 +584,20 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
       if (std::move(sub_result).get(f)) return std::string(kInvalid);
       od::raw_json_string k = f.key();
       std::string_view s;
-      if (k == std::string_view(kernelspec ? "language" : "name")) {
-        if (GetString(f.value(), &s, &valid)) (kernelspec ? kernel : info) = std::string(s);
+      if (k == std::string_view(kernelspec || databricks_export ? "language" : "name")) {
+        if (GetString(f.value(), &s, &valid)) {
+          (kernelspec ? kernel : databricks_export ? databricks : info) = std::string(s);
+        }
         if (!valid) return std::string(kInvalid);
       } else if (!Check(f.value())) {
         return std::string(kInvalid);
       }
     }
   }
-  std::string lang = !kernel.empty() ? kernel : !info.empty() ? info : plain;
+  std::string lang = !kernel.empty()  ? kernel
+                     : !info.empty()  ? info
+                     : !plain.empty() ? plain
+                                      : databricks;
   nb_->language = absl::AsciiStrToLower(lang);
   return {};
 }

@@ -57,7 +57,10 @@ struct Notebook {
   int nbformat = 0;  // 0 for scripts
   int nbformat_minor = 0;
   std::string language;  // kernel language, lowercase ("python"); empty when not stated
-  std::string buffer;    // every cell's source, in order, each followed by '\n'
+  // Exported from Databricks (its notebook metadata): the runtime's names (spark, dbutils, ...)
+  // exist, and a cell may start with a language line (%sql, %md, %sh, %scala, %r, %fs).
+  bool databricks = false;
+  std::string buffer;  // every cell's source, in order, each followed by '\n'
   std::vector<Cell> cells;
   // The raw lines of every cell, cell after cell (one table: no allocation per cell).
   std::vector<uint32_t> raw_lines;

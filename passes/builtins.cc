@@ -398,6 +398,14 @@ bool IsKernelName(std::string_view name) {
   return name.size() >= 3 && name.substr(0, 2) == "_i" && AllDigits(name.substr(2));
 }
 
+bool IsDatabricksName(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "dbutils", "display", "displayHTML", "getArgument", "sc",
+      "spark",   "sql",     "sqlContext",  "table",       "udf",
+  };
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
 bool IsScriptOnlyName(std::string_view name) { return name == "__file__" || name == "__cached__"; }
 
 std::string_view Python2BuiltinReplacement(std::string_view name) {

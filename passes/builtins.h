@@ -19,6 +19,9 @@ bool IsModuleDunder(std::string_view name);
 // In, Out, _, _i, _N, _iN, get_ipython, display, ...: defined in a Jupyter kernel.
 bool IsKernelName(std::string_view name);
 
+// spark, sc, dbutils, display, ...: defined in a Databricks notebook's Python namespace.
+bool IsDatabricksName(std::string_view name);
+
 // __file__ and __cached__: a script has them, a kernel does not (NB105).
 bool IsScriptOnlyName(std::string_view name);
 

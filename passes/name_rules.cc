@@ -82,6 +82,7 @@ class NameChecker {
   // Names that the namespace has without any definition in the notebook.
   bool Predefined(std::string_view name) const {
     if (IsBuiltin(name, options_.python_minor) || IsModuleDunder(name)) return true;
+    if (options_.databricks && IsDatabricksName(name)) return true;
     if (options_.notebook) return IsKernelName(name);
     return IsScriptOnlyName(name);
   }

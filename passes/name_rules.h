@@ -21,8 +21,9 @@ class Locator {
 };
 
 struct NameRulesOptions {
-  int python_minor = 12;  // target version 3.x: its builtins
-  bool notebook = true;   // a kernel: In/Out/_N/display exist, __file__ does not
+  int python_minor = 12;    // target version 3.x: its builtins
+  bool notebook = true;     // a kernel: In/Out/_N/display exist, __file__ does not
+  bool databricks = false;  // a Databricks notebook: spark, dbutils, ... exist too
   // Messages, related locations, notes and help. Without them a diagnostic has only its rule,
   // range and symbol (all a caller that only counts or filters findings needs).
   bool explain = true;

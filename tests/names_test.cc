@@ -405,6 +405,45 @@ TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
             "cell 1 is above cell 2 but ran after it: run the cells from the top, in file order");
 }
 
+// A notebook exported from Databricks: the runtime's names exist, a %sql cell is SQL (and binds
+// _sqldf), %md / %sh / %scala cells are not Python; an export whose language is SQL is skipped.
+TEST_F(NameMessageTest, DatabricksExports) {
+  auto notebook = [](std::string_view metadata) {
+    return StrCat(R"json({"nbformat": 4, "nbformat_minor": 0, "metadata": )json", metadata,
+                  R"json(, "cells": [
+        {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+         "source": ["%sql\n", "SELECT * FROM trips WHERE fare > :limit"]},
+        {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+         "source": ["%md\n", "## Trips (not Python: **bold**)"]},
+        {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+         "source": ["%sh\n", "ls -la /dbfs/tmp | wc -l"]},
+        {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+         "source": ["df = spark.range(3)\n", "display(_sqldf)\n",
+                    "dbutils.fs.ls('/')\n", "print(sc, sqlContext, undefined_here)"]}]})json");
+  };
+  NotebookReport report =
+      Analyze(notebook(R"json({"application/vnd.databricks.v1+notebook": {"language": "python",
+                       "notebookName": "trips"}})json"),
+              "databricks.ipynb");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(GetRule(report.findings[0].diagnostic.rule).code, "NB101");
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "undefined_here");
+
+  // The same cells in a plain Jupyter notebook: the runtime's names do not exist.
+  NotebookReport plain = Analyze(notebook("{}"), "plain.ipynb");
+  std::set<std::string> undefined;
+  for (const Finding& f : plain.findings) {
+    if (GetRule(f.diagnostic.rule).code == "NB101") undefined.insert(f.diagnostic.symbol);
+  }
+  EXPECT_TRUE(undefined.contains("spark"));
+  EXPECT_TRUE(undefined.contains("dbutils"));
+
+  NotebookReport sql = Analyze(
+      notebook(R"json({"application/vnd.databricks.v1+notebook": {"language": "sql"}})json"),
+      "sql.ipynb");
+  EXPECT_TRUE(sql.skipped);
+}
+
 // Hidden state (NB302): a cell saved as run reads a name that nothing run before it defines now.
 // Where the file order reports the same name at the same place, that finding carries the
 // hidden state as a note instead of a second finding.
