@@ -520,6 +520,14 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
         writer.File(outcome.text);
       });
   writer.End(files.size(), total, errors, status == 0, counts);
+  if (imports) {
+    // A dependency file that cannot be read declares less than it means to: NB203 may then
+    // report what it does declare.
+    std::fflush(out);
+    for (const std::string& p : imports->DependencyFileProblems()) {
+      std::fprintf(stderr, "cellflow: warning: %s\n", p.c_str());
+    }
+  }
   if (!output.Finish(o.output)) return 2;
   if (status != 0) return status;
   return total > 0 && !o.exit_zero ? 1 : 0;

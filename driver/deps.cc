@@ -226,18 +226,25 @@ std::shared_ptr<const DependencyFinder::FileEntry> DependencyFinder::File(const 
 
 void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind, int depth,
                                std::vector<std::string>* stack, DeclaredDependencies* out) {
+  // Each problem goes to the notebook's dependencies and, once, to the finder's list.
+  auto problem = [&](std::string text) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      problems_.insert(text);
+    }
+    out->problems.push_back(std::move(text));
+  };
   if (std::find(stack->begin(), stack->end(), path) != stack->end()) {
-    out->problems.push_back(StrCat(stack->back(), ": includes ", path, ", which includes it"));
+    problem(StrCat(stack->back(), ": includes ", path, ", which includes it"));
     return;
   }
   if (depth > kMaxIncludeDepth) {
-    out->problems.push_back(
-        StrCat(stack->back(), ": requirements files nested deeper than ", kMaxIncludeDepth));
+    problem(StrCat(stack->back(), ": requirements files nested deeper than ", kMaxIncludeDepth));
     return;
   }
   std::shared_ptr<const FileEntry> entry = File(path, kind);
   if (!entry->readable) {
-    out->problems.push_back(StrCat(path, ": ", entry->error));
+    problem(StrCat(path, ": ", entry->error));
     return;
   }
   AddUnique(&out->files, path);
@@ -255,11 +262,10 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   constexpr size_t kMaxProblemsPerFile = 20;
   const std::vector<std::string>& problems = entry->parse.problems;
   for (size_t i = 0; i < problems.size() && i < kMaxProblemsPerFile; ++i) {
-    out->problems.push_back(StrCat(path, ": ", problems[i]));
+    problem(StrCat(path, ": ", problems[i]));
   }
   if (problems.size() > kMaxProblemsPerFile) {
-    out->problems.push_back(
-        StrCat(path, ": ", problems.size() - kMaxProblemsPerFile, " more problems"));
+    problem(StrCat(path, ": ", problems.size() - kMaxProblemsPerFile, " more problems"));
   }
   stack->push_back(path);
   const std::string base = ParentOf(path);
@@ -268,6 +274,13 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
             out);
   }
   stack->pop_back();
+}
+
+std::vector<std::string> DependencyFinder::Problems() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out(problems_.begin(), problems_.end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 DeclaredDependencies DependencyFinder::ForRequirementFiles(const std::vector<std::string>& paths) {

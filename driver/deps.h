@@ -158,6 +158,10 @@ class DependencyFinder {
   // Number of files read so far (each at most once).
   size_t FilesRead() const;
 
+  // What was wrong with the dependency files read so far (unreadable, unparsable, includes that
+  // go round), each once, sorted: "path: line N: message".
+  std::vector<std::string> Problems() const;
+
  private:
   struct FileEntry;
   struct DirState;
@@ -179,6 +183,7 @@ class DependencyFinder {
   mutable std::mutex mu_;
   absl::node_hash_map<std::string, std::shared_ptr<FileEntry>> files_;  // guarded by mu_
   absl::node_hash_map<std::string, std::shared_ptr<DirState>> dirs_;    // guarded by mu_
+  absl::flat_hash_set<std::string> problems_;                           // guarded by mu_
   size_t files_read_ = 0;                                               // guarded by mu_
 };
 

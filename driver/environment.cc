@@ -770,6 +770,17 @@ std::string ImportContext::AbsoluteDirectory(const std::string& dir) const {
   return AbsoluteNormalPath(dir, impl_->cwd);
 }
 
+std::vector<std::string> ImportContext::DependencyFileProblems() const {
+  if (impl_->deps == nullptr) return {};
+  std::vector<std::string> problems = impl_->deps->Problems();
+  // Paths under the working directory, relative to it.
+  const std::string prefix = StrCat(impl_->cwd, "/");
+  for (std::string& p : problems) {
+    if (prefix.size() > 1 && p.starts_with(prefix)) p.erase(0, prefix.size());
+  }
+  return problems;
+}
+
 void ImportContext::AddListing(const std::string& absolute_dir,
                                const std::vector<DirEntry>& entries) const {
   std::unique_ptr<Listing> made = MakeListing(absolute_dir, entries);

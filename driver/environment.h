@@ -43,6 +43,11 @@ class ImportContext {
   // caller already: lookups in it will not list it again.
   void AddListing(const std::string& absolute_dir, const std::vector<DirEntry>& entries) const;
 
+  // What was wrong with the dependency files read so far, each once ("path: line N: message",
+  // the path relative to the working directory when under it): their declarations are partly
+  // or wholly missing.
+  std::vector<std::string> DependencyFileProblems() const;
+
   struct Impl;
 
  private:

@@ -324,6 +324,25 @@ def main():
             check(got == [("NB202", "unknown"), ("NB201", "not_a_package")],
                   f"project packages with {build_file}: {got}")
 
+        # A dependency file that cannot be parsed is named on stderr, once, whatever the number
+        # of notebooks beside it, and the run goes on.
+        broken = os.path.join(tmp, "broken_deps")
+        os.makedirs(os.path.join(broken, ".git"))
+        write_file(os.path.join(broken, "pyproject.toml"),
+                   '[project]\nname = "x"\ndependencies = ["numpy",\n')
+        for n in ("a.py", "b.py"):
+            write_file(os.path.join(broken, n), "# %%\nimport numpy\n")
+        both = ["broken_deps/a.py", "broken_deps/b.py"]
+        code, out, err = run(["check", "--format", "jsonl"] + both, cwd=tmp)
+        warnings = [l for l in err.splitlines() if l.startswith("cellflow: warning:")]
+        check(code in (0, 1) and len(warnings) == 1 and
+              warnings[0].startswith("cellflow: warning: broken_deps/pyproject.toml: line "),
+              f"broken dependency file: {code} {err!r}")
+        write_file(os.path.join(broken, "pyproject.toml"),
+                   '[project]\nname = "x"\ndependencies = ["numpy"]\n')
+        _, _, err = run(["check", "--format", "jsonl"] + both, cwd=tmp)
+        check(err == "", f"a good dependency file gives no warning: {err!r}")
+
         # A walked directory resolves imports as files given one by one do (the walk hands
         # its listings to import resolution).
         write_file(os.path.join(proj, "star.py"),
