@@ -612,6 +612,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     ImportRulesOptions import_options;
     import_options.notebook = notebook;
     import_options.import_hooks = facts.import_hooks;
+    import_options.fetches_files = facts.fetches_files;
     import_options.python_minor = request.python_minor;
     CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);

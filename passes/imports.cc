@@ -286,6 +286,8 @@ class ImportChecker : public AstVisitor {
     if (options_.import_hooks && m.status == ModuleStatus::kUnresolved && m.parent != nullptr) {
       return m;
     }
+    // A module found nowhere may be in what the notebook cloned or unpacked.
+    if (options_.fetches_files && m.status == ModuleStatus::kUnresolved && !m.python2) return m;
     switch (m.status) {
       case ModuleStatus::kUnresolved: {
         std::vector<std::string> notes;
@@ -809,7 +811,12 @@ class FactCollector : public AstVisitor {
     return buffer_.substr(r.start, r.end - r.start).find("://") != std::string_view::npos;
   }
 
+  // Also notes clones and downloaded archives (ImportFacts::fetches_files).
   void Downloads(std::string_view text) {
+    if (text.find("git clone") != std::string_view::npos ||
+        text.find("git submodule") != std::string_view::npos) {
+      facts_->fetches_files = true;
+    }
     size_t p = 0;
     while ((p = text.find("://", p)) != std::string_view::npos) {
       size_t end = p + 3;
@@ -822,6 +829,14 @@ class FactCollector : public AstVisitor {
       std::string_view file = url.substr(slash + 1);
       if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
         facts_->downloaded_files.emplace_back(file);
+      }
+      // An archive of a repository (a data archive brings no modules).
+      const bool code_host = url.find("github.com/") != std::string_view::npos ||
+                             url.find("gitlab.com/") != std::string_view::npos ||
+                             url.find("bitbucket.org/") != std::string_view::npos;
+      if (code_host &&
+          (file.ends_with(".zip") || file.ends_with(".tar.gz") || file.ends_with(".tgz"))) {
+        facts_->fetches_files = true;
       }
       p = end;
     }

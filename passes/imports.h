@@ -105,6 +105,9 @@ struct ImportFacts {
   // The notebook installs an import hook (sys.meta_path / sys.path_hooks): modules may come
   // from anywhere, such as other notebooks.
   bool import_hooks = false;
+  // The notebook fetches code no one can list beforehand ("!git clone https://...", a
+  // repository's archive from GitHub, GitLab or Bitbucket): a module found nowhere may be in it.
+  bool fetches_files = false;
 };
 
 // One cell's parsed code, as the import pass sees it.
@@ -126,9 +129,10 @@ struct ImportCounts {
 };
 
 struct ImportRulesOptions {
-  bool notebook = true;       // relative imports fail in a notebook (no parent package)
-  bool import_hooks = false;  // ImportFacts::import_hooks: local submodules cannot be judged
-  int python_minor = 12;      // decides `if sys.version_info ...:` branches
+  bool notebook = true;        // relative imports fail in a notebook (no parent package)
+  bool import_hooks = false;   // ImportFacts::import_hooks: local submodules cannot be judged
+  bool fetches_files = false;  // ImportFacts::fetches_files: an unresolved module may be fetched
+  int python_minor = 12;       // decides `if sys.version_info ...:` branches
 };
 
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level
