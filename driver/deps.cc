@@ -85,6 +85,11 @@ bool DeclaredDependencies::DeclaresImport(std::string_view module) const {
     if (dot == std::string_view::npos) break;
     prefix = prefix.substr(0, dot);
   }
+  // The module with separators in the distribution's name ("colab-xterm" for colabxterm).
+  std::string_view top = module.substr(0, module.find('.'));
+  for (const std::string& d : distributions) {
+    if (SameWithoutSeparators(d, top)) return true;
+  }
   return false;
 }
 

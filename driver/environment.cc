@@ -725,11 +725,13 @@ class NotebookModules : public ModuleEnvironment {
     // What the notebook installs itself is often named after the module with a prefix: a
     // repository installed by URL ("pip install git+https://github.com/user/gsoc-wav2vec2" for
     // wav2vec2), an organization's package ("pip install org-tool" for tool).
+    // Or the module with separators: "pip install colab-xterm" for colabxterm.
     for (const std::string& name : installed_here_) {
       if (name.size() > top.size() + 1 && std::string_view(name).ends_with(top) &&
           name[name.size() - top.size() - 1] == '-') {
         return true;
       }
+      if (SameWithoutSeparators(name, top)) return true;
     }
     return false;
   }

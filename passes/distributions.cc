@@ -83,6 +83,23 @@ size_t WithoutApiVersion(std::string_view component) {
 
 }  // namespace
 
+bool SameWithoutSeparators(std::string_view distribution, std::string_view module) {
+  if (distribution.find('-') == std::string_view::npos) return false;
+  size_t m = 0;
+  for (char c : distribution) {
+    if (c == '-') continue;
+    if (m == module.size()) return false;
+    char x = module[m++];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x == '_') {
+      // An underscore in the module stands for a separator of the distribution's name.
+      return false;
+    }
+    if (x != c) return false;
+  }
+  return m > 0 && m == module.size();
+}
+
 std::string NormalizeDistributionName(std::string_view name) {
   std::string out;
   out.reserve(name.size());

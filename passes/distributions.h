@@ -13,6 +13,11 @@ namespace cellflow {
 // becomes one '-' ("Ruamel.YAML" → "ruamel-yaml", "typing_extensions" → "typing-extensions").
 std::string NormalizeDistributionName(std::string_view name);
 
+// True if the normalized distribution name `distribution` is the import name `module` written
+// with separators ("colab-xterm" for colabxterm, "py-spy" for pyspy; not "numpy" for numpy):
+// many projects name their module so.
+bool SameWithoutSeparators(std::string_view distribution, std::string_view module);
+
 // Where an import comes from when no dependency file has to declare it.
 enum class ImportEnvironment {
   kNone,    // installed like any other distribution

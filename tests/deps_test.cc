@@ -508,7 +508,8 @@ TEST(DeclaredDependenciesTest, DeclaresImport) {
                      "bar-py",
                      "jaraco-classes",
                      "pyyaml",
-                     "google"};
+                     "google",
+                     "colab-xterm"};
   EXPECT_TRUE(d.DeclaresImport("sklearn"));
   EXPECT_TRUE(d.DeclaresImport("sklearn.linear_model"));
   EXPECT_TRUE(d.DeclaresImport("requests"));
@@ -521,6 +522,7 @@ TEST(DeclaredDependenciesTest, DeclaresImport) {
   EXPECT_TRUE(d.DeclaresImport("bar"));
   EXPECT_TRUE(d.DeclaresImport("jaraco.classes"));
   EXPECT_TRUE(d.DeclaresImport("yaml"));
+  EXPECT_TRUE(d.DeclaresImport("colabxterm"));  // the distribution's name without separators
   EXPECT_FALSE(d.DeclaresImport("numpy"));
   EXPECT_FALSE(d.DeclaresImport("google.cloud.bigquery"));  // "google" is a shared namespace
   EXPECT_FALSE(d.DeclaresImport("jaraco.functools"));

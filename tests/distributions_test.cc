@@ -27,6 +27,17 @@ TEST(NormalizeDistributionNameTest, Pep503) {
   EXPECT_EQ(NormalizeDistributionName("-_-"), "-");
 }
 
+TEST(SameWithoutSeparatorsTest, ModuleNamedAfterTheDistribution) {
+  EXPECT_TRUE(SameWithoutSeparators("colab-xterm", "colabxterm"));
+  EXPECT_TRUE(SameWithoutSeparators("py-spy", "pyspy"));
+  EXPECT_TRUE(SameWithoutSeparators("a-b-c", "ABC"));
+  EXPECT_FALSE(SameWithoutSeparators("numpy", "numpy"));  // no separator: not this rule's case
+  EXPECT_FALSE(SameWithoutSeparators("colab-xterm", "colabxterms"));
+  EXPECT_FALSE(SameWithoutSeparators("colab-xterm", "colabxter"));
+  EXPECT_FALSE(SameWithoutSeparators("colab-xterm", "colab_xterm"));
+  EXPECT_FALSE(SameWithoutSeparators("-", ""));
+}
+
 TEST(DistributionsTest, Identity) {
   for (std::string_view m : {"numpy", "pandas", "scipy", "matplotlib", "seaborn", "requests",
                              "tensorflow", "torch", "torchvision", "keras", "transformers"}) {
