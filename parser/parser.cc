@@ -1821,7 +1821,13 @@ Expr* Parser::ParseExpression() {
   e->test = ParseDisjunction();
   if (error_) return e;
   if (!Accept(TK::kElse)) {
-    Fail(start, prev_end_, "expected 'else' after 'if' expression");
+    // As CPython's invalid_expression: not before ':' ("(a if b: ..." is plain invalid syntax,
+    // so that an unclosed bracket above gets the blame).
+    if (At(TK::kColon)) {
+      FailUnexpected();
+    } else {
+      Fail(start, prev_end_, "expected 'else' after 'if' expression");
+    }
     return e;
   }
   e->orelse = ParseExpression();
