@@ -2,10 +2,12 @@
 #include "driver/analyze.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
@@ -560,13 +562,17 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   code.reserve(order.size());
   ImportFacts facts;
   const bool notebook = nb.format != NotebookFormat::kScript;
+  std::vector<Range> broken;  // cells that do not parse (a script is one cell: not counted)
   for (const Cell* c : order) {
     const ParsedCell& p = parsed->Get(*c);
     if (p.written) facts.written_files.push_back(*p.written);
     if (!p.python) continue;
     if (report_syntax && p.syntax) diagnostics.push_back(*p.syntax);
+    if (notebook && p.syntax) broken.push_back({c->begin, c->end});
     code.push_back(p.code);
   }
+  std::sort(broken.begin(), broken.end(),
+            [](const Range& a, const Range& b) { return a.start < b.start; });
 
   std::vector<ImportCell> import_cells;
   import_cells.reserve(code.size());
@@ -606,6 +612,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.python_minor = request.python_minor;
   rules_options.notebook = notebook;
   rules_options.databricks = nb.databricks;
+  rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
   if (env != nullptr && report_syntax) {
@@ -675,6 +682,59 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
 }
 
 }  // namespace
+
+// Where `text` assigns or defines `name` ("name = ", "def name", "class name"), or npos.
+size_t FindBinding(std::string_view text, std::string_view name) {
+  auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    const size_t end = at + name.size();
+    if ((at > 0 && ident(text[at - 1])) || (end < text.size() && ident(text[end]))) continue;
+    size_t p = end;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+    if (p < text.size() && text[p] == '=' && (p + 1 == text.size() || text[p + 1] != '=')) {
+      return at;
+    }
+    std::string_view before = text.substr(0, at);
+    while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) {
+      before.remove_suffix(1);
+    }
+    if (before.ends_with("def") || before.ends_with("class")) {
+      const size_t kw = before.size() - (before.ends_with("def") ? 3 : 5);
+      if ((kw == 0 || !ident(before[kw - 1])) && before.size() < at) return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// A name that nothing defines may be assigned in a cell that does not parse (an exercise's
+// blank: "best_alpha = # YOUR CODE HERE"): the finding says so, and the fix is that cell.
+void ExplainUndefinedByBrokenCells(const Notebook& nb, const CellLocator& locator,
+                                   std::span<const uint32_t> broken,
+                                   std::vector<Diagnostic>* diagnostics) {
+  // Bounded: a machine-made notebook with many undefined names and broken cells stays linear.
+  size_t budget = size_t{8} << 20;
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName || d.symbol.empty()) continue;
+    for (uint32_t index : broken) {
+      if (index == 0 || index > nb.cells.size()) continue;
+      const Cell& cell = nb.cells[index - 1];
+      std::string_view text = nb.Source(cell);
+      if (text.size() > budget) return;
+      budget -= text.size();
+      size_t at = FindBinding(text, d.symbol);
+      if (at == std::string_view::npos) continue;
+      const auto start = static_cast<Offset>(cell.begin + at);
+      d.related.push_back(
+          {Range{start, start + static_cast<Offset>(d.symbol.size())},
+           StrCat("'", d.symbol, "' is assigned in cell ", index, ", which does not parse")});
+      if (d.help.empty()) d.help = StrCat("fix the syntax error in cell ", index);
+      break;
+    }
+  }
+}
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
   NotebookReport report;
@@ -762,9 +822,11 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   for (const Diagnostic& d : diagnostics) {
     if (d.rule == RuleId::kSyntaxError) broken.push_back(locator.CellOf(d.range.start));
   }
+  std::sort(broken.begin(), broken.end());
+  broken.erase(std::unique(broken.begin(), broken.end()), broken.end());
   if (!broken.empty() && nb.format != NotebookFormat::kScript) {
     auto in_broken = [&](Offset at) {
-      return std::find(broken.begin(), broken.end(), locator.CellOf(at)) != broken.end();
+      return std::binary_search(broken.begin(), broken.end(), locator.CellOf(at));
     };
     std::erase_if(diagnostics, [&](const Diagnostic& d) {
       if (d.rule == RuleId::kSyntaxError) return false;
@@ -775,6 +837,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       }
       return in_broken(d.range.start);
     });
+    ExplainUndefinedByBrokenCells(nb, locator, broken, &diagnostics);
   }
   for (Diagnostic& d : diagnostics) {
     Finding f;

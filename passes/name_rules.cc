@@ -220,6 +220,13 @@ class NameChecker {
   // One diagnostic per name and rule in a unit (one root cause); later reads with the same
   // problem are counted in a note on the first. Asked before a diagnostic is built, so that
   // repeats cost no messages or hints: true (and counted) when `unit` already has one.
+  bool InBrokenCell(Offset at) const {
+    const auto& cells = options_.broken_cells;
+    auto it = std::upper_bound(cells.begin(), cells.end(), at,
+                               [](Offset a, const Range& r) { return a < r.start; });
+    return it != cells.begin() && at < std::prev(it)->end;
+  }
+
   bool Repeated(const void* unit, RuleId rule, std::string_view symbol) {
     auto it = first_.find(std::make_tuple(unit, rule, symbol));
     if (it == first_.end()) return false;
@@ -290,6 +297,7 @@ void NameChecker::CheckModule() {
 
 void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& state) {
   if (use.flags & kInstrGuarded) return;
+  if (InBrokenCell(use.site.start)) return;
   std::string_view name = m.names[use.name];
   Reach r = Classify(m, use.reaching);
   bool maybe_unbound = r.undefined || r.deleted;
@@ -396,6 +404,7 @@ void NameChecker::CheckFunctions() {
 }
 
 void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state) {
+  if (InBrokenCell(use.site.start)) return;
   std::string_view name = unit.names[use.name];
   Reach r = Classify(unit, use.reaching);
   if (r.external) {
@@ -470,6 +479,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
 // NB106: the function or class called here reads (directly or through functions it calls) a
 // global that no definition reaches at this call, though one is defined later.
 void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& state) {
+  if (InBrokenCell(call.site.start)) return;
   std::string_view callee = m.names[call.name];
   // The units this call runs: the function's body, or a class's __init__.
   std::vector<const Unit*> roots;

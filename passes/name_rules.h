@@ -5,6 +5,7 @@
 #define CELLFLOW_PASSES_NAME_RULES_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ir/lower.h"
@@ -24,6 +25,9 @@ struct NameRulesOptions {
   int python_minor = 12;    // target version 3.x: its builtins
   bool notebook = true;     // a kernel: In/Out/_N/display exist, __file__ does not
   bool databricks = false;  // a Databricks notebook: spark, dbutils, ... exist too
+  // The cells that do not parse, sorted: they fail as a whole, so their reads are not findings
+  // (and a name's first read there does not hide a later one).
+  std::span<const Range> broken_cells;
   // Messages, related locations, notes and help. Without them a diagnostic has only its rule,
   // range and symbol (all a caller that only counts or filters findings needs).
   bool explain = true;

@@ -444,6 +444,28 @@ TEST_F(NameMessageTest, DatabricksExports) {
   EXPECT_TRUE(sql.skipped);
 }
 
+// A name that nothing defines, assigned in a cell that does not parse (an exercise's blank):
+// the finding points at that assignment and says to fix that cell.
+TEST_F(NameMessageTest, UndefinedNameAssignedInABrokenCell) {
+  NotebookReport report = Analyze(
+      "# %%\nalphas = [0.1, 0.2]\nbest_alpha = # YOUR CODE HERE\n\n"
+      "# %%\ndef best_model(): # YOUR CODE HERE\n\n"
+      "# %%\nprint(best_alpha, best_model, best_alphas, alphas)\n");
+  const Finding* alpha = Only(report, "NB101", "best_alpha");
+  ASSERT_NE(alpha, nullptr);
+  EXPECT_EQ(Related(*alpha),
+            "[cell 1, line 2] 'best_alpha' is assigned in cell 1, which does "
+            "not parse\n");
+  EXPECT_EQ(alpha->diagnostic.help, "fix the syntax error in cell 1");
+  const Finding* model = Only(report, "NB101", "best_model");
+  ASSERT_NE(model, nullptr);
+  EXPECT_THAT(Related(*model), HasSubstr("assigned in cell 2, which does not parse"));
+  // "best_alphas" is not "best_alpha": no such note.
+  const Finding* other = Only(report, "NB101", "best_alphas");
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(Related(*other), "");
+}
+
 // Hidden state (NB302): a cell saved as run reads a name that nothing run before it defines now.
 // Where the file order reports the same name at the same place, that finding carries the
 // hidden state as a note instead of a second finding.
