@@ -188,6 +188,10 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
     return;
   }
   NotebookReport report = AnalyzeNotebook(*nb, ctx.analyze);
+  if (report.skipped && o.format == "text" && !o.statistics) {
+    // Not a finding: the reason nothing is reported for this file.
+    absl::StrAppendFormat(&out->text, "%s: note: not checked: %s\n", path, report.skip_reason);
+  }
   const bool is_script = nb->format == NotebookFormat::kScript;
   SarifFingerprintCounts fingerprints;
   for (const Finding& f : report.findings) {

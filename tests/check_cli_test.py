@@ -324,6 +324,17 @@ def main():
             check(got == [("NB202", "unknown"), ("NB201", "not_a_package")],
                   f"project packages with {build_file}: {got}")
 
+        # A notebook in another language is not checked, and the text output says why.
+        julia = os.path.join(tmp, "julia.ipynb")
+        write_file(julia, json.dumps({
+            "nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "julia-1.9", "language": "julia"}},
+            "cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                       "outputs": [], "source": "x = undefined_name + 1"}]}))
+        code, out, _ = run(["check", "julia.ipynb"], cwd=tmp)
+        check(code == 0 and "julia.ipynb: note: not checked: kernel language is 'julia', not "
+              "Python\n" in out and "NB101" not in out, f"julia notebook: {code} {out!r}")
+
         # A dependency file that cannot be parsed is named on stderr, once, whatever the number
         # of notebooks beside it, and the run goes on.
         broken = os.path.join(tmp, "broken_deps")
