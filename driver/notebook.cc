@@ -331,6 +331,7 @@ class IpynbReader {
   RawLineCounter line_counter_;
   bool have_nbformat_ = false;
   bool have_cells_ = false;
+  std::string cell_language_;  // nbformat 3: the first code cell's "language"
   int64_t nbformat_ = 0;
   int64_t nbformat_minor_ = 0;
 };
@@ -401,6 +402,7 @@ std::string IpynbReader::Read(size_t* error_offset) {
   if (!have_cells_ && nbformat_ == 4) return "not a notebook: nbformat 4 without a 'cells' list";
   nb_->nbformat = static_cast<int>(nbformat_);
   nb_->nbformat_minor = static_cast<int>(nbformat_minor_);
+  if (nb_->language.empty()) nb_->language = absl::AsciiStrToLower(cell_language_);
   nb_->buffer.assign(scratch_->source.data(), source_size_);
   nb_->raw_lines.assign(scratch_->raw_lines.begin(), scratch_->raw_lines.end());
   return {};
@@ -676,6 +678,12 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
         // Not a count ("prompt_number": "&nbsp;" in some nbformat 3 files, 1.5, "3"): Jupyter
         // opens such a notebook with a validation warning; the cell's count is unknown.
         valid = Check(v);
+      }
+    } else if (key == "language") {
+      // nbformat 3 code cells name their language (the metadata, when it says, wins).
+      std::string_view language;
+      if (GetString(v, &language, &valid) && cell_language_.empty()) {
+        cell_language_ = std::string(language);
       }
     } else if (key == "outputs") {
       std::string problem = ReadOutputs(v, &cell);

@@ -311,6 +311,21 @@ TEST_F(NotebookTest, KernelLanguage) {
   }
 }
 
+// nbformat 3 notebooks often state their language only in their code cells; the metadata, in
+// whatever place of the file, wins.
+TEST_F(NotebookTest, Nbformat3CellLanguage) {
+  auto v3 = [](std::string_view metadata, std::string_view language) {
+    return StrCat(R"({"worksheets": [{"cells": [{"cell_type": "markdown", "source": "# t"},
+                     {"cell_type": "code", "language": ")",
+                  language, R"(", "input": "x = 1", "outputs": []}]}], "metadata": )", metadata,
+                  R"(, "nbformat": 3, "nbformat_minor": 0})");
+  };
+  EXPECT_EQ(ReadOk(v3("{}", "python")).language, "python");
+  EXPECT_EQ(ReadOk(v3("{}", "Julia")).language, "julia");
+  EXPECT_EQ(ReadOk(v3(R"({"kernelspec": {"language": "python"}})", "julia")).language, "python");
+  EXPECT_EQ(ReadOk(Nb4(CodeCell(R"("x")"))).language, "");
+}
+
 TEST_F(NotebookTest, RNotebookIsNotPython) {
   Notebook nb = ReadOk(Nb4(CodeCell(R"(["library(ggplot2)\n", "x <- 1"])"),
                            R"({"kernelspec": {"display_name": "R", "language": "R", "name": "ir"},
