@@ -15,30 +15,43 @@ std::string Place(const std::string& path, const Position& p) {
   return absl::StrFormat("%s:cell %d:%d:%d", path, p.cell, p.line, p.column);
 }
 
-// The source line, tabs as single spaces, cut to 72 columns around the caret.
+// The source line, tabs as single spaces, cut to 72 code points around the caret. `column` and
+// `width` count code points; the caret line counts the terminal columns they take (two for a
+// wide character such as 漢 or most emoji).
 void AppendSnippet(const std::string& line, uint32_t column, uint32_t width, bool color,
                    std::string* out) {
   constexpr size_t kMaxColumns = 72;
   std::string shown;
   size_t cp = 0;
   size_t first = column > kMaxColumns - 10 ? column - (kMaxColumns - 10) : 0;
+  size_t pad = first > 0 ? 3 : 0;  // "..."
+  size_t marks = 0;
   for (size_t i = 0; i < line.size();) {
-    uint32_t c;
+    uint32_t c = 0;
     int len = DecodeUtf8(line, i, &c);
     if (len == 0) len = 1;
     if (cp >= first && cp < first + kMaxColumns) {
       if (line[i] == '\t') {
         shown += ' ';
+        c = ' ';
       } else {
         shown.append(line, i, static_cast<size_t>(len));
+      }
+      const auto w = static_cast<size_t>(std::max(DisplayWidth(c), 0));
+      if (cp + 1 < column) {
+        pad += w;
+      } else if (cp + 1 < size_t{column} + width) {
+        marks += w;
       }
     }
     ++cp;
     i += static_cast<size_t>(len);
   }
+  // Past the end of the line (a missing token at its end): one column per code point.
+  if (cp + 1 < column) pad += column - 1 - std::max(cp, first);
   absl::StrAppendFormat(out, "    %s%s\n", first > 0 ? "..." : "", shown);
-  std::string caret(column - 1 - first + (first > 0 ? 3 : 0), ' ');
-  caret += std::string(std::max<uint32_t>(width, 1), '^');
+  std::string caret(pad, ' ');
+  caret += std::string(std::max<size_t>(marks, std::min<size_t>(width, 1)), '^');
   absl::StrAppendFormat(out, "    %s%s%s\n", color ? "\x1b[1;31m" : "", caret,
                         color ? "\x1b[0m" : "");
 }

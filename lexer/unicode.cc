@@ -92,6 +92,11 @@ bool IsValidIdentifier(std::string_view name, uint32_t* bad) {
   return !first;
 }
 
+int DisplayWidth(uint32_t cp) {
+  if (cp < 0x80) return 1;  // the source line's controls are shown as they are
+  return utf8proc_charwidth(static_cast<utf8proc_int32_t>(cp));
+}
+
 bool IsPrintable(uint32_t cp) {
   if (cp == ' ') return true;
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {

@@ -30,6 +30,10 @@ bool IsValidIdentifier(std::string_view name, uint32_t* bad);
 // True for code points CPython calls printable (used in "invalid character" messages).
 bool IsPrintable(uint32_t cp);
 
+// The columns a terminal gives the code point: 2 for East Asian wide characters and most emoji,
+// 0 for combining marks and other zero-width ones, else 1.
+int DisplayWidth(uint32_t cp);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_LEXER_UNICODE_H_

@@ -21,7 +21,7 @@ def check(condition, what):
 
 
 def write_file(path, text):
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(text)
 
 
@@ -323,6 +323,15 @@ def main():
             got = project_findings()
             check(got == [("NB202", "unknown"), ("NB201", "not_a_package")],
                   f"project packages with {build_file}: {got}")
+
+        # The caret sits under the name in a terminal: wide characters take two columns.
+        write_file(os.path.join(tmp, "wide.py"),
+                   '# %%\nx = "漢字"; print(x, 未定義)\n\n# %%\nt = "é";\tprint(nope)\n')
+        _, out, _ = run(["check", "wide.py"], cwd=tmp)
+        lines = out.splitlines()
+        carets = [l for l in lines if l.strip() and set(l.strip()) == {"^"}]
+        check(carets == ["    " + " " * 21 + "^" * 6, "    " + " " * 15 + "^" * 4],
+              f"carets under wide characters: {lines!r}")
 
         # A notebook in another language is not checked, and the text output says why.
         julia = os.path.join(tmp, "julia.ipynb")
