@@ -45,6 +45,10 @@ enum InstrFlag : uint8_t {
   kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
   kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`
   kInstrTimeit = 1 << 2,    // kUndefined: the end of %timeit code, whose names do not outlive it
+  // kCall of a method: `name.attr(...)`, the attribute in Unit::call_attrs[id].
+  kInstrMethod = 1 << 3,
+  // With kInstrMethod: called on a new instance, `name(...).attr(...)`.
+  kInstrOnInstance = 1 << 4,
 };
 
 enum class InstrKind : uint8_t {
@@ -127,6 +131,7 @@ struct Unit {
   std::vector<GlobalRead> global_reads;
   std::vector<GlobalRead> global_calls;
   std::vector<std::string_view> global_writes;  // `global x` then x = ...
+  std::vector<std::string_view> call_attrs;     // the methods of kInstrMethod calls
 
   NameId Intern(std::string_view name) {
     auto [it, inserted] = name_ids.try_emplace(name, static_cast<NameId>(names.size()));

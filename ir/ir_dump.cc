@@ -65,7 +65,11 @@ void DumpUnit(Unit* unit, const std::function<std::string(Offset)>& where, std::
           break;
         }
         case InstrKind::kCall:
-          out << "    call " << unit->names[instr.name] << "  @" << where(instr.site.start) << "\n";
+          out << "    call " << unit->names[instr.name];
+          if (instr.flags & kInstrMethod) {
+            out << ((instr.flags & kInstrOnInstance) ? "()." : ".") << unit->call_attrs[instr.id];
+          }
+          out << "  @" << where(instr.site.start) << "\n";
           break;
       }
     }

@@ -1127,6 +1127,22 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
         }
+      } else if (const auto* a = c->func->As<Attribute>()) {
+        // A method call on a name (`model.fit(...)`, `Config.load(...)`) or on a new instance
+        // (`Model(...).fit(...)`): checked at the call like a function's.
+        const Name* receiver = a->value->As<Name>();
+        uint8_t flags = kInstrMethod;
+        if (const auto* made = a->value->As<Call>(); made != nullptr && receiver == nullptr) {
+          receiver = made->func->As<Name>();
+          flags |= kInstrOnInstance;
+        }
+        bool global;
+        if (receiver != nullptr && Resolve(receiver->id, &global) == Place::kUnit) {
+          NameId id = Intern(receiver->id, global);
+          const auto index = static_cast<uint32_t>(unit_->call_attrs.size());
+          unit_->call_attrs.push_back(a->attr);
+          Emit(Current(), Instr{InstrKind::kCall, flags, id, index, a->range});
+        }
       }
       return;
     }

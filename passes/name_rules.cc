@@ -244,6 +244,10 @@ class NameChecker {
   void CheckFunctions();
   void CheckFunctionUse(Unit& unit, const Use& use, const DefSet& state);
   void CheckCall(const Unit& m, const Instr& call, const DefSet& state);
+  // The methods a method call runs (kInstrMethod): of the classes its receiver is bound to, or
+  // makes instances of.
+  void MethodRoots(const Unit& m, const Instr& call, const DefSet& state,
+                   std::vector<const Unit*>* roots);
 
   Program* program_;
   const Locator& loc_;
@@ -478,12 +482,85 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
 
 // NB106: the function or class called here reads (directly or through functions it calls) a
 // global that no definition reaches at this call, though one is defined later.
+// The classes `name` is bound to where `state` holds, or none when some binding that reaches
+// is not a class statement.
+std::vector<const ClassDefStmt*> ClassesOf(const Unit& m, NameId name, const DefSet& state) {
+  std::vector<const ClassDefStmt*> classes;
+  for (DefId id : m.defs_of[name]) {
+    const Definition& d = m.defs[id];
+    if (!IsBinding(d.kind) || !state.Has(id)) continue;
+    const auto* cls = d.stmt != nullptr ? d.stmt->As<ClassDefStmt>() : nullptr;
+    if (cls == nullptr) return {};
+    classes.push_back(cls);
+  }
+  return classes;
+}
+
+// The class whose instance a definition binds (`model = Net(...)`), or none.
+std::vector<const ClassDefStmt*> InstanceClasses(const Unit& m, const Definition& d,
+                                                 const DefSet& state) {
+  const auto* assign = d.stmt != nullptr ? d.stmt->As<AssignStmt>() : nullptr;
+  if (assign == nullptr) return {};
+  const auto* made = assign->value->As<Call>();
+  const auto* cls = made != nullptr ? made->func->As<Name>() : nullptr;
+  if (cls == nullptr) return {};
+  // The name itself is a target, not a part of one (`a, b = Net()` is not an instance).
+  bool target = false;
+  for (const Expr* t : assign->targets) {
+    if (const auto* n = t->As<Name>(); n != nullptr && n->range.start == d.site.start) {
+      target = true;
+    }
+  }
+  const NameId* id = m.FindName(cls->id);
+  if (!target || id == nullptr) return {};
+  return ClassesOf(m, *id, state);
+}
+
+void NameChecker::MethodRoots(const Unit& m, const Instr& call, const DefSet& state,
+                              std::vector<const Unit*>* roots) {
+  const std::string_view method = m.call_attrs[call.id];
+  std::vector<const ClassDefStmt*> classes;
+  if (call.flags & kInstrOnInstance) {
+    classes = ClassesOf(m, call.name, state);  // Net(...).fit()
+  } else {
+    // Config.load() on a class, or model.fit() on what `model = Net(...)` made.
+    for (DefId id : m.defs_of[call.name]) {
+      const Definition& d = m.defs[id];
+      if (!IsBinding(d.kind) || !state.Has(id)) continue;
+      std::vector<const ClassDefStmt*> found;
+      if (d.stmt != nullptr && d.stmt->kind == StmtKind::kClassDef) {
+        found.push_back(static_cast<const ClassDefStmt*>(d.stmt));
+      } else {
+        found = InstanceClasses(m, d, state);
+      }
+      if (found.empty()) return;  // bound to something else on some path: not known
+      classes.insert(classes.end(), found.begin(), found.end());
+    }
+  }
+  for (const ClassDefStmt* cls : classes) {
+    for (const Stmt* s : cls->body) {
+      const auto* f = s->As<FunctionDefStmt>();
+      if (f == nullptr || f->name != method) continue;
+      auto it = program_->unit_of.find(f);
+      if (it != program_->unit_of.end()) roots->push_back(it->second);
+    }
+  }
+}
+
 void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& state) {
   if (InBrokenCell(call.site.start)) return;
   std::string_view callee = m.names[call.name];
-  // The units this call runs: the function's body, or a class's __init__.
+  // The units this call runs: the function's body, or a class's __init__, or a method.
   std::vector<const Unit*> roots;
-  for (DefId id : m.defs_of[call.name]) {
+  std::string method_call;  // "model.fit", "Net().fit"
+  if (call.flags & kInstrMethod) {
+    MethodRoots(m, call, state, &roots);
+    method_call =
+        StrCat(callee, (call.flags & kInstrOnInstance) ? "()." : ".", m.call_attrs[call.id]);
+    callee = method_call;
+  }
+  for (DefId id : (call.flags & kInstrMethod) ? absl::Span<const DefId>()
+                                              : absl::Span<const DefId>(m.defs_of[call.name])) {
     if (!state.Has(id)) continue;
     const Stmt* stmt = m.defs[id].stmt;
     if (stmt == nullptr) continue;
