@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "ir/conditions.h"
+#include "ir/receivers.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
 #include "parser/parser.h"
@@ -129,6 +130,11 @@ class Lowerer : public AstVisitor {
     Finish();
   }
 
+  // The classes and instances whose method calls are checked (see MethodReceivers).
+  void SetMethodReceivers(std::vector<std::string_view> receivers) {
+    method_receivers_ = std::move(receivers);
+  }
+
   // Function or lambda unit.
   void LowerFunction(const PendingBody& body) {
     tree_ = body.tree;
@@ -165,6 +171,7 @@ class Lowerer : public AstVisitor {
 
   void VisitExpr(const Expr* e) override;
   void VisitPattern(const Pattern* p) override;
+  __attribute__((noinline)) void LowerMethodCall(const Attribute* a);
 
  private:
   struct Loop {
@@ -483,8 +490,11 @@ class Lowerer : public AstVisitor {
   void Prove(const std::vector<std::string_view>& names, Range site);
 
   std::vector<SameTest> tests_;
-  int branch_depth_ = 0;             // if, for, while, try and match statements around
-  bool in_cells_ = false;            // lowering a cell's module-level code
+  int branch_depth_ = 0;   // if, for, while, try and match statements around
+  bool in_cells_ = false;  // lowering a cell's module-level code
+  // MethodReceivers: classes and their instances, sorted (a vector: the lowering's inlining
+  // is sensitive to the size of this file's code).
+  std::vector<std::string_view> method_receivers_;
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
 
@@ -1127,28 +1137,43 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
         }
-      } else if (const auto* a = c->func->As<Attribute>()) {
-        // A method call on a name (`model.fit(...)`, `Config.load(...)`) or on a new instance
-        // (`Model(...).fit(...)`): checked at the call like a function's.
-        const Name* receiver = a->value->As<Name>();
-        uint8_t flags = kInstrMethod;
-        if (const auto* made = a->value->As<Call>(); made != nullptr && receiver == nullptr) {
-          receiver = made->func->As<Name>();
-          flags |= kInstrOnInstance;
-        }
-        bool global;
-        if (receiver != nullptr && Resolve(receiver->id, &global) == Place::kUnit) {
-          NameId id = Intern(receiver->id, global);
-          const auto index = static_cast<uint32_t>(unit_->call_attrs.size());
-          unit_->call_attrs.push_back(a->attr);
-          Emit(Current(), Instr{InstrKind::kCall, flags, id, index, a->range});
-        }
+      } else if (const auto* a = c->func->As<Attribute>();
+                 a != nullptr && !method_receivers_.empty()) {
+        LowerMethodCall(a);
       }
       return;
     }
     default:
       WalkExpr(e);
       return;
+  }
+}
+
+// A method call on a name (`model.fit(...)`, `Config.load(...)`) or on a new instance
+// (`Model(...).fit(...)`), when the name may be a class or an instance of one: checked at the
+// call like a function's (kInstrMethod). Kept out of VisitExpr, which is hot.
+void Lowerer::LowerMethodCall(const Attribute* a) {
+  if (unit_->kind != UnitKind::kModule) return;  // calls are checked at module level only
+  const Name* receiver = a->value->As<Name>();
+  uint8_t flags = kInstrMethod;
+  if (const auto* made = a->value->As<Call>(); made != nullptr && receiver == nullptr) {
+    receiver = made->func->As<Name>();
+    flags |= kInstrOnInstance;
+  }
+  if (receiver == nullptr ||
+      !std::binary_search(method_receivers_.begin(), method_receivers_.end(), receiver->id)) {
+    return;
+  }
+  // The receiver was read just before (the callee is lowered before the arguments): its read
+  // names the module-level name, resolved and interned already.
+  const std::vector<Use>& uses = unit_->uses;
+  for (size_t k = uses.size(); k-- > 0 && uses[k].site.start >= receiver->range.start;) {
+    if (uses[k].site.start != receiver->range.start) continue;
+    const auto index = static_cast<uint32_t>(unit_->call_attrs.size());
+    unit_->call_attrs.push_back(a->attr);
+    unit_->blocks[Current()].instrs.push_back(
+        Instr{InstrKind::kCall, flags, uses[k].name, index, a->range});
+    return;
   }
 }
 
@@ -1251,6 +1276,7 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
   {
     Lowerer lowerer(program.get(), &program->module, options, &pending);
     // Cells are compiled one by one; a future import in one applies to that cell only.
+    lowerer.SetMethodReceivers(MethodReceivers(cells));
     lowerer.LowerModule(cells);
   }
   while (!pending.empty()) {

@@ -555,6 +555,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
   std::string method_call;  // "model.fit", "Net().fit"
   if (call.flags & kInstrMethod) {
     MethodRoots(m, call, state, &roots);
+    if (roots.empty()) return;
     method_call =
         StrCat(callee, (call.flags & kInstrOnInstance) ? "()." : ".", m.call_attrs[call.id]);
     callee = method_call;
