@@ -262,7 +262,13 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
       out->distributions.emplace(member);
     }
   }
-  if (entry->parse.names_project) AddUnique(&out->project_dirs, ParentOf(path));
+  if (entry->parse.names_project || !entry->parse.package_roots.empty()) {
+    const std::string dir = ParentOf(path);
+    AddUnique(&out->project_dirs, dir);
+    for (const std::string& root : entry->parse.package_roots) {
+      AddUnique(&out->project_dirs, AbsoluteNormalPath(root, dir));
+    }
+  }
   // A garbage file can have a problem on every line: the first few say enough.
   constexpr size_t kMaxProblemsPerFile = 20;
   const std::vector<std::string>& problems = entry->parse.problems;

@@ -35,6 +35,10 @@ struct DependencyParse {
   // A project's own build file (setup.py; a setup.cfg or pyproject.toml that names the
   // project): installing the project provides the packages beside it.
   bool names_project = false;
+  // Where the project keeps its packages besides beside the file and src/, as written (relative
+  // to the file): package_dir={"": "lib"}, find_packages("lib"), [options.packages.find] where,
+  // [tool.setuptools.packages.find] where, Poetry's packages' "from", Hatch's wheel packages.
+  std::vector<std::string> package_roots;
 
   // Appends a normalized name unless it is already there.
   void AddDistribution(std::string normalized);

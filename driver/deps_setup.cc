@@ -122,6 +122,15 @@ DependencyParse ParseSetupCfg(std::string_view text) {
     } else if ((section == "options" && (key == "install_requires" || key == "tests_require")) ||
                section == "options.extras_require") {
       AddCfgRequirements(value, key_line, &out);
+    } else if (section == "options" && key == "package_dir") {
+      // "package_dir = =lib" (or on a line of its own): the packages are in lib/.
+      for (std::string_view line : Lines(value)) {
+        line = Trim(line);
+        if (line.size() > 1 && line[0] == '=') out.package_roots.emplace_back(Trim(line.substr(1)));
+      }
+    } else if (section == "options.packages.find" && key == "where") {
+      std::string_view where = Trim(value);
+      if (!where.empty() && where != ".") out.package_roots.emplace_back(where);
     }
     key.clear();
     value.clear();
@@ -450,6 +459,28 @@ class SetupPyReader : public AstVisitor {
       ReadExtras(value, 0);
     } else if (keyword == "name") {
       ReadName(value, 0);
+    } else if (keyword == "package_dir") {
+      // {"": "lib"}: the packages are in lib/.
+      if (const auto* d = value->As<Dict>()) {
+        for (size_t i = 0; i < d->keys.size() && i < d->values.size(); ++i) {
+          std::optional<std::string> key =
+              d->keys[i] != nullptr ? StringValue(source_, d->keys[i]) : std::nullopt;
+          std::optional<std::string> dir = StringValue(source_, d->values[i]);
+          if (key && key->empty() && dir && !dir->empty()) out_->package_roots.push_back(*dir);
+        }
+      }
+    } else if (keyword == "packages") {
+      // find_packages("lib") / find_packages(where="lib") / find_namespace_packages(...).
+      const auto* c = value->As<Call>();
+      const auto* f = c != nullptr ? c->func->As<Name>() : nullptr;
+      if (f == nullptr || (f->id != "find_packages" && f->id != "find_namespace_packages")) return;
+      const Expr* where = !c->args.empty() ? c->args[0] : nullptr;
+      for (const Keyword* k : c->keywords) {
+        if (k->arg == "where") where = k->value;
+      }
+      std::optional<std::string> dir =
+          where != nullptr ? StringValue(source_, where) : std::nullopt;
+      if (dir && !dir->empty() && *dir != ".") out_->package_roots.push_back(*dir);
     }
   }
 

@@ -116,9 +116,43 @@ DependencyParse ParsePyprojectToml(std::string_view text) {
                       &out);
   // PEP 735.
   AddRequirementTable(root["dependency-groups"], "dependency-groups", &out);
+  // Where the packages are, when not beside the file or in src/.
+  auto setuptools = root["tool"]["setuptools"];
+  if (const toml::array* where = setuptools["packages"]["find"]["where"].as_array()) {
+    for (const toml::node& w : *where) {
+      if (const auto* s = w.as_string(); s != nullptr && s->get() != "." && !s->get().empty()) {
+        out.package_roots.push_back(s->get());
+      }
+    }
+  }
+  if (const auto* dir = setuptools["package-dir"][""].as_string(); dir != nullptr) {
+    if (!dir->get().empty()) out.package_roots.push_back(dir->get());
+  }
+  if (const toml::array* wheel =
+          root["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"].as_array()) {
+    // "lessons/utils" installs the package utils from lessons/.
+    for (const toml::node& p : *wheel) {
+      const auto* s = p.as_string();
+      if (s == nullptr) continue;
+      std::string_view path = s->get();
+      size_t slash = path.rfind('/');
+      if (slash != std::string_view::npos && slash > 0) {
+        out.package_roots.emplace_back(path.substr(0, slash));
+      }
+    }
+  }
   // Poetry.
   auto poetry = root["tool"]["poetry"];
   AddProjectName(poetry["name"], &out);
+  if (const toml::array* packages = poetry["packages"].as_array()) {
+    // [{include = "mypkg", from = "lib"}]
+    for (const toml::node& p : *packages) {
+      const auto* from = toml::node_view<const toml::node>(p)["from"].as_string();
+      if (from != nullptr && !from->get().empty() && from->get() != ".") {
+        out.package_roots.push_back(from->get());
+      }
+    }
+  }
   AddNameTable(poetry["dependencies"], "tool.poetry.dependencies", &out);
   AddNameTable(poetry["dev-dependencies"], "tool.poetry.dev-dependencies", &out);
   if (const toml::table* groups = poetry["group"].as_table()) {

@@ -363,6 +363,37 @@ def main():
         _, _, err = run(["check", "--format", "jsonl"] + both, cwd=tmp)
         check(err == "", f"a good dependency file gives no warning: {err!r}")
 
+        # A project whose packages live in another folder says where (setuptools' where and
+        # package_dir, Poetry's from, Hatch's wheel packages).
+        lib_repo = os.path.join(tmp, "lib_repo")
+        for d in (".git", "notebooks", "lib/lib_pkg"):
+            os.makedirs(os.path.join(lib_repo, d))
+        write_file(os.path.join(lib_repo, "lib", "lib_pkg", "__init__.py"), "def f():\n    pass\n")
+        write_file(os.path.join(lib_repo, "notebooks", "nb.py"),
+                   "# %%\nfrom lib_pkg import f\nfrom lib_pkg import g\n")
+        def lib_findings():
+            _, out, _ = run(["check", "--format", "jsonl", "lib_repo/notebooks/nb.py"], cwd=tmp)
+            return [(o["code"], o["symbol"]) for o in map(json.loads, out.splitlines())]
+        check(lib_findings() == [("NB201", "lib_pkg"), ("NB201", "lib_pkg")],
+              f"no build file: {lib_findings()}")
+        for build_file, text in (
+                ("pyproject.toml", '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'),
+                ("pyproject.toml", '[tool.setuptools]\npackage-dir = {"" = "lib"}\n'),
+                ("pyproject.toml", '[tool.poetry]\nname = "x"\n'
+                                   'packages = [{include = "lib_pkg", from = "lib"}]\n'),
+                ("pyproject.toml", '[tool.hatch.build.targets.wheel]\npackages = ["lib/lib_pkg"]\n'),
+                ("setup.cfg", "[options]\npackage_dir =\n    =lib\n"),
+                ("setup.cfg", "[options.packages.find]\nwhere = lib\n"),
+                ("setup.py", "from setuptools import setup\nsetup(package_dir={'': 'lib'})\n"),
+                ("setup.py", "from setuptools import setup, find_packages\n"
+                             "setup(packages=find_packages(where='lib'))\n")):
+            for other in ("pyproject.toml", "setup.cfg", "setup.py"):
+                if os.path.exists(os.path.join(lib_repo, other)):
+                    os.remove(os.path.join(lib_repo, other))
+            write_file(os.path.join(lib_repo, build_file), text)
+            got = lib_findings()
+            check(got == [("NB202", "g")], f"packages in lib/ with {build_file} {text!r}: {got}")
+
         # A walked directory resolves imports as files given one by one do (the walk hands
         # its listings to import resolution).
         write_file(os.path.join(proj, "star.py"),

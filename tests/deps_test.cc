@@ -281,6 +281,34 @@ mkdocs = "*"
   EXPECT_THAT(p.problems, IsEmpty());
 }
 
+// Where a project keeps its packages when not beside its build file or in src/.
+TEST(PackageRootsTest, EachBuildFileSaysItsWay) {
+  using Roots = std::vector<std::string>;
+  EXPECT_EQ(ParsePyprojectToml("[tool.setuptools.packages.find]\nwhere = [\"lib\", \".\"]\n")
+                .package_roots,
+            Roots{"lib"});
+  EXPECT_EQ(
+      ParsePyprojectToml("[tool.setuptools]\npackage-dir = {\"\" = \"python\"}\n").package_roots,
+      Roots{"python"});
+  EXPECT_EQ(ParsePyprojectToml("[tool.poetry]\nname = \"x\"\npackages = [{include = \"a\", "
+                               "from = \"lib\"}, {include = \"b\"}]\n")
+                .package_roots,
+            Roots{"lib"});
+  EXPECT_EQ(ParsePyprojectToml("[tool.hatch.build.targets.wheel]\npackages = [\"lessons/utils\", "
+                               "\"top\"]\n")
+                .package_roots,
+            Roots{"lessons"});
+  EXPECT_EQ(ParseSetupCfg("[options]\npackage_dir =\n    =lib\n").package_roots, Roots{"lib"});
+  EXPECT_EQ(ParseSetupCfg("[options.packages.find]\nwhere = code\n").package_roots, Roots{"code"});
+  EXPECT_EQ(ParseSetupPy("from setuptools import setup\nsetup(package_dir={'': 'lib', 'x': 'y'})\n")
+                .package_roots,
+            Roots{"lib"});
+  EXPECT_EQ(ParseSetupPy("setup(packages=find_packages('pkgs'))\n").package_roots, Roots{"pkgs"});
+  EXPECT_EQ(ParseSetupPy("setup(packages=find_packages(where='.', exclude=['t']))\n").package_roots,
+            Roots{});
+  EXPECT_EQ(ParsePyprojectToml("[project]\nname = \"x\"\n").package_roots, Roots{});
+}
+
 TEST(PyprojectTomlTest, BadTomlIsAProblem) {
   DependencyParse p = ParsePyprojectToml("[project\nname = \"x\"\n");
   EXPECT_THAT(Names(p), IsEmpty());
