@@ -132,6 +132,9 @@ struct Unit {
   std::vector<GlobalRead> global_calls;
   std::vector<std::string_view> global_writes;  // `global x` then x = ...
   std::vector<std::string_view> call_attrs;     // the methods of kInstrMethod calls
+  // A method: its class, and the methods it calls on its first parameter (`self.step()`).
+  const ClassDefStmt* owner_class = nullptr;
+  std::vector<GlobalRead> self_calls;
 
   NameId Intern(std::string_view name) {
     auto [it, inserted] = name_ids.try_emplace(name, static_cast<NameId>(names.size()));

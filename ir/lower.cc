@@ -81,6 +81,16 @@ bool IsIrrefutable(const Pattern* p) {
   return false;
 }
 
+// A function decorated @staticmethod: its first parameter is no instance.
+bool IsStaticMethod(const void* node) {
+  const auto* f = static_cast<const Stmt*>(node)->As<FunctionDefStmt>();
+  if (f == nullptr) return false;
+  for (const Expr* d : f->decorators) {
+    if (const auto* n = d->As<Name>(); n != nullptr && n->id == "staticmethod") return true;
+  }
+  return false;
+}
+
 class Lowerer;
 
 // Pending bodies, lowered after the unit that defines them.
@@ -155,6 +165,17 @@ class Lowerer : public AstVisitor {
     auto param = [&](const Arg* a) {
       if (a != nullptr) Def(a->name, a->range, DefKind::kParam);
     };
+    // A method (not a static one): what it calls on its first parameter runs its class's
+    // methods.
+    if (const Scope* parent = unit_scope_->parent;
+        unit_->kind == UnitKind::kFunction && parent != nullptr &&
+        parent->kind == ScopeKind::kClass && !IsStaticMethod(body.node)) {
+      unit_->owner_class = static_cast<const ClassDefStmt*>(parent->node);
+      const Arg* first = !args->posonlyargs.empty() ? args->posonlyargs[0]
+                         : !args->args.empty()      ? args->args[0]
+                                                    : nullptr;
+      if (first != nullptr) self_name_ = first->name;
+    }
     for (const Arg* a : args->posonlyargs) param(a);
     for (const Arg* a : args->args) param(a);
     param(args->vararg);
@@ -495,6 +516,7 @@ class Lowerer : public AstVisitor {
   // MethodReceivers: classes and their instances, sorted (a vector: the lowering's inlining
   // is sensitive to the size of this file's code).
   std::vector<std::string_view> method_receivers_;
+  std::string_view self_name_;       // a method's first parameter (see Unit::self_calls)
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
 
@@ -1137,9 +1159,15 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
         }
-      } else if (const auto* a = c->func->As<Attribute>();
-                 a != nullptr && !method_receivers_.empty()) {
-        LowerMethodCall(a);
+      } else if (const auto* a = c->func->As<Attribute>(); a != nullptr) {
+        if (!method_receivers_.empty()) {
+          LowerMethodCall(a);
+        } else if (!self_name_.empty()) {
+          // self.step(...) in a method.
+          if (const auto* n = a->value->As<Name>(); n != nullptr && n->id == self_name_) {
+            unit_->self_calls.push_back({a->attr, a->range});
+          }
+        }
       }
       return;
     }

@@ -622,6 +622,17 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
                       "' (run the cell that defines it first)");
       Report(&m, g.name, std::move(d));
     }
+    // A method's self.step(): the class's method of that name.
+    for (const GlobalRead& c : u->self_calls) {
+      for (const Stmt* s : u->owner_class->body) {
+        const auto* f = s->As<FunctionDefStmt>();
+        if (f == nullptr || f->name != c.name) continue;
+        auto it = program_->unit_of.find(f);
+        if (it != program_->unit_of.end() && seen.insert(it->second).second) {
+          queue.push_back(it->second);
+        }
+      }
+    }
     for (const GlobalRead& c : u->global_calls) {
       const NameId* id = m.FindName(c.name);
       if (id == nullptr) continue;
