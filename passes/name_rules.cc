@@ -248,6 +248,8 @@ class NameChecker {
   // makes instances of.
   void MethodRoots(const Unit& m, const Instr& call, const DefSet& state,
                    std::vector<const Unit*>* roots);
+  // The units of the methods named `name` in the body of `cls`.
+  std::span<const Unit* const> MethodsNamed(const ClassDefStmt* cls, std::string_view name);
 
   Program* program_;
   const Locator& loc_;
@@ -271,6 +273,10 @@ class NameChecker {
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  // MethodsNamed's index: by class, its methods by name.
+  absl::flat_hash_map<const ClassDefStmt*,
+                      absl::flat_hash_map<std::string_view, std::vector<const Unit*>>>
+      methods_;
   // Each call site walks the functions it runs: thousands of calls into a chain of thousands
   // of functions (machine-made code) would take seconds and much memory. Past this many reads
   // and calls looked at, later call sites are not checked (NB106 says less, never more).
@@ -484,7 +490,9 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
 // global that no definition reaches at this call, though one is defined later.
 // The classes `name` is bound to where `state` holds, or none when some binding that reaches
 // is not a class statement.
-std::vector<const ClassDefStmt*> ClassesOf(const Unit& m, NameId name, const DefSet& state) {
+std::vector<const ClassDefStmt*> ClassesOf(const Unit& m, NameId name, const DefSet& state,
+                                           size_t* work) {
+  *work += m.defs_of[name].size();
   std::vector<const ClassDefStmt*> classes;
   for (DefId id : m.defs_of[name]) {
     const Definition& d = m.defs[id];
@@ -498,7 +506,7 @@ std::vector<const ClassDefStmt*> ClassesOf(const Unit& m, NameId name, const Def
 
 // The class whose instance a definition binds (`model = Net(...)`), or none.
 std::vector<const ClassDefStmt*> InstanceClasses(const Unit& m, const Definition& d,
-                                                 const DefSet& state) {
+                                                 const DefSet& state, size_t* work) {
   const auto* assign = d.stmt != nullptr ? d.stmt->As<AssignStmt>() : nullptr;
   if (assign == nullptr) return {};
   const auto* made = assign->value->As<Call>();
@@ -513,7 +521,7 @@ std::vector<const ClassDefStmt*> InstanceClasses(const Unit& m, const Definition
   }
   const NameId* id = m.FindName(cls->id);
   if (!target || id == nullptr) return {};
-  return ClassesOf(m, *id, state);
+  return ClassesOf(m, *id, state, work);
 }
 
 void NameChecker::MethodRoots(const Unit& m, const Instr& call, const DefSet& state,
@@ -521,7 +529,7 @@ void NameChecker::MethodRoots(const Unit& m, const Instr& call, const DefSet& st
   const std::string_view method = m.call_attrs[call.id];
   std::vector<const ClassDefStmt*> classes;
   if (call.flags & kInstrOnInstance) {
-    classes = ClassesOf(m, call.name, state);  // Net(...).fit()
+    classes = ClassesOf(m, call.name, state, &call_work_);  // Net(...).fit()
   } else {
     // Config.load() on a class, or model.fit() on what `model = Net(...)` made.
     for (DefId id : m.defs_of[call.name]) {
@@ -531,24 +539,41 @@ void NameChecker::MethodRoots(const Unit& m, const Instr& call, const DefSet& st
       if (d.stmt != nullptr && d.stmt->kind == StmtKind::kClassDef) {
         found.push_back(static_cast<const ClassDefStmt*>(d.stmt));
       } else {
-        found = InstanceClasses(m, d, state);
+        found = InstanceClasses(m, d, state, &call_work_);
+        if (call_work_ > kCallBudget) return;
       }
       if (found.empty()) return;  // bound to something else on some path: not known
       classes.insert(classes.end(), found.begin(), found.end());
     }
   }
   for (const ClassDefStmt* cls : classes) {
+    for (const Unit* u : MethodsNamed(cls, method)) roots->push_back(u);
+  }
+}
+
+std::span<const Unit* const> NameChecker::MethodsNamed(const ClassDefStmt* cls,
+                                                       std::string_view name) {
+  auto [it, inserted] = methods_.try_emplace(cls);
+  if (inserted) {
+    // A class's methods by name, made on first use (a class may have thousands).
     for (const Stmt* s : cls->body) {
       const auto* f = s->As<FunctionDefStmt>();
-      if (f == nullptr || f->name != method) continue;
-      auto it = program_->unit_of.find(f);
-      if (it != program_->unit_of.end()) roots->push_back(it->second);
+      if (f == nullptr) continue;
+      auto unit = program_->unit_of.find(f);
+      if (unit != program_->unit_of.end()) it->second[f->name].push_back(unit->second);
     }
   }
+  auto found = it->second.find(name);
+  if (found == it->second.end()) return {};
+  return found->second;
 }
 
 void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& state) {
   if (InBrokenCell(call.site.start)) return;
+  // The callee's definitions are looked through: budgeted like the walk below (thousands of
+  // calls of a name rebound thousands of times).
+  call_work_ += m.defs_of[call.name].size() + 1;
+  if (call_work_ > kCallBudget) return;
   std::string_view callee = m.names[call.name];
   // The units this call runs: the function's body, or a class's __init__, or a method.
   std::vector<const Unit*> roots;
@@ -569,12 +594,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       auto it = program_->unit_of.find(stmt);
       if (it != program_->unit_of.end()) roots.push_back(it->second);
     } else if (const auto* cls = stmt->As<ClassDefStmt>()) {
-      for (const Stmt* s : cls->body) {
-        const auto* f = s->As<FunctionDefStmt>();
-        if (f == nullptr || f->name != "__init__") continue;
-        auto it = program_->unit_of.find(f);
-        if (it != program_->unit_of.end()) roots.push_back(it->second);
-      }
+      for (const Unit* init : MethodsNamed(cls, "__init__")) roots.push_back(init);
     }
   }
   if (roots.empty()) return;
@@ -624,13 +644,8 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     }
     // A method's self.step(): the class's method of that name.
     for (const GlobalRead& c : u->self_calls) {
-      for (const Stmt* s : u->owner_class->body) {
-        const auto* f = s->As<FunctionDefStmt>();
-        if (f == nullptr || f->name != c.name) continue;
-        auto it = program_->unit_of.find(f);
-        if (it != program_->unit_of.end() && seen.insert(it->second).second) {
-          queue.push_back(it->second);
-        }
+      for (const Unit* method : MethodsNamed(u->owner_class, c.name)) {
+        if (seen.insert(method).second) queue.push_back(method);
       }
     }
     for (const GlobalRead& c : u->global_calls) {
