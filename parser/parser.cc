@@ -811,7 +811,15 @@ Stmt* Parser::ParseExpressionStatement() {
       !At(TK::kMinus) && !At(TK::kPlus) && !At(TK::kLPar) && !At(TK::kLSqb)) {
     std::string_view name = static_cast<Name*>(first)->id;
     if (name == "print" || name == "exec") {
-      Fail(first->range.start, Cur().end,
+      // As CPython: the name and the expressions after it ("print x.y, z").
+      Mark mark = Save();
+      ++speculating_;
+      ParseStarExpressions();
+      const Offset end = error_ ? Cur().end : prev_end_;
+      --speculating_;
+      error_ = false;
+      Restore(mark);
+      Fail(first->range.start, end,
            absl::StrFormat("Missing parentheses in call to '%s'. Did you mean %s(...)?", name,
                            name));
       return nullptr;

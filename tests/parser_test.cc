@@ -955,6 +955,30 @@ TEST(ParserTest, RecoversAtTheNextStatement) {
   EXPECT_EQ(CheckParseInvariants(p.text(), p.result()), "");
 }
 
+// A Python 2 print or exec statement: CPython's range covers the name and the expressions after
+// it (end offsets as CPython 3.11 gives them).
+TEST(ParserTest, LegacyPrintStatementRange) {
+  const struct {
+    std::string_view source;
+    std::string_view covered;
+  } cases[] = {
+      {"print r.std_out\n", "print r.std_out"},
+      {"print 1 / 0\n", "print 1 / 0"},
+      {"print \"{} {}\".format(x, y)\n", "print \"{} {}\".format(x, y)"},
+      {"print x y\n", "print x"},
+      {"exec code in ns\n", "exec code in ns"},
+      {"x = 1\nprint x, y\nz = 2\n", "print x, y"},
+  };
+  for (const auto& c : cases) {
+    Parsed p{std::string(c.source)};
+    ASSERT_FALSE(p.ok()) << c.source;
+    const SyntaxDiagnostic& e = p.result().errors[0];
+    EXPECT_THAT(e.message, HasSubstr("Missing parentheses in call to")) << c.source;
+    EXPECT_EQ(p.text().substr(e.start, e.end - e.start), c.covered) << c.source;
+    EXPECT_EQ(CheckParseInvariants(p.text(), p.result()), "") << c.source;
+  }
+}
+
 TEST(ParserTest, ErrorInsideAFunctionKeepsTheNextDefinition) {
   Parsed p("def f():\n    x = = 1\n    y = 2\ndef g():\n    pass\nz = 3\n");
   ASSERT_FALSE(p.ok());
