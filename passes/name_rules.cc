@@ -217,9 +217,7 @@ class NameChecker {
     return names;
   }
 
-  // One diagnostic per name and rule in a unit (one root cause); later reads with the same
-  // problem are counted in a note on the first. Asked before a diagnostic is built, so that
-  // repeats cost no messages or hints: true (and counted) when `unit` already has one.
+  // True if `at` is in a cell that does not parse (NameRulesOptions::broken_cells).
   bool InBrokenCell(Offset at) const {
     const auto& cells = options_.broken_cells;
     auto it = std::upper_bound(cells.begin(), cells.end(), at,
@@ -227,6 +225,9 @@ class NameChecker {
     return it != cells.begin() && at < std::prev(it)->end;
   }
 
+  // One diagnostic per name and rule in a unit (one root cause); later reads with the same
+  // problem are counted in a note on the first. Asked before a diagnostic is built, so that
+  // repeats cost no messages or hints: true (and counted) when `unit` already has one.
   bool Repeated(const void* unit, RuleId rule, std::string_view symbol) {
     auto it = first_.find(std::make_tuple(unit, rule, symbol));
     if (it == first_.end()) return false;
@@ -486,8 +487,6 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   Report(&unit, name, std::move(d));
 }
 
-// NB106: the function or class called here reads (directly or through functions it calls) a
-// global that no definition reaches at this call, though one is defined later.
 // The classes `name` is bound to where `state` holds, or none when some binding that reaches
 // is not a class statement.
 std::vector<const ClassDefStmt*> ClassesOf(const Unit& m, NameId name, const DefSet& state,
@@ -568,6 +567,8 @@ std::span<const Unit* const> NameChecker::MethodsNamed(const ClassDefStmt* cls,
   return found->second;
 }
 
+// NB106: the function, class or method called here reads (directly or through functions it
+// calls) a global that no definition reaches at this call, though one is defined later.
 void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& state) {
   if (InBrokenCell(call.site.start)) return;
   // The callee's definitions are looked through: budgeted like the walk below (thousands of
