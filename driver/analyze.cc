@@ -429,12 +429,12 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   std::string_view source = nb.Source(c);
   std::string_view trimmed =
       source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
+  const std::string_view first_line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
   CodeCell& cell = out->code;
   cell.cell = c.index;
   if (nb.databricks && trimmed.substr(0, 1) == "%" && trimmed.substr(0, 2) != "%%") {
     // A Databricks cell in another language: its first line names it.
-    std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
-    std::string_view word = line.substr(1, line.find_first_of(" \t") - 1);
+    const std::string_view word = EscapeMagicName(first_line);
     if (word == "sql") {
       // The result of the last SQL cell is the DataFrame _sqldf.
       static constexpr std::string_view kSqlResult = "_sqldf";
@@ -443,8 +443,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       ParseMagicLine(trimmed, out);
       return;
     }
-    if (word == "md" || word == "md-sandbox" || word == "sh" || word == "fs" || word == "scala" ||
-        word == "r") {
+    if (word == "md" || word == "sh" || word == "fs" || word == "scala" || word == "r") {
       return;
     }
   }
@@ -467,10 +466,11 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
       return;
     }
+    // The magic's options: the rest of its line.
+    const std::string_view args = first_line.substr(2 + magic.size());
     if (magic == "R") {
       // rpy2's %%R: R code, whose -o names are copied into Python afterwards.
-      std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
-      for (std::string_view n : RMagicOutputs(line.substr(3))) {
+      for (std::string_view n : RMagicOutputs(args)) {
         cell.magic_bindings.push_back(MagicBinding(nb, n));
       }
       if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
@@ -490,8 +490,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     }
     if (magic == "sql") {
       // SQL, whose result `%%sql result <<` stores in a variable.
-      std::string_view line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
-      if (std::string_view n = SqlMagicTarget(line.substr(5)); !n.empty()) {
+      if (std::string_view n = SqlMagicTarget(args); !n.empty()) {
         cell.magic_bindings.push_back(MagicBinding(nb, n));
         ParseMagicLine(trimmed, out);
       }
@@ -499,7 +498,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     }
     if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%javascript...: not Python
     if (magic == "capture") {
-      std::string_view target = CaptureTarget(trimmed.substr(0, trimmed.find_first_of("\r\n")));
+      std::string_view target = CaptureTarget(first_line);
       if (!target.empty()) cell.magic_bindings.push_back(MagicBinding(nb, target));
     }
   }
@@ -681,8 +680,6 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
   }
 }
 
-}  // namespace
-
 // Where `text` assigns or defines `name` ("name = ", "def name", "class name"), or npos.
 size_t FindBinding(std::string_view text, std::string_view name) {
   auto ident = [](char c) {
@@ -697,13 +694,12 @@ size_t FindBinding(std::string_view text, std::string_view name) {
     if (p < text.size() && text[p] == '=' && (p + 1 == text.size() || text[p + 1] != '=')) {
       return at;
     }
-    std::string_view before = text.substr(0, at);
-    while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) {
-      before.remove_suffix(1);
-    }
-    if (before.ends_with("def") || before.ends_with("class")) {
-      const size_t kw = before.size() - (before.ends_with("def") ? 3 : 5);
-      if ((kw == 0 || !ident(before[kw - 1])) && before.size() < at) return at;
+    // The character before the name is no identifier's: "def" or "class", then blanks.
+    const size_t last = at == 0 ? std::string_view::npos : text.find_last_not_of(" \t", at - 1);
+    std::string_view before = text.substr(0, last == std::string_view::npos ? 0 : last + 1);
+    for (std::string_view keyword : {"def", "class"}) {
+      const size_t kw = before.size() - keyword.size();
+      if (before.ends_with(keyword) && (kw == 0 || !ident(before[kw - 1]))) return at;
     }
   }
   return std::string_view::npos;
@@ -711,8 +707,7 @@ size_t FindBinding(std::string_view text, std::string_view name) {
 
 // A name that nothing defines may be assigned in a cell that does not parse (an exercise's
 // blank: "best_alpha = # YOUR CODE HERE"): the finding says so, and the fix is that cell.
-void ExplainUndefinedByBrokenCells(const Notebook& nb, const CellLocator& locator,
-                                   std::span<const uint32_t> broken,
+void ExplainUndefinedByBrokenCells(const Notebook& nb, std::span<const uint32_t> broken,
                                    std::vector<Diagnostic>* diagnostics) {
   // Bounded: a machine-made notebook with many undefined names and broken cells stays linear.
   size_t budget = size_t{8} << 20;
@@ -735,6 +730,8 @@ void ExplainUndefinedByBrokenCells(const Notebook& nb, const CellLocator& locato
     }
   }
 }
+
+}  // namespace
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
   NotebookReport report;
@@ -828,16 +825,11 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     auto in_broken = [&](Offset at) {
       return std::binary_search(broken.begin(), broken.end(), locator.CellOf(at));
     };
+    // (The name rules skip broken cells themselves; the import and execution-count rules do not.)
     std::erase_if(diagnostics, [&](const Diagnostic& d) {
-      if (d.rule == RuleId::kSyntaxError) return false;
-      // A call of a function whose (partial) body in a broken cell reads the global.
-      if (d.rule == RuleId::kCallBeforeDefinition && !d.related.empty() &&
-          in_broken(d.related.front().range.start)) {
-        return true;
-      }
-      return in_broken(d.range.start);
+      return d.rule != RuleId::kSyntaxError && in_broken(d.range.start);
     });
-    ExplainUndefinedByBrokenCells(nb, locator, broken, &diagnostics);
+    ExplainUndefinedByBrokenCells(nb, broken, &diagnostics);
   }
   for (Diagnostic& d : diagnostics) {
     Finding f;

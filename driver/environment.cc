@@ -306,8 +306,8 @@ struct ImportContext::Impl {
     std::string dotted;
     if (level > 0) {
       // The package the module is in (a package is its own), then up level - 1 packages.
-      std::string_view base = package ? name : name.substr(0, name.rfind('.'));
       if (!package && name.find('.') == std::string_view::npos) return nullptr;
+      std::string_view base = package ? name : name.substr(0, name.rfind('.'));
       for (int k = 1; k < level; ++k) {
         size_t dot = base.rfind('.');
         if (dot == std::string_view::npos) return nullptr;

@@ -667,16 +667,12 @@ std::string IpynbReader::ReadCell(od::value value, uint32_t index) {
       }
       have_source = true;
     } else if (key == "execution_count" || key == "prompt_number") {
-      od::json_type et;
-      if (v.type().get(et)) return std::string(kInvalid);
+      // null, or not a count ("prompt_number": "&nbsp;" in some nbformat 3 files, 1.5, "3"):
+      // Jupyter opens such a notebook with a validation warning; the cell's count is unknown.
       int64_t n;
-      if (et == od::json_type::null) {
-        valid = Check(v);
-      } else if (!v.get_int64().get(n)) {
+      if (!v.get_int64().get(n)) {
         cell.execution_count = n;
       } else {
-        // Not a count ("prompt_number": "&nbsp;" in some nbformat 3 files, 1.5, "3"): Jupyter
-        // opens such a notebook with a validation warning; the cell's count is unknown.
         valid = Check(v);
       }
     } else if (key == "language") {

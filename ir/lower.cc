@@ -37,19 +37,6 @@ bool CatchesAll(const Expr* type) {
   return n != nullptr && (n->id == "Exception" || n->id == "BaseException");
 }
 
-// The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
-// "run x.py".
-std::string_view EscapeMagicName(std::string_view escape) {
-  size_t start = 0;
-  while (start < escape.size() && start < 2 && escape[start] == '%') ++start;
-  size_t end = start;
-  while (end < escape.size() &&
-         (std::isalnum(static_cast<unsigned char>(escape[end])) || escape[end] == '_')) {
-    ++end;
-  }
-  return escape.substr(start, end - start);
-}
-
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
 // literal.
 bool RunsAtLeastOnce(const Expr* iter) {
@@ -997,22 +984,12 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     return;
   }
   if (magic == "aimport") {
-    // autoreload's `%aimport a.b, c` imports each module and binds its top-level name, as
-    // `import a.b, c` does; `%aimport -a` (do not reload) and a bare `%aimport` bind nothing.
-    size_t p = 0;
-    while (p < args.size()) {
-      size_t comma = std::min(args.find(',', p), args.size());
-      std::string_view module = args.substr(p, comma - p);
-      while (!module.empty() && (module.front() == ' ' || module.front() == '\t')) {
-        module.remove_prefix(1);
-      }
-      module = module.substr(0, module.find_first_of(" \t\r\n"));
+    // autoreload's `%aimport a.b, c` binds the top-level names, as `import a.b, c` does.
+    for (std::string_view module : AimportModules(args)) {
       std::string_view top = module.substr(0, module.find('.'));
-      if (!module.empty() && module[0] != '-' && LooksLikeIdentifier(top)) {
-        auto at = m->range.start + static_cast<Offset>(top.data() - text.data());
-        Def(top, Range{at, at + static_cast<Offset>(top.size())}, DefKind::kBind);
-      }
-      p = comma + 1;
+      if (!LooksLikeIdentifier(top)) continue;
+      auto at = m->range.start + static_cast<Offset>(top.data() - text.data());
+      Def(top, Range{at, at + static_cast<Offset>(top.size())}, DefKind::kBind);
     }
     return;
   }
@@ -1237,6 +1214,30 @@ std::vector<std::string_view> RMagicOutputs(std::string_view args) {
     }
   }
   return names;
+}
+
+std::string_view EscapeMagicName(std::string_view escape) {
+  size_t start = 0;
+  while (start < escape.size() && start < 2 && escape[start] == '%') ++start;
+  size_t end = start;
+  while (end < escape.size() &&
+         (std::isalnum(static_cast<unsigned char>(escape[end])) || escape[end] == '_')) {
+    ++end;
+  }
+  return escape.substr(start, end - start);
+}
+
+std::vector<std::string_view> AimportModules(std::string_view args) {
+  std::vector<std::string_view> modules;
+  size_t p = 0;
+  while (p < args.size()) {
+    const size_t comma = std::min(args.find(',', p), args.size());
+    size_t word = 0;
+    std::string_view module = NextWord(args.substr(p, comma - p), &word);
+    if (!module.empty() && module[0] != '-') modules.push_back(module);
+    p = comma + 1;
+  }
+  return modules;
 }
 
 std::string_view SqlMagicTarget(std::string_view args) {

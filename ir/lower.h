@@ -60,6 +60,14 @@ struct Program {
 
 std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options);
 
+// The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
+// "run x.py" (a view into `escape`).
+std::string_view EscapeMagicName(std::string_view escape);
+
+// autoreload's `%aimport a.b, c`: the modules it imports ("a.b", "c"; views into `args`, the text
+// after the magic's name). `-m` (do not reload m) imports nothing.
+std::vector<std::string_view> AimportModules(std::string_view args);
+
 // "%time x = f()" → the Python after the magic's name, when that magic runs Python code
 // (time, timeit, prun, debug, memory_profiler's memit and mprun, line_profiler's lprun; options
 // like -n 10 are skipped). For a cell magic, the setup statement of %%timeit and %%memit.

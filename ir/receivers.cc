@@ -1,47 +1,40 @@
 #include "ir/receivers.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "parser/ast.h"
+#include "parser/ast_visitor.h"
 
 namespace cellflow {
 namespace {
 
-// Calls visit(s) for every statement of `body` and of the blocks in it, not entering function
-// and class bodies.
-template <typename Visit>
-void WalkBlocks(const StmtList& body, const Visit& visit) {
-  for (const Stmt* s : body) {
-    visit(s);
-    switch (s->kind) {
-      case StmtKind::kIf: {
-        const auto* i = static_cast<const IfStmt*>(s);
-        WalkBlocks(i->body, visit);
-        WalkBlocks(i->orelse, visit);
-        break;
-      }
-      case StmtKind::kFor:
-        WalkBlocks(static_cast<const ForStmt*>(s)->body, visit);
-        break;
-      case StmtKind::kWhile:
-        WalkBlocks(static_cast<const WhileStmt*>(s)->body, visit);
-        break;
-      case StmtKind::kWith:
-        WalkBlocks(static_cast<const WithStmt*>(s)->body, visit);
-        break;
-      case StmtKind::kTry: {
-        const auto* t = static_cast<const TryStmt*>(s);
-        WalkBlocks(t->body, visit);
-        for (const ExceptHandler* h : t->handlers) WalkBlocks(h->body, visit);
-        WalkBlocks(t->orelse, visit);
-        WalkBlocks(t->finalbody, visit);
-        break;
-      }
-      default:
-        break;
+// Module-level statements and the blocks in them (not function or class bodies, not
+// expressions): the classes defined, and the names assigned a call of some name.
+class ReceiverFinder : public AstVisitor {
+ public:
+  void VisitStmt(const Stmt* s) override {
+    if (const auto* c = s->As<ClassDefStmt>()) {
+      classes.push_back(c->name);
+      return;
     }
+    if (s->kind == StmtKind::kFunctionDef) return;
+    if (const auto* a = s->As<AssignStmt>()) {
+      const auto* made = a->value->As<Call>();
+      const auto* callee = made != nullptr ? made->func->As<Name>() : nullptr;
+      if (callee == nullptr) return;
+      for (const Expr* t : a->targets) {
+        if (const auto* n = t->As<Name>()) assigned.emplace_back(n->id, callee->id);
+      }
+      return;
+    }
+    WalkStmt(s);
   }
-}
+  void VisitExpr(const Expr*) override {}
+
+  std::vector<std::string_view> classes;
+  std::vector<std::pair<std::string_view, std::string_view>> assigned;  // name, callee
+};
 
 void SortUnique(std::vector<std::string_view>* names) {
   std::sort(names->begin(), names->end());
@@ -51,27 +44,18 @@ void SortUnique(std::vector<std::string_view>* names) {
 }  // namespace
 
 std::vector<std::string_view> MethodReceivers(std::span<const CodeCell> cells) {
-  std::vector<std::string_view> classes;
+  ReceiverFinder finder;
   for (const CodeCell& cell : cells) {
-    if (cell.module == nullptr) continue;
-    WalkBlocks(cell.module->body, [&](const Stmt* s) {
-      if (const auto* c = s->As<ClassDefStmt>()) classes.push_back(c->name);
-    });
+    if (cell.module != nullptr) finder.VisitModule(cell.module);
   }
-  if (classes.empty()) return classes;
-  SortUnique(&classes);
-  std::vector<std::string_view> receivers = classes;
-  for (const CodeCell& cell : cells) {
-    if (cell.module == nullptr) continue;
-    WalkBlocks(cell.module->body, [&](const Stmt* s) {
-      const auto* a = s->As<AssignStmt>();
-      const auto* made = a != nullptr ? a->value->As<Call>() : nullptr;
-      const auto* cls = made != nullptr ? made->func->As<Name>() : nullptr;
-      if (cls == nullptr || !std::binary_search(classes.begin(), classes.end(), cls->id)) return;
-      for (const Expr* t : a->targets) {
-        if (const auto* n = t->As<Name>()) receivers.push_back(n->id);
-      }
-    });
+  std::vector<std::string_view> receivers = std::move(finder.classes);
+  if (receivers.empty()) return receivers;
+  SortUnique(&receivers);
+  const size_t classes = receivers.size();
+  for (const auto& [name, callee] : finder.assigned) {
+    if (std::binary_search(receivers.begin(), receivers.begin() + classes, callee)) {
+      receivers.push_back(name);
+    }
   }
   SortUnique(&receivers);
   return receivers;

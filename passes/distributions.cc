@@ -91,11 +91,7 @@ bool SameWithoutSeparators(std::string_view distribution, std::string_view modul
     if (m == module.size()) return false;
     char x = module[m++];
     if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x == '_') {
-      // An underscore in the module stands for a separator of the distribution's name.
-      return false;
-    }
-    if (x != c) return false;
+    if (x != c) return false;  // an underscore never matches: `c` is no separator
   }
   return m > 0 && m == module.size();
 }

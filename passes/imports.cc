@@ -358,43 +358,24 @@ class ImportChecker : public AstVisitor {
   // "%load_ext name" imports the extension module; autoreload's "%aimport a.b, c" imports
   // modules.
   void CheckLoadExt(const IpyEscapeStmt* e) {
-    std::string_view text = e->text;
-    size_t p = text.find_first_not_of("% \t");
-    if (p == std::string_view::npos) return;
-    const bool aimport = text.substr(p, 7) == "aimport" &&
-                         (p + 7 == text.size() || text[p + 7] == ' ' || text[p + 7] == '\t');
-    if (aimport) {
-      for (p += 7; p < text.size();) {
-        size_t comma = std::min(text.find(',', p), text.size());
-        size_t b = text.find_first_not_of(" \t", p);
-        size_t end = b;
-        while (end < comma && text[end] != ' ' && text[end] != '\t' && text[end] != '\r' &&
-               text[end] != '\n') {
-          ++end;
-        }
-        if (b < comma && text[b] != '-') {
-          Offset at = e->range.start + static_cast<Offset>(b);
-          CheckModule(text.substr(b, end - b), Range{at, at + static_cast<Offset>(end - b)});
-        }
-        p = comma + 1;
-      }
+    const std::string_view text = e->text;
+    const std::string_view magic = EscapeMagicName(text);
+    const std::string_view args = text.substr(magic.data() + magic.size() - text.data());
+    auto site = [&](std::string_view part) {
+      Offset at = e->range.start + static_cast<Offset>(part.data() - text.data());
+      return Range{at, at + static_cast<Offset>(part.size())};
+    };
+    if (magic == "aimport") {
+      for (std::string_view module : AimportModules(args)) CheckModule(module, site(module));
       return;
     }
-    if (text.substr(p, 8) != "load_ext") return;
-    p = text.find_first_not_of(" \t", p + 8);
-    if (p == std::string_view::npos) return;
-    size_t end = p;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\r' &&
-           text[end] != '\n') {
-      ++end;
-    }
-    std::string_view name = text.substr(p, end - p);
+    if (magic != "load_ext") return;
+    size_t p = 0;
+    std::string_view name = NextWord(args, &p);
     if (name.empty() || name[0] == '-') return;
     // IPython's own extensions (IPython.extensions.*).
     if (name == "autoreload" || name == "storemagic") return;
-    Offset at = e->range.start + static_cast<Offset>(p);
-    CheckModule(name, Range{at, at + static_cast<Offset>(name.size())}, /*count=*/true,
-                /*load_ext=*/true);
+    CheckModule(name, site(name), /*count=*/true, /*load_ext=*/true);
   }
 
   // The module name's place in `from module import ...` (the whole statement if not found).

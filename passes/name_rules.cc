@@ -585,20 +585,20 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     method_call =
         StrCat(callee, (call.flags & kInstrOnInstance) ? "()." : ".", m.call_attrs[call.id]);
     callee = method_call;
-  }
-  for (DefId id : (call.flags & kInstrMethod) ? absl::Span<const DefId>()
-                                              : absl::Span<const DefId>(m.defs_of[call.name])) {
-    if (!state.Has(id)) continue;
-    const Stmt* stmt = m.defs[id].stmt;
-    if (stmt == nullptr) continue;
-    if (stmt->kind == StmtKind::kFunctionDef) {
-      auto it = program_->unit_of.find(stmt);
-      if (it != program_->unit_of.end()) roots.push_back(it->second);
-    } else if (const auto* cls = stmt->As<ClassDefStmt>()) {
-      for (const Unit* init : MethodsNamed(cls, "__init__")) roots.push_back(init);
+  } else {
+    for (DefId id : m.defs_of[call.name]) {
+      if (!state.Has(id)) continue;
+      const Stmt* stmt = m.defs[id].stmt;
+      if (stmt == nullptr) continue;
+      if (stmt->kind == StmtKind::kFunctionDef) {
+        auto it = program_->unit_of.find(stmt);
+        if (it != program_->unit_of.end()) roots.push_back(it->second);
+      } else if (const auto* cls = stmt->As<ClassDefStmt>()) {
+        for (const Unit* init : MethodsNamed(cls, "__init__")) roots.push_back(init);
+      }
     }
+    if (roots.empty()) return;
   }
-  if (roots.empty()) return;
   // Functions reachable through calls of module-level functions, breadth first.
   absl::flat_hash_set<const Unit*> seen(roots.begin(), roots.end());
   std::deque<const Unit*> queue(roots.begin(), roots.end());
