@@ -429,7 +429,10 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   std::string_view source = nb.Source(c);
   std::string_view trimmed =
       source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
-  const std::string_view first_line = trimmed.substr(0, trimmed.find_first_of("\r\n"));
+  // A magic's line (only cells that start with one: this runs for every cell).
+  const std::string_view first_line = trimmed.starts_with('%')
+                                          ? trimmed.substr(0, trimmed.find_first_of("\r\n"))
+                                          : std::string_view();
   CodeCell& cell = out->code;
   cell.cell = c.index;
   if (nb.databricks && trimmed.substr(0, 1) == "%" && trimmed.substr(0, 2) != "%%") {
