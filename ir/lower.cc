@@ -128,6 +128,9 @@ class Lowerer : public AstVisitor {
   }
 
   // The classes and instances whose method calls are checked (see MethodReceivers).
+  // Functions that bind globals dynamically (WritesGlobals): a call of one may bind any name.
+  void SetGlobalWriters(const std::vector<std::string_view>* writers) { global_writers_ = writers; }
+
   void SetMethodReceivers(std::vector<std::string_view> receivers) {
     method_receivers_ = std::move(receivers);
   }
@@ -503,6 +506,7 @@ class Lowerer : public AstVisitor {
   // MethodReceivers: classes and their instances, sorted (a vector: the lowering's inlining
   // is sensitive to the size of this file's code).
   std::vector<std::string_view> method_receivers_;
+  const std::vector<std::string_view>* global_writers_ = nullptr;  // sorted
   std::string_view self_name_;       // a method's first parameter (see Unit::self_calls)
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
@@ -1135,6 +1139,10 @@ void Lowerer::VisitExpr(const Expr* e) {
             Emit(Current(), Instr{InstrKind::kCall, 0, id, 0, f->range});
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
+          if (global_writers_ != nullptr &&
+              std::binary_search(global_writers_->begin(), global_writers_->end(), f->id)) {
+            Wildcard(f->range);
+          }
         }
       } else if (const auto* a = c->func->As<Attribute>(); a != nullptr) {
         if (!method_receivers_.empty()) {
@@ -1297,7 +1305,10 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
   return escape.substr(p);
 }
 
-std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options) {
+namespace {
+
+std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerOptions& options,
+                                   const std::vector<std::string_view>* global_writers) {
   auto program = std::make_unique<Program>();
   std::deque<PendingBody> pending;
   program->module.kind = UnitKind::kModule;
@@ -1306,6 +1317,7 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
     Lowerer lowerer(program.get(), &program->module, options, &pending);
     // Cells are compiled one by one; a future import in one applies to that cell only.
     lowerer.SetMethodReceivers(MethodReceivers(cells));
+    lowerer.SetGlobalWriters(global_writers);
     lowerer.LowerModule(cells);
   }
   while (!pending.empty()) {
@@ -1320,10 +1332,50 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
     unit->name = is_def ? static_cast<const FunctionDefStmt*>(stmt)->name : "lambda";
     if (body.tree->ScopeOf(body.node) == nullptr) continue;
     Lowerer lowerer(program.get(), unit.get(), options, &pending);
+    lowerer.SetGlobalWriters(global_writers);
     lowerer.LowerFunction(body);
     program->unit_of[body.node] = unit.get();
     program->functions.push_back(std::move(unit));
   }
+  return program;
+}
+
+// Module-level functions that bind globals dynamically, and those that call one of them: only
+// functions that call exec(), globals() and the like are looked at.
+std::vector<std::string_view> GlobalWriters(const Program& program) {
+  std::vector<std::string_view> writers;
+  for (const auto& unit : program.functions) {
+    if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
+    if (unit->FindName(kWildcardName) == nullptr) continue;
+    if (WritesGlobals(static_cast<const Stmt*>(unit->node))) writers.push_back(unit->name);
+  }
+  if (writers.empty()) return writers;
+  for (bool grew = true; grew;) {
+    grew = false;
+    std::sort(writers.begin(), writers.end());
+    for (const auto& unit : program.functions) {
+      if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
+      if (std::binary_search(writers.begin(), writers.end(), unit->name)) continue;
+      for (const GlobalRead& call : unit->global_calls) {
+        if (std::binary_search(writers.begin(), writers.end(), call.name)) {
+          writers.push_back(unit->name);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+  writers.erase(std::unique(writers.begin(), writers.end()), writers.end());
+  return writers;
+}
+
+}  // namespace
+
+std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options) {
+  std::unique_ptr<Program> program = LowerWith(cells, options, nullptr);
+  // Rare: lowered again, with a wildcard after each call of such a function.
+  std::vector<std::string_view> writers = GlobalWriters(*program);
+  if (!writers.empty()) program = LowerWith(cells, options, &writers);
   return program;
 }
 

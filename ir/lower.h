@@ -60,6 +60,11 @@ struct Program {
 
 std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options);
 
+// True if the body of `definition` (a def or class, nested code included), when it runs, can bind
+// module globals that no statement names: `globals()[name] = ...`, `globals().update(...)`,
+// `globals()` handed to a call (`exec(source, globals())`), `setattr(sys.modules[...], ...)`.
+bool WritesGlobals(const Stmt* definition);
+
 // The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
 // "run x.py" (a view into `escape`).
 std::string_view EscapeMagicName(std::string_view escape);

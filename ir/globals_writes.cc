@@ -1,0 +1,102 @@
+// Functions and classes that bind module globals no statement names.
+#include <string_view>
+
+#include "ir/lower.h"
+#include "parser/ast_visitor.h"
+
+namespace cellflow {
+namespace {
+
+class GlobalsWriter : public AstVisitor {
+ public:
+  bool found() const { return found_; }
+
+  void VisitStmt(const Stmt* s) override {
+    if (found_) return;
+    if (const auto* a = s->As<AssignStmt>()) {
+      for (const Expr* t : a->targets) Target(t);
+    } else if (const auto* g = s->As<AugAssignStmt>()) {
+      Target(g->target);
+    } else if (const auto* n = s->As<AnnAssignStmt>()) {
+      Target(n->target);
+    }
+    WalkStmt(s);
+  }
+
+  void VisitExpr(const Expr* e) override {
+    if (found_) return;
+    if (const auto* c = e->As<Call>()) {
+      // globals().update(...), globals().setdefault(...)
+      if (const auto* a = c->func->As<Attribute>();
+          a != nullptr && IsGlobalsCall(a->value) &&
+          (a->attr == "update" || a->attr == "setdefault" || a->attr == "__setitem__")) {
+        found_ = true;
+      }
+      // exec(source, globals()), or globals() handed to a function that may write it.
+      if (!ReadsOnly(c->func)) {
+        for (const Expr* arg : c->args) {
+          if (IsGlobalsCall(arg)) found_ = true;
+        }
+        for (const Keyword* k : c->keywords) {
+          if (IsGlobalsCall(k->value)) found_ = true;
+        }
+      }
+      // setattr(sys.modules[__name__], name, value)
+      if (const auto* f = c->func->As<Name>();
+          f != nullptr && f->id == "setattr" && !c->args.empty()) {
+        if (const auto* sub = c->args[0]->As<Subscript>()) {
+          const auto* m = sub->value->As<Attribute>();
+          if (m != nullptr && m->attr == "modules") found_ = true;
+        }
+      }
+    }
+    WalkExpr(e);
+  }
+
+ private:
+  static bool IsGlobalsCall(const Expr* e) {
+    const auto* c = e == nullptr ? nullptr : e->As<Call>();
+    if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
+    const auto* n = c->func->As<Name>();
+    return n != nullptr && n->id == "globals";
+  }
+
+  // A callee that only reads the dict it is given: sorted(globals()), print(globals()).
+  static bool ReadsOnly(const Expr* func) {
+    std::string_view f;
+    if (const auto* n = func->As<Name>()) f = n->id;
+    if (const auto* a = func->As<Attribute>()) f = a->attr;
+    static constexpr std::string_view kReaders[] = {
+        "all",  "any",    "copy",      "deepcopy", "dict",       "dumps", "enumerate",
+        "eval", "filter", "frozenset", "id",       "isinstance", "iter",  "len",
+        "list", "map",    "pformat",   "pprint",   "print",      "repr",  "reversed",
+        "set",  "sorted", "str",       "tuple",    "type",       "zip"};
+    for (std::string_view r : kReaders) {
+      if (f == r) return true;
+    }
+    return false;
+  }
+
+  // globals()[name] = value
+  void Target(const Expr* t) {
+    if (const auto* sub = t->As<Subscript>()) {
+      if (IsGlobalsCall(sub->value)) found_ = true;
+    } else if (const auto* tuple = t->As<Tuple>()) {
+      for (const Expr* e : tuple->elts) Target(e);
+    } else if (const auto* list = t->As<List>()) {
+      for (const Expr* e : list->elts) Target(e);
+    }
+  }
+
+  bool found_ = false;
+};
+
+}  // namespace
+
+bool WritesGlobals(const Stmt* definition) {
+  GlobalsWriter writer;
+  writer.VisitStmt(definition);
+  return writer.found();
+}
+
+}  // namespace cellflow
