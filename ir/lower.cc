@@ -923,18 +923,18 @@ void Lowerer::LowerMatch(const MatchStmt* m) {
   for (const MatchCase* c : m->cases) {
     BlockId cb = NewBlock();
     Edge(dispatch, cb);
-    bool exhaustive = c->guard == nullptr && IsIrrefutable(c->pattern);
+    const bool irrefutable = IsIrrefutable(c->pattern);
     BlockId next = kNoBlock;
-    if (!exhaustive) {
-      // A pattern that does not match binds nothing (the case after it sees the state before).
-      next = NewBlock();
-      Edge(cb, next);
-    }
+    if (c->guard != nullptr || !irrefutable) next = NewBlock();
+    // A pattern that does not match binds nothing (the case after it sees the state before).
+    if (!irrefutable) Edge(cb, next);
     cur_ = NewBlock();
     Edge(cb, cur_);
     VisitPattern(c->pattern);
     VisitOptional(c->guard);
     BlockId tested = Current();
+    // A guard that fails leaves the pattern's names bound.
+    if (c->guard != nullptr) Edge(tested, next);
     BlockId body = NewBlock();
     Edge(tested, body);
     cur_ = body;
