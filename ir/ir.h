@@ -131,7 +131,9 @@ struct Unit {
   std::vector<GlobalRead> global_reads;
   std::vector<GlobalRead> global_calls;
   std::vector<std::string_view> global_writes;  // `global x` then x = ...
-  std::vector<std::string_view> call_attrs;     // the methods of kInstrMethod calls
+  // Its own names that a nested function binds (`nonlocal x` then x = ...) whenever it runs.
+  std::vector<std::string_view> nonlocal_writes;
+  std::vector<std::string_view> call_attrs;  // the methods of kInstrMethod calls
   // A method: its class, and the methods it calls on its first parameter (`self.step()`).
   const ClassDefStmt* owner_class = nullptr;
   std::vector<GlobalRead> self_calls;

@@ -45,6 +45,20 @@ const Symbol* Scope::Resolve(std::string_view name) const {
   return Find(MangleName(private_name, name, &storage));
 }
 
+bool Scope::BoundByNested(std::string_view name) const {
+  for (const Scope* child : children) {
+    const Symbol* sym = child->Resolve(name);
+    if (sym == nullptr) continue;
+    if (sym->flags & kDefNonlocal) {
+      if (sym->flags & kDefBound) return true;
+    } else if (sym->flags & (kDefBound | kDefGlobal)) {
+      continue;  // its own name: what is nested in it binds that one
+    }
+    if (child->BoundByNested(name)) return true;
+  }
+  return false;
+}
+
 bool HasFutureAnnotations(const Module* module) {
   StmtList body = module->body;
   size_t i = 0;

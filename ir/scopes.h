@@ -69,10 +69,12 @@ struct Scope {
   static constexpr size_t kIndexFrom = 8;
   bool is_generator = false;
   bool is_coroutine = false;
-  bool child_free = false;
 
   // The symbol for `name` as written in this scope (mangled like CPython), or null.
   const Symbol* Resolve(std::string_view name) const;
+  // True if a scope nested in this one binds `name` (one of this scope's cells) through a
+  // `nonlocal` statement.
+  bool BoundByNested(std::string_view name) const;
   const Symbol* Find(std::string_view name) const {
     if (index.empty()) {
       // Length and first character first: most symbols differ there, without a memcmp call.

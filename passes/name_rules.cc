@@ -450,6 +450,11 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   if (use.flags & kInstrGuarded) return;
   if (!r.undefined && !r.deleted) return;
   if (WildcardReaches(unit, state)) return;
+  // A closure binds it whenever it runs (`nonlocal x` in a nested function).
+  if (std::find(unit.nonlocal_writes.begin(), unit.nonlocal_writes.end(), name) !=
+      unit.nonlocal_writes.end()) {
+    return;
+  }
   RuleId rule = r.bound > 0 ? RuleId::kPossiblyUndefined
                 : r.deleted ? RuleId::kDeletedName
                             : RuleId::kDefinedLater;
