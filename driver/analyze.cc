@@ -373,6 +373,9 @@ struct ParsedCell {
 
 class ParsedCells {
  public:
+  // IPython runs a notebook's cells with top-level await; a plain script runs without.
+  bool TopLevelAwait() const { return nb_.format != NotebookFormat::kScript; }
+
   explicit ParsedCells(const Notebook& nb) : nb_(nb), cells_(nb.cells.size()) {
     trees_.reserve(nb.cells.size());
   }
@@ -418,7 +421,7 @@ void ParsedCells::ParseMagicLine(std::string_view trimmed, ParsedCell* out) {
   auto begin = static_cast<Offset>(trimmed.data() - nb_.buffer.data());
   Offset end = begin + static_cast<Offset>(std::min(trimmed.find_first_of("\r\n"), trimmed.size()));
   ParseResult parsed = cellflow::Parse(nb_.buffer, begin, end, &arena_, parse_options);
-  trees_.push_back(BuildScopes(parsed.module, nb_.buffer));
+  trees_.push_back(BuildScopes(parsed.module, nb_.buffer, TopLevelAwait()));
   out->code.module = parsed.module;
   out->code.scopes = trees_.back().get();
   out->python = true;
@@ -525,7 +528,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
 }
 
 void ParsedCells::Scope(ParsedCell* out) {
-  trees_.push_back(BuildScopes(out->code.module, nb_.buffer));
+  trees_.push_back(BuildScopes(out->code.module, nb_.buffer, TopLevelAwait()));
   out->code.scopes = trees_.back().get();
   if (!out->syntax && !trees_.back()->errors().empty()) {
     const SyntaxDiagnostic& e = trees_.back()->errors().front();

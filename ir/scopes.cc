@@ -82,8 +82,8 @@ bool HasFutureAnnotations(const Module* module) {
 // symtable.c), then resolves every name (its analyze_block()).
 class ScopeBuilder : public AstVisitor {
  public:
-  ScopeBuilder(ScopeTree* tree, bool future_annotations)
-      : tree_(tree), future_annotations_(future_annotations) {}
+  ScopeBuilder(ScopeTree* tree, bool future_annotations, bool top_level_await)
+      : tree_(tree), future_annotations_(future_annotations), top_level_await_(top_level_await) {}
 
   void Build(const Module* module) {
     tree_->module_ = Enter(ScopeKind::kModule, "module", 0, nullptr);
@@ -237,6 +237,7 @@ class ScopeBuilder : public AstVisitor {
 
   ScopeTree* tree_;
   const bool future_annotations_;
+  const bool top_level_await_;
   // Inline up to a nesting depth of eight: most cells are one module scope.
   absl::InlinedVector<Scope*, 8> stack_;
   absl::InlinedVector<Building, 8> building_;  // parallel to stack_
@@ -474,7 +475,8 @@ void ScopeBuilder::Comprehension(const Expr* e, std::string_view tag, Comprehens
   Exit();
   Scope* outer = Cur();
   bool outer_async_def = outer->kind == ScopeKind::kFunction && outer->is_coroutine;
-  if (is_async && !outer_async_def && outer->kind != ScopeKind::kComprehension) {
+  if (is_async && !outer_async_def && outer->kind != ScopeKind::kComprehension &&
+      !(top_level_await_ && outer->kind == ScopeKind::kModule)) {
     Error(e->range.start, "asynchronous comprehension outside of an asynchronous function");
   }
 }
@@ -662,11 +664,12 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
   }
 }
 
-std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer) {
+std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer,
+                                       bool top_level_await) {
   auto tree = std::make_unique<ScopeTree>();
   CheckFutureStatements(module, buffer, &tree->errors_);
   tree->future_annotations_ = HasFutureAnnotations(module);
-  ScopeBuilder builder(tree.get(), tree->future_annotations_);
+  ScopeBuilder builder(tree.get(), tree->future_annotations_, top_level_await);
   builder.Build(module);
   return tree;
 }

@@ -114,7 +114,7 @@ class ScopeTree {
 
  private:
   friend class ScopeBuilder;
-  friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view);
+  friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view, bool);
   Scope module_scope_;                          // inline: many modules (cells) have no other scope
   std::vector<std::unique_ptr<Scope>> scopes_;  // the others
   absl::flat_hash_map<const void*, const Scope*> by_node_;
@@ -126,8 +126,10 @@ class ScopeTree {
 
 // Builds the scopes of `module` (parsed from `buffer`) with CPython 3.11's rules, including its
 // checks of future statements. Under `from __future__ import annotations` annotations are not
-// evaluated and bind or read nothing.
-std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer);
+// evaluated and bind or read nothing. `top_level_await`: compiled as IPython compiles a cell
+// (PyCF_ALLOW_TOP_LEVEL_AWAIT), where an asynchronous comprehension may run at module level.
+std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer,
+                                       bool top_level_await = false);
 bool HasFutureAnnotations(const Module* module);
 
 // CPython's _Py_Mangle: "__x" in class "C" is "_C__x"; *storage holds a changed name.
