@@ -588,7 +588,8 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   if (request.imports != nullptr && environment.env == nullptr) {
     CollectImportFacts(import_cells, nb.buffer, &facts);
     environment.env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
-    environment.bindings = std::make_unique<EnvironmentBindings>(*environment.env);
+    environment.bindings =
+        std::make_unique<EnvironmentBindings>(*environment.env, request.python_minor);
   }
   const ModuleEnvironment* env = environment.env.get();
 

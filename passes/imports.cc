@@ -21,6 +21,7 @@
 #include "ir/scopes.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
+#include "passes/stdlib_modules.h"
 #include "passes/suggest.h"
 
 namespace cellflow {
@@ -426,9 +427,12 @@ class ImportChecker : public AstVisitor {
     if (module.empty()) return;
     const ModuleLookup& m = CheckModule(module, site);
     if (guarded_ > 0) return;
-    // Star imports: only a local module's exports can be known.
+    // Star imports: a local module's exports can be known, and those of the standard-library
+    // modules notebooks star-import.
     const bool exports_known =
-        m.status == ModuleStatus::kLocal && m.local != nullptr && m.local->exports_known;
+        (m.status == ModuleStatus::kLocal && m.local != nullptr && m.local->exports_known) ||
+        (m.status == ModuleStatus::kStdlib &&
+         StdlibStarExports(module, options_.python_minor) != nullptr);
     const bool found = m.status == ModuleStatus::kLocal || m.status == ModuleStatus::kStdlib ||
                        m.status == ModuleStatus::kThirdParty;
     for (const Alias* a : f->names) {
@@ -1023,6 +1027,7 @@ const std::vector<std::string>* EnvironmentBindings::StarNames(std::string_view 
                                                                int level) const {
   if (level > 0) return nullptr;
   ModuleLookup m = env_.Lookup(module);
+  if (m.status == ModuleStatus::kStdlib) return StdlibStarExports(module, python_minor_);
   if (m.status != ModuleStatus::kLocal || m.local == nullptr || !m.local->exports_known) {
     return nullptr;
   }

@@ -157,15 +157,18 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
 // The value of a plain string literal (no f-string, no bytes), implicit concatenation included.
 bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out);
 
-// Star imports and %run for the lowering: the names a local module exports, through `env`.
+// Star imports and %run for the lowering: the names a local module exports, through `env`, and
+// those of the standard-library modules StdlibStarExports knows under Python 3.`python_minor`.
 class EnvironmentBindings : public BindingOracle {
  public:
-  explicit EnvironmentBindings(const ModuleEnvironment& env) : env_(env) {}
+  EnvironmentBindings(const ModuleEnvironment& env, int python_minor)
+      : env_(env), python_minor_(python_minor) {}
   const std::vector<std::string>* StarNames(std::string_view module, int level) const override;
   const std::vector<std::string>* RunNames(std::string_view path) const override;
 
  private:
   const ModuleEnvironment& env_;
+  int python_minor_;
   mutable std::deque<std::vector<std::string>> names_;  // %run scripts' names, sorted
 };
 

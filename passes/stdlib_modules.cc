@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace cellflow {
 namespace {
 
@@ -204,6 +206,43 @@ const std::vector<std::string_view>& StdlibModules(int python_minor) {
     return all;
   }();
   return (*lists)[ClampMinor(python_minor) - kOldestStdlibMinor];
+}
+
+const std::vector<std::string>* StdlibStarExports(std::string_view module, int python_minor) {
+  struct Row {
+    std::string_view module;
+    int first_minor;
+    int removed_minor;       // 0: still there in the newest version
+    std::string_view names;  // space-separated
+  };
+  static constexpr Row kRows[] = {
+#define STAR_EXPORTS(module, first, removed, names) {module, first, removed, names},
+#include "passes/stdlib_star_exports.inc"
+#undef STAR_EXPORTS
+  };
+  using Exports = absl::flat_hash_map<std::string_view, std::vector<std::string>>;
+  static const auto* tables = [] {
+    auto* all = new std::array<Exports, kNewestStdlibMinor - kOldestStdlibMinor + 1>();
+    for (int minor = kOldestStdlibMinor; minor <= kNewestStdlibMinor; ++minor) {
+      Exports& table = (*all)[minor - kOldestStdlibMinor];
+      for (const Row& row : kRows) {
+        std::vector<std::string>& names = table[row.module];
+        if (minor < row.first_minor || (row.removed_minor != 0 && minor >= row.removed_minor)) {
+          continue;
+        }
+        for (std::string_view rest = row.names; !rest.empty();) {
+          size_t space = rest.find(' ');
+          names.emplace_back(rest.substr(0, space));
+          rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+        }
+      }
+      for (auto& [module, names] : table) std::sort(names.begin(), names.end());
+    }
+    return all;
+  }();
+  const Exports& table = (*tables)[ClampMinor(python_minor) - kOldestStdlibMinor];
+  auto it = table.find(module);
+  return it == table.end() ? nullptr : &it->second;
 }
 
 StdlibReplacement ReplacementForRemovedModule(std::string_view top_level) {

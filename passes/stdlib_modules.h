@@ -3,6 +3,7 @@
 #ifndef CELLFLOW_PASSES_STDLIB_MODULES_H_
 #define CELLFLOW_PASSES_STDLIB_MODULES_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +40,12 @@ struct StdlibReplacement {
 // The replacement of a Python 2 module or of a module removed in 3.8 or later; both fields are
 // empty for any other name.
 StdlibReplacement ReplacementForRemovedModule(std::string_view top_level);
+
+// What `from module import *` binds under Python 3.`python_minor` (the module's __all__, else
+// its public names), for the standard-library modules that notebooks star-import (math,
+// tkinter, os, typing, turtle, ...: see scripts/gen_stdlib_star_exports.py), sorted; null for
+// any other module.
+const std::vector<std::string>* StdlibStarExports(std::string_view module, int python_minor);
 
 // True if `top_level` is a Python 2 standard library module that Python 3 does not have.
 bool IsPython2StdlibModule(std::string_view top_level);

@@ -175,5 +175,50 @@ TEST(StdlibModulesTest, MatchesInstalledInterpreters) {
   if (compared == 0) GTEST_SKIP() << "no Python 3.10 to 3.13 interpreter found";
 }
 
+TEST(StdlibStarExportsTest, VersionedAndSorted) {
+  const std::vector<std::string>* math11 = StdlibStarExports("math", 11);
+  const std::vector<std::string>* math12 = StdlibStarExports("math", 12);
+  ASSERT_NE(math11, nullptr);
+  ASSERT_NE(math12, nullptr);
+  auto has = [](const std::vector<std::string>* names, std::string_view n) {
+    return std::binary_search(names->begin(), names->end(), std::string(n));
+  };
+  EXPECT_TRUE(has(math11, "sqrt"));
+  EXPECT_TRUE(has(math11, "cbrt"));  // 3.11
+  EXPECT_FALSE(has(math11, "sumprod"));
+  EXPECT_TRUE(has(math12, "sumprod"));  // 3.12
+  EXPECT_FALSE(has(StdlibStarExports("math", 8), "cbrt"));
+  EXPECT_TRUE(std::is_sorted(math12->begin(), math12->end()));
+  // tkinter's __all__ leaves out the modules it imports; os lists the Windows-only names too.
+  EXPECT_TRUE(has(StdlibStarExports("tkinter", 12), "Tk"));
+  EXPECT_FALSE(has(StdlibStarExports("tkinter", 12), "messagebox"));
+  EXPECT_TRUE(has(StdlibStarExports("os", 12), "startfile"));
+  EXPECT_TRUE(has(StdlibStarExports("os.path", 12), "join"));
+  EXPECT_EQ(StdlibStarExports("tkinter.font", 12), nullptr);
+  EXPECT_EQ(StdlibStarExports("numpy", 12), nullptr);
+  EXPECT_FALSE(has(StdlibStarExports("math", 12), "_private"));
+}
+
+TEST(StdlibStarExportsTest, MatchesInstalledInterpreters) {
+  int compared = 0;
+  for (int minor = 8; minor <= 13; ++minor) {
+    std::string python = FindPython(minor);
+    if (python.empty()) continue;
+    for (std::string_view module : {"math", "itertools", "typing", "random", "collections"}) {
+      // What `from module import *` binds: __all__, else the public names.
+      std::vector<std::string> names = OutputLines(StrCat(
+          "'", python, "' -c \"import ", module, " as m; names = getattr(m, '__all__', None) or ",
+          "[n for n in vars(m) if not n.startswith('_')]; "
+          "print('\\n'.join(sorted(set(names))))\""));
+      if (names.empty()) continue;
+      const std::vector<std::string>* ours = StdlibStarExports(module, minor);
+      ASSERT_NE(ours, nullptr) << module;
+      EXPECT_EQ(*ours, names) << python << " " << module;
+      ++compared;
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no Python 3.8 to 3.13 interpreter found";
+}
+
 }  // namespace
 }  // namespace cellflow
