@@ -33,6 +33,8 @@ struct Table {
   std::vector<ImportNameEntry> entries;
   absl::flat_hash_map<std::string_view, const ImportNameEntry*> by_name;
   std::vector<std::string_view> top_level;
+  // Normalized distribution name → the top-level module it provides (its first row).
+  absl::flat_hash_map<std::string, std::string_view> module_of;
 };
 
 const Table& GetTable() {
@@ -45,7 +47,13 @@ const Table& GetTable() {
     }
     for (const ImportNameEntry& e : t->entries) {
       t->by_name.emplace(e.import_name, &e);  // the first row of a name wins
-      if (e.import_name.find('.') == std::string_view::npos) t->top_level.push_back(e.import_name);
+      if (e.import_name.find('.') != std::string_view::npos) continue;
+      t->top_level.push_back(e.import_name);
+      for (std::string_view rest = e.distributions; !rest.empty();) {
+        size_t comma = rest.find(',');
+        t->module_of.try_emplace(NormalizeDistributionName(rest.substr(0, comma)), e.import_name);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
     }
     std::sort(t->top_level.begin(), t->top_level.end());
     t->top_level.erase(std::unique(t->top_level.begin(), t->top_level.end()), t->top_level.end());
@@ -167,5 +175,13 @@ ImportEnvironment EnvironmentForImport(std::string_view module) {
 size_t ImportNameCount() { return std::size(kRows); }
 
 const std::vector<std::string_view>& KnownTopLevelImports() { return GetTable().top_level; }
+
+std::string_view ImportNameOfDistribution(std::string_view name) {
+  const Table& t = GetTable();
+  std::string normalized = NormalizeDistributionName(name);
+  auto it = t.module_of.find(normalized);
+  if (it == t.module_of.end() || NormalizeDistributionName(it->second) == normalized) return {};
+  return it->second;
+}
 
 }  // namespace cellflow

@@ -66,6 +66,11 @@ size_t ImportNameCount();
 // The top-level names of the table (no dots), sorted: candidates for "did you mean".
 const std::vector<std::string_view>& KnownTopLevelImports();
 
+// The module a distribution is imported as, when a notebook imports the distribution's name
+// instead ("pillow" → "PIL", "beautifulsoup4" → "bs4", "PyYAML" → "yaml"; compared after PEP 503
+// normalization); empty when the table has no such distribution or its module has its name.
+std::string_view ImportNameOfDistribution(std::string_view name);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_PASSES_DISTRIBUTIONS_H_

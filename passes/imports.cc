@@ -2,6 +2,7 @@
 #include "passes/imports.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "ir/scopes.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
+#include "passes/distributions.h"
 #include "passes/stdlib_modules.h"
 #include "passes/suggest.h"
 
@@ -218,6 +220,39 @@ class ImportChecker : public AstVisitor {
     return {};
   }
 
+  // One insertion, deletion, substitution or swap of neighbours apart, letter case aside.
+  static bool OneEditApart(std::string_view a, std::string_view b) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    auto same = [&](char x, char y) { return lower(x) == lower(y); };
+    if (a.size() > b.size()) std::swap(a, b);
+    if (b.size() - a.size() > 1) return false;
+    size_t i = 0;
+    while (i < a.size() && same(a[i], b[i])) ++i;
+    if (i == a.size()) return true;  // equal, or b has one more letter at the end
+    if (a.size() < b.size()) return std::equal(a.begin() + i, a.end(), b.begin() + i + 1, same);
+    if (std::equal(a.begin() + i + 1, a.end(), b.begin() + i + 1, same)) return true;
+    return i + 1 < a.size() && same(a[i], b[i + 1]) && same(a[i + 1], b[i]) &&
+           std::equal(a.begin() + i + 2, a.end(), b.begin() + i + 2, same);
+  }
+
+  // `import pillow`, `import pytorch`, `import cv`: the module meant, and why; empty if none.
+  static std::string DistributionHint(std::string_view name) {
+    static constexpr std::array<std::string_view, 3> kKnown[] = {
+        {"pytorch", "torch", "PyTorch is imported as 'torch'"},
+        {"opencv", "cv2", "OpenCV is imported as 'cv2'"},
+        {"cv", "cv2", "OpenCV 1's 'cv' module is gone; OpenCV 2 and later are imported as 'cv2'"},
+        {"beautifulsoup", "bs4", "Beautiful Soup 4 is imported as 'bs4'"},
+        {"BeautifulSoup", "bs4", "Beautiful Soup 4 is imported as 'bs4'"},
+    };
+    for (const auto& [wrong, module, why] : kKnown) {
+      if (name == wrong) return StrCat("did you mean '", module, "'? (", why, ")");
+    }
+    std::string_view module = ImportNameOfDistribution(name);
+    if (module.empty()) return {};
+    return StrCat("did you mean '", module, "'? ('", name,
+                  "' is the name of a distribution; its module is '", module, "')");
+  }
+
   // "did you mean 'config'?" among the modules around.
   std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
     std::vector<std::string_view> candidates;
@@ -228,9 +263,23 @@ class ImportChecker : public AstVisitor {
       for (const std::string& s : m.parent->submodules) candidates.push_back(s);
       std::sort(candidates.begin(), candidates.end());
     } else if (dotted.find('.') == std::string_view::npos) {
+      // `import pillow`, `import pytorch`: a distribution's name, not its module's.
+      if (std::string hint = DistributionHint(wrong); !hint.empty()) return hint;
       if (!nearby_) nearby_ = env_.NearbyModuleNames();  // the same for every import here
       if (!HintAffordable(nearby_->size())) return {};
       std::string_view best = BestSuggestion(wrong, *nearby_);
+      if (best.empty() && wrong.size() >= 4) {
+        // A misspelled third-party module (`pandsa`, `sklern`, `PyQt4`): one edit away from a
+        // listed name. A looser match among thousands of names mostly takes a missing helper
+        // module (`trainer`) for some package (`chainer`).
+        if (!HintAffordable(KnownTopLevelImports().size() / 8)) return {};
+        for (std::string_view n : KnownTopLevelImports()) {
+          if (OneEditApart(wrong, n)) {
+            best = n;
+            break;
+          }
+        }
+      }
       return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
     } else {
       return {};

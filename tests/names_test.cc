@@ -686,6 +686,41 @@ TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// An unresolved import's hint: a misspelled module (local, standard or a listed third-party
+// one), or a distribution's name in place of its module's.
+TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
+  char tmpl[] = "/tmp/cellflow_module_hints_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  std::ofstream(dir / "helpers.py") << "x = 1\n";
+  const std::string text =
+      "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
+      "import pandas_extension_of_mine\n";
+  const std::string path = (dir / "notebook.py").string();
+  NotebookReader reader;
+  absl::StatusOr<Notebook> nb = reader.Read(path, text);
+  ASSERT_TRUE(nb.ok()) << nb.status();
+  ImportContext imports{ImportOptions{}};
+  AnalyzeOptions options;
+  options.imports = &imports;
+  NotebookReport report = AnalyzeNotebook(*nb, options);
+  std::map<std::string, std::string> help;
+  for (const Finding& f : report.findings) {
+    if (GetRule(f.diagnostic.rule).code == "NB201") help[f.diagnostic.symbol] = f.diagnostic.help;
+  }
+  EXPECT_EQ(help["helpres"], "did you mean 'helpers'?");
+  EXPECT_EQ(help["jsn"], "did you mean 'json'?");
+  EXPECT_EQ(help["pandsa"], "did you mean 'pandas'?");
+  EXPECT_EQ(help["pillow"],
+            "did you mean 'PIL'? ('pillow' is the name of a distribution; its module is 'PIL')");
+  EXPECT_EQ(help["pytorch"], "did you mean 'torch'? (PyTorch is imported as 'torch')");
+  // Much longer than any listed name: an unlisted package, not a misspelling.
+  ASSERT_TRUE(help.contains("pandas_extension_of_mine"));
+  EXPECT_EQ(help["pandas_extension_of_mine"], "");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 // sys.version_info comparisons, decided under a target version the way Python compares tuples.
 TEST(VersionTestTest, ComparesLikePython) {
   auto decide = [](std::string_view test, int minor) -> std::optional<bool> {
