@@ -10,6 +10,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_format.h"
 
+#include "lexer/cell_cleanup.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
@@ -109,7 +110,12 @@ class Lexer {
         pos_(begin),
         options_(options),
         toks_(&result->tokens),
-        errs_(&result->errors) {}
+        errs_(&result->errors) {
+    if (options.ipython) {
+      cleanup_ = FindCellCleanup(buffer, begin, end);
+      cleanup_active_ = cleanup_.active();
+    }
+  }
 
   void Run();
 
@@ -220,6 +226,9 @@ class Lexer {
   int bracket_overflow_ = 0;  // brackets opened past kMaxBracketLevels, not in modes_
   // Open brackets and f-strings, innermost last; most code nests a few deep.
   absl::InlinedVector<Mode, 16> modes_;
+  // IPython's cleanup of the cell: skipped at the start of each line.
+  CellCleanup cleanup_;
+  bool cleanup_active_ = false;
 };
 
 void Lexer::Run() {
@@ -252,6 +261,7 @@ void Lexer::Run() {
 // and comment-only lines, and emits INDENT/DEDENT (CPython's tok_get "Get indentation level").
 void Lexer::AtLineStart() {
   size_t line_start = pos_;
+  if (cleanup_active_) pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
   int col = 0;
   int altcol = 0;
   while (!AtEnd()) {
@@ -433,7 +443,11 @@ void Lexer::ScanToken() {
   if (c == '\n' || c == '\r') {
     size_t len = NewlineLength(pos_);
     pos_ += len;
-    if (InsideBrackets()) return;  // implicit line joining
+    if (InsideBrackets()) {  // implicit line joining
+      if (cleanup_active_ && !AtEnd())
+        pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
+      return;
+    }
     Emit(TokenKind::kNewline, start, pos_);
     at_bol_ = true;
     return;
@@ -442,6 +456,8 @@ void Lexer::ScanToken() {
     size_t len = NewlineLength(pos_ + 1);
     if (len != 0) {
       pos_ += 1 + len;
+      if (cleanup_active_ && !AtEnd())
+        pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
       if (AtEnd()) ErrorToken(start, start + 1, "unexpected EOF while parsing");
       return;
     }

@@ -18,6 +18,8 @@ then judged twice:
   joins to an escape become empty. A cell of a single line that starts with the name of one of
   IPython's line magics or aliases followed by arguments (`pip install x`, `ls data`) is an
   automagic call, also an IPython cell: IPython applies automagic to single-line cells only.
+  So is a cell CPython accepts once IPython's cleanup has run first (see ipython_cleanup: the
+  first line's indentation removed from every line, pasted `>>> ` or `In [1]: ` prompts removed).
 
 Cells that start with a cell magic other than %%time, %%timeit and %%capture (%%bash, %%sql,
 %%writefile, ...) hold no Python; they are counted, not compared.
@@ -209,6 +211,32 @@ def neutralise_ipython(text):
     return "".join(out)
 
 
+# IPython's cleanup of a cell before anything else (inputtransformer2's cleanup_transforms).
+_CLASSIC_FIRST_PROMPT = re.compile(r"^>>>( |$)")
+_CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+_IPYTHON_PROMPT = re.compile(r"^((\[nav\] |\[ins\] | )?In \[\d+\]: |\s*\.{3,}: ?)")
+
+
+def ipython_cleanup(text):
+    """`text` as IPython runs it: its leading blank lines dropped, the first line's indentation
+    removed from every line that starts with it, then, when the first line has an initial prompt
+    or the second line any prompt, one prompt removed from the start of every line: ">>> " or
+    "... " first, then "In [n]: " or "...: "."""
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].isspace():
+        lines.pop(0)
+    if not lines:
+        return text
+    indent = re.match(r"[ \t]*", lines[0]).group(0)
+    if indent:
+        lines = [line[len(indent):] if line.startswith(indent) else line for line in lines]
+    for first, prompt in ((_CLASSIC_FIRST_PROMPT, _CLASSIC_PROMPT),
+                          (_IPYTHON_PROMPT, _IPYTHON_PROMPT)):
+        if first.match(lines[0]) or (len(lines) > 1 and prompt.match(lines[1])):
+            lines = [prompt.sub("", line, count=1) for line in lines]
+    return "".join(lines)
+
+
 def cpython_accepts(data):
     """(accepted, first line of the error) for ast.parse of bytes or str."""
     try:
@@ -323,8 +351,10 @@ def main(argv):
                 f.write(data)
             accepted, error = cpython_accepts(data)
             automagic = not accepted and is_automagic_cell(source)
-            is_ipython = automagic or (not accepted and
-                                       cpython_accepts(neutralise_ipython(source))[0])
+            is_ipython = automagic or (
+                not accepted and
+                (cpython_accepts(neutralise_ipython(source))[0] or
+                 cpython_accepts(neutralise_ipython(ipython_cleanup(source)))[0]))
             cells.append({
                 "notebook": os.path.relpath(nb_path, corpus),
                 "index": index,

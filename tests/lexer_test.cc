@@ -784,6 +784,36 @@ TEST(LexerTest, IPythonModeKeepsOperators) {
               IPython());
 }
 
+// IPython's cleanup before a cell runs: the first line's indentation leaves every line that
+// starts with it, and pasted interpreter prompts are dropped.
+TEST(LexerTest, IPythonRemovesTheFirstLinesIndentation) {
+  ExpectKinds("  for x in y:\n    f(x)\n",
+              {kFor, kName, kIn, kName, kColon, kNewline, kIndent, kName, kLPar, kName, kRPar,
+               kNewline, kDedent, kEndOfFile},
+              IPython());
+  ExpectKinds("\n\n  x = 1\n", {kName, kEqual, kNumber, kNewline, kEndOfFile}, IPython());
+  ExpectTexts("  %time f()\n", {"%time f()", "\n", ""}, IPython());
+  // A line without that indentation is left as it is.
+  ExpectKinds("    x = 1\n  y = 2\n",
+              {kName, kEqual, kNumber, kNewline, kIndent, kName, kEqual, kNumber, kNewline, kDedent,
+               kEndOfFile},
+              IPython());
+  // Not without IPython: a script's first line may not be indented.
+  ExpectKinds("  x = 1\n", {kIndent, kName, kEqual, kNumber, kNewline, kDedent, kEndOfFile});
+}
+
+TEST(LexerTest, IPythonRemovesPastedPrompts) {
+  ExpectTexts(">>> x = [1,\n...      2]\n", {"x", "=", "[", "1", ",", "2", "]", "\n", ""},
+              IPython());
+  // The second line decides when the first has none; a line without a prompt stays.
+  ExpectTexts("# a session\n>>> 3 / 2\n1.5\n", {"3", "/", "2", "\n", "1.5", "\n", ""}, IPython());
+  ExpectTexts("In [1]: y = 1\n   ...: z = y\n", {"y", "=", "1", "\n", "z", "=", "y", "\n", ""},
+              IPython());
+  ExpectTexts("[ins] In [12]: f()\n", {"f", "(", ")", "\n", ""}, IPython());
+  // "..." alone on the first line is Python's Ellipsis, not a prompt.
+  ExpectKinds("...\n", {kEllipsis, kNewline, kEndOfFile}, IPython());
+}
+
 TEST(LexerTest, EscapesAreErrorsWithoutIPythonMode) {
   ExpectError("!ls\n", "invalid syntax");
   ExpectError("?obj\n", "'?'");
