@@ -1,5 +1,10 @@
-// Functions and classes that bind module globals no statement names.
+// Functions and classes that bind module globals no statement names, and who calls them.
+#include <algorithm>
 #include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 #include "ir/lower.h"
 #include "parser/ast_visitor.h"
@@ -97,6 +102,34 @@ bool WritesGlobals(const Stmt* definition) {
   GlobalsWriter writer;
   writer.VisitStmt(definition);
   return writer.found();
+}
+
+// Module-level functions that bind globals dynamically, and those that call one of them: only
+// functions that call exec(), globals() and the like are read again. Sorted.
+std::vector<std::string_view> GlobalWriters(const Program& program) {
+  std::vector<std::string_view> writers;
+  for (const auto& unit : program.functions) {
+    if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
+    if (unit->FindName(kWildcardName) == nullptr) continue;
+    if (WritesGlobals(static_cast<const Stmt*>(unit->node))) writers.push_back(unit->name);
+  }
+  if (writers.empty()) return writers;
+  // Callers of callers, breadth first.
+  absl::flat_hash_map<std::string_view, std::vector<std::string_view>> callers;
+  for (const auto& unit : program.functions) {
+    if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
+    for (const GlobalRead& call : unit->global_calls) callers[call.name].push_back(unit->name);
+  }
+  absl::flat_hash_set<std::string_view> seen(writers.begin(), writers.end());
+  for (size_t i = 0; i < writers.size(); ++i) {
+    auto it = callers.find(writers[i]);
+    if (it == callers.end()) continue;
+    for (std::string_view caller : it->second) {
+      if (seen.insert(caller).second) writers.push_back(caller);
+    }
+  }
+  std::sort(writers.begin(), writers.end());
+  return writers;
 }
 
 }  // namespace cellflow

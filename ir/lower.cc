@@ -128,12 +128,12 @@ class Lowerer : public AstVisitor {
   }
 
   // The classes and instances whose method calls are checked (see MethodReceivers).
-  // Functions that bind globals dynamically (WritesGlobals): a call of one may bind any name.
-  void SetGlobalWriters(const std::vector<std::string_view>* writers) { global_writers_ = writers; }
-
   void SetMethodReceivers(std::vector<std::string_view> receivers) {
     method_receivers_ = std::move(receivers);
   }
+
+  // Functions that bind globals dynamically (WritesGlobals): a call of one may bind any name.
+  void SetGlobalWriters(const std::vector<std::string_view>* writers) { global_writers_ = writers; }
 
   // Function or lambda unit.
   void LowerFunction(const PendingBody& body) {
@@ -1343,35 +1343,6 @@ std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerO
     program->functions.push_back(std::move(unit));
   }
   return program;
-}
-
-// Module-level functions that bind globals dynamically, and those that call one of them: only
-// functions that call exec(), globals() and the like are looked at.
-std::vector<std::string_view> GlobalWriters(const Program& program) {
-  std::vector<std::string_view> writers;
-  for (const auto& unit : program.functions) {
-    if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
-    if (unit->FindName(kWildcardName) == nullptr) continue;
-    if (WritesGlobals(static_cast<const Stmt*>(unit->node))) writers.push_back(unit->name);
-  }
-  if (writers.empty()) return writers;
-  for (bool grew = true; grew;) {
-    grew = false;
-    std::sort(writers.begin(), writers.end());
-    for (const auto& unit : program.functions) {
-      if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
-      if (std::binary_search(writers.begin(), writers.end(), unit->name)) continue;
-      for (const GlobalRead& call : unit->global_calls) {
-        if (std::binary_search(writers.begin(), writers.end(), call.name)) {
-          writers.push_back(unit->name);
-          grew = true;
-          break;
-        }
-      }
-    }
-  }
-  writers.erase(std::unique(writers.begin(), writers.end()), writers.end());
-  return writers;
 }
 
 }  // namespace

@@ -65,6 +65,10 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
 // `globals()` handed to a call (`exec(source, globals())`), `setattr(sys.modules[...], ...)`.
 bool WritesGlobals(const Stmt* definition);
 
+// The module-level functions of `program` that bind globals dynamically (WritesGlobals; only
+// functions whose unit has a wildcard are read again), and those that call one, sorted.
+std::vector<std::string_view> GlobalWriters(const Program& program);
+
 // The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
 // "run x.py" (a view into `escape`).
 std::string_view EscapeMagicName(std::string_view escape);
