@@ -121,6 +121,39 @@ std::optional<bool> FlagAssigned(StmtList body, std::string_view flag) {
   return std::nullopt;
 }
 
+std::string_view TrySuccessFlag(const TryStmt* t, std::vector<std::string_view>* bound) {
+  if (t->handlers.empty()) return {};
+  // `NAME = True` (or another true constant) among `body`'s own statements, from the end.
+  auto set_true = [](StmtList body, size_t* at) -> std::string_view {
+    for (size_t i = body.size(); i-- > 0;) {
+      const auto* a = body[i]->As<AssignStmt>();
+      if (a == nullptr || a->targets.size() != 1 || a->value->As<Constant>() == nullptr) continue;
+      const auto* n = a->targets[0]->As<Name>();
+      if (n != nullptr && ConstantTruth(a->value) == true) {
+        *at = i;
+        return n->id;
+      }
+    }
+    return {};
+  };
+  size_t at = 0;
+  std::string_view flag = set_true(t->orelse, &at);
+  size_t body_end = t->body.size();
+  if (flag.empty()) {
+    flag = set_true(t->body, &at);
+    body_end = at;
+  }
+  if (flag.empty()) return {};
+  for (const ExceptHandler* h : t->handlers) {
+    if (FlagAssigned(h->body, flag) != false) return {};
+  }
+  if (FlagAssigned(t->finalbody, flag).has_value()) return {};
+  const size_t from = bound->size();
+  BoundDirectly(t->body.subspan(0, body_end), bound);
+  std::erase(*bound, flag);
+  return bound->size() > from ? flag : std::string_view();
+}
+
 namespace {
 
 // `sys.version_info`.

@@ -35,6 +35,12 @@ std::string_view FlagTest(const Expr* test, bool* negated);
 // done = True`), whose other branch runs only after the branch that flips the flag has.
 std::optional<bool> FlagAssigned(StmtList body, std::string_view flag);
 
+// `try: import x; FLAG = True` / `except ImportError: FLAG = False` (or `FLAG = True` in the
+// try's else): the flag that is true exactly when the try body ran to its end, and (appended to
+// *bound) the names the body bound directly before it set the flag. Empty when `t` is not the
+// idiom.
+std::string_view TrySuccessFlag(const TryStmt* t, std::vector<std::string_view>* bound);
+
 // The truth value of a test that is decided before running: constants, TYPE_CHECKING (false
 // at run time), `not` of those, and `__name__ == "__main__"` (true in a kernel and a script).
 std::optional<bool> ConstantTruth(const Expr* test);

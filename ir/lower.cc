@@ -503,6 +503,8 @@ class Lowerer : public AstVisitor {
   // The scope a test runs in; null for the unit's own (every cell has its module scope).
   const Scope* TestScope() const { return scope_ == unit_scope_ ? nullptr : scope_; }
   const SameTest* FindSameTest(std::string_view key) const;
+  void Remember(SameTest t);
+  void RememberTryFlag(const TryStmt* t);
   void Prove(const std::vector<std::string_view>& names, Range site);
 
   std::vector<SameTest> tests_;
@@ -809,11 +811,32 @@ void Lowerer::LowerIf(const IfStmt* i) {
     TestNames(i->test, &t.test_names);
     BoundDirectly(i->body, &t.then_names);
     BoundDirectly(i->orelse, &t.else_names);
-    // The newest test with this text replaces an older one: that one is out of date too once
-    // its names are rebound.
-    std::erase_if(tests_, [&](const SameTest& old) { return old.key == t.key; });
-    if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
-    tests_.push_back(std::move(t));
+    Remember(std::move(t));
+  }
+}
+
+void Lowerer::Remember(SameTest t) {
+  // The newest test with this text replaces an older one: that one is out of date too once
+  // its names are rebound.
+  std::erase_if(tests_, [&](const SameTest& old) { return old.key == t.key; });
+  if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
+  tests_.push_back(std::move(t));
+}
+
+// `try: from google.colab import drive; IN_COLAB = True` / `except ImportError: IN_COLAB =
+// False`: a later `if IN_COLAB:` runs its body only if the try body bound its names.
+void Lowerer::RememberTryFlag(const TryStmt* t) {
+  std::vector<std::string_view> bound;
+  std::string_view flag = TrySuccessFlag(t, &bound);
+  if (flag.empty()) return;
+  for (bool negated : {false, true}) {
+    SameTest test;
+    test.key = negated ? StrCat("not", flag) : std::string(flag);
+    test.scope = TestScope();
+    test.defs_from = static_cast<uint32_t>(unit_->defs.size());
+    test.test_names.push_back(flag);
+    (negated ? test.else_names : test.then_names) = bound;
+    Remember(std::move(test));
   }
 }
 
@@ -919,6 +942,7 @@ void Lowerer::LowerTry(const TryStmt* t) {
   }
   cur_ = join;
   LowerBody(t->finalbody);
+  if (branch_depth_ == 1) RememberTryFlag(t);
 }
 
 void Lowerer::LowerMatch(const MatchStmt* m) {
