@@ -166,11 +166,7 @@ class Lowerer : public AstVisitor {
                                                     : nullptr;
       if (first != nullptr) self_name_ = first->name;
     }
-    for (const Symbol& sym : unit_scope_->symbols) {
-      if (sym.resolution == Resolution::kCell && unit_scope_->BoundByNested(sym.name)) {
-        unit_->nonlocal_writes.push_back(sym.name);
-      }
-    }
+    unit_scope_->CellsBoundByNested(&unit_->nonlocal_writes);
     for (const Arg* a : args->posonlyargs) param(a);
     for (const Arg* a : args->args) param(a);
     param(args->vararg);

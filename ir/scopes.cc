@@ -59,6 +59,12 @@ bool Scope::BoundByNested(std::string_view name) const {
   return false;
 }
 
+void Scope::CellsBoundByNested(std::vector<std::string_view>* out) const {
+  for (const Symbol& sym : symbols) {
+    if (sym.resolution == Resolution::kCell && BoundByNested(sym.name)) out->push_back(sym.name);
+  }
+}
+
 bool HasFutureAnnotations(const Module* module) {
   StmtList body = module->body;
   size_t i = 0;

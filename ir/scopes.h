@@ -75,6 +75,8 @@ struct Scope {
   // True if a scope nested in this one binds `name` (one of this scope's cells) through a
   // `nonlocal` statement.
   bool BoundByNested(std::string_view name) const;
+  // Appends this scope's cells that BoundByNested.
+  void CellsBoundByNested(std::vector<std::string_view>* out) const;
   const Symbol* Find(std::string_view name) const {
     if (index.empty()) {
       // Length and first character first: most symbols differ there, without a memcmp call.

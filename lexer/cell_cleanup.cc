@@ -1,6 +1,8 @@
 // IPython's cleanup transforms of a cell, found once per cell and applied line by line.
 #include "lexer/cell_cleanup.h"
 
+#include <cstring>
+
 namespace cellflow {
 namespace {
 
@@ -20,6 +22,10 @@ size_t ClassicPrompt(std::string_view b, size_t p, size_t end, bool first_line) 
 // "In [12]: " (after an optional "[nav] " or "[ins] " of vi mode, or a lone space), or blanks,
 // three or more dots, ':' and an optional space: its length, or 0.
 size_t IPythonPrompt(std::string_view b, size_t p, size_t end) {
+  if (p >= end) return 0;
+  // Most lines start with neither prompt: "In [", "[nav] ", " In [", blanks and "...".
+  const char c0 = b[p];
+  if (c0 != 'I' && c0 != '[' && c0 != '.' && !IsBlank(c0)) return 0;
   size_t q = p;
   for (std::string_view vi : {"[nav] ", "[ins] "}) {
     if (b.substr(q, vi.size()) == vi && q + vi.size() <= end) {
@@ -49,8 +55,11 @@ size_t IPythonPrompt(std::string_view b, size_t p, size_t end) {
 }
 
 size_t LineEnd(std::string_view b, size_t p, size_t end) {
-  while (p < end && !IsLineEnd(b[p])) ++p;
-  return p;
+  // A line ends at '\n', '\r\n' or a lone '\r': look for '\n', then for an earlier '\r'.
+  const void* nl = p < end ? std::memchr(b.data() + p, '\n', end - p) : nullptr;
+  size_t stop = nl == nullptr ? end : static_cast<size_t>(static_cast<const char*>(nl) - b.data());
+  const void* cr = p < stop ? std::memchr(b.data() + p, '\r', stop - p) : nullptr;
+  return cr == nullptr ? stop : static_cast<size_t>(static_cast<const char*>(cr) - b.data());
 }
 
 size_t NextLine(std::string_view b, size_t p, size_t end) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -221,26 +222,27 @@ const std::vector<std::string>* StdlibStarExports(std::string_view module, int p
 #undef STAR_EXPORTS
   };
   using Exports = absl::flat_hash_map<std::string_view, std::vector<std::string>>;
-  static const auto* tables = [] {
-    auto* all = new std::array<Exports, kNewestStdlibMinor - kOldestStdlibMinor + 1>();
-    for (int minor = kOldestStdlibMinor; minor <= kNewestStdlibMinor; ++minor) {
-      Exports& table = (*all)[minor - kOldestStdlibMinor];
-      for (const Row& row : kRows) {
-        std::vector<std::string>& names = table[row.module];
-        if (minor < row.first_minor || (row.removed_minor != 0 && minor >= row.removed_minor)) {
-          continue;
-        }
-        for (std::string_view rest = row.names; !rest.empty();) {
-          size_t space = rest.find(' ');
-          names.emplace_back(rest.substr(0, space));
-          rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-        }
+  constexpr int kMinors = kNewestStdlibMinor - kOldestStdlibMinor + 1;
+  // Each version's table is made the first time it is asked for.
+  static auto* tables = new std::array<Exports, kMinors>();
+  static auto* once = new std::array<std::once_flag, kMinors>();
+  const int minor = ClampMinor(python_minor);
+  std::call_once((*once)[minor - kOldestStdlibMinor], [minor] {
+    Exports& table = (*tables)[minor - kOldestStdlibMinor];
+    for (const Row& row : kRows) {
+      std::vector<std::string>& names = table[row.module];
+      if (minor < row.first_minor || (row.removed_minor != 0 && minor >= row.removed_minor)) {
+        continue;
       }
-      for (auto& [module, names] : table) std::sort(names.begin(), names.end());
+      for (std::string_view rest = row.names; !rest.empty();) {
+        size_t space = rest.find(' ');
+        names.emplace_back(rest.substr(0, space));
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+      }
     }
-    return all;
-  }();
-  const Exports& table = (*tables)[ClampMinor(python_minor) - kOldestStdlibMinor];
+    for (auto& [module, names] : table) std::sort(names.begin(), names.end());
+  });
+  const Exports& table = (*tables)[minor - kOldestStdlibMinor];
   auto it = table.find(module);
   return it == table.end() ? nullptr : &it->second;
 }
