@@ -12,12 +12,11 @@ exports from 3.`first` on, up to 3.`removed` (0: still there in 3.13), space-sep
 
 Run: python3 scripts/gen_stdlib_star_exports.py (needs Python 3.8 to 3.13).
 """
-import glob
 import json
 import os
-import shutil
 import subprocess
-import sys
+
+from gen_stdlib_modules import interpreter  # pyenv's build of 3.N, else python3.N on PATH
 
 MINORS = range(8, 14)
 
@@ -51,16 +50,6 @@ for name in sys.argv[1:]:
     out[name] = sorted(set(str(n) for n in names))
 print(json.dumps(out))
 """
-
-
-def interpreter(minor):
-    pattern = os.path.expanduser(f"~/.pyenv/versions/3.{minor}.*/bin/python3")
-    for candidate in sorted(glob.glob(pattern)):
-        return candidate
-    found = shutil.which(f"python3.{minor}")
-    if found:
-        return found
-    sys.exit(f"Python 3.{minor} not found")
 
 
 def main():

@@ -654,6 +654,18 @@ TEST_F(NameMessageTest, CallChecksStopAtABudgetInMachineMadeCode) {
   EXPECT_EQ(f->start.line, static_cast<uint32_t>(2 * kFunctions + 3));
 }
 
+// The notebook `text`, as if saved at `path`, analyzed with imports resolved around it.
+NotebookReport AnalyzeWithImports(const std::filesystem::path& path, const std::string& text) {
+  NotebookReader reader;
+  absl::StatusOr<Notebook> nb = reader.Read(path.string(), text);
+  EXPECT_TRUE(nb.ok()) << nb.status();
+  if (!nb.ok()) return {};
+  ImportContext imports{ImportOptions{}};
+  AnalyzeOptions options;
+  options.imports = &imports;
+  return AnalyzeNotebook(*nb, options);
+}
+
 // Missing names of a module with thousands of names: hints until a per-notebook budget is
 // spent, then none, instead of quadratic time.
 TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
@@ -667,14 +679,7 @@ TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
   }
   std::string text = "# %%\n";
   for (int i = 0; i < kImports; ++i) StrAppend(&text, "from helper import nam_", i, "\n");
-  const std::string path = (dir / "notebook.py").string();
-  NotebookReader reader;
-  absl::StatusOr<Notebook> nb = reader.Read(path, text);
-  ASSERT_TRUE(nb.ok()) << nb.status();
-  ImportContext imports{ImportOptions{}};
-  AnalyzeOptions options;
-  options.imports = &imports;
-  NotebookReport report = AnalyzeNotebook(*nb, options);
+  NotebookReport report = AnalyzeWithImports(dir / "notebook.py", text);
   std::vector<const Finding*> missing;
   for (const Finding& f : report.findings) {
     if (GetRule(f.diagnostic.rule).code == "NB202") missing.push_back(&f);
@@ -696,14 +701,7 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   const std::string text =
       "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
       "import pandas_extension_of_mine\n";
-  const std::string path = (dir / "notebook.py").string();
-  NotebookReader reader;
-  absl::StatusOr<Notebook> nb = reader.Read(path, text);
-  ASSERT_TRUE(nb.ok()) << nb.status();
-  ImportContext imports{ImportOptions{}};
-  AnalyzeOptions options;
-  options.imports = &imports;
-  NotebookReport report = AnalyzeNotebook(*nb, options);
+  NotebookReport report = AnalyzeWithImports(dir / "notebook.py", text);
   std::map<std::string, std::string> help;
   for (const Finding& f : report.findings) {
     if (GetRule(f.diagnostic.rule).code == "NB201") help[f.diagnostic.symbol] = f.diagnostic.help;
