@@ -26,6 +26,7 @@ ImportEnvironment EnvironmentOf(std::string_view flags) {
   if (flags == "kernel") return ImportEnvironment::kKernel;
   if (flags == "colab") return ImportEnvironment::kColab;
   if (flags == "kaggle") return ImportEnvironment::kKaggle;
+  if (flags == "pyodide") return ImportEnvironment::kPyodide;
   return ImportEnvironment::kNone;
 }
 

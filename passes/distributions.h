@@ -24,6 +24,7 @@ enum class ImportEnvironment {
   kKernel,  // installed wherever a Jupyter kernel runs (IPython, ipykernel, traitlets, ...)
   kColab,   // only on Google Colab (google.colab)
   kKaggle,  // only in Kaggle notebooks (kaggle_secrets, kaggle_datasets)
+  kPyodide,  // only in Pyodide, JupyterLite's in-browser Python (piplite, micropip, js)
 };
 
 // One row of the table.

@@ -789,6 +789,12 @@ class FactCollector : public AstVisitor {
       if (LiteralValue(k, buffer_, &value)) Downloads(value);
     }
     if (const auto* c = e->As<Call>()) {
+      // JupyterLite's installers: `await piplite.install("seaborn")`, `micropip.install([...])`.
+      if (const auto* a = c->func->As<Attribute>();
+          a != nullptr && a->attr == "install" && !c->args.empty()) {
+        const auto* n = a->value->As<Name>();
+        if (n != nullptr && (n->id == "piplite" || n->id == "micropip")) PipliteInstall(c->args[0]);
+      }
       if (const auto* a = c->func->As<Attribute>(); a != nullptr && IsSysPath(a->value)) {
         if (a->attr == "append" && c->args.size() == 1) Add(c->args[0]);
         if (a->attr == "insert" && c->args.size() == 2) Add(c->args[1]);
@@ -874,6 +880,24 @@ class FactCollector : public AstVisitor {
       }
       p = end;
     }
+  }
+
+  // The requirement (a string) or requirements (a list or tuple of strings) given to piplite
+  // or micropip, as the pip command that installs the same.
+  void PipliteInstall(const Expr* what) {
+    std::string command = "pip install";
+    std::string value;
+    auto add = [&](const Expr* e) {
+      if (LiteralValue(e, buffer_, &value) && !value.empty()) StrAppend(&command, " ", value);
+    };
+    if (const auto* l = what->As<List>()) {
+      for (const Expr* e : l->elts) add(e);
+    } else if (const auto* t = what->As<Tuple>()) {
+      for (const Expr* e : t->elts) add(e);
+    } else {
+      add(what);
+    }
+    if (command.size() > 11) facts_->install_commands.push_back(std::move(command));
   }
 
   // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",

@@ -129,6 +129,8 @@ TEST(DistributionsTest, Environments) {
   EXPECT_EQ(EnvironmentForImport("IPython.display"), ImportEnvironment::kKernel);
   EXPECT_EQ(EnvironmentForImport("ipykernel"), ImportEnvironment::kKernel);
   EXPECT_EQ(EnvironmentForImport("google.colab"), ImportEnvironment::kColab);
+  EXPECT_EQ(EnvironmentForImport("piplite"), ImportEnvironment::kPyodide);  // JupyterLite
+  EXPECT_EQ(EnvironmentForImport("js"), ImportEnvironment::kPyodide);
   EXPECT_EQ(EnvironmentForImport("google.colab.drive"), ImportEnvironment::kColab);
   EXPECT_EQ(DistributionForImport("google.colab"), "");
   EXPECT_EQ(EnvironmentForImport("kaggle_secrets"), ImportEnvironment::kKaggle);
