@@ -467,6 +467,10 @@ class NotebookModules : public ModuleEnvironment {
                   const ImportFacts& facts, std::string_view buffer)
       : ctx_(ctx), folder_(ctx.FolderOf(path, is_script)) {
     deps_ = folder_.deps;
+    if (is_script) {
+      std::string_view file = std::string_view(path).substr(path.rfind('/') + 1);
+      if (file.ends_with(".py")) own_stem_ = file.substr(0, file.size() - 3);
+    }
     if (!facts.sys_path.empty()) {
       // After the notebook's directory (and a script's package root), before --path.
       own_search_ = folder_.search;
@@ -533,7 +537,13 @@ class NotebookModules : public ModuleEnvironment {
     std::string namespace_at;
     if (auto it = written_.find(top); it != written_.end()) local = it->second.get();
     const std::vector<std::string>& search = *search_;
+    // A module of a package that imports `http` gets the standard library's, not a sibling
+    // http.py, and `import pytest` in pytest.py is not itself (Python 3 has no implicit relative
+    // imports); other names are also looked for beside it, as when it runs as a script.
+    const bool skip_own_dir = !folder_.package.empty() &&
+                              (top == own_stem_ || IsStdlibModule(top, ctx_.options.python_minor));
     for (size_t i = 0; local == nullptr && i < search.size(); ++i) {
+      if (skip_own_dir && search[i] == folder_.dir) continue;
       bool ns = false;
       local = ctx_.FindIn(search[i], *SearchListing(i), top, top, &ns);
       if (ns && !namespace_dir) {
@@ -612,6 +622,7 @@ class NotebookModules : public ModuleEnvironment {
         if (local->dynamic) break;
         r.status = ModuleStatus::kUnresolved;
         r.parent = local;
+        r.parent_length = at;
         return r;
       }
       bool ns = false;
@@ -623,6 +634,7 @@ class NotebookModules : public ModuleEnvironment {
       if (sub == nullptr) {
         r.status = ModuleStatus::kUnresolved;
         r.parent = local;
+        r.parent_length = at;
         return r;
       }
       local = sub;
@@ -739,6 +751,7 @@ class NotebookModules : public ModuleEnvironment {
   const ImportContext::Impl& ctx_;
   const ImportContext::Impl::Folder& folder_;
   const std::string& dir_ = folder_.dir;
+  std::string own_stem_;  // a script's file name without ".py"
   // The folder's search path, or own_search_ when the notebook adds sys.path entries.
   const std::vector<std::string>* search_ = &folder_.search;
   std::vector<std::string> own_search_;

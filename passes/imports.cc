@@ -258,7 +258,7 @@ class ImportChecker : public AstVisitor {
     std::vector<std::string_view> candidates;
     std::string_view wrong = dotted;
     if (m.parent != nullptr) {
-      wrong = dotted.substr(m.parent->name.size() + 1);
+      wrong = dotted.substr(std::min(m.parent_length + 1, dotted.size()));
       wrong = wrong.substr(0, wrong.find('.'));
       for (const std::string& s : m.parent->submodules) candidates.push_back(s);
       std::sort(candidates.begin(), candidates.end());
@@ -357,10 +357,10 @@ class ImportChecker : public AstVisitor {
           break;
         }
         if (m.parent != nullptr) {
-          notes.push_back(
-              absl::StrFormat("'%s' is the local %s %s, which has no module '%s'", m.parent->name,
-                              m.parent->is_package ? "package" : "module", m.parent->display,
-                              dotted.substr(m.parent->name.size() + 1)));
+          notes.push_back(absl::StrFormat(
+              "'%s' is the local %s %s, which has no module '%s'",
+              dotted.substr(0, m.parent_length), m.parent->is_package ? "package" : "module",
+              m.parent->display, dotted.substr(std::min(m.parent_length + 1, dotted.size()))));
         } else {
           notes.push_back(absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -509,6 +509,7 @@ class ImportChecker : public AstVisitor {
     if (options_.import_hooks) return;
     std::string_view name = a->name;
     if (local != nullptr && local->names.contains(name)) return;
+    if (IsModuleAttribute(name)) return;  // `from m import __doc__`
     // A submodule: `from pkg import sub` imports pkg.sub.
     if (Lookup(JoinDotted(module, name)).status == ModuleStatus::kLocal) return;
     std::string where = local != nullptr ? local->display : StrCat(module, "/");

@@ -58,8 +58,11 @@ struct ModuleLookup {
   bool python2 = false;                // kUnresolved: a Python 2 standard library module
   std::string replacement;             // what to import instead ("importlib" for imp)
   std::string backport;                // a distribution that brings it back ("setuptools")
-  // kUnresolved for "a.b.c": how far resolution got ("a.b" is a local package without "c").
+  // kUnresolved for "a.b.c": how far resolution got ("a.b" is a local package without "c"),
+  // and the length of the dotted prefix that named it here ("a.b": 3). The module's own name
+  // may differ: the batch shares modules that different notebooks reach by different names.
   const LocalModule* parent = nullptr;
+  size_t parent_length = 0;
 };
 
 // What the driver knows about the notebook's surroundings. Implementations cache; lookups of the

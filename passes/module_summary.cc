@@ -147,6 +147,24 @@ class AllValue {
   bool known_ = true;
 };
 
+// `sys.meta_path` or `sys.path_hooks` anywhere in `s` (a def or class whose code may install an
+// import hook when called).
+bool MentionsImportHooks(const Stmt* s) {
+  class Finder : public AstVisitor {
+   public:
+    bool found = false;
+    void VisitExpr(const Expr* e) override {
+      if (const auto* a = e->As<Attribute>();
+          a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks")) {
+        found = true;
+      }
+      if (!found) WalkExpr(e);
+    }
+  } finder;
+  finder.VisitStmt(s);
+  return finder.found;
+}
+
 // The module's top-level code (compound statements' bodies included, function and class bodies
 // not): its star imports, `__all__`, and calls that bind names no statement shows.
 class TopLevel : public AstVisitor {
@@ -154,10 +172,13 @@ class TopLevel : public AstVisitor {
   TopLevel(std::string_view buffer, LocalModule* out) : all_(buffer), out_(out) {}
 
   void VisitStmt(const Stmt* s) override {
+    if (const auto* a = s->As<AssignStmt>()) {
+      for (const Expr* t : a->targets) ReplacesModule(t);
+    }
     if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) {
       // Their bodies run when called (or, for a class, now): either can write the globals.
       if (!out_->dynamic) {
-        if (WritesGlobals(s)) out_->dynamic = true;
+        if (WritesGlobals(s) || MentionsImportHooks(s)) out_->dynamic = true;
       }
       return;
     }
@@ -177,11 +198,28 @@ class TopLevel : public AstVisitor {
         out_->dynamic = true;
       }
     }
+    // An import hook installed at import time (setuptools.extern's vendored packages): what
+    // `from m import x` finds is up to it.
+    if (const auto* a = e->As<Attribute>();
+        a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks")) {
+      out_->dynamic = true;
+    }
     if (e->kind == ExprKind::kLambda) return;
     WalkExpr(e);
   }
 
   const AllValue& all() const { return all_; }
+
+  // `sys.modules[__name__] = LazyModule(...)` (pygments' formatters) or
+  // `sys.modules[__name__].__class__ = ...`: the module others import is another object.
+  void ReplacesModule(const Expr* target) {
+    if (const auto* a = target->As<Attribute>(); a != nullptr && a->attr == "__class__") {
+      target = a->value;
+    }
+    const auto* sub = target->As<Subscript>();
+    const auto* m = sub == nullptr ? nullptr : sub->value->As<Attribute>();
+    if (m != nullptr && m->attr == "modules") out_->dynamic = true;
+  }
   const std::vector<const ImportFromStmt*>& stars() const { return stars_; }
 
  private:

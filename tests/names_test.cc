@@ -719,6 +719,31 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// A module of a package imports absolutely (no implicit relative imports): a sibling named like
+// a standard module, or the file's own name, is not what `import json` / `import pytest` gets.
+TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
+  char tmpl[] = "/tmp/cellflow_package_module_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  std::filesystem::create_directory(dir / "pkg");
+  std::ofstream(dir / "pkg" / "__init__.py") << "";
+  std::ofstream(dir / "pkg" / "json.py") << "x = 1\n";
+  std::ofstream(dir / "pkg" / "helpers.py") << "y = 2\n";
+  const std::string text =
+      "import json\nimport pytest\nimport helpers\n"
+      "print(json.dumps, pytest.mark, helpers.y, helpers.z)\n";
+  std::ofstream(dir / "pkg" / "pytest.py") << text;
+  NotebookReport report = AnalyzeWithImports(dir / "pkg" / "pytest.py", text);
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+  }
+  // Other siblings are still found, as when the file runs as a script.
+  EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 // sys.version_info comparisons, decided under a target version the way Python compares tuples.
 TEST(VersionTestTest, ComparesLikePython) {
   auto decide = [](std::string_view test, int minor) -> std::optional<bool> {
