@@ -744,6 +744,38 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// One package reached under two names by two notebooks of a batch ("src.utils" from the
+// repository's root, "utils" from src/): each note names it as its own import does.
+TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
+  char tmpl[] = "/tmp/cellflow_two_names_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  std::filesystem::create_directories(dir / "src" / "utils");
+  std::ofstream(dir / "src" / "utils" / "__init__.py") << "x = 1\n";
+  ImportContext imports{ImportOptions{}};
+  AnalyzeOptions options;
+  options.imports = &imports;
+  NotebookReader reader;
+  std::vector<std::string> notes;
+  for (const auto& [path, text] :
+       {std::pair{dir / "first.py", "# %%\nimport src.utils.long_submodule_name\n"},
+        std::pair{dir / "src" / "second.py", "# %%\nimport utils.zz\n"}}) {
+    absl::StatusOr<Notebook> nb = reader.Read(path.string(), text);
+    ASSERT_TRUE(nb.ok()) << nb.status();
+    for (const Finding& f : AnalyzeNotebook(*nb, options).findings) {
+      for (const std::string& n : f.diagnostic.notes) notes.push_back(n);
+    }
+  }
+  EXPECT_THAT(notes, testing::Contains(testing::HasSubstr(
+                         "'src.utils' is the local package utils/__init__.py, which has no "
+                         "module 'long_submodule_name'")));
+  EXPECT_THAT(notes,
+              testing::Contains(testing::HasSubstr(
+                  "'utils' is the local package utils/__init__.py, which has no module 'zz'")));
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 // sys.version_info comparisons, decided under a target version the way Python compares tuples.
 TEST(VersionTestTest, ComparesLikePython) {
   auto decide = [](std::string_view test, int minor) -> std::optional<bool> {
