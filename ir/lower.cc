@@ -1292,6 +1292,19 @@ std::string_view SqlMagicTarget(std::string_view args) {
 }
 
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
+  if (!escape.empty() && (escape[0] == '/' || escape[0] == ',' || escape[0] == ';')) {
+    // Autocall: the function's (dotted) name is read; its arguments are not Python.
+    size_t p = 1;
+    while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;
+    size_t end = p;
+    while (end < escape.size() &&
+           (std::isalnum(static_cast<unsigned char>(escape[end])) || escape[end] == '_' ||
+            escape[end] == '.' || static_cast<unsigned char>(escape[end]) >= 0x80)) {
+      ++end;
+    }
+    *skipped = static_cast<Offset>(p);
+    return escape.substr(p, end - p);
+  }
   if (escape.size() < 2 || escape[0] != '%') return {};
   const bool cell = escape[1] == '%';
   const std::string_view name = EscapeMagicName(escape);

@@ -79,8 +79,8 @@ std::vector<std::string_view> AimportModules(std::string_view args);
 
 // "%time x = f()" → the Python after the magic's name, when that magic runs Python code
 // (time, timeit, prun, debug, memory_profiler's memit and mprun, line_profiler's lprun; options
-// like -n 10 are skipped). For a cell magic, the setup statement of %%timeit and %%memit.
-// Empty otherwise.
+// like -n 10 are skipped). For a cell magic, the setup statement of %%timeit and %%memit. For
+// IPython's autocall ("/f x", ",f a b", ";f a b"), the function's name. Empty otherwise.
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped);
 
 // The names rpy2's `%R` / `%%R` options copy from R into the user namespace: each of

@@ -327,7 +327,8 @@ void Lexer::AtLineStart() {
 // after a dotted name is one escape token. Returns true if one was emitted.
 bool Lexer::ScanIpythonEscape(size_t start) {
   char c = Peek();
-  if (c == '%' || c == '!' || c == '?') {
+  // '/', ',' and ';' start IPython's autocall (`/f x` is `f(x)`); no Python line starts so.
+  if (c == '%' || c == '!' || c == '?' || c == '/' || c == ',' || c == ';') {
     ScanEscapeToEndOfLine(start);
     return true;
   }

@@ -576,6 +576,7 @@ enum class IpyEscapeKind : uint8_t {
   kShellCapture,  // !!cmd
   kHelp,          // ?obj, obj?
   kHelp2,         // ??obj, obj??
+  kAutocall,      // /f a, ,f a b, ;f a b: f called with the rest of the line as arguments
 };
 struct IpyEscapeStmt : Stmt {
   CELLFLOW_STMT(IpyEscape)

@@ -48,6 +48,9 @@ std::string_view CmpOpSymbol(CmpOpKind op) {
 }
 
 IpyEscapeKind ClassifyIpyEscape(std::string_view text) {
+  if (!text.empty() && (text[0] == '/' || text[0] == ',' || text[0] == ';')) {
+    return IpyEscapeKind::kAutocall;
+  }
   if (text.substr(0, 2) == "%%") return IpyEscapeKind::kCellMagic;
   if (text.substr(0, 2) == "!!") return IpyEscapeKind::kShellCapture;
   if (text.substr(0, 2) == "??") return IpyEscapeKind::kHelp2;

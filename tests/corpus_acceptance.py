@@ -12,7 +12,7 @@ then judged twice:
   still fails is a tool failure.
 - CPython: ast.parse of the same bytes. A cell CPython rejects but accepts once its IPython escapes
   are neutralised is an "IPython cell": at the start of a logical line, a line whose first
-  non-blank character is %, ! or ?, or whose code ends with IPython's help syntax (`obj?`,
+  non-blank character is %, ! or ? (or /, , or ;, IPython's autocall), or whose code ends with IPython's help syntax (`obj?`,
   `a.b??`; not `x = ?`, which IPython rejects too), becomes `pass` (indentation kept);
   the right-hand side of `x = !cmd` / `x = %magic` becomes `None`. Lines a trailing backslash
   joins to an escape become empty. A cell of a single line that starts with the name of one of
@@ -149,7 +149,7 @@ def neutralise_ipython(text):
         at_start = depth == 0 and quote is None and not continued
         stripped = body.lstrip(" \t\f")
         indent = body[: len(body) - len(stripped)]
-        if at_start and stripped[:1] in ("%", "!", "?"):
+        if at_start and stripped[:1] in ("%", "!", "?", "/", ",", ";"):
             out.append(indent + "pass" + eol)
             escape_continues = body.endswith("\\")
             continue

@@ -1109,6 +1109,19 @@ TEST(ParserTest, IPythonEscapesAreStatements) {
   EXPECT_EQ(CheckParseInvariants(p.text(), p.result()), "");
 }
 
+// IPython's autocall: "/f 1" is f(1), ",f a b" is f("a", "b"), ";f a b" is f("a b").
+TEST(ParserTest, IPythonAutocallEscapes) {
+  Parsed p("/print 1\n,print a b\n;print a b\nx = [1,\n  2]\n", /*ipython=*/true);
+  ASSERT_TRUE(p.ok()) << p.Errors();
+  ASSERT_THAT(p.Kinds(), ElementsAre(StmtKind::kIpyEscape, StmtKind::kIpyEscape,
+                                     StmtKind::kIpyEscape, StmtKind::kAssign));
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(p.Stmt<IpyEscapeStmt>(i)->escape_kind, IpyEscapeKind::kAutocall);
+  }
+  EXPECT_EQ(p.Stmt<IpyEscapeStmt>(1)->text, ",print a b");
+  EXPECT_EQ(CheckParseInvariants(p.text(), p.result()), "");
+}
+
 TEST(ParserTest, IPythonEscapeAsAssignedValue) {
   Parsed p("x = !ls\nfiles = %sx ls\n", /*ipython=*/true);
   ASSERT_TRUE(p.ok()) << p.Errors();
