@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 
 #include "lexer/str_util.h"
+#include "tests/temp_dir.h"
 
 namespace cellflow {
 namespace {
@@ -28,34 +29,17 @@ std::string Reference(const std::string& path, const std::string& cwd) {
   return out;
 }
 
-// A fresh directory under the system's temporary one, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "cellflow-dir-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 TEST(ListDir, SaysWhatEachEntryIs) {
   TempDir tmp;
   ASSERT_FALSE(tmp.path().empty());
-  const fs::path d(tmp.path());
+  const fs::path& d = tmp.path();
   std::ofstream(d / "mod.py") << "x = 1\n";
   fs::create_directory(d / "pkg");
   fs::create_symlink(d / "pkg", d / "link_dir");
   fs::create_symlink(d / "mod.py", d / "link_file");
   fs::create_symlink(d / "missing", d / "dangling");
   std::vector<DirEntry> entries;
-  ASSERT_TRUE(ListDir(tmp.path(), &entries));
+  ASSERT_TRUE(ListDir(tmp.path().string(), &entries));
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   std::vector<std::string> seen;
@@ -72,20 +56,20 @@ TEST(ListDir, ManyEntriesAndMissingDirectories) {
   ASSERT_FALSE(tmp.path().empty());
   // More entries than one read of the directory returns.
   for (int i = 0; i < 3000; ++i) {
-    std::ofstream(fs::path(tmp.path()) / StrCat("module_with_a_long_name_", i, ".py"));
+    std::ofstream(tmp.path() / StrCat("module_with_a_long_name_", i, ".py"));
   }
   std::vector<DirEntry> entries;
-  ASSERT_TRUE(ListDir(tmp.path(), &entries));
+  ASSERT_TRUE(ListDir(tmp.path().string(), &entries));
   EXPECT_EQ(entries.size(), 3000u);
-  EXPECT_FALSE(ListDir(tmp.path() + "/nowhere", &entries));
+  EXPECT_FALSE(ListDir(tmp.path().string() + "/nowhere", &entries));
   EXPECT_TRUE(entries.empty());
-  EXPECT_FALSE(ListDir(tmp.path() + "/module_with_a_long_name_0.py", &entries));
+  EXPECT_FALSE(ListDir(tmp.path().string() + "/module_with_a_long_name_0.py", &entries));
 }
 
 TEST(ReadWholeFile, ReadsRegularFilesAndRefusesTheRest) {
   TempDir tmp;
   ASSERT_FALSE(tmp.path().empty());
-  const fs::path d(tmp.path());
+  const fs::path& d = tmp.path();
   std::string big(100000, 'x');
   big[12345] = '\0';
   std::ofstream(d / "big.txt", std::ios::binary) << big;

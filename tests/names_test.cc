@@ -33,6 +33,7 @@
 #include "lexer/str_util.h"
 #include "parser/parser.h"
 #include "passes/rules.h"
+#include "tests/temp_dir.h"
 
 namespace cellflow {
 namespace {
@@ -669,9 +670,9 @@ NotebookReport AnalyzeWithImports(const std::filesystem::path& path, const std::
 // Missing names of a module with thousands of names: hints until a per-notebook budget is
 // spent, then none, instead of quadratic time.
 TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
-  char tmpl[] = "/tmp/cellflow_hints_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::filesystem::path dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
   constexpr int kNames = 20000, kImports = 3000;
   {
     std::ofstream helper(dir / "helper.py");
@@ -687,16 +688,14 @@ TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
   ASSERT_EQ(missing.size(), static_cast<size_t>(kImports));
   EXPECT_EQ(missing.front()->diagnostic.help, "did you mean 'name_0'?");
   EXPECT_EQ(missing.back()->diagnostic.help, "");
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 // An unresolved import's hint: a misspelled module (local, standard or a listed third-party
 // one), or a distribution's name in place of its module's.
 TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
-  char tmpl[] = "/tmp/cellflow_module_hints_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::filesystem::path dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
   std::ofstream(dir / "helpers.py") << "x = 1\n";
   const std::string text =
       "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
@@ -715,16 +714,14 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   // Much longer than any listed name: an unlisted package, not a misspelling.
   ASSERT_TRUE(help.contains("pandas_extension_of_mine"));
   EXPECT_EQ(help["pandas_extension_of_mine"], "");
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 // A module of a package imports absolutely (no implicit relative imports): a sibling named like
 // a standard module, or the file's own name, is not what `import json` / `import pytest` gets.
 TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
-  char tmpl[] = "/tmp/cellflow_package_module_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::filesystem::path dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
   std::filesystem::create_directory(dir / "pkg");
   std::ofstream(dir / "pkg" / "__init__.py") << "";
   std::ofstream(dir / "pkg" / "json.py") << "x = 1\n";
@@ -740,16 +737,14 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
   }
   // Other siblings are still found, as when the file runs as a script.
   EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
 // repository's root, "utils" from src/): each note names it as its own import does.
 TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
-  char tmpl[] = "/tmp/cellflow_two_names_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::filesystem::path dir = tmpl;
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
   std::filesystem::create_directories(dir / "src" / "utils");
   std::ofstream(dir / "src" / "utils" / "__init__.py") << "x = 1\n";
   ImportContext imports{ImportOptions{}};
@@ -772,8 +767,6 @@ TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
   EXPECT_THAT(notes,
               testing::Contains(testing::HasSubstr(
                   "'utils' is the local package utils/__init__.py, which has no module 'zz'")));
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 // sys.version_info comparisons, decided under a target version the way Python compares tuples.
