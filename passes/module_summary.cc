@@ -1,7 +1,6 @@
 // What a local module defines and exports, read from its AST without running it.
 #include <algorithm>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,7 +70,12 @@ class AllValue {
     if (augmented && it == lists_.end()) ok = false;
     if (n->id == "__all__") {
       assigned_ = true;
-      if (!ok) known_ = false;
+      // A new list replaces whatever was there; a change to an unknown list stays unknown.
+      if (!ok) {
+        known_ = false;
+      } else if (!augmented) {
+        known_ = true;
+      }
     }
     if (!ok) {
       if (it != lists_.end()) lists_.erase(it);
