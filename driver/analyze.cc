@@ -287,10 +287,7 @@ void FortranBindings(const Notebook& nb, std::string_view cell,
 // `cdef class C`, `name = ...` at the start of a line.
 void CythonBindings(const Notebook& nb, std::string_view cell,
                     std::vector<std::pair<std::string_view, Range>>* out) {
-  auto ident = [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||
-           static_cast<unsigned char>(ch) >= 0x80;
-  };
+  const auto ident = IsIdentifierByte;
   ForEachBodyLine(cell, [&](std::string_view line) {
     if (line.empty() || !ident(line[0])) return;
     size_t name_at = std::string_view::npos;
@@ -689,10 +686,7 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
 
 // Where `text` assigns or defines `name` ("name = ", "def name", "class name"), or npos.
 size_t FindBinding(std::string_view text, std::string_view name) {
-  auto ident = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
+  const auto ident = IsIdentifierByte;
   for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
     const size_t end = at + name.size();
     if ((at > 0 && ident(text[at - 1])) || (end < text.size() && ident(text[end]))) continue;

@@ -303,19 +303,12 @@ struct ImportContext::Impl {
       return nullptr;
     }
     const auto depth = static_cast<size_t>(std::count(name.begin(), name.end(), '.'));
-    std::string dotted;
+    std::string dotted(module);
     if (level > 0) {
-      // The package the module is in (a package is its own), then up level - 1 packages.
+      // Relative to the package the module is in (a package is its own).
       if (!package && name.find('.') == std::string_view::npos) return nullptr;
       std::string_view base = package ? name : name.substr(0, name.rfind('.'));
-      for (int k = 1; k < level; ++k) {
-        size_t dot = base.rfind('.');
-        if (dot == std::string_view::npos) return nullptr;
-        base = base.substr(0, dot);
-      }
-      dotted = module.empty() ? std::string(base) : StrCat(base, ".", module);
-    } else {
-      dotted = std::string(module);
+      if (!ResolveRelativeImport(base, module, level, &dotted)) return nullptr;
     }
     // The search path entry the module was found in: up from its file, one level per dot.
     fs::path root = package ? fs::path(key) : fs::path(key).parent_path();

@@ -1297,11 +1297,7 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
     size_t p = 1;
     while (p < escape.size() && (escape[p] == ' ' || escape[p] == '\t')) ++p;
     size_t end = p;
-    while (end < escape.size() &&
-           (std::isalnum(static_cast<unsigned char>(escape[end])) || escape[end] == '_' ||
-            escape[end] == '.' || static_cast<unsigned char>(escape[end]) >= 0x80)) {
-      ++end;
-    }
+    while (end < escape.size() && (IsIdentifierByte(escape[end]) || escape[end] == '.')) ++end;
     *skipped = static_cast<Offset>(p);
     return escape.substr(p, end - p);
   }
@@ -1346,6 +1342,7 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
 namespace {
 
 std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerOptions& options,
+                                   std::vector<std::string_view> method_receivers,
                                    const std::vector<std::string_view>* global_writers) {
   auto program = std::make_unique<Program>();
   std::deque<PendingBody> pending;
@@ -1354,7 +1351,7 @@ std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerO
   {
     Lowerer lowerer(program.get(), &program->module, options, &pending);
     // Cells are compiled one by one; a future import in one applies to that cell only.
-    lowerer.SetMethodReceivers(MethodReceivers(cells));
+    lowerer.SetMethodReceivers(std::move(method_receivers));
     lowerer.SetGlobalWriters(global_writers);
     lowerer.LowerModule(cells);
   }
@@ -1381,10 +1378,11 @@ std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerO
 }  // namespace
 
 std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptions& options) {
-  std::unique_ptr<Program> program = LowerWith(cells, options, nullptr);
+  std::vector<std::string_view> receivers = MethodReceivers(cells);
+  std::unique_ptr<Program> program = LowerWith(cells, options, receivers, nullptr);
   // Rare: lowered again, with a wildcard after each call of such a function.
   std::vector<std::string_view> writers = GlobalWriters(*program);
-  if (!writers.empty()) program = LowerWith(cells, options, &writers);
+  if (!writers.empty()) program = LowerWith(cells, options, std::move(receivers), &writers);
   return program;
 }
 

@@ -94,19 +94,20 @@ CellCleanup FindCellCleanup(std::string_view buffer, size_t begin, size_t end) {
   size_t q = first;
   while (q < end && (buffer[q] == ' ' || buffer[q] == '\t')) ++q;
   c.indent = buffer.substr(first, q - first);
-  // The prompt strippers look at the first two lines as leading_indent left them.
+  // The prompt strippers look at the first two lines as the transforms before them left them:
+  // c.Skip applies those decided so far.
   const size_t second = NextLine(buffer, first, end);
-  CellCleanup indent_only = c;
-  size_t l0 = indent_only.Skip(buffer, first, end);
-  size_t l1 = second < end ? indent_only.Skip(buffer, second, end) : end;
+  const bool two_lines = second < end;
+  size_t l0 = c.Skip(buffer, first, end);
+  size_t l1 = two_lines ? c.Skip(buffer, second, end) : end;
   c.classic_prompts = ClassicPrompt(buffer, l0, end, /*first_line=*/true) != 0 ||
-                      (second < end && ClassicPrompt(buffer, l1, end, false) != 0);
+                      (two_lines && ClassicPrompt(buffer, l1, end, false) != 0);
   if (c.classic_prompts) {
-    l0 += ClassicPrompt(buffer, l0, end, false);
-    if (second < end) l1 += ClassicPrompt(buffer, l1, end, false);
+    l0 = c.Skip(buffer, first, end);
+    if (two_lines) l1 = c.Skip(buffer, second, end);
   }
   c.ipython_prompts =
-      IPythonPrompt(buffer, l0, end) != 0 || (second < end && IPythonPrompt(buffer, l1, end) != 0);
+      IPythonPrompt(buffer, l0, end) != 0 || (two_lines && IPythonPrompt(buffer, l1, end) != 0);
   return c;
 }
 

@@ -86,13 +86,18 @@ struct StringViewHash {
   }
 };
 
-// `s` has the shape of a Python identifier: ASCII letters, digits and '_' (not first a digit),
-// or any non-ASCII byte (what those spell is the lexer's business).
+// A byte that may be part of a Python identifier: an ASCII letter, digit or '_', or any
+// non-ASCII byte (what those spell is the lexer's business).
+inline bool IsIdentifierByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || c == '_' || u >= 0x80;
+}
+
+// `s` has the shape of a Python identifier: identifier bytes, not first a digit.
 inline bool LooksLikeIdentifier(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) && c != '_' && u < 0x80) return false;
+    if (!IsIdentifierByte(c)) return false;
   }
   return true;
 }

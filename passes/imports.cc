@@ -258,7 +258,7 @@ class ImportChecker : public AstVisitor {
     std::vector<std::string_view> candidates;
     std::string_view wrong = dotted;
     if (m.parent != nullptr) {
-      wrong = dotted.substr(std::min(m.parent_length + 1, dotted.size()));
+      wrong = m.AfterParent(dotted);
       wrong = wrong.substr(0, wrong.find('.'));
       for (const std::string& s : m.parent->submodules) candidates.push_back(s);
       std::sort(candidates.begin(), candidates.end());
@@ -357,10 +357,10 @@ class ImportChecker : public AstVisitor {
           break;
         }
         if (m.parent != nullptr) {
-          notes.push_back(absl::StrFormat(
-              "'%s' is the local %s %s, which has no module '%s'",
-              dotted.substr(0, m.parent_length), m.parent->is_package ? "package" : "module",
-              m.parent->display, dotted.substr(std::min(m.parent_length + 1, dotted.size()))));
+          notes.push_back(absl::StrFormat("'%s' is the local %s %s, which has no module '%s'",
+                                          dotted.substr(0, m.parent_length),
+                                          m.parent->is_package ? "package" : "module",
+                                          m.parent->display, m.AfterParent(dotted)));
         } else {
           notes.push_back(absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -457,21 +457,15 @@ class ImportChecker : public AstVisitor {
         if (counts_ != nullptr) ++counts_->unresolved;
         return;
       }
-      // Up `level - 1` packages from the file's own package.
-      for (int up = 1; up < f->level; ++up) {
-        size_t dot = package.rfind('.');
-        if (dot == std::string::npos) {
-          if (guarded_ == 0) {
-            Report(RuleId::kUnresolvedImport, f->range,
-                   "attempted relative import beyond top-level package", std::string(f->module),
-                   "import the module by its absolute name");
-          }
-          if (counts_ != nullptr) ++counts_->unresolved;
-          return;
+      if (!ResolveRelativeImport(package, f->module, f->level, &module)) {
+        if (guarded_ == 0) {
+          Report(RuleId::kUnresolvedImport, f->range,
+                 "attempted relative import beyond top-level package", std::string(f->module),
+                 "import the module by its absolute name");
         }
-        package = package.substr(0, dot);
+        if (counts_ != nullptr) ++counts_->unresolved;
+        return;
       }
-      module = JoinDotted(package, module);
     }
     if (module.empty()) return;
     const ModuleLookup& m = CheckModule(module, site);
@@ -888,8 +882,12 @@ class FactCollector : public AstVisitor {
   void PipliteInstall(const Expr* what) {
     std::string command = "pip install";
     std::string value;
+    bool any = false;
     auto add = [&](const Expr* e) {
-      if (LiteralValue(e, buffer_, &value) && !value.empty()) StrAppend(&command, " ", value);
+      if (LiteralValue(e, buffer_, &value) && !value.empty()) {
+        StrAppend(&command, " ", value);
+        any = true;
+      }
     };
     if (const auto* l = what->As<List>()) {
       for (const Expr* e : l->elts) add(e);
@@ -898,7 +896,7 @@ class FactCollector : public AstVisitor {
     } else {
       add(what);
     }
-    if (command.size() > 11) facts_->install_commands.push_back(std::move(command));
+    if (any) facts_->install_commands.push_back(std::move(command));
   }
 
   // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",
@@ -964,6 +962,17 @@ class FactCollector : public AstVisitor {
 };
 
 }  // namespace
+
+bool ResolveRelativeImport(std::string_view package, std::string_view module, int level,
+                           std::string* out) {
+  for (int up = 1; up < level; ++up) {
+    size_t dot = package.rfind('.');
+    if (dot == std::string_view::npos) return false;
+    package = package.substr(0, dot);
+  }
+  *out = JoinDotted(package, module);
+  return true;
+}
 
 bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out) {
   return LiteralValue(e, buffer, out);

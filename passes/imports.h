@@ -5,6 +5,7 @@
 #ifndef CELLFLOW_PASSES_IMPORTS_H_
 #define CELLFLOW_PASSES_IMPORTS_H_
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <span>
@@ -63,6 +64,11 @@ struct ModuleLookup {
   // may differ: the batch shares modules that different notebooks reach by different names.
   const LocalModule* parent = nullptr;
   size_t parent_length = 0;
+
+  // With a parent: what `dotted` (the name looked up) goes on to after it ("c" of "a.b.c").
+  std::string_view AfterParent(std::string_view dotted) const {
+    return dotted.substr(std::min(parent_length + 1, dotted.size()));
+  }
 };
 
 // What the driver knows about the notebook's surroundings. Implementations cache; lookups of the
@@ -156,6 +162,12 @@ using StarImportFinder = std::function<const LocalModule*(std::string_view modul
 // dynamic.
 void SummarizeModule(const Module* module, std::string_view buffer, LocalModule* out,
                      const StarImportFinder* find = nullptr);
+
+// The absolute name `from <level dots><module> import ...` names in a module of `package` (the
+// package the importing file is in; level >= 1): `module` in the package `level - 1` above it.
+// False when that is above the top-level package.
+bool ResolveRelativeImport(std::string_view package, std::string_view module, int level,
+                           std::string* out);
 
 // The value of a plain string literal (no f-string, no bytes), implicit concatenation included.
 bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out);

@@ -43,8 +43,7 @@ class AllValue {
     }
   }
 
-  bool assigned() const { return assigned_; }
-  // The names, or null when they cannot be known.
+  // The names, or null when they cannot be known (or __all__ is not assigned).
   const std::vector<std::string>* names() const {
     auto it = lists_.find("__all__");
     return known_ && it != lists_.end() ? &it->second : nullptr;
@@ -69,7 +68,6 @@ class AllValue {
     auto it = lists_.find(n->id);
     if (augmented && it == lists_.end()) ok = false;
     if (n->id == "__all__") {
-      assigned_ = true;
       // A new list replaces whatever was there; a change to an unknown list stays unknown.
       if (!ok) {
         known_ = false;
@@ -147,21 +145,23 @@ class AllValue {
 
   std::string_view buffer_;
   absl::flat_hash_map<std::string_view, std::vector<std::string>> lists_;
-  bool assigned_ = false;
   bool known_ = true;
 };
 
-// `sys.meta_path` or `sys.path_hooks` anywhere in `s` (a def or class whose code may install an
-// import hook when called).
+// `sys.meta_path` or `sys.path_hooks`: where import hooks are installed.
+bool IsImportHookList(const Expr* e) {
+  const auto* a = e->As<Attribute>();
+  return a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks");
+}
+
+// An import hook list anywhere in `s` (a def or class whose code may install a hook when
+// called).
 bool MentionsImportHooks(const Stmt* s) {
   class Finder : public AstVisitor {
    public:
     bool found = false;
     void VisitExpr(const Expr* e) override {
-      if (const auto* a = e->As<Attribute>();
-          a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks")) {
-        found = true;
-      }
+      found = found || IsImportHookList(e);
       if (!found) WalkExpr(e);
     }
   } finder;
@@ -204,16 +204,15 @@ class TopLevel : public AstVisitor {
     }
     // An import hook installed at import time (setuptools.extern's vendored packages): what
     // `from m import x` finds is up to it.
-    if (const auto* a = e->As<Attribute>();
-        a != nullptr && (a->attr == "meta_path" || a->attr == "path_hooks")) {
-      out_->dynamic = true;
-    }
+    if (IsImportHookList(e)) out_->dynamic = true;
     if (e->kind == ExprKind::kLambda) return;
     WalkExpr(e);
   }
 
   const AllValue& all() const { return all_; }
+  const std::vector<const ImportFromStmt*>& stars() const { return stars_; }
 
+ private:
   // `sys.modules[__name__] = LazyModule(...)` (pygments' formatters) or
   // `sys.modules[__name__].__class__ = ...`: the module others import is another object.
   void ReplacesModule(const Expr* target) {
@@ -224,9 +223,7 @@ class TopLevel : public AstVisitor {
     const auto* m = sub == nullptr ? nullptr : sub->value->As<Attribute>();
     if (m != nullptr && m->attr == "modules") out_->dynamic = true;
   }
-  const std::vector<const ImportFromStmt*>& stars() const { return stars_; }
 
- private:
   AllValue all_;
   LocalModule* out_;
   std::vector<const ImportFromStmt*> stars_;
@@ -257,7 +254,7 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
   }
   // A module whose __all__ cannot be followed exports, at most, its public names.
   const std::vector<std::string>* all = top.all().names();
-  if (all != nullptr && top.all().assigned()) {
+  if (all != nullptr) {
     out->exports = *all;
     out->exports_known = true;
     return;
