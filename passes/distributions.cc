@@ -10,19 +10,7 @@
 namespace cellflow {
 namespace {
 
-struct RawRow {
-  std::string_view name;
-  std::string_view distributions;  // "-" when there is none
-  std::string_view flags;
-};
-
-constexpr RawRow kRows[] = {
-#define IMPORT_NAME(name, distributions, flags) {name, distributions, flags},
-#include "import_names.inc"
-#undef IMPORT_NAME
-};
-
-ImportEnvironment EnvironmentOf(std::string_view flags) {
+constexpr ImportEnvironment EnvironmentOf(std::string_view flags) {
   if (flags == "kernel") return ImportEnvironment::kKernel;
   if (flags == "colab") return ImportEnvironment::kColab;
   if (flags == "kaggle") return ImportEnvironment::kKaggle;
@@ -30,37 +18,33 @@ ImportEnvironment EnvironmentOf(std::string_view flags) {
   return ImportEnvironment::kNone;
 }
 
-struct Table {
-  std::vector<ImportNameEntry> entries;
-  absl::flat_hash_map<std::string_view, const ImportNameEntry*> by_name;
-  std::vector<std::string_view> top_level;
-  // Normalized distribution name → the top-level module it provides (its first row).
-  absl::flat_hash_map<std::string, std::string_view> module_of;
+// The rows, sorted by import name (the build sorts them); `kFileOrder[i]` is the position of
+// kEntries[i] in data/import_names.tsv.
+constexpr ImportNameEntry kEntries[] = {
+#define IMPORT_NAME(name, distributions, flags, row) \
+  {name, std::string_view(distributions) == "-" ? "" : distributions, EnvironmentOf(flags)},
+#include "import_names.inc"
+#undef IMPORT_NAME
+};
+constexpr int kFileOrder[] = {
+#define IMPORT_NAME(name, distributions, flags, row) row,
+#include "import_names.inc"
+#undef IMPORT_NAME
 };
 
-const Table& GetTable() {
-  static const Table* table = [] {
-    auto* t = new Table;
-    t->entries.reserve(std::size(kRows));
-    for (const RawRow& row : kRows) {
-      std::string_view dists = row.distributions == "-" ? std::string_view() : row.distributions;
-      t->entries.push_back({row.name, dists, EnvironmentOf(row.flags)});
-    }
-    for (const ImportNameEntry& e : t->entries) {
-      t->by_name.emplace(e.import_name, &e);  // the first row of a name wins
-      if (e.import_name.find('.') != std::string_view::npos) continue;
-      t->top_level.push_back(e.import_name);
-      for (std::string_view rest = e.distributions; !rest.empty();) {
-        size_t comma = rest.find(',');
-        t->module_of.try_emplace(NormalizeDistributionName(rest.substr(0, comma)), e.import_name);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      }
-    }
-    std::sort(t->top_level.begin(), t->top_level.end());
-    t->top_level.erase(std::unique(t->top_level.begin(), t->top_level.end()), t->top_level.end());
-    return t;
-  }();
-  return *table;
+constexpr bool SortedAndUnique() {
+  for (size_t i = 1; i < std::size(kEntries); ++i) {
+    if (!(kEntries[i - 1].import_name < kEntries[i].import_name)) return false;
+  }
+  return true;
+}
+static_assert(SortedAndUnique(), "import_names.inc must be sorted by import name, one row each");
+
+const ImportNameEntry* FindExact(std::string_view name) {
+  const auto* it = std::lower_bound(
+      std::begin(kEntries), std::end(kEntries), name,
+      [](const ImportNameEntry& e, std::string_view n) { return e.import_name < n; });
+  return it != std::end(kEntries) && it->import_name == name ? it : nullptr;
 }
 
 // The length of `component` without a Google-style API version suffix ("_v1", "_v1beta1",
@@ -127,18 +111,15 @@ const ImportNameEntry* FindImportName(std::string_view module) {
       module.find("..") != std::string_view::npos) {
     return nullptr;
   }
-  const Table& table = GetTable();
   std::string_view prefix = module;
   while (!prefix.empty()) {
-    auto it = table.by_name.find(prefix);
-    if (it != table.by_name.end()) return it->second;
+    if (const ImportNameEntry* e = FindExact(prefix)) return e;
     // "google.cloud.vision_v1p3beta1" is a version of "google.cloud.vision".
     size_t dot = prefix.rfind('.');
     size_t start = dot == std::string_view::npos ? 0 : dot + 1;
     size_t unversioned = WithoutApiVersion(prefix.substr(start));
     if (start > 0 && unversioned < prefix.size() - start) {
-      it = table.by_name.find(prefix.substr(0, start + unversioned));
-      if (it != table.by_name.end()) return it->second;
+      if (const ImportNameEntry* e = FindExact(prefix.substr(0, start + unversioned))) return e;
     }
     if (dot == std::string_view::npos) break;
     prefix = prefix.substr(0, dot);
@@ -173,16 +154,45 @@ ImportEnvironment EnvironmentForImport(std::string_view module) {
   return e != nullptr ? e->environment : ImportEnvironment::kNone;
 }
 
-size_t ImportNameCount() { return std::size(kRows); }
+size_t ImportNameCount() { return std::size(kEntries); }
 
-const std::vector<std::string_view>& KnownTopLevelImports() { return GetTable().top_level; }
+const std::vector<std::string_view>& KnownTopLevelImports() {
+  // Made on first use: only hints ask for it.
+  static const auto* top_level = [] {
+    auto* names = new std::vector<std::string_view>;
+    for (const ImportNameEntry& e : kEntries) {
+      if (e.import_name.find('.') == std::string_view::npos) names->push_back(e.import_name);
+    }
+    return names;  // sorted and unique, as the rows are
+  }();
+  return *top_level;
+}
 
 std::string_view ImportNameOfDistribution(std::string_view name) {
-  const Table& t = GetTable();
+  // Normalized distribution name → the top-level module of the first row (in the file's order)
+  // that lists it. Made on first use: only hints ask for it.
+  using ModuleOf = absl::flat_hash_map<std::string, std::pair<int, std::string_view>>;
+  static const ModuleOf* module_of = [] {
+    auto* m = new ModuleOf;
+    for (size_t i = 0; i < std::size(kEntries); ++i) {
+      const ImportNameEntry& e = kEntries[i];
+      if (e.import_name.find('.') != std::string_view::npos) continue;
+      for (std::string_view rest = e.distributions; !rest.empty();) {
+        size_t comma = rest.find(',');
+        auto [it, added] = m->try_emplace(NormalizeDistributionName(rest.substr(0, comma)),
+                                          kFileOrder[i], e.import_name);
+        if (!added && kFileOrder[i] < it->second.first) it->second = {kFileOrder[i], e.import_name};
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+    }
+    return m;
+  }();
   std::string normalized = NormalizeDistributionName(name);
-  auto it = t.module_of.find(normalized);
-  if (it == t.module_of.end() || NormalizeDistributionName(it->second) == normalized) return {};
-  return it->second;
+  auto it = module_of->find(normalized);
+  if (it == module_of->end() || NormalizeDistributionName(it->second.second) == normalized) {
+    return {};
+  }
+  return it->second.second;
 }
 
 }  // namespace cellflow

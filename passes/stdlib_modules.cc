@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <utility>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 
 namespace cellflow {
 namespace {
@@ -209,42 +210,59 @@ const std::vector<std::string_view>& StdlibModules(int python_minor) {
   return (*lists)[ClampMinor(python_minor) - kOldestStdlibMinor];
 }
 
-const std::vector<std::string>* StdlibStarExports(std::string_view module, int python_minor) {
-  struct Row {
-    std::string_view module;
-    int first_minor;
-    int removed_minor;       // 0: still there in the newest version
-    std::string_view names;  // space-separated
-  };
-  static constexpr Row kRows[] = {
+namespace {
+
+struct StarExportsRow {
+  std::string_view module;
+  int first_minor;
+  int removed_minor;       // 0: still there in the newest version
+  std::string_view names;  // space-separated
+};
+
+constexpr StarExportsRow kStarExports[] = {
 #define STAR_EXPORTS(module, first, removed, names) {module, first, removed, names},
 #include "passes/stdlib_star_exports.inc"
 #undef STAR_EXPORTS
-  };
-  using Exports = absl::flat_hash_map<std::string_view, std::vector<std::string>>;
-  constexpr int kMinors = kNewestStdlibMinor - kOldestStdlibMinor + 1;
-  // Each version's table is made the first time it is asked for.
-  static auto* tables = new std::array<Exports, kMinors>();
-  static auto* once = new std::array<std::once_flag, kMinors>();
+};
+
+constexpr bool StarExportsSortedByModule() {
+  for (size_t i = 1; i < std::size(kStarExports); ++i) {
+    if (kStarExports[i].module < kStarExports[i - 1].module) return false;
+  }
+  return true;
+}
+static_assert(StarExportsSortedByModule(), "stdlib_star_exports.inc must be sorted by module");
+
+}  // namespace
+
+const std::vector<std::string>* StdlibStarExports(std::string_view module, int python_minor) {
+  auto [first, last] = std::equal_range(
+      std::begin(kStarExports), std::end(kStarExports), StarExportsRow{module, 0, 0, {}},
+      [](const StarExportsRow& a, const StarExportsRow& b) { return a.module < b.module; });
+  if (first == last) return nullptr;
   const int minor = ClampMinor(python_minor);
-  std::call_once((*once)[minor - kOldestStdlibMinor], [minor] {
-    Exports& table = (*tables)[minor - kOldestStdlibMinor];
-    for (const Row& row : kRows) {
-      std::vector<std::string>& names = table[row.module];
-      if (minor < row.first_minor || (row.removed_minor != 0 && minor >= row.removed_minor)) {
+  // Each module's list for a version is made the first time it is asked for; node_hash_map
+  // keeps the lists where they are as others are added.
+  using Key = std::pair<int, std::string_view>;
+  static auto* mu = new std::mutex;
+  static auto* made = new absl::node_hash_map<Key, std::vector<std::string>>;
+  std::lock_guard lock(*mu);
+  auto [it, added] = made->try_emplace(Key(minor, first->module));
+  if (added) {
+    std::vector<std::string>& names = it->second;
+    for (const StarExportsRow* row = first; row != last; ++row) {
+      if (minor < row->first_minor || (row->removed_minor != 0 && minor >= row->removed_minor)) {
         continue;
       }
-      for (std::string_view rest = row.names; !rest.empty();) {
+      for (std::string_view rest = row->names; !rest.empty();) {
         size_t space = rest.find(' ');
         names.emplace_back(rest.substr(0, space));
         rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
       }
     }
-    for (auto& [module, names] : table) std::sort(names.begin(), names.end());
-  });
-  const Exports& table = (*tables)[minor - kOldestStdlibMinor];
-  auto it = table.find(module);
-  return it == table.end() ? nullptr : &it->second;
+    std::sort(names.begin(), names.end());
+  }
+  return &it->second;
 }
 
 StdlibReplacement ReplacementForRemovedModule(std::string_view top_level) {

@@ -1,10 +1,17 @@
-# Turns data/import_names.tsv into a C++ table, one initializer per row:
-#   IMPORT_NAME("import.name", "dist-a,dist-b", "flags")
+# Turns data/import_names.tsv into a C++ table, one initializer per row, sorted by import name
+# (byte order), so that lookups search it without building anything at run time:
+#   IMPORT_NAME("import.name", "dist-a,dist-b", "flags", row)
+# where row counts the rows in the file's order (from 0), which says which row comes first.
 # Run by the build: cmake -DIN=data/import_names.tsv -DOUT=import_names.inc -P this file.
-# Comment lines (#) and blank lines are skipped; a row needs two or three tab-separated fields.
+# Comment lines (#) and blank lines are skipped; a row needs two or three tab-separated fields;
+# an import name may have one row only.
+cmake_policy(SET CMP0007 NEW)  # keep the empty flags field of a row
 file(STRINGS "${IN}" lines ENCODING UTF-8)
 set(out "// Generated from data/import_names.tsv by scripts/import_names.cmake. Do not edit.\n")
 set(number 0)
+set(rows "")
+set(row 0)
+set(previous "")
 foreach(line IN LISTS lines)
   math(EXPR number "${number} + 1")
   if(line MATCHES "^#" OR line MATCHES "^[ \t]*$")
@@ -24,7 +31,23 @@ foreach(line IN LISTS lines)
   if(count EQUAL 3)
     list(GET fields 2 flags)
   endif()
-  string(APPEND out "IMPORT_NAME(\"${name}\", \"${dists}\", \"${flags}\")\n")
+  # The name ends at a tab, which sorts before every character a name holds: sorting the rows
+  # sorts the names.
+  list(APPEND rows "${name}\t${dists}\t${flags}\t${row}")
+  math(EXPR row "${row} + 1")
+endforeach()
+list(SORT rows COMPARE STRING CASE SENSITIVE)
+foreach(row IN LISTS rows)
+  string(REPLACE "\t" ";" fields "${row}")
+  list(GET fields 0 name)
+  list(GET fields 1 dists)
+  list(GET fields 2 flags)
+  list(GET fields 3 row)
+  if(name STREQUAL previous)
+    message(FATAL_ERROR "${IN}: two rows for '${name}'")
+  endif()
+  set(previous "${name}")
+  string(APPEND out "IMPORT_NAME(\"${name}\", \"${dists}\", \"${flags}\", ${row})\n")
 endforeach()
 # Rewrite only on change, so that an unchanged table does not rebuild its users.
 set(old "")
