@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -30,11 +31,18 @@ constexpr size_t kSlotsPerWorker = 64;
 using Clock = std::chrono::steady_clock;
 
 // "[ 1234/50000]  812 files/s  ETA 59s" on stderr, redrawn at most ten times a second and only
-// once the run has lasted a second.
+// once the run has lasted a second. While inputs are still being found, the total is what is
+// found so far, followed by '+', and there is no ETA.
 class ProgressLine {
  public:
-  ProgressLine(size_t total, bool enabled) : total_(total), enabled_(enabled) {}
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
   ~ProgressLine() { Clear(); }
+
+  // May be called from any thread.
+  void SetTotal(size_t total, bool final) {
+    total_.store(total, std::memory_order_relaxed);
+    if (final) final_.store(true, std::memory_order_release);
+  }
 
   void Update(size_t done) {
     if (!enabled_) return;
@@ -43,14 +51,17 @@ class ProgressLine {
     if (elapsed < 1.0 || now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     double rate = done / elapsed;
+    const bool final = final_.load(std::memory_order_acquire);
+    const size_t total = std::max(total_.load(std::memory_order_relaxed), done);
     std::string eta = "?";
-    if (rate > 0) {
-      auto seconds = static_cast<long long>((total_ - done) / rate);
+    if (rate > 0 && final) {
+      auto seconds = static_cast<long long>((total - done) / rate);
       eta = seconds >= 60 ? absl::StrFormat("%dm%02ds", seconds / 60, seconds % 60)
                           : absl::StrFormat("%ds", seconds);
     }
-    std::string line = absl::StrFormat("\r[%*d/%d] %.0f files/s, ETA %s\x1b[K",
-                                       std::to_string(total_).size(), done, total_, rate, eta);
+    std::string line =
+        absl::StrFormat("\r[%*d/%d%s] %.0f files/s, ETA %s\x1b[K", std::to_string(total).size(),
+                        done, total, final ? "" : "+", rate, eta);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
     drawn_ = true;
@@ -64,7 +75,8 @@ class ProgressLine {
   }
 
  private:
-  size_t total_;
+  std::atomic<size_t> total_{0};
+  std::atomic<bool> final_{false};
   bool enabled_;
   bool drawn_ = false;
   Clock::time_point start_ = Clock::now();
@@ -75,7 +87,8 @@ class ProgressLine {
 // that result and every ready one after it (one worker at a time): no thread sleeps waiting for
 // results, and a worker waits only when the window of results in flight is full.
 struct Shared {
-  size_t count = 0;
+  size_t count = 0;        // tasks found so far; guarded by mu
+  bool found_all = false;  // count is final; guarded by mu
   size_t window = 0;
   const std::function<void(size_t, FileOutcome*)>* work = nullptr;
   std::function<void(size_t, FileOutcome&)> deliver;
@@ -125,10 +138,11 @@ void RunWorker(Shared& s) {
       std::unique_lock<std::mutex> lock(s.mu);
       ++s.workers_waiting;
       s.slot_free.wait(lock, [&] {
-        return s.next_task >= s.count || s.failure || s.next_task < s.next_out + s.window;
+        return s.failure || (s.next_task >= s.count && s.found_all) ||
+               (s.next_task < s.count && s.next_task < s.next_out + s.window);
       });
       --s.workers_waiting;
-      if (s.next_task >= s.count || s.failure) return;
+      if (s.failure || s.next_task >= s.count) return;
       i = s.next_task++;
     }
     FileOutcome outcome;
@@ -162,10 +176,18 @@ int DefaultJobs() {
 void RunOrdered(size_t count, const BatchOptions& options,
                 const std::function<void(size_t, FileOutcome*)>& work,
                 const std::function<void(size_t, FileOutcome&)>& consume) {
-  if (count == 0) return;
-  const size_t jobs = std::clamp<size_t>(static_cast<size_t>(std::max(options.jobs, 1)), 1,
-                                         std::max<size_t>(count, 1));
-  ProgressLine progress(count, options.progress);
+  // No more workers than tasks.
+  BatchOptions o = options;
+  o.jobs = static_cast<int>(std::clamp<size_t>(static_cast<size_t>(std::max(options.jobs, 1)), 1,
+                                               std::max<size_t>(count, 1)));
+  RunOrdered(
+      o, [count](const TasksFound& found) { found(count); }, work, consume);
+}
+
+void RunOrdered(const BatchOptions& options, const std::function<void(const TasksFound&)>& produce,
+                const std::function<void(size_t, FileOutcome*)>& work,
+                const std::function<void(size_t, FileOutcome&)>& consume) {
+  ProgressLine progress(options.progress);
   auto deliver = [&](size_t i, FileOutcome& outcome) {
     progress.Update(i + 1);
     if ((options.output_on_terminal && !outcome.text.empty()) || !outcome.error_text.empty()) {
@@ -173,10 +195,14 @@ void RunOrdered(size_t count, const BatchOptions& options,
     }
     consume(i, outcome);
   };
+  const auto jobs = static_cast<size_t>(std::max(options.jobs, 1));
   if (jobs == 1) {
-    // One worker: run inline, without handing results between threads. The calling thread's
-    // stack is the process's main stack (8 MiB by default), which the parser's depth limit
-    // fits.
+    // One worker: every task is found first, then run inline, without handing results between
+    // threads. The calling thread's stack is the process's main stack (8 MiB by default),
+    // which the parser's depth limit fits.
+    size_t count = 0;
+    produce([&count](size_t n) { count = n; });
+    progress.SetTotal(count, true);
     for (size_t i = 0; i < count; ++i) {
       FileOutcome outcome;
       work(i, &outcome);
@@ -185,14 +211,14 @@ void RunOrdered(size_t count, const BatchOptions& options,
     return;
   }
   Shared s;
-  s.count = count;
   s.window = jobs * kSlotsPerWorker;
   s.work = &work;
   s.deliver = deliver;
   s.slots.resize(s.window);
   s.ready.assign(s.window, 0);
 
-  // The calling thread is one of the workers; the others get stacks of their own.
+  // The calling thread finds the tasks, then is one of the workers; the others get stacks of
+  // their own.
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kWorkerStack);
@@ -202,6 +228,25 @@ void RunOrdered(size_t count, const BatchOptions& options,
     if (pthread_create(&id, &attr, WorkerMain, &s) == 0) threads.push_back(id);
   }
   pthread_attr_destroy(&attr);
+  auto found = [&](size_t n) {
+    progress.SetTotal(n, false);
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (n <= s.count) return;
+    s.count = n;
+    if (s.workers_waiting > 0) s.slot_free.notify_all();
+  };
+  try {
+    produce(found);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (!s.failure) s.failure = std::current_exception();
+  }
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.found_all = true;
+    progress.SetTotal(s.count, true);
+    s.slot_free.notify_all();
+  }
   RunWorker(s);
   {
     // Every task is taken; the last ones may still be running on other workers, which hand

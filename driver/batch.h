@@ -37,6 +37,17 @@ void RunOrdered(size_t count, const BatchOptions& options,
                 const std::function<void(size_t, FileOutcome*)>& work,
                 const std::function<void(size_t, FileOutcome&)>& consume);
 
+// Tells the workers how many tasks exist so far: [0, count).
+using TasksFound = std::function<void(size_t count)>;
+
+// The same for tasks found while they run: `produce` runs on the calling thread while the
+// other workers start on the tasks it announces through its argument (counts only grow), and
+// the calling thread joins the workers when it returns. With one job, `produce` runs to its
+// end before the first task.
+void RunOrdered(const BatchOptions& options, const std::function<void(const TasksFound&)>& produce,
+                const std::function<void(size_t, FileOutcome*)>& work,
+                const std::function<void(size_t, FileOutcome&)>& consume);
+
 // The number of worker threads `-j 0` (the default) means: the machine's cores.
 int DefaultJobs();
 

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "absl/strings/str_format.h"
@@ -310,6 +311,7 @@ bool PathExcluded(const std::string& path, const std::vector<std::string>& exclu
 
 void PathList::Add(std::string_view path) {
   constexpr size_t kChunk = size_t{1} << 20;
+  std::unique_lock lock(mu_);
   if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < path.size()) {
     chunks_.emplace_back();
     chunks_.back().reserve(std::max(kChunk, path.size()));
@@ -320,7 +322,13 @@ void PathList::Add(std::string_view path) {
   chunk.append(path);
 }
 
+size_t PathList::size() const {
+  std::shared_lock lock(mu_);
+  return entries_.size();
+}
+
 std::string PathList::operator[](size_t i) const {
+  std::shared_lock lock(mu_);
   const Entry& e = entries_[i];
   return chunks_[e.chunk].substr(e.offset, e.size);
 }
@@ -340,32 +348,63 @@ std::string JoinPath(const std::string& dir, std::string_view name) {
   return dir.empty() || dir.back() == '/' ? StrCat(dir, name) : StrCat(dir, "/", name);
 }
 
-// Walks a directory for inputs, without following links to directories. `path` is the
-// directory as the output names it, `absolute` the same made absolute (for import lookups;
-// empty without `imports`). Returns whether the directory or one below it holds an input: the
-// listings of those directories go to `imports`, since import lookups and the search for
-// dependency files read them again.
+// Walks a directory for inputs, without following links to directories, adding them to `out`
+// in sorted order as it finds them. `path` is the directory as the output names it, `absolute`
+// the same made absolute (for import lookups; empty without `imports`). The listing of each
+// directory that holds an input, or has one below it, goes to `imports` before that input is
+// added, since import lookups and the search for dependency files read it again.
 struct Walk {
   const std::vector<std::string>& exclude;
   bool include_py;
   const ImportContext* imports;
-  std::vector<std::string> found;
+  PathList* out;
+  const TasksFound& found;
 
-  bool Directory(const std::string& path, const std::string& absolute, bool root) {
+  // The directories being walked, outermost first; `listed`: handed to `imports`.
+  struct Open {
+    const std::string& absolute;
+    const std::vector<DirEntry>& entries;
+    bool listed;
+  };
+  std::vector<Open> open;
+
+  void Add(std::string path) {
+    if (imports != nullptr) {
+      for (Open& o : open) {
+        if (!o.listed) imports->AddListing(o.absolute, o.entries);
+        o.listed = true;
+      }
+    }
+    out->Add(path);
+    if (found) found(out->size());
+  }
+
+  void Directory(const std::string& path, const std::string& absolute, bool root) {
     std::vector<DirEntry> entries;
-    if (!ListDir(path, &entries)) return false;
+    if (!ListDir(path, &entries)) return;
     if (!root && std::any_of(entries.begin(), entries.end(),
                              [](const DirEntry& e) { return e.name == "pyvenv.cfg"; })) {
-      return false;  // a virtual environment
+      return;  // a virtual environment
     }
-    bool holds_inputs = false;
+    // Paths sort as strings: a directory's inputs go where its name and a '/' would, so that
+    // a walk in this order finds the inputs in sorted order ("a.ipynb" < "a/b.ipynb" <
+    // "a0.ipynb").
+    std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) {
+      const size_t n = std::min(a.name.size(), b.name.size());
+      if (int c = a.name.compare(0, n, b.name, 0, n); c != 0) return c < 0;
+      auto after = [n](const DirEntry& e) -> int {
+        if (e.name.size() > n) return static_cast<unsigned char>(e.name[n]);
+        return e.is_dir && !e.is_symlink ? '/' : -1;
+      };
+      return after(a) < after(b);
+    });
+    open.push_back({absolute, entries, false});
     for (const DirEntry& e : entries) {
       if (e.is_dir) {
         if (e.is_symlink) continue;
         std::string child = JoinPath(path, e.name);
         if (!SkippedDirectory(e.name, child, exclude)) {
-          holds_inputs |= Directory(
-              child, imports != nullptr ? JoinPath(absolute, e.name) : std::string(), false);
+          Directory(child, imports != nullptr ? JoinPath(absolute, e.name) : std::string(), false);
         }
         continue;
       }
@@ -374,19 +413,16 @@ struct Walk {
       std::string_view ext = dot == 0 || dot == std::string_view::npos ? "" : name.substr(dot);
       if (ext != ".ipynb" && (!include_py || ext != ".py")) continue;
       std::string child = JoinPath(path, e.name);
-      if (!PathExcluded(child, exclude)) {
-        found.push_back(std::move(child));
-        holds_inputs = true;
-      }
+      if (!PathExcluded(child, exclude)) Add(std::move(child));
     }
-    if (holds_inputs && imports != nullptr) imports->AddListing(absolute, entries);
-    return holds_inputs;
+    open.pop_back();
   }
 };
 
 // One path given by the user: a file as it is, a directory walked.
 void CollectPath(const std::string& path, const std::vector<std::string>& exclude, bool include_py,
-                 PathList* out, int* status, const ImportContext* imports) {
+                 PathList* out, int* status, const ImportContext* imports,
+                 const TasksFound& found) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
@@ -395,27 +431,39 @@ void CollectPath(const std::string& path, const std::vector<std::string>& exclud
       *status = 2;
       return;
     }
-    if (!PathExcluded(path, exclude)) out->Add(path);
+    if (!PathExcluded(path, exclude)) {
+      out->Add(path);
+      if (found) found(out->size());
+    }
     return;
   }
-  Walk walk{exclude, include_py, imports, {}};
+  Walk walk{exclude, include_py, imports, out, found, {}};
   walk.Directory(path, imports != nullptr ? imports->AbsoluteDirectory(path) : std::string(), true);
-  std::sort(walk.found.begin(), walk.found.end());
-  for (const std::string& f : walk.found) out->Add(f);
 }
 
 }  // namespace
 
-bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
-                   const std::vector<std::string>& exclude, bool include_py, PathList* out,
-                   int* status, const ImportContext* imports) {
+bool InputsGiven(const std::vector<std::string>& paths, const std::string& files_from) {
   if (paths.empty() && files_from.empty()) {
     std::cerr << "cellflow: no paths (give paths or --files-from)\n";
+    return false;
+  }
+  if (!files_from.empty() && files_from != "-" && !std::ifstream(files_from)) {
+    std::cerr << "cellflow: " << files_from << ": cannot open file\n";
+    return false;
+  }
+  return true;
+}
+
+bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
+                   const std::vector<std::string>& exclude, bool include_py, PathList* out,
+                   int* status, const ImportContext* imports, const TasksFound& found) {
+  if (!InputsGiven(paths, files_from)) {
     *status = 2;
     return false;
   }
   for (const std::string& path : paths) {
-    CollectPath(path, exclude, include_py, out, status, imports);
+    CollectPath(path, exclude, include_py, out, status, imports, found);
   }
   if (files_from.empty()) return true;
   std::ifstream file;
@@ -433,7 +481,7 @@ bool CollectInputs(const std::vector<std::string>& paths, const std::string& fil
   std::string line;
   while (std::getline(*in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) CollectPath(line, exclude, include_py, out, status, imports);
+    if (!line.empty()) CollectPath(line, exclude, include_py, out, status, imports, found);
   }
   return true;
 }
@@ -479,14 +527,12 @@ BatchOptions BatchOptionsOf(const CheckOptions& o, std::FILE* out) {
 }
 
 int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
+  if (!InputsGiven(paths, o.files_from)) return 2;
   int status = 0;
   PathList files;
   std::optional<ImportContext> imports;
   if (!o.no_imports) imports.emplace(ImportOptionsOf(o));
   const ImportContext* resolve = imports ? &*imports : nullptr;
-  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status, resolve)) {
-    return 2;
-  }
   CheckContext ctx;
   ctx.options = &o;
   ctx.analyze.order = o.order == "executed" ? CellOrder::kExecuted : CellOrder::kFile;
@@ -507,8 +553,14 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   writer.Begin(ctx.repo_root);
   std::vector<uint64_t> counts(kRuleCount, 0);
   size_t total = 0, errors = 0;
+  // The workers start on the first inputs while the walk looks for the others.
+  int walk_status = 0;
   RunOrdered(
-      files.size(), BatchOptionsOf(o, out),
+      BatchOptionsOf(o, out),
+      [&](const TasksFound& found) {
+        CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &walk_status, resolve,
+                      found);
+      },
       [&](size_t i, FileOutcome* outcome) { AnalyzeFile(ctx, files[i], outcome); },
       [&](size_t, FileOutcome& outcome) {
         if (outcome.io_error) status = 2;
@@ -523,6 +575,7 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
         errors += outcome.errors;
         writer.File(outcome.text);
       });
+  status = std::max(status, walk_status);
   writer.End(files.size(), total, errors, status == 0, counts);
   if (imports) {
     // A dependency file that cannot be read declares less than it means to: NB203 may then

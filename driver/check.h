@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,31 +70,39 @@ bool RuleSelected(const RuleInfo& rule, const std::vector<std::string>& select,
                   const std::vector<std::string>& ignore);
 
 // Paths to analyze, stored back to back in chunks that never move: a million paths cost their
-// bytes and twelve more each.
+// bytes and twelve more each. One thread may add paths while others read those added.
 class PathList {
  public:
   void Add(std::string_view path);
-  size_t size() const { return entries_.size(); }
+  size_t size() const;
   std::string operator[](size_t i) const;
 
  private:
   struct Entry {
     uint32_t chunk, offset, size;
   };
+  mutable std::shared_mutex mu_;
   std::vector<std::string> chunks_;
   std::vector<Entry> entries_;
 };
 
+// False, with a message on stderr, when a batch has nothing to read: no paths at all, or a
+// --files-from list that cannot be opened. Checked before any output is written.
+bool InputsGiven(const std::vector<std::string>& paths, const std::string& files_from);
+
 // The inputs: `paths` and the lines of `files_from` (a file, or "-" for stdin; read a line at
 // a time), each a file taken as it is or a directory walked for notebooks (and .py files with
 // include_py), skipping hidden directories, checkpoints, caches, virtual environments and what
-// an exclude glob matches. Problems go to stderr and set *status to 2; returns false when there
-// is nothing to do (no paths at all, an unreadable list).
-// The folders the walk lists that hold inputs or dependency files are handed to `imports`
-// (when given), so that import resolution does not list them again.
+// an exclude glob matches. A directory's inputs come sorted by path. Problems go to stderr and
+// set *status to 2; returns false when there is nothing to do (no paths at all, an unreadable
+// list). `found`, when given, is told out->size() after each input, so that the batch can start
+// on them while the walk goes on.
+// The folders the walk lists that hold inputs are handed to `imports` (when given) before their
+// first input is added, so that import resolution does not list them again.
 bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
                    const std::vector<std::string>& exclude, bool include_py, PathList* out,
-                   int* status, const ImportContext* imports = nullptr);
+                   int* status, const ImportContext* imports = nullptr,
+                   const TasksFound& found = nullptr);
 
 // -o FILE, or standard output for "" and "-".
 class OutputFile {

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -167,12 +168,10 @@ AnalyzeOptions MakeAnalyzeOptions(const CheckOptions& o) {
 }  // namespace
 
 int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
+  if (!InputsGiven(paths, o.files_from)) return 2;
   int status = 0;
   PathList files;
   ImportContext imports(ImportOptionsOf(o));
-  if (!CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &status, &imports)) {
-    return 2;
-  }
   OutputFile output(o.output);
   if (!output.ok()) return 2;
   std::FILE* out = output.get();
@@ -183,8 +182,14 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
     std::string header = CsvHeader();
     std::fwrite(header.data(), 1, header.size(), out);
   }
+  // The workers start on the first inputs while the walk looks for the others.
+  int walk_status = 0;
   RunOrdered(
-      files.size(), BatchOptionsOf(o, out),
+      BatchOptionsOf(o, out),
+      [&](const TasksFound& found) {
+        CollectInputs(paths, o.files_from, o.exclude, o.include_py, &files, &walk_status, &imports,
+                      found);
+      },
       [&](size_t i, FileOutcome* outcome) {
         thread_local NotebookReader reader;
         Row row;
@@ -220,7 +225,7 @@ int RunStats(const std::vector<std::string>& paths, const CheckOptions& o) {
         std::fwrite(outcome.text.data(), 1, outcome.text.size(), out);
       });
   if (!output.Finish(o.output)) return 2;
-  return status;
+  return std::max(status, walk_status);
 }
 
 int RunGraph(const std::string& path, const std::string& format, const std::string& order) {

@@ -1,7 +1,6 @@
 // Tests of RunOrdered: results come out in input order, one at a time, whatever the number of
-// workers and however long each task takes; a task's exception reaches the caller.
-#include "driver/batch.h"
-
+// workers and however long each task takes; a task's exception reaches the caller; tasks found
+// while the batch runs are worked on before the search for them ends.
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -10,6 +9,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+
+#include "driver/batch.h"
 
 namespace cellflow {
 namespace {
@@ -79,6 +80,68 @@ TEST(RunOrdered, AnExceptionInConsumeReachesTheCaller) {
                               if (i == 10) throw std::runtime_error("consume failed");
                             }),
                  std::runtime_error);
+  }
+}
+
+TEST(RunOrdered, TasksFoundWhileTheBatchRuns) {
+  for (int jobs : {1, 2, 4}) {
+    SCOPED_TRACE(jobs);
+    std::atomic<bool> producing{true};
+    std::atomic<size_t> ran_while_producing{0};
+    std::atomic<size_t> started{0};
+    std::vector<size_t> seen;
+    BatchOptions options;
+    options.jobs = jobs;
+    auto produce = [&](const TasksFound& found) {
+      for (size_t n = 10; n <= 300; n += 10) {
+        found(n);
+        if (n == 10 && jobs > 1) {
+          // Another worker takes the first tasks while this thread is still finding more;
+          // waited for with a generous limit rather than timed.
+          const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+          while (started.load() == 0 && std::chrono::steady_clock::now() < limit) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          }
+        }
+      }
+      producing = false;
+    };
+    auto work = [&](size_t i, FileOutcome* out) {
+      started.fetch_add(1);
+      if (producing) ran_while_producing.fetch_add(1);
+      SlowWork(i, out);
+    };
+    RunOrdered(options, produce, work, [&](size_t i, FileOutcome& outcome) {
+      EXPECT_EQ(outcome.text, std::to_string(i));
+      seen.push_back(i);
+    });
+    ASSERT_EQ(seen.size(), 300u);
+    for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i);
+    if (jobs == 1) {
+      EXPECT_EQ(ran_while_producing.load(), 0u);  // one job: every task is found first
+    } else {
+      EXPECT_GT(ran_while_producing.load(), 0u);
+    }
+  }
+}
+
+TEST(RunOrdered, NoTasksFoundAndAnExceptionWhileFinding) {
+  for (int jobs : {1, 3}) {
+    SCOPED_TRACE(jobs);
+    BatchOptions options;
+    options.jobs = jobs;
+    RunOrdered(
+        options, [](const TasksFound&) {}, SlowWork, [](size_t, FileOutcome&) { ADD_FAILURE(); });
+    size_t delivered = 0;
+    EXPECT_THROW(RunOrdered(
+                     options,
+                     [](const TasksFound& found) {
+                       found(5);
+                       throw std::runtime_error("walk failed");
+                     },
+                     SlowWork, [&](size_t, FileOutcome&) { ++delivered; }),
+                 std::runtime_error);
+    EXPECT_LE(delivered, 5u);
   }
 }
 

@@ -415,12 +415,14 @@ def main():
               f"--no-imports star.py: {findings(['--no-imports', 'proj/star.py'], 'star.py')}")
 
         # The directory walk: sorted, into subdirectories, past hidden directories, checkpoints,
-        # caches, node_modules, virtual environments and links to directories.
+        # caches, node_modules, virtual environments and links to directories. Paths sort as
+        # strings: "sub-x/e" < "sub.ipynb" < "sub/c" < "sub0.ipynb".
         walk = os.path.join(tmp, "walk")
         notebook = os.path.join(EXAMPLES, "typo.ipynb")
         for rel in ("b.ipynb", "a.ipynb", "sub/c.ipynb", "sub/deeper/d.ipynb", ".hidden/x.ipynb",
                     ".ipynb_checkpoints/a-checkpoint.ipynb", "__pycache__/x.ipynb",
-                    "node_modules/x.ipynb", "venv/x.ipynb", "sub/.ipynb"):
+                    "node_modules/x.ipynb", "venv/x.ipynb", "sub/.ipynb", "sub.ipynb",
+                    "sub0.ipynb", "sub-x/e.ipynb", "sub/deeper.ipynb"):
             os.makedirs(os.path.dirname(os.path.join(walk, rel)), exist_ok=True)
             shutil.copy(notebook, os.path.join(walk, rel))
         open(os.path.join(walk, "venv", "pyvenv.cfg"), "w").close()
@@ -429,12 +431,18 @@ def main():
         def walked(args):
             _, out, _ = run(["stats", "--format", "csv"] + args, cwd=tmp)
             return [line.split(",")[0] for line in out.splitlines()[1:]]
-        expected = ["walk/a.ipynb", "walk/b.ipynb", "walk/sub/c.ipynb", "walk/sub/deeper/d.ipynb"]
+        expected = ["walk/a.ipynb", "walk/b.ipynb", "walk/sub-x/e.ipynb", "walk/sub.ipynb",
+                    "walk/sub/c.ipynb", "walk/sub/deeper.ipynb", "walk/sub/deeper/d.ipynb",
+                    "walk/sub0.ipynb"]
+        check(expected == sorted(expected), "walk: expected list not sorted")
         check(walked(["walk"]) == expected, f"walk: {walked(['walk'])}")
+        for jobs in ("1", "2", "3"):
+            got = walked(["-j", jobs, "walk"])
+            check(got == expected, f"walk -j{jobs}: {got}")
         check(walked(["walk/"]) == expected, f"walk/: {walked(['walk/'])}")
         check(walked(["--include-py", "walk"]) == sorted(expected + ["walk/script.py"]),
               f"walk --include-py: {walked(['--include-py', 'walk'])}")
-        check(walked(["--exclude", "sub", "walk"]) == expected[:2],
+        check(walked(["--exclude", "sub", "walk"]) == [p for p in expected if "/sub/" not in p],
               f"walk --exclude sub: {walked(['--exclude', 'sub', 'walk'])}")
 
         # No progress line when stderr is not a terminal.
