@@ -1,9 +1,12 @@
 // Facts about the tests of if statements for the lowering: tests decided before running
 // (constants, sys.version_info), tests that give the same answer when evaluated again, the
-// names they read, first-iteration flags, and the names a branch binds.
+// names they read, first-iteration flags, the names a branch binds, and what reads of the
+// namespace (`'x' in globals()`) tell.
 #include "ir/conditions.h"
 
 #include <algorithm>
+
+#include "lexer/str_util.h"
 
 namespace cellflow {
 
@@ -108,6 +111,66 @@ std::string_view FlagTest(const Expr* test, bool* negated) {
   }
   const auto* n = test->As<Name>();
   return n == nullptr ? std::string_view() : n->id;
+}
+
+bool IsNamespaceCall(const Expr* e) {
+  const auto* c = e == nullptr ? nullptr : e->As<Call>();
+  if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
+  const auto* n = c->func->As<Name>();
+  return n != nullptr && (n->id == "globals" || n->id == "locals" || n->id == "vars");
+}
+
+bool ReadsItsArgumentsOnly(const Expr* func) {
+  std::string_view f;
+  if (const auto* n = func->As<Name>()) f = n->id;
+  if (const auto* a = func->As<Attribute>()) f = a->attr;
+  static constexpr std::string_view kReaders[] = {
+      "all",  "any",    "copy",      "deepcopy", "dict",       "dumps", "enumerate",
+      "eval", "filter", "frozenset", "id",       "isinstance", "iter",  "len",
+      "list", "map",    "pformat",   "pprint",   "print",      "repr",  "reversed",
+      "set",  "sorted", "str",       "tuple",    "type",       "zip"};
+  for (std::string_view r : kReaders) {
+    if (f == r) return true;
+  }
+  return false;
+}
+
+bool IsDictReader(std::string_view method) {
+  return method == "get" || method == "keys" || method == "values" || method == "items" ||
+         method == "copy" || method == "__contains__" || method == "__getitem__";
+}
+
+std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, bool* negated) {
+  *negated = false;
+  while (const auto* u = test->As<UnaryOp>()) {
+    if (u->op != UnaryOpKind::kNot) return {};
+    *negated = !*negated;
+    test = u->operand;
+  }
+  const auto* c = test->As<Compare>();
+  if (c == nullptr || c->ops.size() != 1 ||
+      (c->ops[0] != CmpOpKind::kIn && c->ops[0] != CmpOpKind::kNotIn)) {
+    return {};
+  }
+  const Expr* space = c->comparators[0];
+  const auto* dir = space->As<Call>();
+  const auto* dir_name = dir == nullptr ? nullptr : dir->func->As<Name>();
+  if (!IsNamespaceCall(space) && !(dir_name != nullptr && dir_name->id == "dir" &&
+                                   dir->args.empty() && dir->keywords.empty())) {
+    return {};
+  }
+  const auto* k = c->left->As<Constant>();
+  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
+  // A plain 'name' or "name": quotes around an identifier.
+  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
+  if (text.size() < 3 || (text.front() != '\'' && text.front() != '"') ||
+      text.back() != text.front()) {
+    return {};
+  }
+  std::string_view name = text.substr(1, text.size() - 2);
+  if (!LooksLikeIdentifier(name)) return {};
+  if (c->ops[0] == CmpOpKind::kNotIn) *negated = !*negated;
+  return name;
 }
 
 std::optional<bool> FlagAssigned(StmtList body, std::string_view flag) {

@@ -53,6 +53,21 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
 // ConstantTruth, else VersionTest: whether an if statement's test is decided before running.
 std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor);
 
+// A call of globals(), locals() or vars() without arguments: the namespace as a dict.
+bool IsNamespaceCall(const Expr* e);
+
+// A callee that only reads the object it is given and keeps no reference that could change it
+// later: print(globals()), sorted(globals()), len(globals()).
+bool ReadsItsArgumentsOnly(const Expr* func);
+
+// A method of the namespace dict that reads it: globals().get(name), globals().keys().
+bool IsDictReader(std::string_view method);
+
+// `'name' in globals()` (or locals(), vars() or dir() for the namespace, `not in`, `not (...)`;
+// *negated when the test is true without the name): the name when `test` asks whether the
+// namespace binds it, else empty.
+std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, bool* negated);
+
 // The test's source text (in `buffer`) without blanks and line continuations outside string
 // literals: equal keys are the same test.
 std::string TestKey(std::string_view buffer, const Expr* test);

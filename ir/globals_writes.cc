@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 
+#include "ir/conditions.h"
 #include "ir/lower.h"
 #include "parser/ast_visitor.h"
 
@@ -38,7 +39,7 @@ class GlobalsWriter : public AstVisitor {
         found_ = true;
       }
       // exec(source, globals()), or globals() handed to a function that may write it.
-      if (!ReadsOnly(c->func)) {
+      if (!ReadsItsArgumentsOnly(c->func)) {
         for (const Expr* arg : c->args) {
           if (IsGlobalsCall(arg)) found_ = true;
         }
@@ -64,22 +65,6 @@ class GlobalsWriter : public AstVisitor {
     if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
     const auto* n = c->func->As<Name>();
     return n != nullptr && n->id == "globals";
-  }
-
-  // A callee that only reads the dict it is given: sorted(globals()), print(globals()).
-  static bool ReadsOnly(const Expr* func) {
-    std::string_view f;
-    if (const auto* n = func->As<Name>()) f = n->id;
-    if (const auto* a = func->As<Attribute>()) f = a->attr;
-    static constexpr std::string_view kReaders[] = {
-        "all",  "any",    "copy",      "deepcopy", "dict",       "dumps", "enumerate",
-        "eval", "filter", "frozenset", "id",       "isinstance", "iter",  "len",
-        "list", "map",    "pformat",   "pprint",   "print",      "repr",  "reversed",
-        "set",  "sorted", "str",       "tuple",    "type",       "zip"};
-    for (std::string_view r : kReaders) {
-      if (f == r) return true;
-    }
-    return false;
   }
 
   // globals()[name] = value

@@ -379,7 +379,7 @@ class Lowerer : public AstVisitor {
     bool global;
     if (Resolve(name, &global) != Place::kUnit) return;
     NameId id = Intern(name, global);
-    if (global) unit_->global_writes.push_back(name);
+    if (global && kind != DefKind::kProven) unit_->global_writes.push_back(name);
     Definition d;
     d.name = id;
     d.kind = kind;
@@ -465,7 +465,11 @@ class Lowerer : public AstVisitor {
   void LowerIf(const IfStmt* i);
   void LowerMatch(const MatchStmt* m);
   void LowerMagic(const IpyEscapeStmt* m);
-  void Queue(const void* node) { pending_->push_back(PendingBody{node, tree_}); }
+  // A function or lambda body to lower after this unit; none for code that never runs.
+  void Queue(const void* node) {
+    if (dead_ == 0) pending_->push_back(PendingBody{node, tree_});
+  }
+  int dead_ = 0;  // inside branches decided false (`if sys.version_info[0] < 3:`)
 
   // Annotations run at once unless `from __future__ import annotations`, and never for a
   // function's local variables.
@@ -510,6 +514,8 @@ class Lowerer : public AstVisitor {
   // is sensitive to the size of this file's code).
   std::vector<std::string_view> method_receivers_;
   const std::vector<std::string_view>* global_writers_ = nullptr;  // sorted
+  // A globals(), locals() or vars() call about to be visited whose namespace is only read.
+  const Expr* namespace_read_ = nullptr;
   std::string_view self_name_;       // a method's first parameter (see Unit::self_calls)
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
 };
@@ -788,14 +794,24 @@ void Lowerer::LowerIf(const IfStmt* i) {
       BoundDirectly(i->orelse, &then_proven);
     }
   }
+  // `if 'x' not in globals(): x = ...`: where the test finds the name bound, it is.
+  if (!truth) {
+    bool negated = false;
+    std::string_view name = NamespaceMembership(i->test, options_.buffer, &negated);
+    if (!name.empty()) (negated ? else_proven : then_proven).push_back(name);
+  }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
   cur_ = then_b;
   Prove(then_proven, i->test->range);
+  dead_ += truth == false;
   LowerBody(i->body);
+  dead_ -= truth == false;
   Jump(join);
   cur_ = else_b;
   Prove(else_proven, i->test->range);
+  dead_ += truth == true;
   LowerBody(i->orelse);
+  dead_ -= truth == true;
   Jump(join);
   cur_ = join;
   // Only a test every path runs (not nested in a branch or loop) is remembered.
@@ -1152,10 +1168,21 @@ void Lowerer::VisitExpr(const Expr* e) {
     }
     case ExprKind::kCall: {
       auto* c = static_cast<const Call*>(e);
+      if (const auto* a = c->func->As<Attribute>()) {
+        // globals().get(name), globals().keys(): read the namespace.
+        if (IsNamespaceCall(a->value) && IsDictReader(a->attr)) namespace_read_ = a->value;
+      } else {
+        // print(globals()), sorted(locals())
+        for (const Expr* arg : c->args) {
+          if (IsNamespaceCall(arg) && ReadsItsArgumentsOnly(c->func)) namespace_read_ = arg;
+        }
+      }
       WalkExpr(e);
       if (const auto* f = c->func->As<Name>()) {
-        if (f->id == "exec" || f->id == "eval" || f->id == "globals" || f->id == "locals" ||
-            f->id == "vars" || f->id == "__import__") {
+        // The namespace as a dict may be written (globals()[name] = ..., handed to a function
+        // that writes it): any name may be bound from here on. Reads of it bind nothing.
+        if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
+            (IsNamespaceCall(e) && e != namespace_read_)) {
           Wildcard(f->range);
         } else {
           bool global;
@@ -1179,6 +1206,25 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
         }
       }
+      return;
+    }
+    case ExprKind::kCompare: {
+      // 'name' in globals(): a read of the namespace.
+      auto* c = static_cast<const Compare*>(e);
+      for (size_t k = 0; k < c->comparators.size(); ++k) {
+        if ((c->ops[k] == CmpOpKind::kIn || c->ops[k] == CmpOpKind::kNotIn) &&
+            IsNamespaceCall(c->comparators[k])) {
+          namespace_read_ = c->comparators[k];
+        }
+      }
+      WalkExpr(e);
+      return;
+    }
+    case ExprKind::kSubscript: {
+      // globals()[name], read.
+      auto* s = static_cast<const Subscript*>(e);
+      if (s->ctx == ExprContext::kLoad && IsNamespaceCall(s->value)) namespace_read_ = s->value;
+      WalkExpr(e);
       return;
     }
     default:

@@ -612,6 +612,41 @@ TEST_F(NameMessageTest, CallBeforeDefinitionNamesTheGlobalAndWhereItIsRead) {
 
 // A unit with tens of thousands of branches would need gigabytes of bit sets (blocks times
 // definitions): it is solved coarsely, in little memory, and still finds what nothing defines.
+// A script's functions are checked where they are defined, unless the definition is in a
+// branch that never runs under the target version.
+TEST_F(NameMessageTest, ScriptFunctionsInBranchesThatNeverRunAreNotChecked) {
+  NotebookReport report = Analyze(
+      "import sys\n"
+      "if sys.version_info[0] < 3:\n"
+      "    def quote(s):\n"
+      "        return unicode(s)\n"
+      "else:\n"
+      "    def quote(s):\n"
+      "        return str(s) + suffix\n");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "suffix");
+}
+
+// `'x' in globals()` in a function proves the global there and nowhere else: calling the
+// function binds nothing.
+TEST_F(NameMessageTest, NamespaceTestInAFunctionBindsNothingForItsCallers) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "def connect():\n"
+      "    if 'engine' in globals():\n"
+      "        return engine\n"
+      "    return None\n"
+      "\n"
+      "# %%\n"
+      "connect()\n"
+      "print(engine)\n",
+      "namespace_test.py");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(GetRule(report.findings[0].diagnostic.rule).code, "NB101");
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "engine");
+  EXPECT_EQ(report.findings[0].start.line, 2);  // of the second cell
+}
+
 TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
   std::string text = "# %%\nflag = True\n";
   for (int i = 0; i < 60000; ++i) {
