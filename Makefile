@@ -4,6 +4,7 @@ BUILD       ?= build
 ASAN_BUILD  ?= build-asan
 FUZZ_BUILD  ?= build-fuzz
 JOBS        ?= 2
+PREFIX      ?= /usr/local
 FUZZ_SECONDS ?= 60
 
 CMAKE_GEN := -G Ninja
@@ -18,7 +19,7 @@ FORMAT_DIRS := $(wildcard lexer parser ir passes driver tests bench)
 SETUP_HASH  := $(shell sha256sum scripts/setup.sh | cut -c1-16)
 SETUP_STAMP := $(BUILD)/.setup-$(SETUP_HASH).stamp
 
-.PHONY: setup build run test bench compare-peers fuzz fuzz-notebook fuzz-analyze asan format clean
+.PHONY: setup build run test install bench compare-peers fuzz fuzz-notebook fuzz-analyze asan format clean
 
 setup: $(SETUP_STAMP)
 
@@ -38,6 +39,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The program into $(PREFIX)/bin (for pre-commit and CI jobs that run `cellflow` from PATH).
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The stdlib and the corpus cells are located here and passed to the benchmark; the cells are
 # re-extracted on every run (a second or two), so a changed corpus is never benchmarked stale.

@@ -445,6 +445,29 @@ def main():
         check(walked(["--exclude", "sub", "walk"]) == [p for p in expected if "/sub/" not in p],
               f"walk --exclude sub: {walked(['--exclude', 'sub', 'walk'])}")
 
+        # The pre-commit hook (.pre-commit-hooks.yaml): its entry, given the staged notebooks as
+        # pre-commit gives them, reports their findings and fails the commit.
+        hook_file = os.path.join(os.path.dirname(EXAMPLES), ".pre-commit-hooks.yaml")
+        with open(hook_file, encoding="utf-8") as f:
+            hook_text = f.read()
+        try:
+            import yaml
+            hooks = yaml.safe_load(hook_text)
+        except ImportError:  # the few keys this test reads, without PyYAML
+            hooks = [{}]
+            for m in re.finditer(r"^\s*-?\s*(\w+): (.*)$", hook_text, re.M):
+                hooks[0][m.group(1)] = m.group(2)
+            hooks[0]["types_or"] = ["jupyter"] if "[jupyter]" in hook_text else []
+        hook = hooks[0]
+        check(hook.get("id") == "cellflow" and hook.get("language") == "system"
+              and "jupyter" in hook.get("types_or", []), f"pre-commit hook: {hook}")
+        entry = hook.get("entry", "").split()
+        check(entry[:2] == ["cellflow", "check"], f"pre-commit entry: {entry}")
+        staged = ["nbs/cell_order.ipynb", "nbs/typo.ipynb"]
+        status, out, err = run(entry[1:] + staged, cwd=tmp)
+        check(status == 1 and "[NB102]" in out and "[NB101]" in out and err == "",
+              f"pre-commit entry: status {status}, out {out!r}, err {err!r}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
