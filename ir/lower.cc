@@ -45,7 +45,9 @@ bool RunsAtLeastOnce(const Expr* iter) {
   return true;
 }
 
-// Statements after which nothing runs: sys.exit(), exit(), quit(), os._exit().
+// Statements after which nothing runs: sys.exit(), exit(), quit(), os._exit(), and the test
+// helpers that always raise: unittest's self.fail() and self.skipTest(), pytest.fail(),
+// pytest.skip(), pytest.xfail() and pytest.exit().
 bool IsExitCall(const Expr* e) {
   const auto* call = e->As<Call>();
   if (call == nullptr) return false;
@@ -53,7 +55,10 @@ bool IsExitCall(const Expr* e) {
   if (const auto* a = call->func->As<Attribute>()) {
     const auto* base = a->value->As<Name>();
     if (base == nullptr) return false;
-    return (base->id == "sys" && a->attr == "exit") || (base->id == "os" && a->attr == "_exit");
+    const std::string_view f = a->attr;
+    return (base->id == "sys" && f == "exit") || (base->id == "os" && f == "_exit") ||
+           (base->id == "self" && (f == "fail" || f == "skipTest")) ||
+           (base->id == "pytest" && (f == "fail" || f == "skip" || f == "xfail" || f == "exit"));
   }
   return false;
 }
@@ -506,6 +511,15 @@ class Lowerer : public AstVisitor {
   void Remember(SameTest t);
   void RememberTryFlag(const TryStmt* t);
   void Prove(const std::vector<std::string_view>& names, Range site);
+  // The names `test` finds bound in the namespace when it evaluates to `when`:
+  // `'x' in globals()` true, `'x' not in globals()` false, through `and` (true) and `or`
+  // (false).
+  void MembershipProofs(const Expr* test, bool when, std::vector<std::string_view>* out) const;
+  // `'x' in globals() and x.ready`, `'x' not in globals() or x is None`: the operands after
+  // one that proves a name run where it is bound.
+  void LowerBoolOp(const BoolOp* b);
+  // `x if 'x' in globals() else None`.
+  void LowerIfExp(const IfExp* e);
 
   std::vector<SameTest> tests_;
   int branch_depth_ = 0;   // if, for, while, try and match statements around
@@ -796,9 +810,8 @@ void Lowerer::LowerIf(const IfStmt* i) {
   }
   // `if 'x' not in globals(): x = ...`: where the test finds the name bound, it is.
   if (!truth) {
-    bool negated = false;
-    std::string_view name = NamespaceMembership(i->test, options_.buffer, &negated);
-    if (!name.empty()) (negated ? else_proven : then_proven).push_back(name);
+    MembershipProofs(i->test, true, &then_proven);
+    MembershipProofs(i->test, false, &else_proven);
   }
   const auto defs_before = static_cast<uint32_t>(unit_->defs.size());
   cur_ = then_b;
@@ -870,6 +883,69 @@ const Lowerer::SameTest* Lowerer::FindSameTest(std::string_view key) const {
 // Names proven bound at the start of a branch.
 void Lowerer::Prove(const std::vector<std::string_view>& names, Range site) {
   for (std::string_view n : names) Def(n, site, DefKind::kProven);
+}
+
+void Lowerer::MembershipProofs(const Expr* test, bool when,
+                               std::vector<std::string_view>* out) const {
+  bool negated = false;
+  std::string_view name = NamespaceMembership(test, options_.buffer, &negated);
+  if (!name.empty()) {
+    if (negated != when) out->push_back(name);
+    return;
+  }
+  if (const auto* b = test->As<BoolOp>()) {
+    // All operands of a true `and`, and of a false `or`, have that value.
+    if ((b->op == BoolOpKind::kAnd) == when) {
+      for (const Expr* v : b->values) MembershipProofs(v, when, out);
+    }
+  }
+}
+
+void Lowerer::LowerBoolOp(const BoolOp* b) {
+  // The operands after one that proves a name run in a block of their own, which the short
+  // circuit skips; without such an operand (nearly always), no block is made.
+  const bool continue_when = b->op == BoolOpKind::kAnd;
+  std::vector<std::string_view> proven;
+  BlockId join = kNoBlock;
+  for (const Expr* v : b->values) {
+    if (!proven.empty()) {
+      BlockId rest = NewBlock();
+      if (join == kNoBlock) join = NewBlock();
+      Edge(Current(), rest);
+      Edge(Current(), join);
+      cur_ = rest;
+      Prove(proven, v->range);
+      proven.clear();
+    }
+    VisitExpr(v);
+    MembershipProofs(v, continue_when, &proven);
+  }
+  if (join != kNoBlock) {
+    Jump(join);
+    cur_ = join;
+  }
+}
+
+void Lowerer::LowerIfExp(const IfExp* e) {
+  VisitExpr(e->test);
+  std::vector<std::string_view> when_true, when_false;
+  MembershipProofs(e->test, true, &when_true);
+  MembershipProofs(e->test, false, &when_false);
+  BlockId cond = Current();
+  BlockId body = NewBlock();
+  BlockId orelse = NewBlock();
+  BlockId join = NewBlock();
+  Edge(cond, body);
+  Edge(cond, orelse);
+  cur_ = body;
+  Prove(when_true, e->test->range);
+  VisitExpr(e->body);
+  Jump(join);
+  cur_ = orelse;
+  Prove(when_false, e->test->range);
+  VisitExpr(e->orelse);
+  Jump(join);
+  cur_ = join;
 }
 
 // Loops are assumed to run their body at least once (unless the test is a constant false):
@@ -1205,6 +1281,22 @@ void Lowerer::VisitExpr(const Expr* e) {
             unit_->self_calls.push_back({a->attr, a->range});
           }
         }
+      }
+      return;
+    }
+    case ExprKind::kBoolOp:
+      LowerBoolOp(static_cast<const BoolOp*>(e));
+      return;
+    case ExprKind::kIfExp: {
+      // Blocks of its own only for a namespace test (rare).
+      auto* x = static_cast<const IfExp*>(e);
+      std::vector<std::string_view> proofs;
+      MembershipProofs(x->test, true, &proofs);
+      MembershipProofs(x->test, false, &proofs);
+      if (proofs.empty()) {
+        WalkExpr(e);
+      } else {
+        LowerIfExp(x);
       }
       return;
     }

@@ -647,6 +647,36 @@ TEST_F(NameMessageTest, NamespaceTestInAFunctionBindsNothingForItsCallers) {
   EXPECT_EQ(report.findings[0].start.line, 2);  // of the second cell
 }
 
+// unittest's self.fail() and self.skipTest() and pytest.skip() never return.
+TEST_F(NameMessageTest, TestHelpersThatRaiseEndTheirPath) {
+  NotebookReport report = Analyze(
+      "import unittest\n"
+      "import pytest\n"
+      "class T(unittest.TestCase):\n"
+      "    def test_a(self):\n"
+      "        try:\n"
+      "            import json as codec\n"
+      "        except ImportError:\n"
+      "            self.skipTest('no codec')\n"
+      "        try:\n"
+      "            value = codec.loads('1')\n"
+      "        except ValueError as e:\n"
+      "            self.fail(str(e))\n"
+      "        return codec, value\n"
+      "def test_b():\n"
+      "    try:\n"
+      "        import json as codec\n"
+      "    except ImportError:\n"
+      "        pytest.skip('no codec')\n"
+      "    try:\n"
+      "        import csv as table\n"
+      "    except ImportError:\n"
+      "        print('no table')\n"
+      "    return codec, table\n");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "table");
+}
+
 TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
   std::string text = "# %%\nflag = True\n";
   for (int i = 0; i < 60000; ++i) {
