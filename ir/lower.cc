@@ -1068,6 +1068,11 @@ void Lowerer::LowerMatch(const MatchStmt* m) {
 void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   std::string_view text = m->text;
   // Automagic lines ("run x.py", "pylab inline") are magics without the '%'.
+  if (m->escape_kind == IpyEscapeKind::kShell && unit_->kind == UnitKind::kModule) {
+    // `!cmd` leaves the command's exit status in _exit_code.
+    Def("_exit_code", m->range, DefKind::kBind);
+    return;
+  }
   if (m->escape_kind == IpyEscapeKind::kHelp || m->escape_kind == IpyEscapeKind::kHelp2 ||
       m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture) {
     return;

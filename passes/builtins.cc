@@ -352,6 +352,7 @@ constexpr std::string_view kKernelNames[] = {
     "In",          "Out", "_",   "__",   "___",  "_i",          "_ii",     "_iii",
     "_ih",         "_oh", "_dh", "exit", "quit", "get_ipython", "display",
     "__IPYTHON__",  // IPython puts it among the builtins
+    "__builtin__",  // the builtins module, under its Python 2 name
 };
 
 bool AllDigits(std::string_view s) {
