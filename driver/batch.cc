@@ -176,12 +176,8 @@ int DefaultJobs() {
 void RunOrdered(size_t count, const BatchOptions& options,
                 const std::function<void(size_t, FileOutcome*)>& work,
                 const std::function<void(size_t, FileOutcome&)>& consume) {
-  // No more workers than tasks.
-  BatchOptions o = options;
-  o.jobs = static_cast<int>(std::clamp<size_t>(static_cast<size_t>(std::max(options.jobs, 1)), 1,
-                                               std::max<size_t>(count, 1)));
   RunOrdered(
-      o, [count](const TasksFound& found) { found(count); }, work, consume);
+      options, [count](const TasksFound& found) { found(count); }, work, consume);
 }
 
 void RunOrdered(const BatchOptions& options, const std::function<void(const TasksFound&)>& produce,
@@ -218,22 +214,25 @@ void RunOrdered(const BatchOptions& options, const std::function<void(const Task
   s.ready.assign(s.window, 0);
 
   // The calling thread finds the tasks, then is one of the workers; the others get stacks of
-  // their own.
+  // their own, and start as tasks are found: no more of them than tasks.
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kWorkerStack);
   std::vector<pthread_t> threads;
-  for (size_t t = 1; t < jobs; ++t) {
-    pthread_t id;
-    if (pthread_create(&id, &attr, WorkerMain, &s) == 0) threads.push_back(id);
-  }
-  pthread_attr_destroy(&attr);
+  bool cannot_spawn = false;
   auto found = [&](size_t n) {
     progress.SetTotal(n, false);
-    std::lock_guard<std::mutex> lock(s.mu);
-    if (n <= s.count) return;
-    s.count = n;
-    if (s.workers_waiting > 0) s.slot_free.notify_all();
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (n <= s.count) return;
+      s.count = n;
+      if (s.workers_waiting > 0) s.slot_free.notify_all();
+    }
+    while (!cannot_spawn && threads.size() + 1 < jobs && threads.size() < n) {
+      pthread_t id;
+      cannot_spawn = pthread_create(&id, &attr, WorkerMain, &s) != 0;
+      if (!cannot_spawn) threads.push_back(id);
+    }
   };
   try {
     produce(found);
@@ -241,6 +240,7 @@ void RunOrdered(const BatchOptions& options, const std::function<void(const Task
     std::lock_guard<std::mutex> lock(s.mu);
     if (!s.failure) s.failure = std::current_exception();
   }
+  pthread_attr_destroy(&attr);
   {
     std::lock_guard<std::mutex> lock(s.mu);
     s.found_all = true;
