@@ -140,6 +140,38 @@ bool IsDictReader(std::string_view method) {
          method == "copy" || method == "__contains__" || method == "__getitem__";
 }
 
+std::string_view StringConstantName(const Expr* e, std::string_view buffer) {
+  const auto* k = e->As<Constant>();
+  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
+  // A plain 'name' or "name": quotes around an identifier.
+  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
+  if (text.size() < 3 || (text.front() != '\'' && text.front() != '"') ||
+      text.back() != text.front()) {
+    return {};
+  }
+  std::string_view name = text.substr(1, text.size() - 2);
+  return LooksLikeIdentifier(name) ? name : std::string_view();
+}
+
+bool IsMainModule(const Expr* e, std::string_view buffer) {
+  if (const auto* n = e->As<Name>()) return n->id == "__main__";
+  const auto* sub = e->As<Subscript>();
+  if (sub == nullptr) return false;
+  const auto* modules = sub->value->As<Attribute>();
+  const auto* sys = modules == nullptr ? nullptr : modules->value->As<Name>();
+  if (sys == nullptr || sys->id != "sys" || modules->attr != "modules") return false;
+  if (const auto* key = sub->slice->As<Name>()) return key->id == "__name__";
+  return StringConstantName(sub->slice, buffer) == "__main__";
+}
+
+bool IsNamespaceModule(const Expr* e, std::string_view buffer) {
+  if (const auto* n = e->As<Name>();
+      n != nullptr && (n->id == "builtins" || n->id == "__builtins__")) {
+    return true;
+  }
+  return IsMainModule(e, buffer);
+}
+
 std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, bool* negated) {
   *negated = false;
   while (const auto* u = test->As<UnaryOp>()) {
@@ -159,16 +191,8 @@ std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, 
                                    dir->args.empty() && dir->keywords.empty())) {
     return {};
   }
-  const auto* k = c->left->As<Constant>();
-  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
-  // A plain 'name' or "name": quotes around an identifier.
-  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
-  if (text.size() < 3 || (text.front() != '\'' && text.front() != '"') ||
-      text.back() != text.front()) {
-    return {};
-  }
-  std::string_view name = text.substr(1, text.size() - 2);
-  if (!LooksLikeIdentifier(name)) return {};
+  std::string_view name = StringConstantName(c->left, buffer);
+  if (name.empty()) return {};
   if (c->ops[0] == CmpOpKind::kNotIn) *negated = !*negated;
   return name;
 }

@@ -63,6 +63,18 @@ bool ReadsItsArgumentsOnly(const Expr* func);
 // A method of the namespace dict that reads it: globals().get(name), globals().keys().
 bool IsDictReader(std::string_view method);
 
+// The module whose globals the code runs in, named as an object: `__main__` (after
+// `import __main__`; a kernel runs cells in __main__), `sys.modules[__name__]`,
+// `sys.modules["__main__"]`.
+bool IsMainModule(const Expr* e, std::string_view buffer);
+
+// A module whose attributes are names every global scope sees: the builtins (`builtins`,
+// `__builtins__`), or IsMainModule.
+bool IsNamespaceModule(const Expr* e, std::string_view buffer);
+
+// The identifier a plain string literal ('name' or "name") holds, else empty.
+std::string_view StringConstantName(const Expr* e, std::string_view buffer);
+
 // `'name' in globals()` (or locals(), vars() or dir() for the namespace, `not in`, `not (...)`;
 // *negated when the test is true without the name): the name when `test` asks whether the
 // namespace binds it, else empty.

@@ -47,12 +47,15 @@ class GlobalsWriter : public AstVisitor {
           if (IsGlobalsCall(k->value)) found_ = true;
         }
       }
-      // setattr(sys.modules[__name__], name, value)
+      // setattr(sys.modules[__name__], name, value), setattr(__main__, name, value)
       if (const auto* f = c->func->As<Name>();
           f != nullptr && f->id == "setattr" && !c->args.empty()) {
         if (const auto* sub = c->args[0]->As<Subscript>()) {
           const auto* m = sub->value->As<Attribute>();
           if (m != nullptr && m->attr == "modules") found_ = true;
+        }
+        if (const auto* n = c->args[0]->As<Name>(); n != nullptr && n->id == "__main__") {
+          found_ = true;
         }
       }
     }

@@ -511,6 +511,10 @@ class Lowerer : public AstVisitor {
   void Remember(SameTest t);
   void RememberTryFlag(const TryStmt* t);
   void Prove(const std::vector<std::string_view>& names, Range site);
+  // `name`, bound in the module's globals by code anywhere (`builtins.name = ...`,
+  // `setattr(sys.modules[__name__], "name", ...)`): here at module level, at each call of the
+  // function in a function.
+  void BindGlobal(std::string_view name, Range site);
   // The names `test` finds bound in the namespace when it evaluates to `when`:
   // `'x' in globals()` true, `'x' not in globals()` false, through `and` (true) and `or`
   // (false).
@@ -708,16 +712,9 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
     case ExprKind::kAttribute: {
       auto* a = static_cast<const Attribute*>(target);
       VisitExpr(a->value);
-      // `builtins.helper = f`: a name every scope sees from now on.
-      const auto* module = a->value->As<Name>();
-      if (module != nullptr && (module->id == "builtins" || module->id == "__builtins__") &&
-          a->ctx != ExprContext::kDel) {
-        if (unit_->kind == UnitKind::kModule && scope_ == unit_scope_) {
-          Def(a->attr, a->attr_range, DefKind::kBind);
-        } else {
-          unit_->global_writes.push_back(a->attr);
-        }
-      }
+      // `builtins.helper = f`, `__main__.config = c`: a name every scope sees from now on.
+      if (a->ctx != ExprContext::kDel && IsNamespaceModule(a->value, options_.buffer))
+        BindGlobal(a->attr, a->attr_range);
       return;
     }
     case ExprKind::kSubscript: {
@@ -883,6 +880,14 @@ const Lowerer::SameTest* Lowerer::FindSameTest(std::string_view key) const {
 // Names proven bound at the start of a branch.
 void Lowerer::Prove(const std::vector<std::string_view>& names, Range site) {
   for (std::string_view n : names) Def(n, site, DefKind::kProven);
+}
+
+void Lowerer::BindGlobal(std::string_view name, Range site) {
+  if (unit_->kind == UnitKind::kModule && scope_ == unit_scope_) {
+    Def(name, site, DefKind::kBind);
+  } else {
+    unit_->global_writes.push_back(name);
+  }
 }
 
 void Lowerer::MembershipProofs(const Expr* test, bool when,
@@ -1265,6 +1270,15 @@ void Lowerer::VisitExpr(const Expr* e) {
         if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
             (IsNamespaceCall(e) && e != namespace_read_)) {
           Wildcard(f->range);
+        } else if (f->id == "setattr" && c->args.size() >= 2 &&
+                   IsNamespaceModule(c->args[0], options_.buffer)) {
+          // setattr(sys.modules[__name__], "name", value): that name, or any.
+          std::string_view name = StringConstantName(c->args[1], options_.buffer);
+          if (name.empty()) {
+            Wildcard(f->range);
+          } else {
+            BindGlobal(name, c->args[1]->range);
+          }
         } else {
           bool global;
           if (Resolve(f->id, &global) == Place::kUnit) {
