@@ -63,11 +63,23 @@ class GlobalsWriter : public AstVisitor {
   }
 
  private:
+  // The module's globals as a dict: globals(), and vars() or __dict__ of the module itself
+  // (`__main__`, or any `sys.modules[...]`, since which one is not looked at here).
   static bool IsGlobalsCall(const Expr* e) {
-    const auto* c = e == nullptr ? nullptr : e->As<Call>();
-    if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
+    if (e == nullptr) return false;
+    auto main_module = [](const Expr* m) {
+      if (const auto* n = m->As<Name>()) return n->id == "__main__";
+      const auto* sub = m->As<Subscript>();
+      const auto* modules = sub == nullptr ? nullptr : sub->value->As<Attribute>();
+      return modules != nullptr && modules->attr == "modules";
+    };
+    if (const auto* a = e->As<Attribute>()) return a->attr == "__dict__" && main_module(a->value);
+    const auto* c = e->As<Call>();
+    if (c == nullptr || !c->keywords.empty()) return false;
     const auto* n = c->func->As<Name>();
-    return n != nullptr && n->id == "globals";
+    if (n == nullptr) return false;
+    if (c->args.empty()) return n->id == "globals";
+    return c->args.size() == 1 && n->id == "vars" && main_module(c->args[0]);
   }
 
   // globals()[name] = value

@@ -1268,7 +1268,8 @@ void Lowerer::VisitExpr(const Expr* e) {
         // The namespace as a dict may be written (globals()[name] = ..., handed to a function
         // that writes it): any name may be bound from here on. Reads of it bind nothing.
         if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
-            (IsNamespaceCall(e) && e != namespace_read_)) {
+            (IsNamespaceCall(e) && e != namespace_read_) ||
+            (f->id == "vars" && c->args.size() == 1 && IsMainModule(c->args[0], options_.buffer))) {
           Wildcard(f->range);
         } else if (f->id == "setattr" && c->args.size() >= 2 &&
                    IsNamespaceModule(c->args[0], options_.buffer)) {
@@ -1306,6 +1307,13 @@ void Lowerer::VisitExpr(const Expr* e) {
     case ExprKind::kBoolOp:
       LowerBoolOp(static_cast<const BoolOp*>(e));
       return;
+    case ExprKind::kAttribute: {
+      // sys.modules[__name__].__dict__, __main__.__dict__: the globals as a dict.
+      auto* a = static_cast<const Attribute*>(e);
+      WalkExpr(e);
+      if (a->attr == "__dict__" && IsMainModule(a->value, options_.buffer)) Wildcard(a->range);
+      return;
+    }
     case ExprKind::kIfExp: {
       // Blocks of its own only for a namespace test (rare).
       auto* x = static_cast<const IfExp*>(e);
