@@ -15,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "driver/analyze.h"
 #include "driver/check.h"
+#include "driver/config.h"
 #include "driver/json_out.h"
 #include "driver/notebook.h"
 #include "driver/report.h"
@@ -455,6 +456,12 @@ int Main(int argc, char** argv) {
                   "no progress line on stderr (shown only on a terminal)");
   check->add_flag("--suggest-order", check_options.suggest_order,
                   "print a cell order in which every name is defined before it is read");
+  std::string config_file;
+  bool no_config = false;
+  check->add_option("--config", config_file,
+                    "read [tool.cellflow] from FILE (default: the nearest pyproject.toml that has "
+                    "it, from the current directory up)");
+  check->add_flag("--no-config", no_config, "read no [tool.cellflow] settings");
 
   CLI::App* stats = app.add_subcommand("stats", "One row of hygiene metrics per notebook");
   std::vector<std::string> stats_paths;
@@ -483,6 +490,8 @@ int Main(int argc, char** argv) {
       ->allow_extra_args(false);
   stats->add_flag("--include-py", stats_options.include_py, "also .py files in directories");
   stats->add_flag("--no-progress", stats_options.no_progress, "no progress line on stderr");
+  stats->add_option("--config", config_file, "read [tool.cellflow] from FILE");
+  stats->add_flag("--no-config", no_config, "read no [tool.cellflow] settings");
 
   CLI::App* graph = app.add_subcommand("graph", "The cell dependency graph of a notebook");
   std::string graph_path;
@@ -504,9 +513,36 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (check->parsed()) return RunCheck(check_paths, check_options);
+  // Settings from pyproject.toml fill in what the command line leaves out.
+  auto configure = [&](CLI::App* command, CheckOptions* options) {
+    if (no_config) return true;
+    ConfigFile config;
+    std::string error;
+    bool ok = config_file.empty()
+                  ? FindConfigFile(std::filesystem::current_path().string(), &config, &error)
+                  : ReadConfigFile(config_file, &config, &error);
+    if (!ok) {
+      std::cerr << "cellflow: " << error << "\n";
+      return false;
+    }
+    ApplyConfig(
+        config,
+        [command](std::string_view option) {
+          const CLI::Option* o = command->get_option_no_throw(std::string(option));
+          return o != nullptr && o->count() > 0;
+        },
+        options);
+    return true;
+  };
+  if (check->parsed()) {
+    if (!configure(check, &check_options)) return 2;
+    return RunCheck(check_paths, check_options);
+  }
   if (rules->parsed()) return PrintRules(rules_format);
-  if (stats->parsed()) return RunStats(stats_paths, stats_options);
+  if (stats->parsed()) {
+    if (!configure(stats, &stats_options)) return 2;
+    return RunStats(stats_paths, stats_options);
+  }
   if (graph->parsed()) return RunGraph(graph_path, graph_format, graph_order);
   if (dump->parsed()) {
     if (what == "names") {

@@ -468,6 +468,32 @@ def main():
         check(status == 1 and "[NB102]" in out and "[NB101]" in out and err == "",
               f"pre-commit entry: status {status}, out {out!r}, err {err!r}")
 
+        # [tool.cellflow] in the nearest pyproject.toml with one, from the working directory up;
+        # an option on the command line wins; --no-config and --config FILE.
+        proj = os.path.join(tmp, "proj_cfg")
+        shutil.copytree(EXAMPLES, os.path.join(proj, "notebooks"))
+        write_file(os.path.join(proj, "pyproject.toml"),
+                   '[tool.cellflow]\nselect = ["NB102"]\nexclude = ["typo.ipynb"]\n')
+        where = os.path.join(proj, "notebooks")
+
+        def codes(args):
+            _, out, _ = run(["check", "--format", "jsonl"] + args + ["."], cwd=where)
+            return sorted({json.loads(line)["code"] for line in out.splitlines()})
+
+        check(codes([]) == ["NB102"], f"config select: {codes([])}")
+        check(codes(["--select", "NB101"]) == ["NB101"],
+              f"--select over the config: {codes(['--select', 'NB101'])}")
+        check("NB101" in codes(["--no-config"]), f"--no-config: {codes(['--no-config'])}")
+        write_file(os.path.join(tmp, "other.toml"), '[tool.cellflow]\nselect = ["NB201"]\n')
+        other = ["--config", os.path.join(tmp, "other.toml")]
+        check(codes(other) == ["NB201"], f"--config FILE: {codes(other)}")
+        _, out, _ = run(["stats", "--format", "csv", "."], cwd=where)
+        check("typo.ipynb" not in out and "cell_order.ipynb" in out, f"stats with config: {out}")
+        write_file(os.path.join(proj, "pyproject.toml"), '[tool.cellflow]\nselect = "NB1"\n')
+        status, out, err = run(["check", "."], cwd=where)
+        check(status == 2 and out == "" and "pyproject.toml:2: 'select' must be an array" in err,
+              f"bad config: status {status}, err {err!r}")
+
         # No progress line when stderr is not a terminal.
         _, _, err = run(["check", "nbs"], cwd=tmp)
         check(err == "", f"stderr not empty: {err!r}")
