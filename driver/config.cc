@@ -72,8 +72,9 @@ bool Bool(const std::string& file, std::string_view key, const toml::node& node,
 
 }  // namespace
 
-bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error) {
+bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error, bool* not_toml) {
   *out = ConfigFile();
+  if (not_toml != nullptr) *not_toml = false;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     *error = StrCat(file, ": cannot open file");
@@ -86,9 +87,11 @@ bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error
     doc = toml::parse(text.str(), file);
   } catch (const toml::parse_error& e) {
     *error = StrCat(file, ":", static_cast<size_t>(e.source().begin.line), ": ", e.description());
+    if (not_toml != nullptr) *not_toml = true;
     return false;
   } catch (const std::exception& e) {
     *error = StrCat(file, ": cannot parse TOML: ", e.what());
+    if (not_toml != nullptr) *not_toml = true;
     return false;
   }
   const toml::node* tool = doc.get("tool");
@@ -144,7 +147,8 @@ bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error
   return true;
 }
 
-bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error) {
+bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error,
+                    std::vector<std::string>* warnings) {
   *out = ConfigFile();
   std::error_code ec;
   fs::path at = fs::absolute(dir, ec);
@@ -152,8 +156,14 @@ bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error)
   for (at = at.lexically_normal();; at = at.parent_path()) {
     const fs::path candidate = at / "pyproject.toml";
     if (fs::is_regular_file(candidate, ec)) {
-      if (!ReadConfigFile(candidate.string(), out, error)) return false;
-      if (!out->path.empty()) return true;
+      bool not_toml = false;
+      if (ReadConfigFile(candidate.string(), out, error, &not_toml)) {
+        if (!out->path.empty()) return true;
+      } else if (not_toml) {
+        warnings->push_back(StrCat(*error, " (its [tool.cellflow] settings, if any, not read)"));
+      } else {
+        return false;
+      }
     }
     if (at == at.parent_path()) return true;
   }

@@ -38,13 +38,17 @@ struct ConfigFile {
 };
 
 // Reads the [tool.cellflow] table of `file` (a file without one gives no settings). False, with
-// *error ("FILE:LINE: ..."), when the file cannot be read or is not TOML, or when a key is
-// unknown or its value of the wrong kind.
-bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error);
+// *error ("FILE:LINE: ..."), when the file cannot be read or is not TOML (*not_toml set, when
+// given), or when a key is unknown or its value of the wrong kind.
+bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error,
+                    bool* not_toml = nullptr);
 
 // The nearest pyproject.toml with a [tool.cellflow] table in `dir` or a directory above it,
-// read as ReadConfigFile does. Finding none is no error: out->path stays empty.
-bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error);
+// read as ReadConfigFile does. Finding none is no error: out->path stays empty. A
+// pyproject.toml that is not TOML is passed over, with a line in *warnings: it may be another
+// tool's file that is broken.
+bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error,
+                    std::vector<std::string>* warnings);
 
 // Puts the settings of `config` into `options` for each option the command line did not give
 // (`given("--select")` false, and so on).

@@ -518,9 +518,11 @@ int Main(int argc, char** argv) {
     if (no_config) return true;
     ConfigFile config;
     std::string error;
-    bool ok = config_file.empty()
-                  ? FindConfigFile(std::filesystem::current_path().string(), &config, &error)
-                  : ReadConfigFile(config_file, &config, &error);
+    std::vector<std::string> warnings;
+    bool ok = config_file.empty() ? FindConfigFile(std::filesystem::current_path().string(),
+                                                   &config, &error, &warnings)
+                                  : ReadConfigFile(config_file, &config, &error);
+    for (const std::string& w : warnings) std::cerr << "cellflow: warning: " << w << "\n";
     if (!ok) {
       std::cerr << "cellflow: " << error << "\n";
       return false;

@@ -98,9 +98,24 @@ TEST(ConfigTest, FoundInTheNearestPyprojectThatHasTheTable) {
   fs::create_directories(tmp.path() / "pkg" / "notebooks");
   ConfigFile config;
   std::string error;
-  ASSERT_TRUE(FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error));
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(
+      FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error, &warnings));
   EXPECT_EQ(config.path, (tmp.path() / "pyproject.toml").string());
   EXPECT_EQ(config.select, (std::vector<std::string>{"NB102"}));
+  EXPECT_TRUE(warnings.empty());
+  // One that is not TOML (another tool's, broken) is passed over with a warning; a wrong
+  // [tool.cellflow] table is an error.
+  Write(tmp.path() / "pkg" / "pyproject.toml", "[project\n");
+  ASSERT_TRUE(
+      FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error, &warnings));
+  EXPECT_EQ(config.path, (tmp.path() / "pyproject.toml").string());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("pkg/pyproject.toml:1: "), std::string::npos) << warnings[0];
+  Write(tmp.path() / "pkg" / "pyproject.toml", "[tool.cellflow]\nselect = 1\n");
+  EXPECT_FALSE(
+      FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error, &warnings));
+  EXPECT_NE(error.find("'select' must be an array of strings"), std::string::npos) << error;
 }
 
 TEST(ConfigTest, TheCommandLineWins) {
