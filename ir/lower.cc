@@ -713,8 +713,9 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
       auto* a = static_cast<const Attribute*>(target);
       VisitExpr(a->value);
       // `builtins.helper = f`, `__main__.config = c`: a name every scope sees from now on.
-      if (a->ctx != ExprContext::kDel && IsNamespaceModule(a->value, options_.buffer))
+      if (a->ctx != ExprContext::kDel && IsNamespaceModule(a->value, options_.buffer)) {
         BindGlobal(a->attr, a->attr_range);
+      }
       return;
     }
     case ExprKind::kSubscript: {
@@ -1072,12 +1073,12 @@ void Lowerer::LowerMatch(const MatchStmt* m) {
 // IPython escapes that bind or read Python names.
 void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   std::string_view text = m->text;
-  // Automagic lines ("run x.py", "pylab inline") are magics without the '%'.
   if (m->escape_kind == IpyEscapeKind::kShell && unit_->kind == UnitKind::kModule) {
     // `!cmd` leaves the command's exit status in _exit_code.
     Def("_exit_code", m->range, DefKind::kBind);
     return;
   }
+  // Automagic lines ("run x.py", "pylab inline") are magics without the '%'.
   if (m->escape_kind == IpyEscapeKind::kHelp || m->escape_kind == IpyEscapeKind::kHelp2 ||
       m->escape_kind == IpyEscapeKind::kShell || m->escape_kind == IpyEscapeKind::kShellCapture) {
     return;
