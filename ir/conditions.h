@@ -1,7 +1,8 @@
 // Facts about the tests of if statements, for the lowering: tests decided before running
 // (constants, sys.version_info under the target version), and correlated branches (a second
 // `if flag:` whose names nothing rebound since the first takes the branch the first took; a
-// loop's first-iteration flag).
+// loop's first-iteration flag), and what code does with the module's namespace (reads of it,
+// `'x' in globals()` tests, writes through the module object).
 #ifndef CELLFLOW_IR_CONDITIONS_H_
 #define CELLFLOW_IR_CONDITIONS_H_
 
