@@ -37,6 +37,16 @@ bool CatchesAll(const Expr* type) {
   return n != nullptr && (n->id == "Exception" || n->id == "BaseException");
 }
 
+// `suppress(E, ...)` or `contextlib.suppress(E, ...)`: the call, else null.
+const Call* SuppressCall(const Expr* e) {
+  const auto* c = e->As<Call>();
+  if (c == nullptr) return nullptr;
+  if (const auto* n = c->func->As<Name>()) return n->id == "suppress" ? c : nullptr;
+  const auto* a = c->func->As<Attribute>();
+  const auto* module = a == nullptr ? nullptr : a->value->As<Name>();
+  return module != nullptr && module->id == "contextlib" && a->attr == "suppress" ? c : nullptr;
+}
+
 // A for loop is assumed to run its body (see LowerWhile), unless it iterates over an empty
 // literal.
 bool RunsAtLeastOnce(const Expr* iter) {
@@ -620,11 +630,33 @@ void Lowerer::LowerStatement(const Stmt* s) {
       return;
     case StmtKind::kWith: {
       auto* w = static_cast<const WithStmt*>(s);
+      const Call* suppress = nullptr;
       for (const WithItem* item : w->items) {
         VisitExpr(item->context_expr);
         if (item->optional_vars != nullptr) LowerTarget(item->optional_vars, s);
+        if (suppress == nullptr) suppress = SuppressCall(item->context_expr);
       }
+      if (suppress == nullptr) {
+        LowerBody(w->body);
+        return;
+      }
+      // `with suppress(E):` is a try whose handler does nothing: after any statement of the
+      // body, the rest may be skipped.
+      ++branch_depth_;
+      BlockId dispatch = NewBlock();
+      BlockId join = NewBlock();
+      bool guards = false;
+      for (const Expr* type : suppress->args) guards |= IsNameError(type);
+      handlers_.push_back({dispatch, guards});
       LowerBody(w->body);
+      if (cur_ != kNoBlock) Edge(cur_, dispatch);  // the last statement may fail too
+      handlers_.pop_back();
+      Jump(join);
+      Edge(dispatch, join);
+      // What it does not suppress goes on to an outer handler.
+      if (!handlers_.empty()) Edge(dispatch, handlers_.back().dispatch);
+      cur_ = join;
+      --branch_depth_;
       return;
     }
     case StmtKind::kMatch:
