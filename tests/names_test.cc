@@ -677,6 +677,22 @@ TEST_F(NameMessageTest, TestHelpersThatRaiseEndTheirPath) {
   EXPECT_EQ(report.findings[0].diagnostic.symbol, "table");
 }
 
+// Code written for both a script and a kernel asks for __file__ first: only the read that
+// does not ask is NB105.
+TEST_F(NameMessageTest, FileReadAfterAskingTheNamespaceIsNotReported) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "import os\n"
+      "BASE = os.path.dirname(__file__) if '__file__' in globals() else os.getcwd()\n"
+      "if '__file__' in dir():\n"
+      "    here = os.path.dirname(__file__)\n"
+      "print(BASE, __file__)\n",
+      "file_test.py");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(GetRule(report.findings[0].diagnostic.rule).code, "NB105");
+  EXPECT_EQ(report.findings[0].start.line, 5);
+}
+
 TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
   std::string text = "# %%\nflag = True\n";
   for (int i = 0; i < 60000; ++i) {
