@@ -104,8 +104,10 @@ bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error
     return false;
   }
   out->path = file;
-  const std::string base =
-      fs::path(AbsoluteNormalPath(file, fs::current_path().string())).parent_path().string();
+  std::error_code cwd_error;  // no working directory: relative paths stay relative
+  const std::string base = fs::path(AbsoluteNormalPath(file, fs::current_path(cwd_error).string()))
+                               .parent_path()
+                               .string();
   auto paths = [&](std::string_view key, const toml::node& value,
                    std::optional<std::vector<std::string>>* field) {
     std::vector<std::string> list;

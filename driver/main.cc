@@ -519,9 +519,11 @@ int Main(int argc, char** argv) {
     ConfigFile config;
     std::string error;
     std::vector<std::string> warnings;
-    bool ok = config_file.empty() ? FindConfigFile(std::filesystem::current_path().string(),
-                                                   &config, &error, &warnings)
-                                  : ReadConfigFile(config_file, &config, &error);
+    std::error_code cwd_error;  // no working directory: no pyproject.toml is looked for
+    bool ok = config_file.empty()
+                  ? FindConfigFile(std::filesystem::current_path(cwd_error).string(), &config,
+                                   &error, &warnings)
+                  : ReadConfigFile(config_file, &config, &error);
     for (const std::string& w : warnings) std::cerr << "cellflow: warning: " << w << "\n";
     if (!ok) {
       std::cerr << "cellflow: " << error << "\n";
