@@ -113,13 +113,6 @@ std::string_view FlagTest(const Expr* test, bool* negated) {
   return n == nullptr ? std::string_view() : n->id;
 }
 
-bool IsNamespaceCall(const Expr* e) {
-  const auto* c = e == nullptr ? nullptr : e->As<Call>();
-  if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
-  const auto* n = c->func->As<Name>();
-  return n != nullptr && (n->id == "globals" || n->id == "locals" || n->id == "vars");
-}
-
 bool ReadsItsArgumentsOnly(const Expr* func) {
   std::string_view f;
   if (const auto* n = func->As<Name>()) f = n->id;
@@ -164,6 +157,20 @@ bool IsMainModule(const Expr* e, std::string_view buffer) {
   return StringConstantName(sub->slice, buffer) == "__main__";
 }
 
+bool IsGlobalsDict(const Expr* e, std::string_view buffer, bool module_level) {
+  if (e == nullptr) return false;
+  if (const auto* a = e->As<Attribute>()) {
+    return a->attr == "__dict__" && IsMainModule(a->value, buffer);
+  }
+  const auto* c = e->As<Call>();
+  const auto* n = c == nullptr || !c->keywords.empty() ? nullptr : c->func->As<Name>();
+  if (n == nullptr) return false;
+  if (c->args.empty()) {
+    return n->id == "globals" || (module_level && (n->id == "locals" || n->id == "vars"));
+  }
+  return c->args.size() == 1 && n->id == "vars" && IsMainModule(c->args[0], buffer);
+}
+
 bool IsNamespaceModule(const Expr* e, std::string_view buffer) {
   if (const auto* n = e->As<Name>();
       n != nullptr && (n->id == "builtins" || n->id == "__builtins__")) {
@@ -187,8 +194,8 @@ std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, 
   const Expr* space = c->comparators[0];
   const auto* dir = space->As<Call>();
   const auto* dir_name = dir == nullptr ? nullptr : dir->func->As<Name>();
-  if (!IsNamespaceCall(space) && !(dir_name != nullptr && dir_name->id == "dir" &&
-                                   dir->args.empty() && dir->keywords.empty())) {
+  if (!IsGlobalsDict(space, buffer, true) && !(dir_name != nullptr && dir_name->id == "dir" &&
+                                               dir->args.empty() && dir->keywords.empty())) {
     return {};
   }
   std::string_view name = StringConstantName(c->left, buffer);

@@ -54,9 +54,6 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
 // ConstantTruth, else VersionTest: whether an if statement's test is decided before running.
 std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor);
 
-// A call of globals(), locals() or vars() without arguments: the namespace as a dict.
-bool IsNamespaceCall(const Expr* e);
-
 // A callee that only reads the object it is given and keeps no reference that could change it
 // later: print(globals()), sorted(globals()), len(globals()).
 bool ReadsItsArgumentsOnly(const Expr* func);
@@ -73,10 +70,14 @@ bool IsMainModule(const Expr* e, std::string_view buffer);
 // `__builtins__`), or IsMainModule.
 bool IsNamespaceModule(const Expr* e, std::string_view buffer);
 
+// The module's globals as a dict: globals(), vars(m) and m.__dict__ of the module itself
+// (IsMainModule), and, where code runs at module level (`module_level`), locals() and vars().
+bool IsGlobalsDict(const Expr* e, std::string_view buffer, bool module_level);
+
 // The identifier a plain string literal ('name' or "name") holds, else empty.
 std::string_view StringConstantName(const Expr* e, std::string_view buffer);
 
-// `'name' in globals()` (or locals(), vars() or dir() for the namespace, `not in`, `not (...)`;
+// `'name' in globals()` (or another IsGlobalsDict, or dir(); `not in`, `not (...)`;
 // *negated when the test is true without the name): the name when `test` asks whether the
 // namespace binds it, else empty.
 std::string_view NamespaceMembership(const Expr* test, std::string_view buffer, bool* negated);

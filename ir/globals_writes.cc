@@ -15,6 +15,7 @@ namespace {
 
 class GlobalsWriter : public AstVisitor {
  public:
+  explicit GlobalsWriter(std::string_view buffer) : buffer_(buffer) {}
   bool found() const { return found_; }
 
   void VisitStmt(const Stmt* s) override {
@@ -34,58 +35,37 @@ class GlobalsWriter : public AstVisitor {
     if (const auto* c = e->As<Call>()) {
       // globals().update(...), globals().setdefault(...)
       if (const auto* a = c->func->As<Attribute>();
-          a != nullptr && IsGlobalsCall(a->value) &&
+          a != nullptr && IsGlobals(a->value) &&
           (a->attr == "update" || a->attr == "setdefault" || a->attr == "__setitem__")) {
         found_ = true;
       }
       // exec(source, globals()), or globals() handed to a function that may write it.
       if (!ReadsItsArgumentsOnly(c->func)) {
         for (const Expr* arg : c->args) {
-          if (IsGlobalsCall(arg)) found_ = true;
+          if (IsGlobals(arg)) found_ = true;
         }
         for (const Keyword* k : c->keywords) {
-          if (IsGlobalsCall(k->value)) found_ = true;
+          if (IsGlobals(k->value)) found_ = true;
         }
       }
-      // setattr(sys.modules[__name__], name, value), setattr(__main__, name, value)
-      if (const auto* f = c->func->As<Name>();
-          f != nullptr && f->id == "setattr" && !c->args.empty()) {
-        if (const auto* sub = c->args[0]->As<Subscript>()) {
-          const auto* m = sub->value->As<Attribute>();
-          if (m != nullptr && m->attr == "modules") found_ = true;
-        }
-        if (const auto* n = c->args[0]->As<Name>(); n != nullptr && n->id == "__main__") {
-          found_ = true;
-        }
+      // setattr(sys.modules[__name__], name, value), setattr(builtins, name, value)
+      if (const auto* f = c->func->As<Name>(); f != nullptr && f->id == "setattr" &&
+                                               !c->args.empty() &&
+                                               IsNamespaceModule(c->args[0], buffer_)) {
+        found_ = true;
       }
     }
     WalkExpr(e);
   }
 
  private:
-  // The module's globals as a dict: globals(), and vars() or __dict__ of the module itself
-  // (`__main__`, or any `sys.modules[...]`, since which one is not looked at here).
-  static bool IsGlobalsCall(const Expr* e) {
-    if (e == nullptr) return false;
-    auto main_module = [](const Expr* m) {
-      if (const auto* n = m->As<Name>()) return n->id == "__main__";
-      const auto* sub = m->As<Subscript>();
-      const auto* modules = sub == nullptr ? nullptr : sub->value->As<Attribute>();
-      return modules != nullptr && modules->attr == "modules";
-    };
-    if (const auto* a = e->As<Attribute>()) return a->attr == "__dict__" && main_module(a->value);
-    const auto* c = e->As<Call>();
-    if (c == nullptr || !c->keywords.empty()) return false;
-    const auto* n = c->func->As<Name>();
-    if (n == nullptr) return false;
-    if (c->args.empty()) return n->id == "globals";
-    return c->args.size() == 1 && n->id == "vars" && main_module(c->args[0]);
-  }
+  // In a def or class body, locals() and vars() are not the globals.
+  bool IsGlobals(const Expr* e) const { return IsGlobalsDict(e, buffer_, false); }
 
   // globals()[name] = value
   void Target(const Expr* t) {
     if (const auto* sub = t->As<Subscript>()) {
-      if (IsGlobalsCall(sub->value)) found_ = true;
+      if (IsGlobals(sub->value)) found_ = true;
     } else if (const auto* tuple = t->As<Tuple>()) {
       for (const Expr* e : tuple->elts) Target(e);
     } else if (const auto* list = t->As<List>()) {
@@ -93,25 +73,28 @@ class GlobalsWriter : public AstVisitor {
     }
   }
 
+  std::string_view buffer_;
   bool found_ = false;
 };
 
 }  // namespace
 
-bool WritesGlobals(const Stmt* definition) {
-  GlobalsWriter writer;
+bool WritesGlobals(const Stmt* definition, std::string_view buffer) {
+  GlobalsWriter writer(buffer);
   writer.VisitStmt(definition);
   return writer.found();
 }
 
 // Module-level functions that bind globals dynamically, and those that call one of them: only
 // functions that call exec(), globals() and the like are read again. Sorted.
-std::vector<std::string_view> GlobalWriters(const Program& program) {
+std::vector<std::string_view> GlobalWriters(const Program& program, std::string_view buffer) {
   std::vector<std::string_view> writers;
   for (const auto& unit : program.functions) {
     if (unit->kind != UnitKind::kFunction || unit->owner_class != nullptr) continue;
     if (unit->FindName(kWildcardName) == nullptr) continue;
-    if (WritesGlobals(static_cast<const Stmt*>(unit->node))) writers.push_back(unit->name);
+    if (WritesGlobals(static_cast<const Stmt*>(unit->node), buffer)) {
+      writers.push_back(unit->name);
+    }
   }
   if (writers.empty()) return writers;
   // Callers of callers, breadth first.

@@ -542,7 +542,10 @@ class Lowerer : public AstVisitor {
   // is sensitive to the size of this file's code).
   std::vector<std::string_view> method_receivers_;
   const std::vector<std::string_view>* global_writers_ = nullptr;  // sorted
-  // A globals(), locals() or vars() call about to be visited whose namespace is only read.
+  // The globals as a dict (IsGlobalsDict; locals() counts in functions too): what code
+  // writes through it may bind any name.
+  bool IsGlobals(const Expr* e) const { return IsGlobalsDict(e, options_.buffer, true); }
+  // An IsGlobals expression about to be visited that is only read.
   const Expr* namespace_read_ = nullptr;
   std::string_view self_name_;       // a method's first parameter (see Unit::self_calls)
   std::vector<BlockId> cell_stops_;  // where the cell being lowered stopped (Stop)
@@ -1289,11 +1292,11 @@ void Lowerer::VisitExpr(const Expr* e) {
       auto* c = static_cast<const Call*>(e);
       if (const auto* a = c->func->As<Attribute>()) {
         // globals().get(name), globals().keys(): read the namespace.
-        if (IsNamespaceCall(a->value) && IsDictReader(a->attr)) namespace_read_ = a->value;
+        if (IsDictReader(a->attr) && IsGlobals(a->value)) namespace_read_ = a->value;
       } else {
         // print(globals()), sorted(locals())
         for (const Expr* arg : c->args) {
-          if (IsNamespaceCall(arg) && ReadsItsArgumentsOnly(c->func)) namespace_read_ = arg;
+          if (IsGlobals(arg) && ReadsItsArgumentsOnly(c->func)) namespace_read_ = arg;
         }
       }
       WalkExpr(e);
@@ -1301,8 +1304,7 @@ void Lowerer::VisitExpr(const Expr* e) {
         // The namespace as a dict may be written (globals()[name] = ..., handed to a function
         // that writes it): any name may be bound from here on. Reads of it bind nothing.
         if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
-            (IsNamespaceCall(e) && e != namespace_read_) ||
-            (f->id == "vars" && c->args.size() == 1 && IsMainModule(c->args[0], options_.buffer))) {
+            (e != namespace_read_ && IsGlobals(e))) {
           Wildcard(f->range);
         } else if (f->id == "setattr" && c->args.size() >= 2 &&
                    IsNamespaceModule(c->args[0], options_.buffer)) {
@@ -1344,7 +1346,7 @@ void Lowerer::VisitExpr(const Expr* e) {
       // sys.modules[__name__].__dict__, __main__.__dict__: the globals as a dict.
       auto* a = static_cast<const Attribute*>(e);
       WalkExpr(e);
-      if (a->attr == "__dict__" && IsMainModule(a->value, options_.buffer)) Wildcard(a->range);
+      if (e != namespace_read_ && IsGlobals(e)) Wildcard(a->range);
       return;
     }
     case ExprKind::kIfExp: {
@@ -1365,7 +1367,7 @@ void Lowerer::VisitExpr(const Expr* e) {
       auto* c = static_cast<const Compare*>(e);
       for (size_t k = 0; k < c->comparators.size(); ++k) {
         if ((c->ops[k] == CmpOpKind::kIn || c->ops[k] == CmpOpKind::kNotIn) &&
-            IsNamespaceCall(c->comparators[k])) {
+            IsGlobals(c->comparators[k])) {
           namespace_read_ = c->comparators[k];
         }
       }
@@ -1375,7 +1377,7 @@ void Lowerer::VisitExpr(const Expr* e) {
     case ExprKind::kSubscript: {
       // globals()[name], read.
       auto* s = static_cast<const Subscript*>(e);
-      if (s->ctx == ExprContext::kLoad && IsNamespaceCall(s->value)) namespace_read_ = s->value;
+      if (s->ctx == ExprContext::kLoad && IsGlobals(s->value)) namespace_read_ = s->value;
       WalkExpr(e);
       return;
     }
@@ -1579,7 +1581,7 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
   std::vector<std::string_view> receivers = MethodReceivers(cells);
   std::unique_ptr<Program> program = LowerWith(cells, options, receivers, nullptr);
   // Rare: lowered again, with a wildcard after each call of such a function.
-  std::vector<std::string_view> writers = GlobalWriters(*program);
+  std::vector<std::string_view> writers = GlobalWriters(*program, options.buffer);
   if (!writers.empty()) program = LowerWith(cells, options, std::move(receivers), &writers);
   return program;
 }

@@ -63,11 +63,12 @@ std::unique_ptr<Program> Lower(std::span<const CodeCell> cells, const LowerOptio
 // True if the body of `definition` (a def or class, nested code included), when it runs, can bind
 // module globals that no statement names: `globals()[name] = ...`, `globals().update(...)`,
 // `globals()` handed to a call (`exec(source, globals())`), `setattr(sys.modules[...], ...)`.
-bool WritesGlobals(const Stmt* definition);
+// `buffer` holds the code's text.
+bool WritesGlobals(const Stmt* definition, std::string_view buffer);
 
 // The module-level functions of `program` that bind globals dynamically (WritesGlobals; only
 // functions whose unit has a wildcard are read again), and those that call one, sorted.
-std::vector<std::string_view> GlobalWriters(const Program& program);
+std::vector<std::string_view> GlobalWriters(const Program& program, std::string_view buffer);
 
 // The magic an escape runs: "timeit" for "%timeit f()" and "%%timeit", "run" for the automagic
 // "run x.py" (a view into `escape`).

@@ -173,7 +173,7 @@ bool MentionsImportHooks(const Stmt* s) {
 // not): its star imports, `__all__`, and calls that bind names no statement shows.
 class TopLevel : public AstVisitor {
  public:
-  TopLevel(std::string_view buffer, LocalModule* out) : all_(buffer), out_(out) {}
+  TopLevel(std::string_view buffer, LocalModule* out) : buffer_(buffer), all_(buffer), out_(out) {}
 
   void VisitStmt(const Stmt* s) override {
     if (const auto* a = s->As<AssignStmt>()) {
@@ -182,7 +182,7 @@ class TopLevel : public AstVisitor {
     if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) {
       // Their bodies run when called (or, for a class, now): either can write the globals.
       if (!out_->dynamic) {
-        if (WritesGlobals(s) || MentionsImportHooks(s)) out_->dynamic = true;
+        if (WritesGlobals(s, buffer_) || MentionsImportHooks(s)) out_->dynamic = true;
       }
       return;
     }
@@ -224,6 +224,7 @@ class TopLevel : public AstVisitor {
     if (m != nullptr && m->attr == "modules") out_->dynamic = true;
   }
 
+  std::string_view buffer_;
   AllValue all_;
   LocalModule* out_;
   std::vector<const ImportFromStmt*> stars_;
