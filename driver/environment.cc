@@ -672,6 +672,7 @@ class NotebookModules : public ModuleEnvironment {
   std::vector<std::string_view> NearbyModuleNames() const override {
     std::vector<std::string_view> names;
     for (const auto& [n, m] : written_) names.push_back(n);
+    std::sort(names.begin(), names.end());  // a hash map's order changes from run to run
     for (const std::string& dir : *search_) {
       const Listing& l = ctx_.ListingOf(dir);
       size_t from = names.size();

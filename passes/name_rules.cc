@@ -114,7 +114,9 @@ class NameChecker {
   void CollectModuleDefinitions() {
     const Unit& m = program_->module;
     for (const Definition& d : m.defs) {
-      if (d.kind == DefKind::kBind) defined_.insert(m.names[d.name]);
+      if (d.kind == DefKind::kBind && defined_.insert(m.names[d.name]).second) {
+        defined_in_order_.push_back(m.names[d.name]);
+      }
     }
     for (const auto& f : program_->functions) {
       for (std::string_view g : f->global_writes) defined_by_functions_.insert(g);
@@ -135,7 +137,7 @@ class NameChecker {
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     // Names defined somewhere later in the notebook.
     if (later_.empty()) {
-      later_.assign(defined_.begin(), defined_.end());
+      later_ = defined_in_order_;
       std::sort(later_.begin(), later_.end());
     }
     best = BestSuggestion(name, later_);
@@ -258,6 +260,9 @@ class NameChecker {
   std::vector<Diagnostic>* out_;
   // Bound somewhere at module level; by some function (`global x; x = ...`).
   absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_;
+  // defined_ in the order the names were first bound, as CPython's globals dict keeps them
+  // (a hash set's order changes from run to run: hints among equally close names would too).
+  std::vector<std::string_view> defined_in_order_;
   absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_by_functions_;
   bool any_wildcard_ = false;
   // A hint looks at every name in scope and every name the notebook defines: a notebook with
@@ -440,7 +445,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       d.message = StrCat("name '", name, "' is not defined");
       if (HintAffordable(unit)) {
         std::vector<std::string_view> visible = Visible(unit, state);
-        visible.insert(visible.end(), defined_.begin(), defined_.end());
+        visible.insert(visible.end(), defined_in_order_.begin(), defined_in_order_.end());
         d.help = Hint(name, visible);
       }
     }

@@ -693,6 +693,18 @@ TEST_F(NameMessageTest, FileReadAfterAskingTheNamespaceIsNotReported) {
   EXPECT_EQ(report.findings[0].start.line, 5);
 }
 
+// Among equally close names, the hint is the one bound first (CPython searches the globals in
+// insertion order), the same in every run.
+TEST_F(NameMessageTest, HintAmongEquallyCloseGlobalsIsTheFirstBound) {
+  std::string text = "# %%\n";
+  for (int i = 8; i >= 1; --i) StrAppend(&text, "value", i, " = ", i, "\n");
+  StrAppend(&text, "def total():\n    return valu\n");
+  NotebookReport report = Analyze(text, "hint_order_test.py");
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "valu");
+  EXPECT_EQ(report.findings[0].diagnostic.help, "did you mean 'value8'?");
+}
+
 TEST_F(NameMessageTest, HugeUnitIsSolvedCoarsely) {
   std::string text = "# %%\nflag = True\n";
   for (int i = 0; i < 60000; ++i) {
