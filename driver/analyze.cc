@@ -287,9 +287,8 @@ void FortranBindings(const Notebook& nb, std::string_view cell,
 // `cdef class C`, `name = ...` at the start of a line.
 void CythonBindings(const Notebook& nb, std::string_view cell,
                     std::vector<std::pair<std::string_view, Range>>* out) {
-  const auto ident = IsIdentifierByte;
   ForEachBodyLine(cell, [&](std::string_view line) {
-    if (line.empty() || !ident(line[0])) return;
+    if (line.empty() || !IsIdentifierByte(line[0])) return;
     size_t name_at = std::string_view::npos;
     size_t name_end = 0;
     auto after_word = [&](std::string_view word) {
@@ -304,13 +303,13 @@ void CythonBindings(const Notebook& nb, std::string_view cell,
       size_t e = stop;
       while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
       size_t b = e;
-      while (b > 0 && ident(line[b - 1])) --b;
+      while (b > 0 && IsIdentifierByte(line[b - 1])) --b;
       name_at = b;
       name_end = e;
     } else if (!after_word("cdef") && !after_word("cimport") && !after_word("import") &&
                !after_word("from")) {
       size_t e = 0;
-      while (e < line.size() && ident(line[e])) ++e;
+      while (e < line.size() && IsIdentifierByte(line[e])) ++e;
       size_t q = e;
       while (q < line.size() && (line[q] == ' ' || line[q] == '\t')) ++q;
       if (q < line.size() && line[q] == '=' && (q + 1 >= line.size() || line[q + 1] != '=')) {
@@ -686,10 +685,12 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
 
 // Where `text` assigns or defines `name` ("name = ", "def name", "class name"), or npos.
 size_t FindBinding(std::string_view text, std::string_view name) {
-  const auto ident = IsIdentifierByte;
   for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
     const size_t end = at + name.size();
-    if ((at > 0 && ident(text[at - 1])) || (end < text.size() && ident(text[end]))) continue;
+    if ((at > 0 && IsIdentifierByte(text[at - 1])) ||
+        (end < text.size() && IsIdentifierByte(text[end]))) {
+      continue;
+    }
     size_t p = end;
     while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
     if (p < text.size() && text[p] == '=' && (p + 1 == text.size() || text[p + 1] != '=')) {
@@ -700,7 +701,7 @@ size_t FindBinding(std::string_view text, std::string_view name) {
     std::string_view before = text.substr(0, last == std::string_view::npos ? 0 : last + 1);
     for (std::string_view keyword : {"def", "class"}) {
       const size_t kw = before.size() - keyword.size();
-      if (before.ends_with(keyword) && (kw == 0 || !ident(before[kw - 1]))) return at;
+      if (before.ends_with(keyword) && (kw == 0 || !IsIdentifierByte(before[kw - 1]))) return at;
     }
   }
   return std::string_view::npos;

@@ -39,14 +39,16 @@ bool StringList(const std::string& file, std::string_view key, const toml::node&
   return true;
 }
 
-bool OneOf(const std::string& file, std::string_view key, const toml::node& node,
-           std::initializer_list<std::string_view> allowed, std::string* out, std::string* error) {
+// The string `node` holds; empty when it holds something else.
+std::string StringOf(const toml::node& node) {
   const auto* s = node.as_string();
-  std::string value = s == nullptr ? std::string() : s->get();
-  // Ruff's spelling of a version ("py311") is taken too.
-  if (key == "target-version" && value.size() >= 4 && value.compare(0, 3, "py3") == 0) {
-    value = StrCat("3.", value.substr(3));
-  }
+  return s == nullptr ? std::string() : s->get();
+}
+
+// `value` (read from `node`) if it is one of `allowed`, else an error at `node`.
+bool OneOf(const std::string& file, std::string_view key, const toml::node& node,
+           const std::string& value, std::initializer_list<std::string_view> allowed,
+           std::string* out, std::string* error) {
   for (std::string_view a : allowed) {
     if (value == a) {
       *out = value;
@@ -126,10 +128,16 @@ bool ReadConfigFile(const std::string& file, ConfigFile* out, std::string* error
       ok = StringList(file, key, value, &list, error);
       (key == "select" ? out->select : key == "ignore" ? out->ignore : out->exclude) = list;
     } else if (key == "target-version") {
-      ok = OneOf(file, key, value, {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}, &word, error);
+      // Ruff's spelling of a version ("py311") is taken too.
+      std::string version = StringOf(value);
+      if (version.size() >= 4 && version.starts_with("py3")) {
+        version = StrCat("3.", std::string_view(version).substr(3));
+      }
+      ok = OneOf(file, key, value, version, {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}, &word,
+                 error);
       out->target_version = word;
     } else if (key == "order") {
-      ok = OneOf(file, key, value, {"file", "executed"}, &word, error);
+      ok = OneOf(file, key, value, StringOf(value), {"file", "executed"}, &word, error);
       out->order = word;
     } else if (key == "include-py" || key == "strict-deps") {
       ok = Bool(file, key, value, &flag, error);

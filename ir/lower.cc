@@ -478,6 +478,8 @@ class Lowerer : public AstVisitor {
   void LowerFor(const ForStmt* f);
   void LowerWhile(const WhileStmt* w);
   void LowerIf(const IfStmt* i);
+  // A try body: before each statement and after the last, control may leave for `dispatch`.
+  void LowerGuarded(StmtList body, BlockId dispatch, bool guards_name_error);
   void LowerMatch(const MatchStmt* m);
   void LowerMagic(const IpyEscapeStmt* m);
   // A function or lambda body to lower after this unit; none for code that never runs.
@@ -532,8 +534,10 @@ class Lowerer : public AstVisitor {
   // `'x' in globals() and x.ready`, `'x' not in globals() or x is None`: the operands after
   // one that proves a name run where it is bound.
   void LowerBoolOp(const BoolOp* b);
-  // `x if 'x' in globals() else None`.
-  void LowerIfExp(const IfExp* e);
+  // `x if 'x' in globals() else None`, with the names proven where the test is true and
+  // where it is false.
+  void LowerIfExp(const IfExp* e, const std::vector<std::string_view>& when_true,
+                  const std::vector<std::string_view>& when_false);
 
   std::vector<SameTest> tests_;
   int branch_depth_ = 0;   // if, for, while, try and match statements around
@@ -650,10 +654,7 @@ void Lowerer::LowerStatement(const Stmt* s) {
       BlockId join = NewBlock();
       bool guards = false;
       for (const Expr* type : suppress->args) guards |= IsNameError(type);
-      handlers_.push_back({dispatch, guards});
-      LowerBody(w->body);
-      if (cur_ != kNoBlock) Edge(cur_, dispatch);  // the last statement may fail too
-      handlers_.pop_back();
+      LowerGuarded(w->body, dispatch, guards);
       Jump(join);
       Edge(dispatch, join);
       // What it does not suppress goes on to an outer handler.
@@ -967,11 +968,9 @@ void Lowerer::LowerBoolOp(const BoolOp* b) {
   }
 }
 
-void Lowerer::LowerIfExp(const IfExp* e) {
+void Lowerer::LowerIfExp(const IfExp* e, const std::vector<std::string_view>& when_true,
+                         const std::vector<std::string_view>& when_false) {
   VisitExpr(e->test);
-  std::vector<std::string_view> when_true, when_false;
-  MembershipProofs(e->test, true, &when_true);
-  MembershipProofs(e->test, false, &when_false);
   BlockId cond = Current();
   BlockId body = NewBlock();
   BlockId orelse = NewBlock();
@@ -1046,10 +1045,7 @@ void Lowerer::LowerTry(const TryStmt* t) {
     guards |= IsNameError(h->type);
     catch_all |= CatchesAll(h->type);
   }
-  handlers_.push_back({dispatch, guards});
-  LowerBody(t->body);
-  if (cur_ != kNoBlock) Edge(cur_, dispatch);  // the last statement may fail too
-  handlers_.pop_back();
+  LowerGuarded(t->body, dispatch, guards);
   LowerBody(t->orelse);
   Jump(join);
   for (const ExceptHandler* h : t->handlers) {
@@ -1072,6 +1068,13 @@ void Lowerer::LowerTry(const TryStmt* t) {
   cur_ = join;
   LowerBody(t->finalbody);
   if (branch_depth_ == 1) RememberTryFlag(t);
+}
+
+void Lowerer::LowerGuarded(StmtList body, BlockId dispatch, bool guards_name_error) {
+  handlers_.push_back({dispatch, guards_name_error});
+  LowerBody(body);
+  if (cur_ != kNoBlock) Edge(cur_, dispatch);  // the last statement may fail too
+  handlers_.pop_back();
 }
 
 void Lowerer::LowerMatch(const MatchStmt* m) {
@@ -1352,13 +1355,13 @@ void Lowerer::VisitExpr(const Expr* e) {
     case ExprKind::kIfExp: {
       // Blocks of its own only for a namespace test (rare).
       auto* x = static_cast<const IfExp*>(e);
-      std::vector<std::string_view> proofs;
-      MembershipProofs(x->test, true, &proofs);
-      MembershipProofs(x->test, false, &proofs);
-      if (proofs.empty()) {
+      std::vector<std::string_view> when_true, when_false;
+      MembershipProofs(x->test, true, &when_true);
+      MembershipProofs(x->test, false, &when_false);
+      if (when_true.empty() && when_false.empty()) {
         WalkExpr(e);
       } else {
-        LowerIfExp(x);
+        LowerIfExp(x, when_true, when_false);
       }
       return;
     }

@@ -42,10 +42,7 @@ size_t IPythonPrompt(std::string_view b, size_t p, size_t end) {
     if (r > digits && r + 2 < end && b.substr(r, 3) == "]: ") return r + 3 - p;
   }
   size_t r = p;
-  while (r < end && (IsBlank(b[r]) || IsLineEnd(b[r]))) {
-    if (IsLineEnd(b[r])) return 0;  // \s* would run into the next line only if it were blank
-    ++r;
-  }
+  while (r < end && IsBlank(b[r])) ++r;
   size_t dots = r;
   while (r < end && b[r] == '.') ++r;
   if (r - dots < 3 || r >= end || b[r] != ':') return 0;

@@ -229,6 +229,10 @@ class Lexer {
   // IPython's cleanup of the cell: skipped at the start of each line.
   CellCleanup cleanup_;
   bool cleanup_active_ = false;
+  // At the start of a line: past what the cleanup removes from it.
+  void SkipCleanup() {
+    if (cleanup_active_ && !AtEnd()) pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
+  }
 };
 
 void Lexer::Run() {
@@ -261,7 +265,7 @@ void Lexer::Run() {
 // and comment-only lines, and emits INDENT/DEDENT (CPython's tok_get "Get indentation level").
 void Lexer::AtLineStart() {
   size_t line_start = pos_;
-  if (cleanup_active_) pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
+  SkipCleanup();
   int col = 0;
   int altcol = 0;
   while (!AtEnd()) {
@@ -445,8 +449,7 @@ void Lexer::ScanToken() {
     size_t len = NewlineLength(pos_);
     pos_ += len;
     if (InsideBrackets()) {  // implicit line joining
-      if (cleanup_active_ && !AtEnd())
-        pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
+      SkipCleanup();
       return;
     }
     Emit(TokenKind::kNewline, start, pos_);
@@ -457,8 +460,7 @@ void Lexer::ScanToken() {
     size_t len = NewlineLength(pos_ + 1);
     if (len != 0) {
       pos_ += 1 + len;
-      if (cleanup_active_ && !AtEnd())
-        pos_ = cleanup_.Skip(std::string_view(buf_, end_), pos_, end_);
+      SkipCleanup();
       if (AtEnd()) ErrorToken(start, start + 1, "unexpected EOF while parsing");
       return;
     }

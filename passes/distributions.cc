@@ -18,33 +18,30 @@ constexpr ImportEnvironment EnvironmentOf(std::string_view flags) {
   return ImportEnvironment::kNone;
 }
 
-// The rows, sorted by import name (the build sorts them); `kFileOrder[i]` is the position of
-// kEntries[i] in data/import_names.tsv.
-constexpr ImportNameEntry kEntries[] = {
-#define IMPORT_NAME(name, distributions, flags, row) \
-  {name, std::string_view(distributions) == "-" ? "" : distributions, EnvironmentOf(flags)},
-#include "import_names.inc"
-#undef IMPORT_NAME
+struct Row {
+  ImportNameEntry entry;
+  int file_order;  // the row's position in data/import_names.tsv
 };
-constexpr int kFileOrder[] = {
-#define IMPORT_NAME(name, distributions, flags, row) row,
+
+// Sorted by import name (the build sorts them).
+constexpr Row kRows[] = {
+#define IMPORT_NAME(name, distributions, flags, row) \
+  {{name, std::string_view(distributions) == "-" ? "" : distributions, EnvironmentOf(flags)}, row},
 #include "import_names.inc"
 #undef IMPORT_NAME
 };
 
-constexpr bool SortedAndUnique() {
-  for (size_t i = 1; i < std::size(kEntries); ++i) {
-    if (!(kEntries[i - 1].import_name < kEntries[i].import_name)) return false;
-  }
-  return true;
-}
-static_assert(SortedAndUnique(), "import_names.inc must be sorted by import name, one row each");
+static_assert(std::adjacent_find(std::begin(kRows), std::end(kRows),
+                                 [](const Row& a, const Row& b) {
+                                   return !(a.entry.import_name < b.entry.import_name);
+                                 }) == std::end(kRows),
+              "import_names.inc must be sorted by import name, one row each");
 
 const ImportNameEntry* FindExact(std::string_view name) {
-  const auto* it = std::lower_bound(
-      std::begin(kEntries), std::end(kEntries), name,
-      [](const ImportNameEntry& e, std::string_view n) { return e.import_name < n; });
-  return it != std::end(kEntries) && it->import_name == name ? it : nullptr;
+  const auto* it =
+      std::lower_bound(std::begin(kRows), std::end(kRows), name,
+                       [](const Row& r, std::string_view n) { return r.entry.import_name < n; });
+  return it != std::end(kRows) && it->entry.import_name == name ? &it->entry : nullptr;
 }
 
 // The length of `component` without a Google-style API version suffix ("_v1", "_v1beta1",
@@ -154,14 +151,15 @@ ImportEnvironment EnvironmentForImport(std::string_view module) {
   return e != nullptr ? e->environment : ImportEnvironment::kNone;
 }
 
-size_t ImportNameCount() { return std::size(kEntries); }
+size_t ImportNameCount() { return std::size(kRows); }
 
 const std::vector<std::string_view>& KnownTopLevelImports() {
   // Made on first use: only hints ask for it.
   static const auto* top_level = [] {
     auto* names = new std::vector<std::string_view>;
-    for (const ImportNameEntry& e : kEntries) {
-      if (e.import_name.find('.') == std::string_view::npos) names->push_back(e.import_name);
+    for (const Row& r : kRows) {
+      const std::string_view name = r.entry.import_name;
+      if (name.find('.') == std::string_view::npos) names->push_back(name);
     }
     return names;  // sorted and unique, as the rows are
   }();
@@ -174,14 +172,13 @@ std::string_view ImportNameOfDistribution(std::string_view name) {
   using ModuleOf = absl::flat_hash_map<std::string, std::pair<int, std::string_view>>;
   static const ModuleOf* module_of = [] {
     auto* m = new ModuleOf;
-    for (size_t i = 0; i < std::size(kEntries); ++i) {
-      const ImportNameEntry& e = kEntries[i];
+    for (const auto& [e, order] : kRows) {
       if (e.import_name.find('.') != std::string_view::npos) continue;
       for (std::string_view rest = e.distributions; !rest.empty();) {
         size_t comma = rest.find(',');
-        auto [it, added] = m->try_emplace(NormalizeDistributionName(rest.substr(0, comma)),
-                                          kFileOrder[i], e.import_name);
-        if (!added && kFileOrder[i] < it->second.first) it->second = {kFileOrder[i], e.import_name};
+        auto [it, added] =
+            m->try_emplace(NormalizeDistributionName(rest.substr(0, comma)), order, e.import_name);
+        if (!added && order < it->second.first) it->second = {order, e.import_name};
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       }
     }

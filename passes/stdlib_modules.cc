@@ -25,13 +25,11 @@ constexpr StdlibModule kModules[] = {
 #undef STDLIB_MODULE
 };
 
-constexpr bool SortedByName() {
-  for (size_t i = 1; i < std::size(kModules); ++i) {
-    if (!(kModules[i - 1].name < kModules[i].name)) return false;
-  }
-  return true;
-}
-static_assert(SortedByName(), "stdlib_modules.inc must be sorted by name");
+static_assert(std::adjacent_find(std::begin(kModules), std::end(kModules),
+                                 [](const StdlibModule& a, const StdlibModule& b) {
+                                   return !(a.name < b.name);
+                                 }) == std::end(kModules),
+              "stdlib_modules.inc must be sorted by name, one row each");
 
 int ClampMinor(int minor) { return std::clamp(minor, kOldestStdlibMinor, kNewestStdlibMinor); }
 
@@ -42,8 +40,12 @@ const StdlibModule* Find(std::string_view name) {
   return it != std::end(kModules) && it->name == name ? it : nullptr;
 }
 
+// Python 3.`minor` has what came in 3.`first` and, unless `removed` is 0, went in 3.`removed`.
+bool PresentIn(int first, int removed, int minor) {
+  return first <= minor && (removed == 0 || minor < removed);
+}
 bool PresentIn(const StdlibModule& m, int minor) {
-  return m.first_minor <= minor && (m.removed_minor == 0 || minor < m.removed_minor);
+  return PresentIn(m.first_minor, m.removed_minor, minor);
 }
 
 struct Replacement {
@@ -225,20 +227,17 @@ constexpr StarExportsRow kStarExports[] = {
 #undef STAR_EXPORTS
 };
 
-constexpr bool StarExportsSortedByModule() {
-  for (size_t i = 1; i < std::size(kStarExports); ++i) {
-    if (kStarExports[i].module < kStarExports[i - 1].module) return false;
-  }
-  return true;
+constexpr bool ByModule(const StarExportsRow& a, const StarExportsRow& b) {
+  return a.module < b.module;
 }
-static_assert(StarExportsSortedByModule(), "stdlib_star_exports.inc must be sorted by module");
+static_assert(std::is_sorted(std::begin(kStarExports), std::end(kStarExports), ByModule),
+              "stdlib_star_exports.inc must be sorted by module");
 
 }  // namespace
 
 const std::vector<std::string>* StdlibStarExports(std::string_view module, int python_minor) {
-  auto [first, last] = std::equal_range(
-      std::begin(kStarExports), std::end(kStarExports), StarExportsRow{module, 0, 0, {}},
-      [](const StarExportsRow& a, const StarExportsRow& b) { return a.module < b.module; });
+  auto [first, last] = std::equal_range(std::begin(kStarExports), std::end(kStarExports),
+                                        StarExportsRow{module, 0, 0, {}}, ByModule);
   if (first == last) return nullptr;
   const int minor = ClampMinor(python_minor);
   // Each module's list for a version is made the first time it is asked for; node_hash_map
@@ -251,9 +250,7 @@ const std::vector<std::string>* StdlibStarExports(std::string_view module, int p
   if (added) {
     std::vector<std::string>& names = it->second;
     for (const StarExportsRow* row = first; row != last; ++row) {
-      if (minor < row->first_minor || (row->removed_minor != 0 && minor >= row->removed_minor)) {
-        continue;
-      }
+      if (!PresentIn(row->first_minor, row->removed_minor, minor)) continue;
       for (std::string_view rest = row->names; !rest.empty();) {
         size_t space = rest.find(' ');
         names.emplace_back(rest.substr(0, space));
