@@ -479,7 +479,8 @@ class Lowerer : public AstVisitor {
   void LowerWhile(const WhileStmt* w);
   void LowerIf(const IfStmt* i);
   // A try body: before each statement and after the last, control may leave for `dispatch`.
-  void LowerGuarded(StmtList body, BlockId dispatch, bool guards_name_error);
+  __attribute__((noinline)) void LowerGuarded(StmtList body, BlockId dispatch,
+                                              bool guards_name_error);
   void LowerMatch(const MatchStmt* m);
   void LowerMagic(const IpyEscapeStmt* m);
   // A function or lambda body to lower after this unit; none for code that never runs.
@@ -526,7 +527,7 @@ class Lowerer : public AstVisitor {
   // `name`, bound in the module's globals by code anywhere (`builtins.name = ...`,
   // `setattr(sys.modules[__name__], "name", ...)`): here at module level, at each call of the
   // function in a function.
-  void BindGlobal(std::string_view name, Range site);
+  __attribute__((noinline)) void BindGlobal(std::string_view name, Range site);
   // The names `test` finds bound in the namespace when it evaluates to `when`:
   // `'x' in globals()` true, `'x' not in globals()` false, through `and` (true) and `or`
   // (false).
@@ -536,8 +537,9 @@ class Lowerer : public AstVisitor {
   void LowerBoolOp(const BoolOp* b);
   // `x if 'x' in globals() else None`, with the names proven where the test is true and
   // where it is false.
-  void LowerIfExp(const IfExp* e, const std::vector<std::string_view>& when_true,
-                  const std::vector<std::string_view>& when_false);
+  __attribute__((noinline)) void LowerIfExp(const IfExp* e,
+                                            const std::vector<std::string_view>& when_true,
+                                            const std::vector<std::string_view>& when_false);
 
   std::vector<SameTest> tests_;
   int branch_depth_ = 0;   // if, for, while, try and match statements around
@@ -548,7 +550,11 @@ class Lowerer : public AstVisitor {
   const std::vector<std::string_view>* global_writers_ = nullptr;  // sorted
   // The globals as a dict (IsGlobalsDict; locals() counts in functions too): what code
   // writes through it may bind any name.
-  bool IsGlobals(const Expr* e) const { return IsGlobalsDict(e, options_.buffer, true); }
+  bool IsGlobals(const Expr* e) const {
+    // Only calls and attributes can be (most method calls are on a name: no call out).
+    return (e->kind == ExprKind::kCall || e->kind == ExprKind::kAttribute) &&
+           IsGlobalsDict(e, options_.buffer, true);
+  }
   // An IsGlobals expression about to be visited that is only read.
   const Expr* namespace_read_ = nullptr;
   std::string_view self_name_;       // a method's first parameter (see Unit::self_calls)
@@ -1295,7 +1301,7 @@ void Lowerer::VisitExpr(const Expr* e) {
       auto* c = static_cast<const Call*>(e);
       if (const auto* a = c->func->As<Attribute>()) {
         // globals().get(name), globals().keys(): read the namespace.
-        if (IsDictReader(a->attr) && IsGlobals(a->value)) namespace_read_ = a->value;
+        if (IsGlobals(a->value) && IsDictReader(a->attr)) namespace_read_ = a->value;
       } else {
         // print(globals()), sorted(locals())
         for (const Expr* arg : c->args) {
@@ -1307,7 +1313,8 @@ void Lowerer::VisitExpr(const Expr* e) {
         // The namespace as a dict may be written (globals()[name] = ..., handed to a function
         // that writes it): any name may be bound from here on. Reads of it bind nothing.
         if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
-            (e != namespace_read_ && IsGlobals(e))) {
+            ((f->id == "globals" || f->id == "locals" || f->id == "vars") && e != namespace_read_ &&
+             IsGlobals(e))) {
           Wildcard(f->range);
         } else if (f->id == "setattr" && c->args.size() >= 2 &&
                    IsNamespaceModule(c->args[0], options_.buffer)) {
@@ -1349,7 +1356,8 @@ void Lowerer::VisitExpr(const Expr* e) {
       // sys.modules[__name__].__dict__, __main__.__dict__: the globals as a dict.
       auto* a = static_cast<const Attribute*>(e);
       WalkExpr(e);
-      if (e != namespace_read_ && IsGlobals(e)) Wildcard(a->range);
+      // (The attribute's name first: this runs for every attribute.)
+      if (a->attr == "__dict__" && e != namespace_read_ && IsGlobals(e)) Wildcard(a->range);
       return;
     }
     case ExprKind::kIfExp: {
