@@ -340,6 +340,9 @@ class Lowerer : public AstVisitor {
   Place Resolve(std::string_view name, bool* global) {
     *global = false;
     const Scope* s = scope_;
+    // A cell's module-level code: every name it binds or reads is the module's (CPython
+    // resolves none there as free), so the symbol table need not be asked.
+    if (s->kind == ScopeKind::kModule) return Place::kUnit;
     const Symbol* sym = s->Resolve(name);
     if (sym == nullptr) {
       // Names bound by magics (%%capture out, %store -r x) are in no symbol table: the

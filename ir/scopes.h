@@ -82,7 +82,7 @@ struct Scope {
       // Length and first character first: most symbols differ there, without a memcmp call.
       for (const Symbol& s : symbols) {
         if (s.name.size() == name.size() && (name.empty() || s.name[0] == name[0]) &&
-            s.name == name) {
+            SameBytes(s.name.data(), name.data(), name.size())) {
           return &s;
         }
       }

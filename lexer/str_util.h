@@ -40,12 +40,36 @@ std::string StrCat(const Args&... args) {
   return out;
 }
 
+// The n bytes at a and at b are the same. Names are short: up to 16 bytes are compared with
+// (overlapping) word loads inline, without a call of memcmp; longer ones with memcmp.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  // 0 to 3 bytes: the first, middle and last cover them all.
+  return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+}
+
 // Equality of std::string_views for the tables StringViewHash hashes: inline whatever the
 // compiler decides about std::equal_to in a large translation unit.
 struct StringViewEq {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const {
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+    return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
   }
 };
 

@@ -115,14 +115,14 @@ class ImportChecker : public AstVisitor {
         const auto* w = static_cast<const WithStmt*>(s);
         bool guards = SuppressesImportError(w);
         guarded_ += guards;
-        WalkStmt(s);
+        VisitInside(s);
         guarded_ -= guards;
         return;
       }
       case StmtKind::kFunctionDef:
       case StmtKind::kClassDef:
         ++nested_;
-        WalkStmt(s);
+        VisitInside(s);
         --nested_;
         return;
       case StmtKind::kIf: {
@@ -131,7 +131,7 @@ class ImportChecker : public AstVisitor {
         const auto* i = static_cast<const IfStmt*>(s);
         std::optional<bool> truth = DecidedTruth(i->test, buffer_, options_.python_minor);
         if (!truth) {
-          WalkStmt(s);
+          VisitInside(s);
           return;
         }
         VisitExpr(i->test);
@@ -141,11 +141,48 @@ class ImportChecker : public AstVisitor {
       case StmtKind::kFor:
       case StmtKind::kWhile:
       case StmtKind::kMatch:
-        WalkStmt(s);
+        VisitInside(s);
         return;
       default:
         // No statement inside: only the attribute pass reads its expressions.
         if (attributes_) WalkStmt(s);
+    }
+  }
+
+  // What a compound statement holds: in the attribute pass, all of it; in the first, only its
+  // statements (no expression holds an import), which is much less to walk.
+  void VisitInside(const Stmt* s) {
+    if (attributes_) {
+      WalkStmt(s);
+      return;
+    }
+    switch (s->kind) {
+      case StmtKind::kFunctionDef:
+        VisitBody(static_cast<const FunctionDefStmt*>(s)->body);
+        return;
+      case StmtKind::kClassDef:
+        VisitBody(static_cast<const ClassDefStmt*>(s)->body);
+        return;
+      case StmtKind::kFor:
+        VisitBody(static_cast<const ForStmt*>(s)->body);
+        VisitBody(static_cast<const ForStmt*>(s)->orelse);
+        return;
+      case StmtKind::kWhile:
+        VisitBody(static_cast<const WhileStmt*>(s)->body);
+        VisitBody(static_cast<const WhileStmt*>(s)->orelse);
+        return;
+      case StmtKind::kIf:
+        VisitBody(static_cast<const IfStmt*>(s)->body);
+        VisitBody(static_cast<const IfStmt*>(s)->orelse);
+        return;
+      case StmtKind::kWith:
+        VisitBody(static_cast<const WithStmt*>(s)->body);
+        return;
+      case StmtKind::kMatch:
+        for (const MatchCase* c : static_cast<const MatchStmt*>(s)->cases) VisitBody(c->body);
+        return;
+      default:
+        WalkStmt(s);
     }
   }
 
@@ -1002,17 +1039,24 @@ __attribute__((target("avx2"), always_inline)) inline __m256i BothAt(__m256i x, 
                           _mm256_cmpeq_epi8(y, _mm256_set1_epi8(cy)));
 }
 
+// Bytes where z holds cz.
+__attribute__((target("avx2"), always_inline)) inline __m256i At(__m256i z, char cz) {
+  return _mm256_cmpeq_epi8(z, _mm256_set1_epi8(cz));
+}
+
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
-// bit each: 'p' and 'h' three apart ("path"), 'i' and 't' three apart ("inst"), 'c' and 'i'
-// three apart ("chdi"), ":/" and "%c".
+// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), ":/" and "%c". Two letters
+// alone would also take common words ("python", "list", "init") for candidates.
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
   const __m256i a3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
-  const __m256i hit = _mm256_or_si256(
-      _mm256_or_si256(BothAt(a0, 'p', a3, 'h'), BothAt(a0, 'i', a3, 't')),
-      _mm256_or_si256(BothAt(a0, 'c', a3, 'i'),
-                      _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c'))));
+  const __m256i words =
+      _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(BothAt(a0, 'p', a3, 'h'), At(a1, 'a')),
+                                      _mm256_and_si256(BothAt(a0, 'i', a3, 't'), At(a1, 'n'))),
+                      _mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')));
+  const __m256i hit =
+      _mm256_or_si256(words, _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
 }
 

@@ -832,5 +832,25 @@ TEST(StrCat, MixesStringsCharactersAndIntegers) {
   EXPECT_EQ(out, "x=65535,-128");
 }
 
+// Every length up to past memcmp's, each with one byte changed at every position: word loads
+// that overlap or leave a byte out would miss some of them.
+TEST(SameBytes, FindsEveryDifferingByteAtEveryLength) {
+  const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t n = 0; n <= 24; ++n) {
+    // Unaligned, and with bytes after the compared ones that differ.
+    std::string a = StrCat("#", std::string_view(base).substr(0, n), "!");
+    std::string b = StrCat("%", std::string_view(base).substr(0, n), "?");
+    EXPECT_TRUE(SameBytes(a.data() + 1, b.data() + 1, n)) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string c = b;
+      c[1 + i] = 'A';
+      EXPECT_FALSE(SameBytes(a.data() + 1, c.data() + 1, n)) << "length " << n << " at " << i;
+      EXPECT_FALSE(
+          StringViewEq()(std::string_view(a).substr(1, n), std::string_view(c).substr(1, n)));
+    }
+  }
+  EXPECT_FALSE(StringViewEq()("abc", "abcd"));
+}
+
 }  // namespace
 }  // namespace cellflow

@@ -832,6 +832,41 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
   EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
 }
 
+// Notebooks of one folder share what their imports resolve to, but not with a notebook that
+// adds to its own search path or installs packages: in either order, in one batch, each gets
+// its own answer.
+TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::filesystem::create_directory(dir / "lib");
+  std::ofstream(dir / "lib" / "helper.py") << "x = 1\n";
+  std::ofstream(dir / "requirements.txt") << "numpy\n";
+  const std::string own =
+      "# %%\nimport sys\nsys.path.append('lib')\n%pip install rich\nimport helper\nimport rich\n"
+      "import numpy\n";
+  const std::string plain = "# %%\nimport helper\nimport rich\nimport numpy\n";
+  for (bool own_first : {true, false}) {
+    SCOPED_TRACE(own_first);
+    ImportContext imports{ImportOptions{}};
+    AnalyzeOptions options;
+    options.imports = &imports;
+    NotebookReader reader;
+    std::map<std::string, std::vector<std::string>> found;
+    std::vector<std::pair<std::string, std::string>> order = {{"own.py", own}, {"plain.py", plain}};
+    if (!own_first) std::swap(order[0], order[1]);
+    for (const auto& [name, text] : order) {
+      absl::StatusOr<Notebook> nb = reader.Read((dir / name).string(), text);
+      ASSERT_TRUE(nb.ok()) << nb.status();
+      for (const Finding& f : AnalyzeNotebook(*nb, options).findings) {
+        found[name].push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+      }
+    }
+    EXPECT_THAT(found["own.py"], testing::IsEmpty());
+    EXPECT_THAT(found["plain.py"], testing::UnorderedElementsAre("NB201 helper", "NB203 rich"));
+  }
+}
+
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
 // repository's root, "utils" from src/): each note names it as its own import does.
 TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
