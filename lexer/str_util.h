@@ -40,26 +40,26 @@ std::string StrCat(const Args&... args) {
   return out;
 }
 
+namespace str_internal {
+// The n bytes at a and at b, sizeof(W) <= n <= 2 * sizeof(W), as two words that may overlap.
+template <typename W>
+inline bool SameEnds(const char* a, const char* b, size_t n) {
+  W a0, b0, a1, b1;
+  std::memcpy(&a0, a, sizeof(W));
+  std::memcpy(&b0, b, sizeof(W));
+  std::memcpy(&a1, a + n - sizeof(W), sizeof(W));
+  std::memcpy(&b1, b + n - sizeof(W), sizeof(W));
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+}  // namespace str_internal
+
 // The n bytes at a and at b are the same. Names are short: up to 16 bytes are compared with
 // (overlapping) word loads inline, without a call of memcmp; longer ones with memcmp.
 inline bool SameBytes(const char* a, const char* b, size_t n) {
   if (n >= 8) {
-    if (n > 16) return std::memcmp(a, b, n) == 0;
-    uint64_t a0, b0, a1, b1;
-    std::memcpy(&a0, a, 8);
-    std::memcpy(&b0, b, 8);
-    std::memcpy(&a1, a + n - 8, 8);
-    std::memcpy(&b1, b + n - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    return n > 16 ? std::memcmp(a, b, n) == 0 : str_internal::SameEnds<uint64_t>(a, b, n);
   }
-  if (n >= 4) {
-    uint32_t a0, b0, a1, b1;
-    std::memcpy(&a0, a, 4);
-    std::memcpy(&b0, b, 4);
-    std::memcpy(&a1, a + n - 4, 4);
-    std::memcpy(&b1, b + n - 4, 4);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
+  if (n >= 4) return str_internal::SameEnds<uint32_t>(a, b, n);
   // 0 to 3 bytes: the first, middle and last cover them all.
   return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
