@@ -150,9 +150,6 @@ struct ImportContext::Impl {
     mutable std::shared_mutex mu;
     // deps->DeclaresImport(name) by dotted name, as asked so far; guarded by mu.
     mutable absl::flat_hash_map<std::string, bool, StringViewHash, std::equal_to<>> declares;
-    // What a module name resolves to for the folder's notebooks that add nothing of their own
-    // to where modules are found (NotebookModules::SharesFolderLookups); guarded by mu.
-    mutable absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>> lookups;
   };
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
@@ -525,25 +522,6 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   ModuleLookup Lookup(std::string_view dotted) const override {
-    if (!SharesFolderLookups()) return Resolve(dotted);
-    {
-      std::shared_lock lock(folder_.mu);
-      if (auto it = folder_.lookups.find(dotted); it != folder_.lookups.end()) return it->second;
-    }
-    ModuleLookup r = Resolve(dotted);
-    std::unique_lock lock(folder_.mu);
-    folder_.lookups.try_emplace(std::string(dotted), r);
-    return r;
-  }
-
-  // A notebook that neither adds to sys.path, writes or downloads modules, installs packages
-  // nor is a script (whose own name matters inside a package) finds every module where the
-  // other notebooks of its folder find it.
-  bool SharesFolderLookups() const {
-    return own_search_.empty() && written_.empty() && installed_here_.empty() && own_stem_.empty();
-  }
-
-  ModuleLookup Resolve(std::string_view dotted) const {
     ModuleLookup r;
     std::string_view top = dotted.substr(0, dotted.find('.'));
     // The kernel's working directory and sys.path entries come before everything else.

@@ -832,9 +832,8 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
   EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
 }
 
-// Notebooks of one folder share what their imports resolve to, but not with a notebook that
-// adds to its own search path or installs packages: in either order, in one batch, each gets
-// its own answer.
+// Two notebooks of one folder, one adding to its own search path and installing a package:
+// in either order, in one batch (whose caches they share), each gets its own answer.
 TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
   TempDir tmp;
   ASSERT_FALSE(tmp.path().empty());
