@@ -417,7 +417,8 @@ void ParsedCells::ParseMagicLine(std::string_view trimmed, ParsedCell* out) {
   auto begin = static_cast<Offset>(trimmed.data() - nb_.buffer.data());
   Offset end = begin + static_cast<Offset>(std::min(trimmed.find_first_of("\r\n"), trimmed.size()));
   ParseResult parsed = cellflow::Parse(nb_.buffer, begin, end, &arena_, parse_options);
-  trees_.push_back(BuildScopes(parsed.module, nb_.buffer, TopLevelAwait()));
+  trees_.push_back(
+      BuildScopes(parsed.module, nb_.buffer, TopLevelAwait(), ModuleSymbols::kWhereDeclared));
   out->code.module = parsed.module;
   out->code.scopes = trees_.back().get();
   out->python = true;
@@ -524,7 +525,8 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
 }
 
 void ParsedCells::Scope(ParsedCell* out) {
-  trees_.push_back(BuildScopes(out->code.module, nb_.buffer, TopLevelAwait()));
+  trees_.push_back(
+      BuildScopes(out->code.module, nb_.buffer, TopLevelAwait(), ModuleSymbols::kWhereDeclared));
   out->code.scopes = trees_.back().get();
   if (!out->syntax && !trees_.back()->errors().empty()) {
     const SyntaxDiagnostic& e = trees_.back()->errors().front();

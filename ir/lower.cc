@@ -113,15 +113,16 @@ class Lowerer : public AstVisitor {
 
   // Module unit: runs each cell's statements in order.
   void LowerModule(std::span<const CodeCell> cells) {
-    // The unit's names are at most the cells' module-level symbols and magic bindings (plus
-    // the wildcard): room for them up front instead of growing the tables name by name.
-    size_t most = 1, bytes = 0;
+    // Room for the unit's names up front instead of growing the tables name by name: about one
+    // per 48 bytes of module code (as many as definitions; the cells' scopes need not list the
+    // module's own names), and what magics bind.
+    size_t magic = 1, bytes = 0;
     for (const CodeCell& cell : cells) {
-      most += cell.scopes->module()->symbols.size() + cell.magic_bindings.size();
+      magic += cell.magic_bindings.size();
       const auto& body = cell.module->body;
       if (!body.empty()) bytes += body.back()->range.end - body.front()->range.start;
     }
-    Reserve(most);
+    Reserve(bytes / 48 + 8 + magic);
     ReserveCode(bytes, /*module=*/true);
     for (const CodeCell& cell : cells) {
       tree_ = cell.scopes;

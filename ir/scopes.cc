@@ -88,8 +88,11 @@ bool HasFutureAnnotations(const Module* module) {
 // symtable.c), then resolves every name (its analyze_block()).
 class ScopeBuilder : public AstVisitor {
  public:
-  ScopeBuilder(ScopeTree* tree, bool future_annotations, bool top_level_await)
-      : tree_(tree), future_annotations_(future_annotations), top_level_await_(top_level_await) {}
+  ScopeBuilder(ScopeTree* tree, bool future_annotations, bool top_level_await, bool module_symbols)
+      : tree_(tree),
+        future_annotations_(future_annotations),
+        top_level_await_(top_level_await),
+        module_symbols_(module_symbols) {}
 
   void Build(const Module* module) {
     tree_->module_ = Enter(ScopeKind::kModule, "module", 0, nullptr);
@@ -172,6 +175,7 @@ class ScopeBuilder : public AstVisitor {
 
   // symtable_add_def_helper.
   void AddDefIn(Scope* scope, size_t depth, std::string_view name, uint16_t flag, Offset at) {
+    if (!module_symbols_ && scope == tree_->module_) return;
     std::string_view mangled = Mangle(name);
     Symbol& sym = SymbolIn(scope, mangled);
     uint16_t val = sym.flags;
@@ -189,7 +193,7 @@ class ScopeBuilder : public AstVisitor {
       val |= kDefCompIter;
     }
     sym.flags = val;
-    if (!(flag & kDefParam) && (flag & kDefGlobal)) {
+    if (!(flag & kDefParam) && (flag & kDefGlobal) && module_symbols_) {
       // A global declaration anywhere is also recorded in the module's table.
       SymbolIn(tree_->module_, mangled).flags |= flag;
     }
@@ -244,6 +248,7 @@ class ScopeBuilder : public AstVisitor {
   ScopeTree* tree_;
   const bool future_annotations_;
   const bool top_level_await_;
+  const bool module_symbols_;  // false: the module scope's table stays empty
   // Inline up to a nesting depth of eight: most cells are one module scope.
   absl::InlinedVector<Scope*, 8> stack_;
   absl::InlinedVector<Building, 8> building_;  // parallel to stack_
@@ -670,12 +675,67 @@ void CheckFutureStatements(const Module* module, std::string_view buffer,
   }
 }
 
+namespace {
+
+// A global or nonlocal statement in the module's own scope (not inside a def or a class).
+bool DeclaresAtModuleLevel(StmtList body) {
+  for (const Stmt* s : body) {
+    switch (s->kind) {
+      case StmtKind::kGlobal:
+      case StmtKind::kNonlocal:
+        return true;
+      case StmtKind::kFor: {
+        const auto* f = static_cast<const ForStmt*>(s);
+        if (DeclaresAtModuleLevel(f->body) || DeclaresAtModuleLevel(f->orelse)) return true;
+        break;
+      }
+      case StmtKind::kWhile: {
+        const auto* w = static_cast<const WhileStmt*>(s);
+        if (DeclaresAtModuleLevel(w->body) || DeclaresAtModuleLevel(w->orelse)) return true;
+        break;
+      }
+      case StmtKind::kIf: {
+        const auto* i = static_cast<const IfStmt*>(s);
+        if (DeclaresAtModuleLevel(i->body) || DeclaresAtModuleLevel(i->orelse)) return true;
+        break;
+      }
+      case StmtKind::kWith:
+        if (DeclaresAtModuleLevel(static_cast<const WithStmt*>(s)->body)) return true;
+        break;
+      case StmtKind::kTry: {
+        const auto* t = static_cast<const TryStmt*>(s);
+        if (DeclaresAtModuleLevel(t->body) || DeclaresAtModuleLevel(t->orelse) ||
+            DeclaresAtModuleLevel(t->finalbody)) {
+          return true;
+        }
+        for (const ExceptHandler* h : t->handlers) {
+          if (DeclaresAtModuleLevel(h->body)) return true;
+        }
+        break;
+      }
+      case StmtKind::kMatch:
+        for (const MatchCase* c : static_cast<const MatchStmt*>(s)->cases) {
+          if (DeclaresAtModuleLevel(c->body)) return true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer,
-                                       bool top_level_await) {
+                                       bool top_level_await, ModuleSymbols module_symbols) {
   auto tree = std::make_unique<ScopeTree>();
   CheckFutureStatements(module, buffer, &tree->errors_);
   tree->future_annotations_ = HasFutureAnnotations(module);
-  ScopeBuilder builder(tree.get(), tree->future_annotations_, top_level_await);
+  // The module's own table matters (to the scopes and their errors) only where the module
+  // declares names global or nonlocal: CPython then checks what came before.
+  const bool all = module_symbols == ModuleSymbols::kAll || DeclaresAtModuleLevel(module->body);
+  ScopeBuilder builder(tree.get(), tree->future_annotations_, top_level_await, all);
   builder.Build(module);
   return tree;
 }

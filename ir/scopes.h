@@ -48,6 +48,15 @@ enum class Resolution : uint8_t {
 
 enum class ScopeKind : uint8_t { kModule, kClass, kFunction, kLambda, kComprehension };
 
+// What the module scope's own table holds.
+enum class ModuleSymbols : uint8_t {
+  kAll,  // every name the module binds or reads, as CPython's symtable has them
+  // Only where the module declares names global or nonlocal itself (which CPython checks
+  // against what came before): for passes that take every module-level name as the module's
+  // without asking the table. The nested scopes and the errors are the same as with kAll.
+  kWhereDeclared,
+};
+
 struct Symbol {
   std::string_view name;  // mangled where CPython mangles
   uint16_t flags = 0;
@@ -102,6 +111,7 @@ struct Scope {
 // an internal arena (mangled names).
 class ScopeTree {
  public:
+  // Its symbols are all the module's unless built with ModuleSymbols::kWhereDeclared.
   const Scope* module() const { return module_; }
   // The module starts with `from __future__ import annotations`.
   bool future_annotations() const { return future_annotations_; }
@@ -116,7 +126,8 @@ class ScopeTree {
 
  private:
   friend class ScopeBuilder;
-  friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view, bool);
+  friend std::unique_ptr<ScopeTree> BuildScopes(const Module*, std::string_view, bool,
+                                                ModuleSymbols);
   Scope module_scope_;                          // inline: many modules (cells) have no other scope
   std::vector<std::unique_ptr<Scope>> scopes_;  // the others
   absl::flat_hash_map<const void*, const Scope*> by_node_;
@@ -131,7 +142,8 @@ class ScopeTree {
 // evaluated and bind or read nothing. `top_level_await`: compiled as IPython compiles a cell
 // (PyCF_ALLOW_TOP_LEVEL_AWAIT), where an asynchronous comprehension may run at module level.
 std::unique_ptr<ScopeTree> BuildScopes(const Module* module, std::string_view buffer,
-                                       bool top_level_await = false);
+                                       bool top_level_await = false,
+                                       ModuleSymbols module_symbols = ModuleSymbols::kAll);
 bool HasFutureAnnotations(const Module* module);
 
 // CPython's _Py_Mangle: "__x" in class "C" is "_C__x"; *storage holds a changed name.

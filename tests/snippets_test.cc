@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 
+#include "ir/scopes.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "parser/ast_dump.h"
@@ -501,6 +502,94 @@ TEST_P(InvalidSnippetInvariantsTest, Hold) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, InvalidSnippetInvariantsTest, testing::ValuesIn(InvalidSnippets()),
                          TestName);
+
+// ---------------------------------------------------------------------------------------------
+// Scopes built without the module's own table (ModuleSymbols::kWhereDeclared, as the notebook
+// analysis builds them): the same nested scopes and errors as with it.
+
+// A scope and those nested in it, with or without its own symbols.
+std::string ScopesDump(const Scope* s, bool own_symbols) {
+  std::string out = StrCat(static_cast<int>(s->kind), " ", s->name, " @", s->start,
+                           s->private_name.empty() ? "" : " private ", s->private_name, "\n");
+  if (own_symbols) {
+    for (const Symbol& sym : s->symbols) {
+      StrAppend(&out, "  ", sym.name, " ", sym.flags, " ", static_cast<int>(sym.resolution), "\n");
+    }
+  }
+  for (const Scope* child : s->children) out += ScopesDump(child, true);
+  return out;
+}
+
+std::string ErrorsDump(const ScopeTree& tree) {
+  std::string out;
+  for (const SyntaxDiagnostic& e : tree.errors()) StrAppend(&out, e.start, " ", e.message, "\n");
+  return out;
+}
+
+// Compares the two ways for `source`: the same errors and nested scopes, and the module's own
+// table the same where `kept` says it is kept, else empty but for names of nested scopes
+// passing through it (flags 0). Null `kept`: the module's table is not compared.
+void ExpectSameScopes(const std::string& source, const bool* kept) {
+  Arena arena;
+  ParseResult r = Parse(source, &arena);
+  std::unique_ptr<ScopeTree> all = BuildScopes(r.module, source, false, ModuleSymbols::kAll);
+  std::unique_ptr<ScopeTree> some =
+      BuildScopes(r.module, source, false, ModuleSymbols::kWhereDeclared);
+  EXPECT_EQ(ErrorsDump(*some), ErrorsDump(*all));
+  EXPECT_EQ(ScopesDump(some->module(), false), ScopesDump(all->module(), false));
+  if (kept == nullptr) return;
+  if (*kept) {
+    EXPECT_EQ(ScopesDump(some->module(), true), ScopesDump(all->module(), true));
+    return;
+  }
+  EXPECT_LT(some->module()->symbols.size(), all->module()->symbols.size());
+  for (const Symbol& sym : some->module()->symbols) EXPECT_EQ(sym.flags, 0) << sym.name;
+}
+
+TEST(ScopesWithoutModuleTable, SameNestedScopesAndErrors) {
+  // Not kept: nothing at module level declares a name.
+  for (const char* source : {
+           "x = 1\nprint(x)\n",
+           "def f():\n    global g\n    g = 1\n    return [y for y in range(3) if (z := y)]\n",
+           "[w for w in range(3) if (v := w)]\nprint(v)\n",
+           "class C:\n    __p = 1\n    def m(self):\n        return self.__p, __q\n",
+           "def outer():\n    a = 1\n    def inner():\n        nonlocal a\n        a += 1\n"
+           "    return inner\n",
+           "def f(x):\n    def g():\n        return super(), x\n    return g\n",
+           "class K:\n    y = 1\n    z = [y for _ in range(2)]\n",
+           "def f():\n    nonlocal q\n",
+       }) {
+    SCOPED_TRACE(source);
+    const bool kept = false;
+    ExpectSameScopes(source, &kept);
+  }
+  // Kept: the module declares names itself, at any depth of its own statements.
+  for (const char* source : {
+           "x = 1\nglobal x\n",
+           "print(x)\nglobal x\n",
+           "x: int = 1\nglobal x\n",
+           "nonlocal y\n",
+           "if True:\n    for i in range(2):\n        try:\n            pass\n"
+           "        except Exception:\n            global i\n",
+           "with open('f') as f:\n    match f:\n        case _:\n            global f\n",
+       }) {
+    SCOPED_TRACE(source);
+    const bool kept = true;
+    ExpectSameScopes(source, &kept);
+  }
+}
+
+TEST(ScopesWithoutModuleTable, EverySnippet) {
+  size_t compared = 0;
+  for (std::string_view file : {"valid.txt", "valid_312.txt", "invalid.txt"}) {
+    for (const Snippet& snippet : Snippets(file)) {
+      SCOPED_TRACE(snippet.name);
+      ExpectSameScopes(snippet.source, nullptr);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 500u);
+}
 
 }  // namespace
 }  // namespace cellflow
