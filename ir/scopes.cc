@@ -128,7 +128,10 @@ class ScopeBuilder : public AstVisitor {
     s->start = start;
     s->node = node;
     s->private_name = private_;
-    s->symbols.reserve(kind == ScopeKind::kModule ? 16 : 4);
+    // Room for the symbols most scopes have; none for a module whose own table is left out.
+    if (kind != ScopeKind::kModule || module_symbols_) {
+      s->symbols.reserve(kind == ScopeKind::kModule ? 16 : 4);
+    }
     if (node != nullptr) tree_->by_node_[node] = s;
     if (!stack_.empty()) {
       s->parent = stack_.back();
