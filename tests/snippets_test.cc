@@ -2,6 +2,7 @@
 // through the lexer and parser: valid snippets must parse cleanly under every line ending,
 // invalid ones must fail with CPython 3.11's message (or a known, listed difference).
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 
 #include "gtest/gtest.h"
 
+#include "driver/notebook.h"
 #include "ir/scopes.h"
 #include "lexer/source.h"
 #include "lexer/str_util.h"
@@ -589,6 +591,38 @@ TEST(ScopesWithoutModuleTable, EverySnippet) {
     }
   }
   EXPECT_GT(compared, 500u);
+}
+
+// The same over every code cell of ../shared/corpus (skipped when it is not there), parsed as
+// the analysis parses them (IPython escapes allowed).
+TEST(ScopesWithoutModuleTable, EveryCorpusCell) {
+  namespace fs = std::filesystem;
+  const fs::path corpus = fs::path(SourceDir()) / "../shared/corpus";
+  if (!fs::is_directory(corpus)) GTEST_SKIP() << corpus << " not found";
+  NotebookReader reader;
+  size_t cells = 0;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(corpus)) {
+    if (!e.is_regular_file() || e.path().extension() != ".ipynb") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    absl::StatusOr<Notebook> nb = reader.Read(e.path().string(), bytes);
+    if (!nb.ok()) continue;
+    for (const Cell& c : nb->cells) {
+      if (!c.IsCode()) continue;
+      Arena arena;
+      ParseOptions options;
+      options.ipython = true;
+      ParseResult r = Parse(nb->buffer, c.begin, c.end, &arena, options);
+      std::unique_ptr<ScopeTree> all = BuildScopes(r.module, nb->buffer, true, ModuleSymbols::kAll);
+      std::unique_ptr<ScopeTree> some =
+          BuildScopes(r.module, nb->buffer, true, ModuleSymbols::kWhereDeclared);
+      EXPECT_EQ(ErrorsDump(*some), ErrorsDump(*all)) << e.path() << " cell at " << c.begin;
+      EXPECT_EQ(ScopesDump(some->module(), false), ScopesDump(all->module(), false))
+          << e.path() << " cell at " << c.begin;
+      ++cells;
+    }
+  }
+  EXPECT_GT(cells, 10000u);
 }
 
 }  // namespace
