@@ -683,47 +683,11 @@ namespace {
 // A global or nonlocal statement in the module's own scope (not inside a def or a class).
 bool DeclaresAtModuleLevel(StmtList body) {
   for (const Stmt* s : body) {
-    switch (s->kind) {
-      case StmtKind::kGlobal:
-      case StmtKind::kNonlocal:
-        return true;
-      case StmtKind::kFor: {
-        const auto* f = static_cast<const ForStmt*>(s);
-        if (DeclaresAtModuleLevel(f->body) || DeclaresAtModuleLevel(f->orelse)) return true;
-        break;
-      }
-      case StmtKind::kWhile: {
-        const auto* w = static_cast<const WhileStmt*>(s);
-        if (DeclaresAtModuleLevel(w->body) || DeclaresAtModuleLevel(w->orelse)) return true;
-        break;
-      }
-      case StmtKind::kIf: {
-        const auto* i = static_cast<const IfStmt*>(s);
-        if (DeclaresAtModuleLevel(i->body) || DeclaresAtModuleLevel(i->orelse)) return true;
-        break;
-      }
-      case StmtKind::kWith:
-        if (DeclaresAtModuleLevel(static_cast<const WithStmt*>(s)->body)) return true;
-        break;
-      case StmtKind::kTry: {
-        const auto* t = static_cast<const TryStmt*>(s);
-        if (DeclaresAtModuleLevel(t->body) || DeclaresAtModuleLevel(t->orelse) ||
-            DeclaresAtModuleLevel(t->finalbody)) {
-          return true;
-        }
-        for (const ExceptHandler* h : t->handlers) {
-          if (DeclaresAtModuleLevel(h->body)) return true;
-        }
-        break;
-      }
-      case StmtKind::kMatch:
-        for (const MatchCase* c : static_cast<const MatchStmt*>(s)->cases) {
-          if (DeclaresAtModuleLevel(c->body)) return true;
-        }
-        break;
-      default:
-        break;
-    }
+    if (s->kind == StmtKind::kGlobal || s->kind == StmtKind::kNonlocal) return true;
+    bool found = false;
+    ForEachBody(s, /*definitions=*/false,
+                [&found](StmtList inner) { found = found || DeclaresAtModuleLevel(inner); });
+    if (found) return true;
   }
   return false;
 }

@@ -9,6 +9,49 @@ namespace cellflow {
 // Visits every node in source order. Override a Visit* hook to act on a node; call the matching
 // Walk* from it to continue into the children (or don't, to prune). Recursion depth follows the
 // tree depth, which the parser bounds (ParseOptions::max_depth).
+// Calls f(body) for each list of statements directly inside `s`, in source order: the branches
+// of if, for, while, with, try (its handlers' bodies included) and match, and, when
+// `definitions`, the body of a def or class. Nothing for a simple statement.
+template <typename F>
+void ForEachBody(const Stmt* s, bool definitions, F&& f) {
+  switch (s->kind) {
+    case StmtKind::kFunctionDef:
+      if (definitions) f(static_cast<const FunctionDefStmt*>(s)->body);
+      return;
+    case StmtKind::kClassDef:
+      if (definitions) f(static_cast<const ClassDefStmt*>(s)->body);
+      return;
+    case StmtKind::kFor:
+      f(static_cast<const ForStmt*>(s)->body);
+      f(static_cast<const ForStmt*>(s)->orelse);
+      return;
+    case StmtKind::kWhile:
+      f(static_cast<const WhileStmt*>(s)->body);
+      f(static_cast<const WhileStmt*>(s)->orelse);
+      return;
+    case StmtKind::kIf:
+      f(static_cast<const IfStmt*>(s)->body);
+      f(static_cast<const IfStmt*>(s)->orelse);
+      return;
+    case StmtKind::kWith:
+      f(static_cast<const WithStmt*>(s)->body);
+      return;
+    case StmtKind::kTry: {
+      const auto* t = static_cast<const TryStmt*>(s);
+      f(t->body);
+      for (const ExceptHandler* h : t->handlers) f(h->body);
+      f(t->orelse);
+      f(t->finalbody);
+      return;
+    }
+    case StmtKind::kMatch:
+      for (const MatchCase* c : static_cast<const MatchStmt*>(s)->cases) f(c->body);
+      return;
+    default:
+      return;
+  }
+}
+
 class AstVisitor {
  public:
   virtual ~AstVisitor() = default;

@@ -156,34 +156,7 @@ class ImportChecker : public AstVisitor {
       WalkStmt(s);
       return;
     }
-    switch (s->kind) {
-      case StmtKind::kFunctionDef:
-        VisitBody(static_cast<const FunctionDefStmt*>(s)->body);
-        return;
-      case StmtKind::kClassDef:
-        VisitBody(static_cast<const ClassDefStmt*>(s)->body);
-        return;
-      case StmtKind::kFor:
-        VisitBody(static_cast<const ForStmt*>(s)->body);
-        VisitBody(static_cast<const ForStmt*>(s)->orelse);
-        return;
-      case StmtKind::kWhile:
-        VisitBody(static_cast<const WhileStmt*>(s)->body);
-        VisitBody(static_cast<const WhileStmt*>(s)->orelse);
-        return;
-      case StmtKind::kIf:
-        VisitBody(static_cast<const IfStmt*>(s)->body);
-        VisitBody(static_cast<const IfStmt*>(s)->orelse);
-        return;
-      case StmtKind::kWith:
-        VisitBody(static_cast<const WithStmt*>(s)->body);
-        return;
-      case StmtKind::kMatch:
-        for (const MatchCase* c : static_cast<const MatchStmt*>(s)->cases) VisitBody(c->body);
-        return;
-      default:
-        WalkStmt(s);
-    }
+    ForEachBody(s, /*definitions=*/true, [this](StmtList body) { VisitBody(body); });
   }
 
   bool SawLocalModule() const { return saw_local_; }
