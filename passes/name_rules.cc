@@ -2,7 +2,6 @@
 #include "passes/name_rules.h"
 
 #include <algorithm>
-#include <deque>
 #include <span>
 
 #include "absl/container/flat_hash_map.h"
@@ -609,12 +608,11 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     }
     if (roots.empty()) return;
   }
-  // Functions reachable through calls of module-level functions, breadth first.
+  // Functions reachable through calls of module-level functions, breadth first: `roots` grows
+  // into the queue of them.
   absl::flat_hash_set<const Unit*> seen(roots.begin(), roots.end());
-  std::deque<const Unit*> queue(roots.begin(), roots.end());
-  while (!queue.empty()) {
-    const Unit* u = queue.front();
-    queue.pop_front();
+  for (size_t next = 0; next < roots.size(); ++next) {
+    const Unit* u = roots[next];
     call_work_ += u->global_reads.size() + u->global_calls.size() + 1;
     if (call_work_ > kCallBudget) return;
     for (const GlobalRead& g : u->global_reads) {
@@ -656,7 +654,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     // A method's self.step(): the class's method of that name.
     for (const GlobalRead& c : u->self_calls) {
       for (const Unit* method : MethodsNamed(u->owner_class, c.name)) {
-        if (seen.insert(method).second) queue.push_back(method);
+        if (seen.insert(method).second) roots.push_back(method);
       }
     }
     for (const GlobalRead& c : u->global_calls) {
@@ -667,7 +665,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
         if (stmt == nullptr || stmt->kind != StmtKind::kFunctionDef) continue;
         auto it = program_->unit_of.find(stmt);
         if (it != program_->unit_of.end() && seen.insert(it->second).second) {
-          queue.push_back(it->second);
+          roots.push_back(it->second);
         }
       }
     }
