@@ -6,9 +6,6 @@
 
 namespace cellflow {
 
-// Visits every node in source order. Override a Visit* hook to act on a node; call the matching
-// Walk* from it to continue into the children (or don't, to prune). Recursion depth follows the
-// tree depth, which the parser bounds (ParseOptions::max_depth).
 // Calls f(body) for each list of statements directly inside `s`, in source order: the branches
 // of if, for, while, with, try (its handlers' bodies included) and match, and, when
 // `definitions`, the body of a def or class. Nothing for a simple statement.
@@ -52,6 +49,9 @@ void ForEachBody(const Stmt* s, bool definitions, F&& f) {
   }
 }
 
+// Visits every node in source order. Override a Visit* hook to act on a node; call the matching
+// Walk* from it to continue into the children (or don't, to prune). Recursion depth follows the
+// tree depth, which the parser bounds (ParseOptions::max_depth).
 class AstVisitor {
  public:
   virtual ~AstVisitor() = default;
