@@ -455,25 +455,21 @@ bool InputsGiven(const std::vector<std::string>& paths, const std::string& files
   return true;
 }
 
-bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
+void CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
                    const std::vector<std::string>& exclude, bool include_py, PathList* out,
                    int* status, const ImportContext* imports, const TasksFound& found) {
-  if (!InputsGiven(paths, files_from)) {
-    *status = 2;
-    return false;
-  }
   for (const std::string& path : paths) {
     CollectPath(path, exclude, include_py, out, status, imports, found);
   }
-  if (files_from.empty()) return true;
+  if (files_from.empty()) return;
   std::ifstream file;
   std::istream* in = &std::cin;
   if (files_from != "-") {
     file.open(files_from);
-    if (!file) {
+    if (!file) {  // gone since InputsGiven looked
       std::cerr << "cellflow: " << files_from << ": cannot open file\n";
       *status = 2;
-      return false;
+      return;
     }
     in = &file;
   }
@@ -483,7 +479,6 @@ bool CollectInputs(const std::vector<std::string>& paths, const std::string& fil
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) CollectPath(line, exclude, include_py, out, status, imports, found);
   }
-  return true;
 }
 
 OutputFile::OutputFile(const std::string& path) {

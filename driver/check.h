@@ -93,13 +93,12 @@ bool InputsGiven(const std::vector<std::string>& paths, const std::string& files
 // The inputs: `paths` and the lines of `files_from` (a file, or "-" for stdin; read a line at
 // a time), each a file taken as it is or a directory walked for notebooks (and .py files with
 // include_py), skipping hidden directories, checkpoints, caches, virtual environments and what
-// an exclude glob matches. A directory's inputs come sorted by path. Problems go to stderr and
-// set *status to 2; returns false when there is nothing to do (no paths at all, an unreadable
-// list). `found`, when given, is told out->size() after each input, so that the batch can start
-// on them while the walk goes on.
+// an exclude glob matches, after InputsGiven has found something to read. A directory's inputs
+// come sorted by path. Problems go to stderr and set *status to 2. `found`, when given, is told
+// out->size() after each input, so that the batch can start on them while the walk goes on.
 // The folders the walk lists that hold inputs are handed to `imports` (when given) before their
 // first input is added, so that import resolution does not list them again.
-bool CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
+void CollectInputs(const std::vector<std::string>& paths, const std::string& files_from,
                    const std::vector<std::string>& exclude, bool include_py, PathList* out,
                    int* status, const ImportContext* imports = nullptr,
                    const TasksFound& found = nullptr);

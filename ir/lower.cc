@@ -342,14 +342,11 @@ class Lowerer : public AstVisitor {
     *global = false;
     const Scope* s = scope_;
     // A cell's module-level code: every name it binds or reads is the module's (CPython
-    // resolves none there as free), so the symbol table need not be asked.
+    // resolves none there as free; names bound by magics, such as %%capture out, are in no
+    // symbol table), so the symbol table need not be asked.
     if (s->kind == ScopeKind::kModule) return Place::kUnit;
     const Symbol* sym = s->Resolve(name);
-    if (sym == nullptr) {
-      // Names bound by magics (%%capture out, %store -r x) are in no symbol table: the
-      // module's, when that is where the code runs.
-      return s == unit_scope_ && unit_->kind == UnitKind::kModule ? Place::kUnit : Place::kOutside;
-    }
+    if (sym == nullptr) return Place::kOutside;
     switch (sym->resolution) {
       case Resolution::kLocal:
       case Resolution::kCell:

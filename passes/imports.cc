@@ -481,16 +481,17 @@ class ImportChecker : public AstVisitor {
     const ModuleLookup& m = CheckModule(module, site);
     if (guarded_ > 0) return;
     // Star imports: a local module's exports can be known, and those of the standard-library
-    // modules notebooks star-import.
-    const bool exports_known =
-        (m.status == ModuleStatus::kLocal && m.local != nullptr && m.local->exports_known) ||
-        (m.status == ModuleStatus::kStdlib &&
-         StdlibStarExports(module, options_.python_minor) != nullptr);
+    // modules notebooks star-import (asked only for a star import).
+    auto exports_known = [&] {
+      return (m.status == ModuleStatus::kLocal && m.local != nullptr && m.local->exports_known) ||
+             (m.status == ModuleStatus::kStdlib &&
+              StdlibStarExports(module, options_.python_minor) != nullptr);
+    };
     const bool found = m.status == ModuleStatus::kLocal || m.status == ModuleStatus::kStdlib ||
                        m.status == ModuleStatus::kThirdParty;
     for (const Alias* a : f->names) {
       if (a->name == "*") {
-        if (found && !exports_known) {
+        if (found && !exports_known()) {
           Report(RuleId::kStarImport, a->range,
                  StrCat("'from ", module, " import *' binds names cellflow cannot know"), module,
                  "import the names you use explicitly");
