@@ -96,7 +96,15 @@ class ScopeBuilder : public AstVisitor {
 
   void Build(const Module* module) {
     tree_->module_ = Enter(ScopeKind::kModule, "module", 0, nullptr);
-    VisitBody(module->body);
+    if (module_symbols_) {
+      VisitBody(module->body);
+    } else {
+      // Without the module's table, a statement that opens no scope records nothing (its
+      // names are the module's) and raises none of the errors found here.
+      for (const Stmt* s : module->body) {
+        if (s->opens_scope) VisitStmt(s);
+      }
+    }
     stack_.pop_back();
     NameSet free, global;
     Analyze(tree_->module_, nullptr, &free, &global);

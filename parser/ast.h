@@ -375,6 +375,10 @@ enum class StmtKind : uint8_t {
 struct Stmt {
   Range range;
   StmtKind kind;
+  // Set by the parser on a module's own statements (not on those nested in them) that define a
+  // function or class or hold a lambda or comprehension anywhere inside: the only module-level
+  // code that opens a scope.
+  bool opens_scope = false;
 
   template <typename T>
   const T* As() const {

@@ -463,11 +463,12 @@ class Parser {
   const ParseOptions options_;
 
   // Parsing state.
-  size_t p_ = 0;         // index of the current token
-  Offset prev_end_ = 0;  // end of the last consumed token
-  bool error_ = false;   // sticky within one statement
-  int depth_ = 0;        // recursion depth (DepthGuard)
-  int speculating_ = 0;  // > 0: errors are not recorded (backtracking)
+  size_t p_ = 0;                // index of the current token
+  Offset prev_end_ = 0;         // end of the last consumed token
+  bool error_ = false;          // sticky within one statement
+  int depth_ = 0;               // recursion depth (DepthGuard)
+  uint32_t scopes_opened_ = 0;  // defs, classes, lambdas and comprehensions made so far
+  int speculating_ = 0;         // > 0: errors are not recorded (backtracking)
 };
 
 bool Parser::AtExpressionStart() const {
@@ -510,7 +511,12 @@ Module* Parser::ParseFile() {
       Advance();
       continue;
     }
+    const size_t first = body.size();
+    const uint32_t scopes_before = scopes_opened_;
     ParseStatement(&body);
+    if (scopes_opened_ != scopes_before) {
+      for (size_t i = first; i < body.size(); ++i) body[i]->opens_scope = true;
+    }
   }
   auto* module = arena_->New<Module>();
   module->body = Copy(body);
@@ -1057,6 +1063,7 @@ Stmt* Parser::ParseDecorated() {
 Stmt* Parser::ParseFunctionDef(Offset start, bool is_async, ExprList decorators) {
   Advance();  // 'def'
   auto* s = NewStmt<FunctionDefStmt>(start);
+  ++scopes_opened_;
   s->is_async = is_async;
   s->decorators = decorators;
   if (!ExpectName(&s->name, &s->name_range)) return nullptr;
@@ -1075,6 +1082,7 @@ Stmt* Parser::ParseClassDef(ExprList decorators) {
   Offset start = Cur().start;
   Advance();  // 'class'
   auto* s = NewStmt<ClassDefStmt>(start);
+  ++scopes_opened_;
   s->decorators = decorators;
   if (!ExpectName(&s->name, &s->name_range)) return nullptr;
   if (At(TK::kLSqb)) s->type_params = ParseTypeParams();
@@ -2097,6 +2105,7 @@ Expr* Parser::ParseCall(Expr* func) {
       if (error_) break;
       if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
         auto* g = arena_->New<GeneratorExp>();
+        ++scopes_opened_;
         g->elt = e;
         g->generators = ParseComprehensionClauses();
         if (error_) break;
@@ -2278,6 +2287,7 @@ Expr* Parser::ParseParenthesized() {
       return first;
     }
     auto* g = arena_->New<GeneratorExp>();
+    ++scopes_opened_;
     g->elt = first;
     g->generators = ParseComprehensionClauses();
     if (!Expect(TK::kRPar)) return g;
@@ -2320,6 +2330,7 @@ Expr* Parser::ParseListDisplay() {
         return first;
       }
       auto* c = arena_->New<ListComp>();
+      ++scopes_opened_;
       c->elt = first;
       c->generators = ParseComprehensionClauses();
       if (!Expect(TK::kRSqb)) return c;
@@ -2360,6 +2371,7 @@ Expr* Parser::ParseBraceDisplay() {
       if (error_) return first;
       if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
         auto* c = arena_->New<DictComp>();
+        ++scopes_opened_;
         c->key = first;
         c->value = value;
         c->generators = ParseComprehensionClauses();
@@ -2384,6 +2396,7 @@ Expr* Parser::ParseBraceDisplay() {
           return first;
         }
         auto* c = arena_->New<SetComp>();
+        ++scopes_opened_;
         c->elt = first;
         c->generators = ParseComprehensionClauses();
         if (!Expect(TK::kRBrace)) return c;
@@ -2448,6 +2461,7 @@ Expr* Parser::ParseLambda() {
   Offset start = Cur().start;
   Advance();
   auto* l = arena_->New<Lambda>();
+  ++scopes_opened_;
   l->args = ParseParameters(/*lambda=*/true);
   if (error_ || !Expect(TK::kColon)) return l;
   l->body = ParseExpression();

@@ -202,6 +202,33 @@ std::string CheckTokens(std::string_view text, const std::vector<Token>& tokens)
   return "";
 }
 
+// Finds a node that opens a scope: a def, a class, a lambda or a comprehension.
+class ScopeOpenerFinder : public AstVisitor {
+ public:
+  bool found() const { return found_; }
+
+  void VisitStmt(const Stmt* s) override {
+    if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) found_ = true;
+    if (!found_) WalkStmt(s);
+  }
+  void VisitExpr(const Expr* e) override {
+    switch (e->kind) {
+      case ExprKind::kLambda:
+      case ExprKind::kListComp:
+      case ExprKind::kSetComp:
+      case ExprKind::kDictComp:
+      case ExprKind::kGeneratorExp:
+        found_ = true;
+        return;
+      default:
+        if (!found_) WalkExpr(e);
+    }
+  }
+
+ private:
+  bool found_ = false;
+};
+
 }  // namespace
 
 std::string CheckParseInvariants(std::string_view text, const ParseResult& r) {
@@ -227,6 +254,17 @@ std::string CheckParseInvariants(std::string_view text, const ParseResult& r) {
   if (!checker.problem().empty()) return checker.problem();
   if (r.errors.empty() && checker.saw_error_node()) {
     return "an ErrorStmt or ErrorExpr node exists although there are no errors";
+  }
+  // Module-level code that opens a scope is marked as such (the scope analysis skips the rest).
+  for (size_t i = 0; i < r.module->body.size(); ++i) {
+    const Stmt* s = r.module->body[i];
+    if (s->opens_scope) continue;
+    ScopeOpenerFinder finder;
+    finder.VisitStmt(s);
+    if (finder.found()) {
+      return StrCat("module statement ", i, " (", StmtKindName(s->kind), " at ", s->range.start,
+                    ") opens a scope but is not marked opens_scope");
+    }
   }
   return "";
 }

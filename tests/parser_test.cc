@@ -458,6 +458,30 @@ TEST(ParserTest, LambdaAsDefaultValue) {
   EXPECT_EQ(As<Name>(outer->body)->id, "a");
 }
 
+// The module's statements that hold a def, class, lambda or comprehension anywhere are marked;
+// the others are not (CheckParseInvariants checks the first half on every parse).
+TEST(ParserTest, ModuleStatementsThatOpenScopes) {
+  Parsed p(
+      "x = y + 1\n"
+      "def f(): pass\n"
+      "for i in x:\n  print(i)\n"
+      "if c:\n  g = (i for i in x)\n"
+      "print(f\"{[i for i in x]}\")\n"
+      "@decorate(lambda: 0)\nclass C: pass\n"
+      "with open(p) as fh:\n  d = {k: v for k, v in fh}\n"
+      "z = {1, 2}; s = {q for q in z}\n"
+      "t = x[1:2], -x, not x\n");
+  ASSERT_TRUE(p.ok()) << p.Errors();
+  std::vector<bool> marked;
+  for (const Stmt* s : p.body()) marked.push_back(s->opens_scope);
+  EXPECT_THAT(marked, ElementsAre(false, true, false, true, true, true, true, true, true, false));
+  // Statements nested in a marked one are not marked themselves.
+  const IfStmt* branch = p.Stmt<IfStmt>(3);
+  ASSERT_NE(branch, nullptr);
+  EXPECT_FALSE(branch->body[0]->opens_scope);
+  EXPECT_EQ(CheckParseInvariants(p.text(), p.result()), "");
+}
+
 TEST(ParserTest, ParameterKinds) {
   Parsed p("def f(a, /, b, c=1, *d, e, f=2, **g): pass\n");
   ASSERT_TRUE(p.ok()) << p.Errors();
