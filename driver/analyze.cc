@@ -339,7 +339,8 @@ struct RunRequest {
   };
   Environment* environment = nullptr;
   ImportCounts* import_counts = nullptr;
-  bool explain = true;  // messages and hints (the replay needs only rule, place and name)
+  bool explain = true;          // messages and hints (the replay needs only rule, place and name)
+  bool function_bodies = true;  // reads in function bodies (not in the replay)
 };
 
 // "%%writefile [-a] mod.py" or "%%file [-a] mod.py": the file name, or empty.
@@ -618,6 +619,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.databricks = nb.databricks;
   rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
+  rules_options.function_bodies = request.function_bodies;
   CheckNames(program.get(), locator, rules_options, &diagnostics);
   if (env != nullptr && report_syntax) {
     ImportRulesOptions import_options;
@@ -779,6 +781,10 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       replay_request.imports = options.imports;
       replay_request.environment = &environment;
       replay_request.explain = false;
+      // A cell saved as run without error shows that its own module-level reads found a
+      // value, not the reads in the function bodies it defined (they ran, if ever, when a
+      // later cell called them).
+      replay_request.function_bodies = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
       // The names the file order already reports as undefined, by place: there the hidden
       // state is a note on that finding, not a second finding at the same place.
@@ -791,24 +797,41 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       }
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
-        const Cell* cell = locator.CellAt(d.range.start);
+        // A read in a function body comes with the module-level call that ran it: the cell
+        // of that call is the one whose clean run shows the name had a value.
+        const RelatedLocation* call = d.related.empty() ? nullptr : &d.related.front();
+        const Cell* cell = locator.CellAt(call != nullptr ? call->range.start : d.range.start);
         if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
             cell->error_name) {
           continue;
         }
+        const int64_t in = *cell->execution_count;
         if (auto it = undefined_at.find(d.range.start);
             it != undefined_at.end() && diagnostics[it->second].symbol == d.symbol) {
-          diagnostics[it->second].notes.push_back(StrCat(
-              "this cell was saved as run without error (In [", *cell->execution_count, "]): '",
-              d.symbol, "' had a value then, from a cell since edited, deleted or run again"));
+          diagnostics[it->second].notes.push_back(
+              call == nullptr
+                  ? StrCat("this cell was saved as run without error (In [", in, "]): '", d.symbol,
+                           "' had a value then, from a cell since edited, deleted or run again")
+                  : StrCat("'", call->message, "' ran in cell ", cell->index,
+                           ", saved as run without error (In [", in, "]): '", d.symbol,
+                           "' had a value then, from a cell since edited, deleted or run again"));
           continue;
         }
         Diagnostic h;
         h.rule = RuleId::kHiddenState;
         h.range = d.range;
         h.symbol = d.symbol;
-        h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [",
-                           *cell->execution_count, "]), but no cell run before it defines it now");
+        if (call == nullptr) {
+          h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                             "]), but no cell run before it defines it now");
+        } else {
+          h.message = StrCat("'", d.symbol, "' had a value when cell ", cell->index, " ran (In [",
+                             in, "]) and called '", call->message,
+                             "', but no cell run before it defines it now");
+          h.related.push_back(
+              {call->range, StrCat("'", call->message, "' is called at cell ", cell->index,
+                                   ", line ", locator.LineOf(call->range.start))});
+        }
         h.help =
             "the cell that defined it was edited or deleted: restore it, or define the name "
             "again above";

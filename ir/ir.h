@@ -114,8 +114,11 @@ struct Unit {
   Unit& operator=(Unit&&) = default;
 
   UnitKind kind = UnitKind::kModule;
-  std::string_view name;                // "module", or the function's name
-  const void* node = nullptr;           // FunctionDefStmt / Lambda for function units
+  std::string_view name;       // "module", or the function's name
+  const void* node = nullptr;  // FunctionDefStmt / Lambda for function units
+  // A lambda in module-level code (not in a def): most run in the cell that holds them, as an
+  // argument of map(), sorted() or DataFrame.apply().
+  bool in_module_code = false;
   std::vector<std::string_view> names;  // NameId → text
   absl::flat_hash_map<std::string_view, NameId, StringViewHash, StringViewEq> name_ids;
   std::vector<Block> blocks;  // blocks[0] is the entry

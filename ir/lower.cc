@@ -99,6 +99,7 @@ class Lowerer;
 struct PendingBody {
   const void* node;  // FunctionDefStmt or Lambda
   const ScopeTree* tree;
+  bool from_module;  // queued by the module's code, not by a function's
 };
 
 class Lowerer : public AstVisitor {
@@ -486,7 +487,9 @@ class Lowerer : public AstVisitor {
   void LowerMagic(const IpyEscapeStmt* m);
   // A function or lambda body to lower after this unit; none for code that never runs.
   void Queue(const void* node) {
-    if (dead_ == 0) pending_->push_back(PendingBody{node, tree_});
+    if (dead_ == 0) {
+      pending_->push_back(PendingBody{node, tree_, unit_->kind == UnitKind::kModule});
+    }
   }
   int dead_ = 0;  // inside branches decided false (`if sys.version_info[0] < 3:`)
 
@@ -1575,6 +1578,7 @@ std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerO
     bool is_def = body.tree->ScopeOf(body.node) != nullptr &&
                   body.tree->ScopeOf(body.node)->kind == ScopeKind::kFunction;
     unit->kind = is_def ? UnitKind::kFunction : UnitKind::kLambda;
+    unit->in_module_code = !is_def && body.from_module;
     unit->node = body.node;
     unit->name = is_def ? static_cast<const FunctionDefStmt*>(stmt)->name : "lambda";
     if (body.tree->ScopeOf(body.node) == nullptr) continue;

@@ -278,6 +278,9 @@ class NameChecker {
   absl::flat_hash_map<std::tuple<const void*, RuleId, std::string_view>, size_t> first_;
   absl::flat_hash_map<size_t, int> repeats_;  // index in out_ → further reads
   absl::flat_hash_set<std::pair<Offset, std::string_view>> calls_reported_;
+  // Without options_.function_bodies: each function's reads of names nothing defines, for
+  // CheckCall to report at the first module-level call that runs them.
+  absl::flat_hash_map<const Unit*, std::vector<GlobalRead>> undefined_reads_;
   // MethodsNamed's index: by class, its methods by name.
   absl::flat_hash_map<const ClassDefStmt*,
                       absl::flat_hash_map<std::string_view, std::vector<const Unit*>>>
@@ -422,6 +425,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   if (InBrokenCell(use.site.start)) return;
   std::string_view name = unit.names[use.name];
   Reach r = Classify(unit, use.reaching);
+  const bool reported = options_.function_bodies || unit.in_module_code;
   if (r.external) {
     // A global read: checked at call sites; here only whether anything defines it at all.
     unit.global_reads.push_back({name, use.site});
@@ -433,6 +437,11 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       if (!Repeated(nullptr, RuleId::kUndefinedInNotebook, name)) {
         Report(nullptr, name, ScriptOnlyName(name, use.site));
       }
+      return;
+    }
+    if (!reported) {
+      // Reported where module-level code calls the function (CheckCall), if anywhere.
+      undefined_reads_[&unit].push_back({name, use.site});
       return;
     }
     if (Repeated(nullptr, RuleId::kUndefinedName, name)) return;
@@ -451,7 +460,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     Report(nullptr, name, std::move(d));
     return;
   }
-  if (use.flags & kInstrGuarded) return;
+  if (!reported || (use.flags & kInstrGuarded)) return;
   if (!r.undefined && !r.deleted) return;
   if (WildcardReaches(unit, state)) return;
   // A closure binds it whenever it runs (`nonlocal x` in a nested function).
@@ -615,6 +624,19 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     const Unit* u = roots[next];
     call_work_ += u->global_reads.size() + u->global_calls.size() + 1;
     if (call_work_ > kCallBudget) return;
+    if (auto it = undefined_reads_.find(u); it != undefined_reads_.end()) {
+      // Without function bodies of their own (the hidden-state replay): the reads of names
+      // nothing defines, reported once each, with the call that ran them.
+      for (const GlobalRead& g : it->second) {
+        if (Repeated(nullptr, RuleId::kUndefinedName, g.name)) continue;
+        Diagnostic d;
+        d.rule = RuleId::kUndefinedName;
+        d.range = g.site;
+        d.symbol = std::string(g.name);
+        d.related.push_back({call.site, std::string(callee)});
+        Report(nullptr, g.name, std::move(d));
+      }
+    }
     for (const GlobalRead& g : u->global_reads) {
       const NameId* id = m.FindName(g.name);
       if (id == nullptr) continue;

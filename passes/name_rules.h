@@ -31,6 +31,13 @@ struct NameRulesOptions {
   // Messages, related locations, notes and help. Without them a diagnostic has only its rule,
   // range and symbol (all a caller that only counts or filters findings needs).
   bool explain = true;
+  // Reads inside function bodies (and the lambdas in them) are findings where they are. Off
+  // for the hidden-state replay: a cell that ran without error ran its module-level code (and,
+  // as a rule, the lambdas in it), not the bodies of the functions it defined. Then a body's
+  // read of a name nothing defines is reported (NB101, once per name) only when module-level
+  // code calls the function, with that call as its first related location (the message then
+  // holds the callee's name).
+  bool function_bodies = true;
 };
 
 void CheckNames(Program* program, const Locator& locator, const NameRulesOptions& options,

@@ -492,6 +492,69 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
   }
 }
 
+// A cell that ran without error ran its module-level code, not the bodies of the functions it
+// defined: their reads are evidence of hidden state only where an executed cell called them,
+// and the finding says which call.
+TEST_F(NameMessageTest, HiddenStateInFunctionBodiesNeedsACallThatRan) {
+  auto notebook = [](std::string_view calling_count) {
+    return StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+           "source": "def f():\n    return ghost + later\n\ndef g(rows):\n    out = [r for r in r]\n    for r in rows:\n        pass\n    return out"},
+          {"cell_type": "code", "execution_count": )json",
+                  calling_count, R"json(, "metadata": {}, "outputs": [],
+           "source": "f()"},
+          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+           "source": "later = 2"}]})json");
+  };
+  // The call ran (In [3]): 'ghost' (defined nowhere) gets the call as its note; 'later'
+  // (defined only in a cell that never ran) is hidden state at the read, with the call.
+  NotebookReport ran = Analyze(notebook("3"), "called.ipynb");
+  const Finding* ghost = Only(ran, "NB101", "ghost");
+  ASSERT_NE(ghost, nullptr);
+  ASSERT_EQ(ghost->diagnostic.notes.size(), 1u);
+  EXPECT_EQ(ghost->diagnostic.notes.front(),
+            "'f' ran in cell 2, saved as run without error (In [3]): 'ghost' had a value then, "
+            "from a cell since edited, deleted or run again");
+  const Finding* later = Only(ran, "NB302", "later");
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(later->start.cell, 1u);
+  EXPECT_EQ(later->start.line, 2u);
+  EXPECT_EQ(later->diagnostic.message,
+            "'later' had a value when cell 2 ran (In [3]) and called 'f', but no cell run before "
+            "it defines it now");
+  EXPECT_EQ(Related(*later), "[cell 2, line 1] 'f' is called at cell 2, line 1\n");
+  // g's read of its own unassigned local is an error whatever ran: no hidden-state note.
+  const Finding* local = Only(ran, "NB102", "r");
+  ASSERT_NE(local, nullptr);
+  EXPECT_TRUE(local->diagnostic.notes.empty());
+
+  // The call never ran: the def cell's clean run says nothing of what f reads.
+  NotebookReport not_ran = Analyze(notebook("null"), "not_called.ipynb");
+  const Finding* quiet = Only(not_ran, "NB101", "ghost");
+  ASSERT_NE(quiet, nullptr);
+  EXPECT_TRUE(quiet->diagnostic.notes.empty());
+  for (const Finding& f : not_ran.findings) {
+    EXPECT_NE(GetRule(f.diagnostic.rule).code, "NB302") << f.diagnostic.message;
+  }
+}
+
+// A lambda in module-level code runs, as a rule, with its cell (a key of sorted(), an argument
+// of map() or apply()): its reads are evidence like the cell's own.
+TEST_F(NameMessageTest, HiddenStateInALambdaOfTheCell) {
+  NotebookReport report = Analyze(
+      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": "print(sorted([3, 1], key=lambda v: weight[v]))"},
+          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+           "source": "z = 1"}]})json",
+      "lambda.ipynb");
+  const Finding* f = Only(report, "NB101", "weight");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->diagnostic.notes.size(), 1u);
+  EXPECT_THAT(f->diagnostic.notes.front(),
+              HasSubstr("this cell was saved as run without error (In [2])"));
+}
+
 // Lines and columns count within the cell, in code points, whatever ends the lines.
 TEST_F(NameMessageTest, PlacesFindingsWithinTheirCell) {
   for (std::string_view eol : {"\n", "\r\n"}) {
