@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 #include "ir/conditions.h"
@@ -263,6 +264,13 @@ class ImportChecker : public AstVisitor {
                   "' is the name of a distribution; its module is '", module, "')");
   }
 
+  // The same first letter, whatever its case. A module name is rarely misspelled there, while
+  // a missing helper module often lies a letter or a prefix away from some other module:
+  // `lib` from `zlib`, `utils` from `etils`, `config` from `sysconfig`, `model` from `code`.
+  static bool SameInitial(std::string_view a, std::string_view b) {
+    return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
+  }
+
   // "did you mean 'config'?" among the modules around.
   std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
     std::vector<std::string_view> candidates;
@@ -270,21 +278,26 @@ class ImportChecker : public AstVisitor {
     if (m.parent != nullptr) {
       wrong = m.AfterParent(dotted);
       wrong = wrong.substr(0, wrong.find('.'));
-      for (const std::string& s : m.parent->submodules) candidates.push_back(s);
+      for (const std::string& s : m.parent->submodules) {
+        if (SameInitial(wrong, s)) candidates.push_back(s);
+      }
       std::sort(candidates.begin(), candidates.end());
     } else if (dotted.find('.') == std::string_view::npos) {
       // `import pillow`, `import pytorch`: a distribution's name, not its module's.
       if (std::string hint = DistributionHint(wrong); !hint.empty()) return hint;
       if (!nearby_) nearby_ = env_.NearbyModuleNames();  // the same for every import here
       if (!HintAffordable(nearby_->size())) return {};
-      std::string_view best = BestSuggestion(wrong, *nearby_);
+      for (std::string_view n : *nearby_) {
+        if (SameInitial(wrong, n)) candidates.push_back(n);
+      }
+      std::string_view best = BestSuggestion(wrong, candidates);
       if (best.empty() && wrong.size() >= 4) {
         // A misspelled third-party module (`pandsa`, `sklern`, `PyQt4`): one edit away from a
         // listed name. A looser match among thousands of names mostly takes a missing helper
         // module (`trainer`) for some package (`chainer`).
         if (!HintAffordable(KnownTopLevelImports().size() / 8)) return {};
         for (std::string_view n : KnownTopLevelImports()) {
-          if (OneEditApart(wrong, n)) {
+          if (SameInitial(wrong, n) && OneEditApart(wrong, n)) {
             best = n;
             break;
           }

@@ -855,7 +855,7 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   std::ofstream(dir / "helpers.py") << "x = 1\n";
   const std::string text =
       "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
-      "import pandas_extension_of_mine\n";
+      "import pandas_extension_of_mine\nimport lib\nimport utils\nimport config\nimport Helpesr\n";
   NotebookReport report = AnalyzeWithImports(dir / "notebook.py", text);
   std::map<std::string, std::string> help;
   for (const Finding& f : report.findings) {
@@ -870,6 +870,14 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   // Much longer than any listed name: an unlisted package, not a misspelling.
   ASSERT_TRUE(help.contains("pandas_extension_of_mine"));
   EXPECT_EQ(help["pandas_extension_of_mine"], "");
+  // Missing helper modules a letter or a prefix away from other modules ('zlib', 'etils',
+  // 'sysconfig'): a misspelling seldom changes the first letter, so no hint.
+  for (const char* helper : {"lib", "utils", "config"}) {
+    ASSERT_TRUE(help.contains(helper)) << helper;
+    EXPECT_EQ(help[helper], "") << helper;
+  }
+  // The first letter's case does not count.
+  EXPECT_EQ(help["Helpesr"], "did you mean 'helpers'?");
 }
 
 // A module of a package imports absolutely (no implicit relative imports): a sibling named like
