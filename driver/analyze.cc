@@ -37,6 +37,38 @@ std::string_view CaptureTarget(std::string_view line) {
   return found;
 }
 
+// The line holding `at` starts with a shell command and its arguments ("mkdir -p out",
+// "pip install torch", "git clone URL", "python train.py"): a cell of shell commands that lacks
+// its %%bash, or a command that lacks its '!'. Returns the command, or empty.
+std::string_view ShellCommandAt(std::string_view buffer, Offset cell_begin, Offset at) {
+  static constexpr std::string_view kCommands[] = {
+      "apt",  "apt-get",    "bash",   "cat",   "cd",    "chmod",  "conda",   "cp",
+      "curl", "echo",       "export", "gdown", "git",   "gunzip", "ls",      "mkdir",
+      "mv",   "nvidia-smi", "pip",    "pip3",  "pwd",   "python", "python3", "rm",
+      "sh",   "sudo",       "tar",    "touch", "unzip", "wget"};
+  if (at > buffer.size() || cell_begin > at) return {};
+  size_t p = at;
+  while (p > cell_begin && buffer[p - 1] != '\n') --p;
+  while (p < buffer.size() && (buffer[p] == ' ' || buffer[p] == '\t')) ++p;
+  size_t q = p;
+  while (q < buffer.size() &&
+         (std::isalnum(static_cast<unsigned char>(buffer[q])) || buffer[q] == '-')) {
+    ++q;
+  }
+  std::string_view word = buffer.substr(p, q - p);
+  if (std::find(std::begin(kCommands), std::end(kCommands), word) == std::end(kCommands)) return {};
+  // A command takes words, options or paths, which Python never puts after a name.
+  if (q >= buffer.size() || buffer[q] != ' ') return {};
+  while (q < buffer.size() && buffer[q] == ' ') ++q;
+  if (q >= buffer.size()) return {};
+  const char c = buffer[q];
+  if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '/' || c == '~' ||
+      c == '$') {
+    return word;
+  }
+  return {};
+}
+
 class CellLocator : public Locator {
  public:
   explicit CellLocator(const Notebook& nb) : nb_(nb) {
@@ -519,6 +551,14 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     if (d.message.starts_with("Missing parentheses in call to 'print'") ||
         d.message.starts_with("Missing parentheses in call to 'exec'")) {
       d.help = "this is Python 2 code: port the notebook to Python 3 (2to3 converts it)";
+    } else if (std::string_view command = ShellCommandAt(nb.buffer, c.begin, e.start);
+               !command.empty() && parse_options.ipython) {
+      d.help = command == "pip" || command == "conda"
+                   ? StrCat("'", command, "' is a shell command: write '%", command,
+                            "' (it installs into the kernel's environment)")
+                   : StrCat("'", command,
+                            "' is a shell command: start the line with '!' (or the cell with "
+                            "%%bash)");
     }
   }
   cell.module = parsed.module;

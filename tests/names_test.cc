@@ -624,6 +624,30 @@ TEST_F(NameMessageTest, Python2PrintSaysSo) {
   EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
 }
 
+// A shell command in a Python cell (a cell of commands without its %%bash, a line without its
+// '!'): the syntax error says so. Python that merely starts with such a word is not one.
+TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
+  auto help_of = [&](std::string_view source) {
+    NotebookReport report =
+        Analyze(StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+            {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+             "source": ")json",
+                       source, R"json("}]})json"),
+                "shell.ipynb");
+    const Finding* f = Only(report, "NB001", "");
+    return f == nullptr ? std::string("(no NB001)") : f->diagnostic.help;
+  };
+  EXPECT_EQ(help_of("# Step 1\\nmkdir -p results/plots\\npython code/simulate.py results"),
+            "'mkdir' is a shell command: start the line with '!' (or the cell with %%bash)");
+  EXPECT_EQ(help_of("import os\\ngit clone https://github.com/a/b"),
+            "'git' is a shell command: start the line with '!' (or the cell with %%bash)");
+  EXPECT_EQ(help_of("x = 1\\npip install torch==2.1"),
+            "'pip' is a shell command: write '%pip' (it installs into the kernel's environment)");
+  // Not a command line: the error has no such help.
+  EXPECT_EQ(help_of("python = 3\\npython ++ 1 +"), "");
+  EXPECT_EQ(help_of("cd = {}\\ncd(1"), "");
+}
+
 TEST_F(NameMessageTest, Python2BuiltinsSayWhatPython3Has) {
   NotebookReport report =
       Analyze("# %%\nname = raw_input('?')\nfor i in xrange(3):\n    print(unicode(i))\n");
