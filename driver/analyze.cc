@@ -872,9 +872,11 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
               {call->range, StrCat("'", call->message, "' is called at cell ", cell->index,
                                    ", line ", locator.LineOf(call->range.start))});
         }
+        // Its value came from a cell since edited, deleted, or run again later (the file's
+        // order may well define it above: an import cell run again at the end).
         h.help =
-            "the cell that defined it was edited or deleted: restore it, or define the name "
-            "again above";
+            "the value came from a cell since edited, deleted or run again: restart the kernel "
+            "and run all cells to check that this cell still works";
         diagnostics.push_back(std::move(h));
       }
     }

@@ -482,6 +482,10 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
   ASSERT_NE(hidden, nullptr);
   EXPECT_EQ(hidden->start.cell, 2u);
   EXPECT_THAT(hidden->diagnostic.message, HasSubstr("In [2]"));
+  // `w = 1` is still there above, run again later: the help does not say it was deleted.
+  EXPECT_EQ(hidden->diagnostic.help,
+            "the value came from a cell since edited, deleted or run again: restart the kernel "
+            "and run all cells to check that this cell still works");
   const Finding* undefined = Only(report, "NB101", "ghost");
   ASSERT_NE(undefined, nullptr);
   ASSERT_EQ(undefined->diagnostic.notes.size(), 1u);
