@@ -5,6 +5,7 @@
 #include "ir/conditions.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "lexer/str_util.h"
 
@@ -144,6 +145,52 @@ std::string_view StringConstantName(const Expr* e, std::string_view buffer) {
   }
   std::string_view name = text.substr(1, text.size() - 2);
   return LooksLikeIdentifier(name) ? name : std::string_view();
+}
+
+namespace {
+
+// The identifier characters `text` starts with (empty unless the first can start a name).
+std::string_view IdentifierStart(std::string_view text) {
+  size_t n = 0;
+  while (n < text.size() && (std::isalnum(static_cast<unsigned char>(text[n])) || text[n] == '_')) {
+    ++n;
+  }
+  if (n == 0 || std::isdigit(static_cast<unsigned char>(text[0]))) return {};
+  return text.substr(0, n);
+}
+
+// The start of a plain string literal's text ('df_%s', "df_{}"): after its quotes, unless a
+// prefix (r, b, u, f) or an escape makes the text differ from the source.
+std::string_view LiteralStart(const Expr* e, std::string_view buffer) {
+  const auto* k = e->As<Constant>();
+  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
+  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
+  if (text.empty() || (text.front() != '\'' && text.front() != '"')) return {};
+  size_t quotes = text.size() >= 6 && text[1] == text[0] && text[2] == text[0] ? 3 : 1;
+  return text.substr(quotes);
+}
+
+}  // namespace
+
+std::string_view NamePrefix(const Expr* key, std::string_view buffer) {
+  if (const auto* j = key->As<JoinedStr>()) {
+    // The literal part of an f-string spans its text in the source (no quotes around it).
+    const Constant* first = j->values.empty() ? nullptr : j->values.front()->As<Constant>();
+    if (first == nullptr) return {};
+    return IdentifierStart(
+        buffer.substr(first->range.start, first->range.end - first->range.start));
+  }
+  if (const auto* b = key->As<BinOp>()) {
+    if (b->op == BinOpKind::kAdd || b->op == BinOpKind::kMod) {
+      return IdentifierStart(LiteralStart(b->left, buffer));
+    }
+    return {};
+  }
+  if (const auto* c = key->As<Call>()) {
+    const auto* a = c->func->As<Attribute>();
+    if (a != nullptr && a->attr == "format") return IdentifierStart(LiteralStart(a->value, buffer));
+  }
+  return {};
 }
 
 bool IsMainModule(const Expr* e, std::string_view buffer) {

@@ -77,6 +77,11 @@ bool IsGlobalsDict(const Expr* e, std::string_view buffer, bool module_level);
 // The identifier a plain string literal ('name' or "name") holds, else empty.
 std::string_view StringConstantName(const Expr* e, std::string_view buffer);
 
+// What every name a key built from a literal start begins with: f"df_{k}", "df_" + k,
+// "df_%s" % k, "df_{}".format(k) give "df_". Empty when the key does not start with a literal
+// identifier start (or is not built so).
+std::string_view NamePrefix(const Expr* key, std::string_view buffer);
+
 // `'name' in globals()` (or another IsGlobalsDict, or dir(); `not in`, `not (...)`;
 // *negated when the test is true without the name): the name when `test` asks whether the
 // namespace binds it, else empty.

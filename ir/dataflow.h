@@ -121,7 +121,9 @@ class ReachingDefinitions {
 
   void Transfer(const Instr& instr, DefSet* state) const {
     if (instr.kind != InstrKind::kDef) return;
-    for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
+    if (!(instr.flags & kInstrKeeps)) {
+      for (DefId d : unit_->defs_of[instr.name]) state->Clear(d);
+    }
     state->Set(instr.id);
   }
   // The coarse solution, in block order without per-block sets: a binding reaches every

@@ -49,6 +49,9 @@ enum InstrFlag : uint8_t {
   kInstrMethod = 1 << 3,
   // With kInstrMethod: called on a new instance, `name(...).attr(...)`.
   kInstrOnInstance = 1 << 4,
+  // kDef that ends no earlier definition: a wildcard with a prefix binds only some names,
+  // so the wildcards before it still reach past it.
+  kInstrKeeps = 1 << 5,
 };
 
 enum class InstrKind : uint8_t {
@@ -127,6 +130,9 @@ struct Unit {
   std::vector<Use> uses;
   // NameId → its definitions, in order (most names have the entry version and one more).
   std::vector<absl::InlinedVector<DefId, 2>> defs_of;
+  // Wildcards that bind only names with a prefix (`globals()[f"df_{k}"] = ...`), by DefId;
+  // the others bind any name.
+  std::vector<std::pair<DefId, std::string_view>> wildcard_prefixes;
   std::vector<DefId> reaching_defs;  // what every Use::reaching points into
 
   // Filled for function units: globals read on some path from entry (not rebound first), and
@@ -148,6 +154,13 @@ struct Unit {
       defs_of.emplace_back();
     }
     return it->second;
+  }
+  // Whether the wildcard `d` may bind `name`.
+  bool WildcardBinds(DefId d, std::string_view name) const {
+    for (const auto& [id, prefix] : wildcard_prefixes) {
+      if (id == d) return name.starts_with(prefix);
+    }
+    return true;
   }
   const NameId* FindName(std::string_view name) const {
     auto it = name_ids.find(name);

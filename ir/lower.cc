@@ -444,9 +444,10 @@ class Lowerer : public AstVisitor {
     }
   }
 
-  // `from m import *`, exec(), globals(): from here on any name may be bound. A definition
-  // of the pseudo-name "*" that the dataflow carries like any other.
-  void Wildcard(Range site) {
+  // `from m import *`, exec(), globals(): from here on any name may be bound (or, with a
+  // `prefix`, any name that starts with it). A definition of the pseudo-name "*" that the
+  // dataflow carries like any other.
+  void Wildcard(Range site, std::string_view prefix = {}) {
     NameId id = Intern(kWildcardName, /*global=*/false);
     Definition d;
     d.name = id;
@@ -457,7 +458,9 @@ class Lowerer : public AstVisitor {
     auto def_id = static_cast<DefId>(unit_->defs.size());
     unit_->defs.push_back(d);
     unit_->defs_of[id].push_back(def_id);
-    Emit(cur_, Instr{InstrKind::kDef, 0, id, def_id, site});
+    if (!prefix.empty()) unit_->wildcard_prefixes.emplace_back(def_id, prefix);
+    Emit(cur_, Instr{InstrKind::kDef, static_cast<uint8_t>(prefix.empty() ? 0 : kInstrKeeps), id,
+                     def_id, site});
   }
 
   bool Guarded() const {
@@ -766,6 +769,27 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
     }
     case ExprKind::kSubscript: {
       auto* sub = static_cast<const Subscript*>(target);
+      if (sub->ctx == ExprContext::kStore && IsGlobals(sub->value)) {
+        // globals()['name'] = v binds that name; at module level, globals()[f'df_{k}'] = v
+        // binds names that start with 'df_'. Other keys may bind any name (the wildcard that
+        // reading globals() as a dict leaves).
+        std::string_view name = StringConstantName(sub->slice, options_.buffer);
+        std::string_view prefix;
+        if (name.empty() && unit_->kind == UnitKind::kModule && scope_ == unit_scope_) {
+          prefix = NamePrefix(sub->slice, options_.buffer);
+        }
+        if (!name.empty() || !prefix.empty()) {
+          namespace_read_ = sub->value;
+          VisitExpr(sub->value);
+          VisitExpr(sub->slice);
+          if (!name.empty()) {
+            BindGlobal(name, sub->slice->range);
+          } else {
+            Wildcard(sub->slice->range, prefix);
+          }
+          return;
+        }
+      }
       VisitExpr(sub->value);
       VisitExpr(sub->slice);
       return;

@@ -55,12 +55,14 @@ Reach Classify(const Unit& unit, std::span<const DefId> reaching) {
   return r;
 }
 
-// Does the wildcard pseudo-name have a real definition in `state`?
-bool WildcardReaches(const Unit& unit, const DefSet& state) {
+// Does a definition of the wildcard pseudo-name that may bind `name` reach `state`?
+bool WildcardReaches(const Unit& unit, const DefSet& state, std::string_view name) {
   const NameId* star = unit.FindName(kWildcardName);
   if (star == nullptr) return false;
   for (DefId d : unit.defs_of[*star]) {
-    if (unit.defs[d].kind == DefKind::kBind && state.Has(d)) return true;
+    if (unit.defs[d].kind == DefKind::kBind && state.Has(d) && unit.WildcardBinds(d, name)) {
+      return true;
+    }
   }
   return false;
 }
@@ -121,7 +123,27 @@ class NameChecker {
       for (std::string_view g : f->global_writes) defined_by_functions_.insert(g);
       if (f->FindName(kWildcardName) != nullptr) any_wildcard_ = true;
     }
-    if (m.FindName(kWildcardName) != nullptr) any_wildcard_ = true;
+    if (const NameId* star = m.FindName(kWildcardName)) {
+      // A wildcard with a prefix binds only names with that prefix, wherever they are read.
+      for (DefId d : m.defs_of[*star]) {
+        if (m.defs[d].kind != DefKind::kBind) continue;
+        auto it = std::find_if(m.wildcard_prefixes.begin(), m.wildcard_prefixes.end(),
+                               [d](const auto& p) { return p.first == d; });
+        if (it == m.wildcard_prefixes.end()) {
+          any_wildcard_ = true;
+        } else {
+          wildcard_prefixes_.push_back(it->second);
+        }
+      }
+    }
+  }
+  // A name a module-level wildcard may bind (any, or one with its prefix).
+  bool AnyWildcardBinds(std::string_view name) const {
+    if (any_wildcard_) return true;
+    for (std::string_view p : wildcard_prefixes_) {
+      if (name.starts_with(p)) return true;
+    }
+    return false;
   }
 
   // Typo and missing-import hints for a name nothing defines.
@@ -264,6 +286,7 @@ class NameChecker {
   std::vector<std::string_view> defined_in_order_;
   absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> defined_by_functions_;
   bool any_wildcard_ = false;
+  std::vector<std::string_view> wildcard_prefixes_;  // of the module's prefixed wildcards
   // A hint looks at every name in scope and every name the notebook defines: a notebook with
   // thousands of undefined names among thousands of others (machine-made code) would take
   // minutes. Past this many names looked at, findings come without a hint.
@@ -327,7 +350,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   // `list = [...]` then `del list`: the module's name is gone and the builtin shows again.
   if (r.deleted && IsBuiltin(name, options_.python_minor)) return;
   if (facts & kDefinedByFunctions) return;  // bound when some function runs
-  if (WildcardReaches(m, state)) return;
+  if (WildcardReaches(m, state, name)) return;
 
   RuleId rule = RuleId::kUndefinedName;
   if (r.bound > 0) {
@@ -430,7 +453,8 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     // A global read: checked at call sites; here only whether anything defines it at all.
     unit.global_reads.push_back({name, use.site});
     if (use.flags & kInstrGuarded) return;
-    if ((Facts(unit, use.name) & (kPredefined | kDefined | kDefinedByFunctions)) || any_wildcard_) {
+    if ((Facts(unit, use.name) & (kPredefined | kDefined | kDefinedByFunctions)) ||
+        AnyWildcardBinds(name)) {
       return;
     }
     if (options_.notebook && IsScriptOnlyName(name)) {
@@ -462,7 +486,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   }
   if (!reported || (use.flags & kInstrGuarded)) return;
   if (!r.undefined && !r.deleted) return;
-  if (WildcardReaches(unit, state)) return;
+  if (WildcardReaches(unit, state, name)) return;
   // A closure binds it whenever it runs (`nonlocal x` in a nested function).
   if (std::find(unit.nonlocal_writes.begin(), unit.nonlocal_writes.end(), name) !=
       unit.nonlocal_writes.end()) {
@@ -649,7 +673,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       }
       if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
-      if (WildcardReaches(m, state)) continue;
+      if (WildcardReaches(m, state, g.name)) continue;
       if (Repeated(&m, RuleId::kCallBeforeDefinition, g.name)) continue;
       Diagnostic d;
       d.rule = RuleId::kCallBeforeDefinition;
