@@ -838,8 +838,11 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       for (Diagnostic& d : replay) {
         if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
         // A read in a function body comes with the module-level call that ran it: the cell
-        // of that call is the one whose clean run shows the name had a value.
-        const RelatedLocation* call = d.related.empty() ? nullptr : &d.related.front();
+        // of that call is the one whose clean run shows the name had a value. A name defined
+        // only by a cell that ran later comes with that definition.
+        const bool defined_later = d.rule == RuleId::kDefinedLater && !d.related.empty();
+        const RelatedLocation* call =
+            d.related.empty() || defined_later ? nullptr : &d.related.front();
         const Cell* cell = locator.CellAt(call != nullptr ? call->range.start : d.range.start);
         if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
             cell->error_name) {
@@ -861,7 +864,20 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
         h.rule = RuleId::kHiddenState;
         h.range = d.range;
         h.symbol = d.symbol;
-        if (call == nullptr) {
+        const Cell* def_cell =
+            defined_later ? locator.CellAt(d.related.front().range.start) : nullptr;
+        if (def_cell != nullptr && def_cell->execution_count) {
+          // `import numpy as np` in cell 1, run again as In [84] after this cell's In [36].
+          const Offset def_at = d.related.front().range.start;
+          h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                             "]), but the cell that defines it now ran after it (In [",
+                             *def_cell->execution_count, "])");
+          h.related.push_back(
+              {d.related.front().range,
+               StrCat("'", d.symbol, "' is defined in cell ", def_cell->index, ", line ",
+                      locator.LineOf(def_at), ", saved as run after this cell (In [",
+                      *def_cell->execution_count, "])")});
+        } else if (call == nullptr) {
           h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
                              "]), but no cell run before it defines it now");
         } else {
@@ -874,9 +890,13 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
         }
         // Its value came from a cell since edited, deleted, or run again later (the file's
         // order may well define it above: an import cell run again at the end).
-        h.help =
-            "the value came from a cell since edited, deleted or run again: restart the kernel "
-            "and run all cells to check that this cell still works";
+        h.help = def_cell != nullptr && def_cell->execution_count
+                     ? StrCat(
+                           "restart the kernel and run all cells to check that this cell "
+                           "works with cell ",
+                           def_cell->index, " as it is now")
+                     : "the value came from a cell since edited, deleted or run again: restart "
+                       "the kernel and run all cells to check that this cell still works";
         diagnostics.push_back(std::move(h));
       }
     }

@@ -203,14 +203,15 @@ class NameChecker {
   // A definition of the read's name that runs after it (not the read's own statement, as in
   // `x += 1`): the cause is cell order. Definitions before it that do not reach it (inside
   // `if TYPE_CHECKING:`, in another branch) are not.
-  static bool DefinedAfter(const Unit& m, const Use& use) {
+  // The first binding of the use's name after it in execution order, or null.
+  static const Definition* DefinitionAfter(const Unit& m, const Use& use) {
     for (DefId id : m.defs_of[use.name]) {
       const Definition& def = m.defs[id];
       if (def.kind == DefKind::kBind && def.order > use.order && def.site.start != use.site.start) {
-        return true;
+        return &def;
       }
     }
-    return false;
+    return nullptr;
   }
 
   // NB105: __file__ and the like, which a kernel does not define.
@@ -357,7 +358,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     rule = RuleId::kPossiblyUndefined;
   } else if (r.deleted) {
     rule = RuleId::kDeletedName;
-  } else if (DefinedAfter(m, use)) {
+  } else if (DefinitionAfter(m, use) != nullptr) {
     rule = RuleId::kDefinedLater;
   } else if (options_.notebook && IsScriptOnlyName(name)) {
     rule = RuleId::kUndefinedInNotebook;
@@ -368,7 +369,8 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   d.range = use.site;
   d.symbol = std::string(name);
   if (!options_.explain) {
-    // Only the rule, place and name.
+    // Only the rule, place and name; and where a name used before it is defined is defined.
+    if (rule == RuleId::kDefinedLater) d.related.push_back({DefinitionAfter(m, use)->site, ""});
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
     const Definition& def = m.defs[r.first_bound];
@@ -385,15 +387,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                        : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
   } else if (rule == RuleId::kDefinedLater) {
     d.message = StrCat("name '", name, "' is used before it is defined");
-    // The first definition after the use in execution order, else the first one.
-    const Definition* later = nullptr;
-    for (DefId id : m.defs_of[use.name]) {
-      const Definition& def = m.defs[id];
-      if (def.kind != DefKind::kBind) continue;
-      if (def.order <= use.order || def.site.start == use.site.start) continue;
-      later = &def;
-      break;
-    }
+    const Definition* later = DefinitionAfter(m, use);
     uint32_t use_cell = loc_.CellOf(use.site.start);
     uint32_t def_cell = loc_.CellOf(later->site.start);
     if (use_cell != def_cell) {

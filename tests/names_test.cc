@@ -481,11 +481,16 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
   const Finding* hidden = Only(report, "NB302", "w");
   ASSERT_NE(hidden, nullptr);
   EXPECT_EQ(hidden->start.cell, 2u);
-  EXPECT_THAT(hidden->diagnostic.message, HasSubstr("In [2]"));
-  // `w = 1` is still there above, run again later: the help does not say it was deleted.
+  // `w = 1` is still there above, run (again) after this cell: the finding says where.
+  EXPECT_EQ(hidden->diagnostic.message,
+            "'w' had a value when this cell ran (In [2]), but the cell that defines it now ran "
+            "after it (In [3])");
+  EXPECT_EQ(Related(*hidden),
+            "[cell 1, line 1] 'w' is defined in cell 1, line 1, saved as run after this cell "
+            "(In [3])\n");
   EXPECT_EQ(hidden->diagnostic.help,
-            "the value came from a cell since edited, deleted or run again: restart the kernel "
-            "and run all cells to check that this cell still works");
+            "restart the kernel and run all cells to check that this cell works with cell 1 as "
+            "it is now");
   const Finding* undefined = Only(report, "NB101", "ghost");
   ASSERT_NE(undefined, nullptr);
   ASSERT_EQ(undefined->diagnostic.notes.size(), 1u);
@@ -494,6 +499,24 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
   for (const Finding& f : report.findings) {
     EXPECT_FALSE(GetRule(f.diagnostic.rule).code == "NB302" && f.diagnostic.symbol == "ghost");
   }
+}
+
+// A name only an unexecuted cell defines now: its value came from a cell since edited or
+// deleted.
+TEST_F(NameMessageTest, HiddenStateFromACellThatDidNotRun) {
+  NotebookReport report = Analyze(
+      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": "print(rate)"},
+          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+           "source": "rate = 0.1"}]})json",
+      "unrun.ipynb");
+  // The file's order reports the read (rate is defined below); the replay adds its note.
+  const Finding* later = Only(report, "NB102", "rate");
+  ASSERT_NE(later, nullptr);
+  ASSERT_EQ(later->diagnostic.notes.size(), 1u);
+  EXPECT_THAT(later->diagnostic.notes.front(),
+              HasSubstr("saved as run without error (In [2]): 'rate' had a value then"));
 }
 
 // A cell that ran without error ran its module-level code, not the bodies of the functions it
