@@ -271,6 +271,16 @@ class ImportChecker : public AstVisitor {
     return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
   }
 
+  // CPython's pick among `candidates`, if at most two edits (and a change of case) away: a
+  // long name further off is another module (`functorch` is not `functools`).
+  static std::string_view CloseModule(std::string_view wrong,
+                                      std::span<const std::string_view> candidates) {
+    static constexpr size_t kMaxCost = 5;  // two edits at 2, a case change at 1
+    std::string_view best = BestSuggestion(wrong, candidates);
+    if (best.empty() || SuggestionDistance(wrong, best, kMaxCost) > kMaxCost) return {};
+    return best;
+  }
+
   // "did you mean 'config'?" among the modules around.
   std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
     std::vector<std::string_view> candidates;
@@ -290,7 +300,7 @@ class ImportChecker : public AstVisitor {
       for (std::string_view n : *nearby_) {
         if (SameInitial(wrong, n)) candidates.push_back(n);
       }
-      std::string_view best = BestSuggestion(wrong, candidates);
+      std::string_view best = CloseModule(wrong, candidates);
       if (best.empty() && wrong.size() >= 4) {
         // A misspelled third-party module (`pandsa`, `sklern`, `PyQt4`): one edit away from a
         // listed name. A looser match among thousands of names mostly takes a missing helper
@@ -308,7 +318,7 @@ class ImportChecker : public AstVisitor {
       return {};
     }
     if (!HintAffordable(candidates.size())) return {};
-    std::string_view best = BestSuggestion(wrong, candidates);
+    std::string_view best = CloseModule(wrong, candidates);
     return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
   }
 

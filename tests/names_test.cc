@@ -906,7 +906,8 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   std::ofstream(dir / "helpers.py") << "x = 1\n";
   const std::string text =
       "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
-      "import pandas_extension_of_mine\nimport lib\nimport utils\nimport config\nimport Helpesr\n";
+      "import pandas_extension_of_mine\nimport lib\nimport utils\nimport config\nimport Helpesr\n"
+      "import functorch\n";
   NotebookReport report = AnalyzeWithImports(dir / "notebook.py", text);
   std::map<std::string, std::string> help;
   for (const Finding& f : report.findings) {
@@ -929,6 +930,9 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   }
   // The first letter's case does not count.
   EXPECT_EQ(help["Helpesr"], "did you mean 'helpers'?");
+  // Three letters off a standard module of its length: another module, not a misspelling.
+  ASSERT_TRUE(help.contains("functorch"));
+  EXPECT_EQ(help["functorch"], "");
 }
 
 // A module of a package imports absolutely (no implicit relative imports): a sibling named like
