@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
@@ -20,6 +21,7 @@
 #include "lexer/source.h"
 #include "lexer/str_util.h"
 #include "lexer/unicode.h"
+#include "parser/ast_visitor.h"
 #include "parser/parser.h"
 #include "passes/name_rules.h"
 
@@ -777,6 +779,81 @@ void ExplainUndefinedByBrokenCells(const Notebook& nb, std::span<const uint32_t>
   }
 }
 
+// The names a module's own code binds (imports, assignments to names, defs, classes) and where,
+// in source order.
+void ModuleBindings(StmtList body,
+                    std::vector<std::tuple<std::string_view, Range, std::string_view>>* out) {
+  auto targets = [out](const Expr* e, auto&& self) -> void {
+    if (const auto* n = e->As<Name>()) {
+      out->emplace_back(n->id, n->range, "assigned");
+    } else if (const auto* t = e->As<Tuple>()) {
+      for (const Expr* x : t->elts) self(x, self);
+    } else if (const auto* l = e->As<List>()) {
+      for (const Expr* x : l->elts) self(x, self);
+    } else if (const auto* st = e->As<Starred>()) {
+      self(st->value, self);
+    }
+  };
+  for (const Stmt* s : body) {
+    if (s->kind == StmtKind::kImport || s->kind == StmtKind::kImportFrom) {
+      for (const Alias* a : ImportedNames(s)) {
+        if (a->name != "*") out->emplace_back(BoundName(*a), a->range, "imported");
+      }
+    } else if (const auto* f = s->As<FunctionDefStmt>()) {
+      out->emplace_back(f->name, f->name_range, "defined");
+    } else if (const auto* c = s->As<ClassDefStmt>()) {
+      out->emplace_back(c->name, c->name_range, "defined");
+    } else if (const auto* a = s->As<AssignStmt>()) {
+      for (const Expr* t : a->targets) targets(t, targets);
+    } else if (const auto* an = s->As<AnnAssignStmt>()) {
+      targets(an->target, targets);
+    }
+    ForEachBody(s, /*definitions=*/false, [out](StmtList inner) { ModuleBindings(inner, out); });
+  }
+}
+
+// A name that nothing defines may be bound in a Markdown cell whose text is Python code (a
+// cell whose type was switched by mistake, often the imports): the finding says so, and the fix
+// is that cell's type.
+void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>* diagnostics) {
+  if (nb.format != NotebookFormat::kIpynb ||
+      std::none_of(diagnostics->begin(), diagnostics->end(),
+                   [](const Diagnostic& d) { return d.rule == RuleId::kUndefinedName; })) {
+    return;
+  }
+  struct Bound {
+    Range site;
+    std::string_view how;
+    uint32_t cell;
+  };
+  absl::flat_hash_map<std::string_view, Bound> bound;  // the first binding of each name
+  Arena arena;
+  size_t budget = size_t{4} << 20;  // bytes of Markdown parsed, at most
+  for (const Cell& c : nb.cells) {
+    if (c.type != "markdown") continue;
+    std::string_view text = nb.Source(c);
+    if (text.size() > budget) break;
+    budget -= text.size();
+    ParseOptions options;
+    options.ipython = true;
+    ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena, options);
+    if (!parsed.errors.empty()) continue;  // prose, or code with prose around it
+    std::vector<std::tuple<std::string_view, Range, std::string_view>> names;
+    ModuleBindings(parsed.module->body, &names);
+    for (const auto& [name, site, how] : names) bound.try_emplace(name, Bound{site, how, c.index});
+  }
+  if (bound.empty()) return;
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName) continue;
+    auto it = bound.find(d.symbol);
+    if (it == bound.end()) continue;
+    const Bound& b = it->second;
+    d.related.push_back({b.site, StrCat("'", d.symbol, "' is ", b.how, " in cell ", b.cell,
+                                        ", which is a Markdown cell")});
+    d.help = StrCat("make cell ", b.cell, " a code cell: its text is Python");
+  }
+}
+
 }  // namespace
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
@@ -920,6 +997,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     });
     ExplainUndefinedByBrokenCells(nb, broken, &diagnostics);
   }
+  ExplainUndefinedByMarkdownCells(nb, &diagnostics);
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);

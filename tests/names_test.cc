@@ -651,6 +651,38 @@ TEST_F(NameMessageTest, Python2PrintSaysSo) {
   EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
 }
 
+// A Markdown cell whose text is Python (its type switched by mistake, here the imports): an
+// undefined name it binds says so. Markdown that is prose (a fenced example among it) is not
+// read as code.
+TEST_F(NameMessageTest, UndefinedNameBoundInAMarkdownCell) {
+  NotebookReport report = Analyze(
+      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "markdown", "metadata": {},
+           "source": "Load with:\n```python\nimport seaborn as sns\n```"},
+          {"cell_type": "markdown", "metadata": {},
+           "source": "import json\nimport pandas as pd\nDATA_ROOT, SEED = 'data', 3"},
+          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+           "source": "print(json.dumps({}), pd.DataFrame(), DATA_ROOT, SEED, sns)"}]})json",
+      "markdown.ipynb");
+  const Finding* json = Only(report, "NB101", "json");
+  ASSERT_NE(json, nullptr);
+  EXPECT_EQ(Related(*json),
+            "[cell 2, line 1] 'json' is imported in cell 2, which is a Markdown cell\n");
+  EXPECT_EQ(json->diagnostic.help, "make cell 2 a code cell: its text is Python");
+  const Finding* pd = Only(report, "NB101", "pd");
+  ASSERT_NE(pd, nullptr);
+  EXPECT_EQ(pd->diagnostic.help, "make cell 2 a code cell: its text is Python");
+  const Finding* seed = Only(report, "NB101", "SEED");
+  ASSERT_NE(seed, nullptr);
+  EXPECT_EQ(Related(*seed),
+            "[cell 2, line 3] 'SEED' is assigned in cell 2, which is a Markdown cell\n");
+  // The fenced example in prose: the usual hint, no Markdown note.
+  const Finding* sns = Only(report, "NB101", "sns");
+  ASSERT_NE(sns, nullptr);
+  EXPECT_EQ(Related(*sns), "");
+  EXPECT_EQ(sns->diagnostic.help, "did you forget 'import seaborn as sns'?");
+}
+
 // A shell command in a Python cell (a cell of commands without its %%bash, a line without its
 // '!'): the syntax error says so. Python that merely starts with such a word is not one.
 TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
