@@ -668,6 +668,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     import_options.notebook = notebook;
     import_options.import_hooks = facts.import_hooks;
     import_options.fetches_files = facts.fetches_files;
+    import_options.dynamic_search_path = facts.dynamic_search_path;
     import_options.python_minor = request.python_minor;
     CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);

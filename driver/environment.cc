@@ -691,6 +691,24 @@ class NotebookModules : public ModuleEnvironment {
 
   std::string Package() const override { return folder_.package; }
 
+  std::string FoundAbove(std::string_view name) const override {
+    constexpr int kLevels = 3;
+    std::string dir = dir_;
+    std::string up;
+    for (int level = 0; level < kLevels; ++level) {
+      // The folder's own listing says whether it is a repository's root already.
+      if (ctx_.ListingOf(dir).deps.has_git || dir.empty() || dir == "/") return {};
+      size_t slash = dir.find_last_of('/');
+      if (slash == std::string::npos) return {};
+      dir = slash == 0 ? "/" : dir.substr(0, slash);
+      StrAppend(&up, "../");
+      const uint8_t kinds = ctx_.ListingOf(dir).KindsOf(name);
+      if (kinds & (Listing::kModule | Listing::kExtension)) return StrCat(up, name, ".py");
+      if (kinds & Listing::kDir) return StrCat(up, name);
+    }
+    return {};
+  }
+
   // The listing of search directory i, looked up in the batch's cache once per notebook.
   const Listing* SearchListing(size_t i) const {
     if (listings_.size() != search_->size()) listings_.assign(search_->size(), nullptr);

@@ -394,6 +394,19 @@ class ImportChecker : public AstVisitor {
                                           dotted.substr(0, m.parent_length),
                                           m.parent->is_package ? "package" : "module",
                                           m.parent->display, m.AfterParent(dotted)));
+        } else if (std::string above = env_.FoundAbove(TopLevel(dotted)); !above.empty()) {
+          // `from src.features import f` in notebooks/, with src/ at the repository's root.
+          // A notebook that adds a computed directory to sys.path (or moves there) may well
+          // reach it: nothing to say then.
+          if (options_.dynamic_search_path) break;
+          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+                 std::string(dotted),
+                 StrCat("add its directory to sys.path first (sys.path.insert(0, '",
+                        above.substr(0, above.rfind('/')), "')), or install the project"),
+                 {absl::StrFormat("'%s' is at %s, above the notebook's directory, from which "
+                                  "the kernel imports",
+                                  TopLevel(dotted), above)});
+          break;
         } else {
           notes.push_back(absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -834,9 +847,12 @@ class FactCollector : public AstVisitor {
           a != nullptr && a->attr == "chdir" && c->args.size() == 1 && c->keywords.empty()) {
         const auto* n = a->value->As<Name>();
         std::string path;
-        if (n != nullptr && n->id == "os" &&
-            LiteralPath(c->args[0], buffer_, &path, 0, &assigned_)) {
-          ChangeDirectory(path);
+        if (n != nullptr && n->id == "os") {
+          if (LiteralPath(c->args[0], buffer_, &path, 0, &assigned_)) {
+            ChangeDirectory(path);
+          } else {
+            facts_->dynamic_search_path = true;
+          }
         }
       }
     }
@@ -853,7 +869,11 @@ class FactCollector : public AstVisitor {
   }
   void Add(const Expr* e) {
     std::string path;
-    if (LiteralPath(e, buffer_, &path, 0, &assigned_)) facts_->sys_path.push_back(path);
+    if (LiteralPath(e, buffer_, &path, 0, &assigned_)) {
+      facts_->sys_path.push_back(path);
+    } else {
+      facts_->dynamic_search_path = true;
+    }
   }
   // The kernel's working directory moves to `path` (relative to where it was).
   void ChangeDirectory(std::string_view path) {
@@ -959,7 +979,11 @@ class FactCollector : public AstVisitor {
     args = Trim(args);
     if (args.substr(0, 3) == "-q " || args.substr(0, 3) == "-q\t") args = args.substr(3);
     args = Unquote(args);
-    if (args.empty() || args.front() == '-' || args.find('{') != std::string_view::npos) return;
+    if (args.empty() || args.front() == '-') return;
+    if (args.find('{') != std::string_view::npos || args.front() == '$') {
+      facts_->dynamic_search_path = true;
+      return;
+    }
     ChangeDirectory(args);
   }
 

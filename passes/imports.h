@@ -91,6 +91,10 @@ class ModuleEnvironment {
   virtual std::string Package() const { return {}; }
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
+  // Where a top-level module or package named `name` is in a directory above the notebook's,
+  // up to its repository's root (three levels at most), relative to the notebook's directory
+  // ("../src"); empty if none.
+  virtual std::string FoundAbove(std::string_view name) const { return {}; }
 };
 
 // Literal facts the environment needs from the notebook before it can answer.
@@ -117,6 +121,10 @@ struct ImportFacts {
   // The notebook fetches code no one can list beforehand ("!git clone https://...", a
   // repository's archive from GitHub, GitLab or Bitbucket): a module found nowhere may be in it.
   bool fetches_files = false;
+  // The notebook adds a directory to sys.path, or moves its working directory, that is not a
+  // literal (`sys.path.append(PROJECT_ROOT)`, `os.chdir(ROOT_DIR)`): modules may come from a
+  // directory no one can name beforehand.
+  bool dynamic_search_path = false;
 };
 
 // One cell's parsed code, as the import pass sees it.
@@ -141,7 +149,8 @@ struct ImportRulesOptions {
   bool notebook = true;        // relative imports fail in a notebook (no parent package)
   bool import_hooks = false;   // ImportFacts::import_hooks: local submodules cannot be judged
   bool fetches_files = false;  // ImportFacts::fetches_files: an unresolved module may be fetched
-  int python_minor = 12;       // decides `if sys.version_info ...:` branches
+  bool dynamic_search_path = false;  // ImportFacts::dynamic_search_path
+  int python_minor = 12;             // decides `if sys.version_info ...:` branches
 };
 
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level

@@ -967,6 +967,59 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   EXPECT_EQ(help["functorch"], "");
 }
 
+// `from src.features import f` in notebooks/, with src/ at the repository's root: not found from
+// the notebook's directory, and the finding says where it is; silent when the notebook adds a
+// computed directory to sys.path (it may reach it). Nothing above the repository's root counts.
+TEST(ImportLookupTest, PackagesAboveTheNotebooksDirectory) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  namespace fs = std::filesystem;
+  const fs::path repo = tmp.path() / "repo";
+  fs::create_directories(repo / ".git");
+  fs::create_directories(repo / "src");
+  fs::create_directories(repo / "notebooks" / "eda");
+  std::ofstream(repo / "src" / "__init__.py") << "";
+  std::ofstream(repo / "src" / "features.py") << "def f():\n    return 1\n";
+  std::ofstream(repo / "settings.py") << "SEED = 1\n";
+  fs::create_directories(tmp.path() / "outside");
+  std::ofstream(tmp.path() / "outside" / "__init__.py") << "";
+  auto unresolved = [](const NotebookReport& report) {
+    std::map<std::string, const Finding*> found;
+    for (const Finding& f : report.findings) {
+      if (GetRule(f.diagnostic.rule).code == "NB201") found[f.diagnostic.symbol] = &f;
+    }
+    return found;
+  };
+
+  NotebookReport plain =
+      AnalyzeWithImports(repo / "notebooks" / "eda" / "nb.py",
+                         "# %%\nfrom src.features import f\nimport settings\nimport outside\n");
+  auto found = unresolved(plain);
+  ASSERT_TRUE(found.contains("src.features"));
+  const Finding* src = found["src.features"];
+  ASSERT_EQ(src->diagnostic.notes.size(), 1u);
+  EXPECT_EQ(src->diagnostic.notes.front(),
+            "'src' is at ../../src, above the notebook's directory, from which the kernel imports");
+  EXPECT_EQ(src->diagnostic.help,
+            "add its directory to sys.path first (sys.path.insert(0, '../..')), or install the "
+            "project");
+  ASSERT_TRUE(found.contains("settings"));
+  EXPECT_EQ(found["settings"]->diagnostic.notes.front(),
+            "'settings' is at ../../settings.py, above the notebook's directory, from which the "
+            "kernel imports");
+  // Above the repository's root: not the notebook's.
+  ASSERT_TRUE(found.contains("outside"));
+  EXPECT_THAT(found["outside"]->diagnostic.notes.front(), HasSubstr("is not beside the notebook"));
+
+  NotebookReport computed =
+      AnalyzeWithImports(repo / "notebooks" / "eda" / "nb.py",
+                         "# %%\nimport os, sys\nROOT = os.environ['ROOT']\nsys.path.append(ROOT)\n"
+                         "from src.features import f\nimport outside\n");
+  found = unresolved(computed);
+  EXPECT_FALSE(found.contains("src.features"));
+  EXPECT_TRUE(found.contains("outside"));  // nowhere in the repository
+}
+
 // A module of a package imports absolutely (no implicit relative imports): a sibling named like
 // a standard module, or the file's own name, is not what `import json` / `import pytest` gets.
 TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
