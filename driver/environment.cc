@@ -692,17 +692,28 @@ class NotebookModules : public ModuleEnvironment {
   std::string Package() const override { return folder_.package; }
 
   std::string FoundAbove(std::string_view name) const override {
+    // Only inside a repository: the directories up to the one holding .git (not the file
+    // system's root, nor a home directory above a loose notebook).
     constexpr int kLevels = 3;
+    constexpr int kRepositoryDepth = 8;
+    std::vector<std::string> above;  // the notebook's directory's ancestors, nearest first
     std::string dir = dir_;
-    std::string up;
-    for (int level = 0; level < kLevels; ++level) {
-      // The folder's own listing says whether it is a repository's root already.
-      if (ctx_.ListingOf(dir).deps.has_git || dir.empty() || dir == "/") return {};
+    bool in_repository = false;
+    for (int level = 0; level < kRepositoryDepth; ++level) {
+      if (ctx_.ListingOf(dir).deps.has_git) {
+        in_repository = true;
+        break;
+      }
       size_t slash = dir.find_last_of('/');
-      if (slash == std::string::npos) return {};
-      dir = slash == 0 ? "/" : dir.substr(0, slash);
+      if (slash == std::string::npos || slash == 0) break;  // "/" is no repository
+      dir = dir.substr(0, slash);
+      above.push_back(dir);
+    }
+    if (!in_repository) return {};
+    std::string up;
+    for (size_t i = 0; i < above.size() && i < kLevels; ++i) {
       StrAppend(&up, "../");
-      const uint8_t kinds = ctx_.ListingOf(dir).KindsOf(name);
+      const uint8_t kinds = ctx_.ListingOf(above[i]).KindsOf(name);
       if (kinds & (Listing::kModule | Listing::kExtension)) return StrCat(up, name, ".py");
       if (kinds & Listing::kDir) return StrCat(up, name);
     }

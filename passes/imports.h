@@ -92,8 +92,8 @@ class ModuleEnvironment {
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
   // Where a top-level module or package named `name` is in a directory above the notebook's,
-  // up to its repository's root (three levels at most), relative to the notebook's directory
-  // ("../src"); empty if none.
+  // up to its repository's root (the directory holding .git; three levels at most), relative
+  // to the notebook's directory ("../src"); empty if none or outside a repository.
   virtual std::string FoundAbove(std::string_view name) const { return {}; }
 };
 
