@@ -827,14 +827,42 @@ void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>
     std::string_view how;
     uint32_t cell;
   };
+  std::vector<std::string_view> undefined;
+  for (const Diagnostic& d : *diagnostics) {
+    if (d.rule == RuleId::kUndefinedName && !d.symbol.empty()) undefined.push_back(d.symbol);
+  }
+  // Only Markdown that reads like code is parsed (most is prose, which would be tokenized in
+  // full): a line that starts with an import, a def or class, or an undefined name assigned.
+  auto looks_like_code = [&undefined](std::string_view text) {
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find('\n', at);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(at, end - at);
+      at = end + 1;
+      if (line.starts_with("import ") || line.starts_with("def ") || line.starts_with("class ") ||
+          (line.starts_with("from ") && line.find(" import ") != std::string_view::npos)) {
+        return true;
+      }
+      for (std::string_view name : undefined) {
+        if (!line.starts_with(name)) continue;
+        size_t p = line.find_first_not_of(" \t", name.size());
+        if (p != std::string_view::npos && line[p] == '=' &&
+            (p + 1 == line.size() || line[p + 1] != '=')) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
   absl::flat_hash_map<std::string_view, Bound> bound;  // the first binding of each name
   Arena arena;
-  size_t budget = size_t{4} << 20;  // bytes of Markdown parsed, at most
+  size_t budget = size_t{4} << 20;  // bytes of Markdown looked at, at most
   for (const Cell& c : nb.cells) {
     if (c.type != "markdown") continue;
     std::string_view text = nb.Source(c);
     if (text.size() > budget) break;
     budget -= text.size();
+    if (!looks_like_code(text)) continue;
     ParseOptions options;
     options.ipython = true;
     ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena, options);
