@@ -714,8 +714,8 @@ class NotebookModules : public ModuleEnvironment {
     for (size_t i = 0; i < above.size() && i < kLevels; ++i) {
       StrAppend(&up, "../");
       const uint8_t kinds = ctx_.ListingOf(above[i]).KindsOf(name);
-      if (kinds & (Listing::kModule | Listing::kExtension)) return StrCat(up, name, ".py");
-      if (kinds & Listing::kDir) return StrCat(up, name);
+      if (kinds & Listing::kModule) return StrCat(up, name, ".py");
+      if (kinds & (Listing::kDir | Listing::kExtension)) return StrCat(up, name);
     }
     return {};
   }
