@@ -784,16 +784,8 @@ void ExplainUndefinedByBrokenCells(const Notebook& nb, std::span<const uint32_t>
 // in source order.
 void ModuleBindings(StmtList body,
                     std::vector<std::tuple<std::string_view, Range, std::string_view>>* out) {
-  auto targets = [out](const Expr* e, auto&& self) -> void {
-    if (const auto* n = e->As<Name>()) {
-      out->emplace_back(n->id, n->range, "assigned");
-    } else if (const auto* t = e->As<Tuple>()) {
-      for (const Expr* x : t->elts) self(x, self);
-    } else if (const auto* l = e->As<List>()) {
-      for (const Expr* x : l->elts) self(x, self);
-    } else if (const auto* st = e->As<Starred>()) {
-      self(st->value, self);
-    }
+  auto targets = [out](const Expr* e) {
+    ForEachTargetName(e, [out](const Name* n) { out->emplace_back(n->id, n->range, "assigned"); });
   };
   for (const Stmt* s : body) {
     if (s->kind == StmtKind::kImport || s->kind == StmtKind::kImportFrom) {
@@ -805,9 +797,9 @@ void ModuleBindings(StmtList body,
     } else if (const auto* c = s->As<ClassDefStmt>()) {
       out->emplace_back(c->name, c->name_range, "defined");
     } else if (const auto* a = s->As<AssignStmt>()) {
-      for (const Expr* t : a->targets) targets(t, targets);
+      for (const Expr* t : a->targets) targets(t);
     } else if (const auto* an = s->As<AnnAssignStmt>()) {
-      targets(an->target, targets);
+      targets(an->target);
     }
     ForEachBody(s, /*definitions=*/false, [out](StmtList inner) { ModuleBindings(inner, out); });
   }

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "lexer/str_util.h"
+#include "parser/ast_visitor.h"
 
 namespace cellflow {
 
@@ -65,15 +66,7 @@ void TestNames(const Expr* e, std::vector<std::string_view>* out) {
 namespace {
 
 void TargetNames(const Expr* target, std::vector<std::string_view>* out) {
-  if (const auto* n = target->As<Name>()) {
-    out->push_back(n->id);
-  } else if (const auto* t = target->As<Tuple>()) {
-    for (const Expr* e : t->elts) TargetNames(e, out);
-  } else if (const auto* l = target->As<List>()) {
-    for (const Expr* e : l->elts) TargetNames(e, out);
-  } else if (const auto* st = target->As<Starred>()) {
-    TargetNames(st->value, out);
-  }
+  ForEachTargetName(target, [out](const Name* n) { out->push_back(n->id); });
 }
 
 }  // namespace

@@ -49,6 +49,21 @@ void ForEachBody(const Stmt* s, bool definitions, F&& f) {
   }
 }
 
+// Calls f(name) for each Name an assignment target binds: the target itself, or those inside
+// its tuples, lists and starred parts (not attributes or subscripts, which bind no name).
+template <typename F>
+void ForEachTargetName(const Expr* target, F&& f) {
+  if (const auto* n = target->As<Name>()) {
+    f(n);
+  } else if (const auto* t = target->As<Tuple>()) {
+    for (const Expr* e : t->elts) ForEachTargetName(e, f);
+  } else if (const auto* l = target->As<List>()) {
+    for (const Expr* e : l->elts) ForEachTargetName(e, f);
+  } else if (const auto* st = target->As<Starred>()) {
+    ForEachTargetName(st->value, f);
+  }
+}
+
 // Visits every node in source order. Override a Visit* hook to act on a node; call the matching
 // Walk* from it to continue into the children (or don't, to prune). Recursion depth follows the
 // tree depth, which the parser bounds (ParseOptions::max_depth).

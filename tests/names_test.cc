@@ -343,6 +343,18 @@ class NameMessageTest : public ::testing::Test {
     return AnalyzeNotebook(notebook_, FixtureOptions());
   }
 
+  // A notebook of two code cells: `ran`, saved as run (In [2]), then `unrun`, never run.
+  NotebookReport RanThenUnrun(std::string_view ran, std::string_view unrun) {
+    return Analyze(StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": ")json",
+                          ran, R"json("},
+          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+           "source": ")json",
+                          unrun, R"json("}]})json"),
+                   "ran_then_unrun.ipynb");
+  }
+
   // The only finding of `code` about `symbol`; fails the test otherwise.
   static const Finding* Only(const NotebookReport& report, std::string_view code,
                              std::string_view symbol) {
@@ -504,13 +516,7 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
 // A name only an unexecuted cell defines now: its value came from a cell since edited or
 // deleted.
 TEST_F(NameMessageTest, HiddenStateFromACellThatDidNotRun) {
-  NotebookReport report = Analyze(
-      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
-           "source": "print(rate)"},
-          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
-           "source": "rate = 0.1"}]})json",
-      "unrun.ipynb");
+  NotebookReport report = RanThenUnrun("print(rate)", "rate = 0.1");
   // The file's order reports the read (rate is defined below); the replay adds its note.
   const Finding* later = Only(report, "NB102", "rate");
   ASSERT_NE(later, nullptr);
@@ -568,13 +574,7 @@ TEST_F(NameMessageTest, HiddenStateInFunctionBodiesNeedsACallThatRan) {
 // A lambda in module-level code runs, as a rule, with its cell (a key of sorted(), an argument
 // of map() or apply()): its reads are evidence like the cell's own.
 TEST_F(NameMessageTest, HiddenStateInALambdaOfTheCell) {
-  NotebookReport report = Analyze(
-      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
-           "source": "print(sorted([3, 1], key=lambda v: weight[v]))"},
-          {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
-           "source": "z = 1"}]})json",
-      "lambda.ipynb");
+  NotebookReport report = RanThenUnrun("print(sorted([3, 1], key=lambda v: weight[v]))", "z = 1");
   const Finding* f = Only(report, "NB101", "weight");
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(f->diagnostic.notes.size(), 1u);
