@@ -553,8 +553,9 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     if (d.message.starts_with("Missing parentheses in call to 'print'") ||
         d.message.starts_with("Missing parentheses in call to 'exec'")) {
       d.help = "this is Python 2 code: port the notebook to Python 3 (2to3 converts it)";
-    } else if (std::string_view command = ShellCommandAt(nb.buffer, c.begin, e.start);
-               !command.empty() && parse_options.ipython) {
+    } else if (std::string_view command =
+                   parse_options.ipython ? ShellCommandAt(nb.buffer, c.begin, e.start) : "";
+               !command.empty()) {
       d.help = command == "pip" || command == "conda"
                    ? StrCat("'", command, "' is a shell command: write '%", command,
                             "' (it installs into the kernel's environment)")
@@ -809,42 +810,32 @@ void ModuleBindings(StmtList body,
 // cell whose type was switched by mistake, often the imports): the finding says so, and the fix
 // is that cell's type.
 void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>* diagnostics) {
-  if (nb.format != NotebookFormat::kIpynb ||
-      std::none_of(diagnostics->begin(), diagnostics->end(),
-                   [](const Diagnostic& d) { return d.rule == RuleId::kUndefinedName; })) {
-    return;
-  }
-  struct Bound {
-    Range site;
-    std::string_view how;
-    uint32_t cell;
-  };
+  if (nb.format != NotebookFormat::kIpynb) return;
   std::vector<std::string_view> undefined;
   for (const Diagnostic& d : *diagnostics) {
     if (d.rule == RuleId::kUndefinedName && !d.symbol.empty()) undefined.push_back(d.symbol);
   }
+  if (undefined.empty()) return;
   // Only Markdown that reads like code is parsed (most is prose, which would be tokenized in
-  // full): a line that starts with an import, a def or class, or an undefined name assigned.
+  // full): a line that starts with an import, or a binding of an undefined name (FindBinding).
   auto looks_like_code = [&undefined](std::string_view text) {
     for (size_t at = 0; at < text.size();) {
-      size_t end = text.find('\n', at);
-      if (end == std::string_view::npos) end = text.size();
+      size_t end = std::min(text.find('\n', at), text.size());
       std::string_view line = text.substr(at, end - at);
       at = end + 1;
-      if (line.starts_with("import ") || line.starts_with("def ") || line.starts_with("class ") ||
+      if (line.starts_with("import ") ||
           (line.starts_with("from ") && line.find(" import ") != std::string_view::npos)) {
         return true;
       }
-      for (std::string_view name : undefined) {
-        if (!line.starts_with(name)) continue;
-        size_t p = line.find_first_not_of(" \t", name.size());
-        if (p != std::string_view::npos && line[p] == '=' &&
-            (p + 1 == line.size() || line[p + 1] != '=')) {
-          return true;
-        }
-      }
     }
-    return false;
+    return std::any_of(undefined.begin(), undefined.end(), [text](std::string_view name) {
+      return FindBinding(text, name) != std::string_view::npos;
+    });
+  };
+  struct Bound {
+    Range site;
+    std::string_view how;
+    uint32_t cell;
   };
   absl::flat_hash_map<std::string_view, Bound> bound;  // the first binding of each name
   Arena arena;
@@ -872,6 +863,80 @@ void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>
     d.related.push_back({b.site, StrCat("'", d.symbol, "' is ", b.how, " in cell ", b.cell,
                                         ", which is a Markdown cell")});
     d.help = StrCat("make cell ", b.cell, " a code cell: its text is Python");
+  }
+}
+
+// The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
+// a note on the file order's finding at the same place, else a finding of their own.
+void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> replay,
+                      std::vector<Diagnostic>* diagnostics) {
+  // The names the file order already reports as undefined, by place: there the hidden
+  // state is a note on that finding, not a second finding at the same place.
+  absl::flat_hash_map<Offset, size_t> undefined_at;
+  for (size_t k = 0; k < diagnostics->size() && !replay.empty(); ++k) {
+    const Diagnostic& d = (*diagnostics)[k];
+    if (d.rule == RuleId::kUndefinedName || d.rule == RuleId::kDefinedLater) {
+      undefined_at.try_emplace(d.range.start, k);
+    }
+  }
+  for (const Diagnostic& d : replay) {
+    if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
+    // A read in a function body comes with the module-level call that ran it: the cell
+    // of that call is the one whose clean run shows the name had a value. A name defined
+    // only by a cell that ran later comes with that definition.
+    const bool defined_later = d.rule == RuleId::kDefinedLater && !d.related.empty();
+    const RelatedLocation* call = d.related.empty() || defined_later ? nullptr : &d.related.front();
+    const Cell* cell = locator.CellAt(call != nullptr ? call->range.start : d.range.start);
+    if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
+        cell->error_name) {
+      continue;
+    }
+    const int64_t in = *cell->execution_count;
+    if (auto it = undefined_at.find(d.range.start);
+        it != undefined_at.end() && (*diagnostics)[it->second].symbol == d.symbol) {
+      (*diagnostics)[it->second].notes.push_back(
+          call == nullptr
+              ? StrCat("this cell was saved as run without error (In [", in, "]): '", d.symbol,
+                       "' had a value then, from a cell since edited, deleted or run again")
+              : StrCat("'", call->message, "' ran in cell ", cell->index,
+                       ", saved as run without error (In [", in, "]): '", d.symbol,
+                       "' had a value then, from a cell since edited, deleted or run again"));
+      continue;
+    }
+    Diagnostic h;
+    h.rule = RuleId::kHiddenState;
+    h.range = d.range;
+    h.symbol = d.symbol;
+    // Its value came from a cell since edited, deleted, or run again later (the file's order
+    // may well define it above: an import cell run again at the end).
+    h.help =
+        "the value came from a cell since edited, deleted or run again: restart the kernel and "
+        "run all cells to check that this cell still works";
+    const Cell* def_cell = defined_later ? locator.CellAt(d.related.front().range.start) : nullptr;
+    if (def_cell != nullptr && def_cell->execution_count) {
+      // `import numpy as np` in cell 1, run again as In [84] after this cell's In [36].
+      const int64_t def_in = *def_cell->execution_count;
+      h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                         "]), but the cell that defines it now ran after it (In [", def_in, "])");
+      h.related.push_back(
+          {d.related.front().range, StrCat("'", d.symbol, "' is defined in cell ", def_cell->index,
+                                           ", line ", locator.LineOf(d.related.front().range.start),
+                                           ", saved as run after this cell (In [", def_in, "])")});
+      h.help =
+          StrCat("restart the kernel and run all cells to check that this cell works with cell ",
+                 def_cell->index, " as it is now");
+    } else if (call == nullptr) {
+      h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                         "]), but no cell run before it defines it now");
+    } else {
+      h.message =
+          StrCat("'", d.symbol, "' had a value when cell ", cell->index, " ran (In [", in,
+                 "]) and called '", call->message, "', but no cell run before it defines it now");
+      h.related.push_back(
+          {call->range, StrCat("'", call->message, "' is called at cell ", cell->index, ", line ",
+                               locator.LineOf(call->range.start))});
+    }
+    diagnostics->push_back(std::move(h));
   }
 }
 
@@ -924,79 +989,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       // later cell called them).
       replay_request.function_bodies = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
-      // The names the file order already reports as undefined, by place: there the hidden
-      // state is a note on that finding, not a second finding at the same place.
-      absl::flat_hash_map<Offset, size_t> undefined_at;
-      for (size_t k = 0; k < diagnostics.size() && !replay.empty(); ++k) {
-        const Diagnostic& d = diagnostics[k];
-        if (d.rule == RuleId::kUndefinedName || d.rule == RuleId::kDefinedLater) {
-          undefined_at.try_emplace(d.range.start, k);
-        }
-      }
-      for (Diagnostic& d : replay) {
-        if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
-        // A read in a function body comes with the module-level call that ran it: the cell
-        // of that call is the one whose clean run shows the name had a value. A name defined
-        // only by a cell that ran later comes with that definition.
-        const bool defined_later = d.rule == RuleId::kDefinedLater && !d.related.empty();
-        const RelatedLocation* call =
-            d.related.empty() || defined_later ? nullptr : &d.related.front();
-        const Cell* cell = locator.CellAt(call != nullptr ? call->range.start : d.range.start);
-        if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
-            cell->error_name) {
-          continue;
-        }
-        const int64_t in = *cell->execution_count;
-        if (auto it = undefined_at.find(d.range.start);
-            it != undefined_at.end() && diagnostics[it->second].symbol == d.symbol) {
-          diagnostics[it->second].notes.push_back(
-              call == nullptr
-                  ? StrCat("this cell was saved as run without error (In [", in, "]): '", d.symbol,
-                           "' had a value then, from a cell since edited, deleted or run again")
-                  : StrCat("'", call->message, "' ran in cell ", cell->index,
-                           ", saved as run without error (In [", in, "]): '", d.symbol,
-                           "' had a value then, from a cell since edited, deleted or run again"));
-          continue;
-        }
-        Diagnostic h;
-        h.rule = RuleId::kHiddenState;
-        h.range = d.range;
-        h.symbol = d.symbol;
-        const Cell* def_cell =
-            defined_later ? locator.CellAt(d.related.front().range.start) : nullptr;
-        if (def_cell != nullptr && def_cell->execution_count) {
-          // `import numpy as np` in cell 1, run again as In [84] after this cell's In [36].
-          const Offset def_at = d.related.front().range.start;
-          h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
-                             "]), but the cell that defines it now ran after it (In [",
-                             *def_cell->execution_count, "])");
-          h.related.push_back(
-              {d.related.front().range,
-               StrCat("'", d.symbol, "' is defined in cell ", def_cell->index, ", line ",
-                      locator.LineOf(def_at), ", saved as run after this cell (In [",
-                      *def_cell->execution_count, "])")});
-        } else if (call == nullptr) {
-          h.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
-                             "]), but no cell run before it defines it now");
-        } else {
-          h.message = StrCat("'", d.symbol, "' had a value when cell ", cell->index, " ran (In [",
-                             in, "]) and called '", call->message,
-                             "', but no cell run before it defines it now");
-          h.related.push_back(
-              {call->range, StrCat("'", call->message, "' is called at cell ", cell->index,
-                                   ", line ", locator.LineOf(call->range.start))});
-        }
-        // Its value came from a cell since edited, deleted, or run again later (the file's
-        // order may well define it above: an import cell run again at the end).
-        h.help = def_cell != nullptr && def_cell->execution_count
-                     ? StrCat(
-                           "restart the kernel and run all cells to check that this cell "
-                           "works with cell ",
-                           def_cell->index, " as it is now")
-                     : "the value came from a cell since edited, deleted or run again: restart "
-                       "the kernel and run all cells to check that this cell still works";
-        diagnostics.push_back(std::move(h));
-      }
+      MergeHiddenState(locator, replay, &diagnostics);
     }
   }
 

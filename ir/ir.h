@@ -155,12 +155,17 @@ struct Unit {
     }
     return it->second;
   }
+  // The prefix of the wildcard `d`, or null for one that binds any name.
+  const std::string_view* WildcardPrefix(DefId d) const {
+    for (const auto& [id, prefix] : wildcard_prefixes) {
+      if (id == d) return &prefix;
+    }
+    return nullptr;
+  }
   // Whether the wildcard `d` may bind `name`.
   bool WildcardBinds(DefId d, std::string_view name) const {
-    for (const auto& [id, prefix] : wildcard_prefixes) {
-      if (id == d) return name.starts_with(prefix);
-    }
-    return true;
+    const std::string_view* prefix = WildcardPrefix(d);
+    return prefix == nullptr || name.starts_with(*prefix);
   }
   const NameId* FindName(std::string_view name) const {
     auto it = name_ids.find(name);

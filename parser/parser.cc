@@ -2105,7 +2105,6 @@ Expr* Parser::ParseCall(Expr* func) {
       if (error_) break;
       if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
         auto* g = arena_->New<GeneratorExp>();
-        ++scopes_opened_;
         g->elt = e;
         g->generators = ParseComprehensionClauses();
         if (error_) break;
@@ -2287,7 +2286,6 @@ Expr* Parser::ParseParenthesized() {
       return first;
     }
     auto* g = arena_->New<GeneratorExp>();
-    ++scopes_opened_;
     g->elt = first;
     g->generators = ParseComprehensionClauses();
     if (!Expect(TK::kRPar)) return g;
@@ -2330,7 +2328,6 @@ Expr* Parser::ParseListDisplay() {
         return first;
       }
       auto* c = arena_->New<ListComp>();
-      ++scopes_opened_;
       c->elt = first;
       c->generators = ParseComprehensionClauses();
       if (!Expect(TK::kRSqb)) return c;
@@ -2371,7 +2368,6 @@ Expr* Parser::ParseBraceDisplay() {
       if (error_) return first;
       if (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor)) {
         auto* c = arena_->New<DictComp>();
-        ++scopes_opened_;
         c->key = first;
         c->value = value;
         c->generators = ParseComprehensionClauses();
@@ -2396,7 +2392,6 @@ Expr* Parser::ParseBraceDisplay() {
           return first;
         }
         auto* c = arena_->New<SetComp>();
-        ++scopes_opened_;
         c->elt = first;
         c->generators = ParseComprehensionClauses();
         if (!Expect(TK::kRBrace)) return c;
@@ -2436,6 +2431,7 @@ Expr* Parser::ParseBraceDisplay() {
 
 // for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+
 ComprehensionList Parser::ParseComprehensionClauses() {
+  ++scopes_opened_;  // the comprehension these clauses belong to
   Vec<Comprehension*> gens;
   while (!error_ && (At(TK::kFor) || (At(TK::kAsync) && Peek().kind == TK::kFor))) {
     auto* c = arena_->New<Comprehension>();

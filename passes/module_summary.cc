@@ -54,13 +54,7 @@ class AllValue {
     const auto* n = target->As<Name>();
     if (n == nullptr) {
       // `a, b = ...` and the like: whatever they bind is not followed.
-      if (const auto* t = target->As<Tuple>()) {
-        for (const Expr* e : t->elts) Assign(e, nullptr, false);
-      } else if (const auto* l = target->As<List>()) {
-        for (const Expr* e : l->elts) Assign(e, nullptr, false);
-      } else if (const auto* st = target->As<Starred>()) {
-        Assign(st->value, nullptr, false);
-      }
+      ForEachTargetName(target, [this](const Name* inner) { Assign(inner, nullptr, false); });
       return;
     }
     std::vector<std::string> v;

@@ -127,12 +127,10 @@ class NameChecker {
       // A wildcard with a prefix binds only names with that prefix, wherever they are read.
       for (DefId d : m.defs_of[*star]) {
         if (m.defs[d].kind != DefKind::kBind) continue;
-        auto it = std::find_if(m.wildcard_prefixes.begin(), m.wildcard_prefixes.end(),
-                               [d](const auto& p) { return p.first == d; });
-        if (it == m.wildcard_prefixes.end()) {
-          any_wildcard_ = true;
+        if (const std::string_view* prefix = m.WildcardPrefix(d)) {
+          wildcard_prefixes_.push_back(*prefix);
         } else {
-          wildcard_prefixes_.push_back(it->second);
+          any_wildcard_ = true;
         }
       }
     }
@@ -200,10 +198,9 @@ class NameChecker {
     return "";
   }
 
-  // A definition of the read's name that runs after it (not the read's own statement, as in
-  // `x += 1`): the cause is cell order. Definitions before it that do not reach it (inside
-  // `if TYPE_CHECKING:`, in another branch) are not.
-  // The first binding of the use's name after it in execution order, or null.
+  // The first binding of the read's name that runs after it (not the read's own statement, as
+  // in `x += 1`), or null: the cause is cell order. Definitions before it that do not reach it
+  // (inside `if TYPE_CHECKING:`, in another branch) are not.
   static const Definition* DefinitionAfter(const Unit& m, const Use& use) {
     for (DefId id : m.defs_of[use.name]) {
       const Definition& def = m.defs[id];
@@ -354,11 +351,12 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   if (WildcardReaches(m, state, name)) return;
 
   RuleId rule = RuleId::kUndefinedName;
+  const Definition* later = DefinitionAfter(m, use);
   if (r.bound > 0) {
     rule = RuleId::kPossiblyUndefined;
   } else if (r.deleted) {
     rule = RuleId::kDeletedName;
-  } else if (DefinitionAfter(m, use) != nullptr) {
+  } else if (later != nullptr) {
     rule = RuleId::kDefinedLater;
   } else if (options_.notebook && IsScriptOnlyName(name)) {
     rule = RuleId::kUndefinedInNotebook;
@@ -370,7 +368,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   d.symbol = std::string(name);
   if (!options_.explain) {
     // Only the rule, place and name; and where a name used before it is defined is defined.
-    if (rule == RuleId::kDefinedLater) d.related.push_back({DefinitionAfter(m, use)->site, ""});
+    if (rule == RuleId::kDefinedLater) d.related.push_back({later->site, ""});
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
     const Definition& def = m.defs[r.first_bound];
@@ -387,7 +385,6 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                        : StrCat("'", name, "' is deleted at ", Where(del.site.start))});
   } else if (rule == RuleId::kDefinedLater) {
     d.message = StrCat("name '", name, "' is used before it is defined");
-    const Definition* later = DefinitionAfter(m, use);
     uint32_t use_cell = loc_.CellOf(use.site.start);
     uint32_t def_cell = loc_.CellOf(later->site.start);
     if (use_cell != def_cell) {
