@@ -351,12 +351,12 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   if (WildcardReaches(m, state, name)) return;
 
   RuleId rule = RuleId::kUndefinedName;
-  const Definition* later = DefinitionAfter(m, use);
+  const Definition* later = nullptr;  // with kDefinedLater: the definition after the read
   if (r.bound > 0) {
     rule = RuleId::kPossiblyUndefined;
   } else if (r.deleted) {
     rule = RuleId::kDeletedName;
-  } else if (later != nullptr) {
+  } else if ((later = DefinitionAfter(m, use)) != nullptr) {
     rule = RuleId::kDefinedLater;
   } else if (options_.notebook && IsScriptOnlyName(name)) {
     rule = RuleId::kUndefinedInNotebook;
