@@ -806,6 +806,124 @@ void ModuleBindings(StmtList body,
   }
 }
 
+// The statement of `body` whose range holds `at`, or null.
+const Stmt* StatementAt(StmtList body, Offset at) {
+  auto it = std::upper_bound(body.begin(), body.end(), at,
+                             [](Offset o, const Stmt* s) { return o < s->range.start; });
+  if (it == body.begin()) return nullptr;
+  const Stmt* s = *(it - 1);
+  return at < s->range.end ? s : nullptr;
+}
+
+// A read that nothing defines, inside a class body, of a name that class body binds: code in a
+// method (or a lambda, comprehension or class nested in the body) does not see the class's own
+// names, which are no enclosing scope. Writing `helper()` for `self.helper()`, or `LIMIT` for
+// `self.LIMIT`, is the usual cause.
+struct ClassScopeMiss {
+  const ClassDefStmt* cls = nullptr;
+  Range binding;              // where the class body binds the name
+  std::string_view receiver;  // the method's first parameter ("self"), if any
+  bool in_method = false;     // the read is in a def of the class body
+};
+
+std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::string_view name) {
+  struct Enclosing {
+    const ClassDefStmt* cls;
+    bool nested = false;  // the read is in a def or class inside the body, not the body's own code
+    const FunctionDefStmt* method = nullptr;  // the def of the body that holds the read
+  };
+  std::vector<Enclosing> classes;  // outermost first
+  // Down the statements that hold the read. A def's or class's header (decorators, defaults,
+  // bases) runs in the enclosing scope; only its body is a scope of its own.
+  for (const Stmt* s = StatementAt(body, at); s != nullptr;) {
+    StmtList inner;
+    if (const auto* c = s->As<ClassDefStmt>()) {
+      if (c->body.empty() || at < c->body.front()->range.start) break;
+      for (Enclosing& e : classes) e.nested = true;
+      classes.push_back({c});
+      inner = c->body;
+    } else if (const auto* f = s->As<FunctionDefStmt>()) {
+      if (f->body.empty() || at < f->body.front()->range.start) break;
+      if (!classes.empty() && !classes.back().nested) classes.back().method = f;
+      for (Enclosing& e : classes) e.nested = true;
+      inner = f->body;
+    } else {
+      ForEachBody(s, /*definitions=*/false, [&](StmtList b) {
+        if (inner.empty() && StatementAt(b, at) != nullptr) inner = b;
+      });
+    }
+    s = inner.empty() ? nullptr : StatementAt(inner, at);
+  }
+  for (auto e = classes.rbegin(); e != classes.rend(); ++e) {
+    std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+    ModuleBindings(e->cls->body, &bound);
+    auto it = std::find_if(bound.begin(), bound.end(),
+                           [&](const auto& b) { return std::get<0>(b) == name; });
+    if (it == bound.end()) continue;
+    const Range binding = std::get<1>(*it);
+    // In the body's own code, a read after the binding sees it: one left undefined there is in
+    // a lambda or comprehension. A read before it is another problem.
+    if (!e->nested && binding.start >= at) continue;
+    ClassScopeMiss miss;
+    miss.cls = e->cls;
+    miss.binding = binding;
+    if (e->method != nullptr) {
+      miss.in_method = true;
+      bool is_static = std::any_of(e->method->decorators.begin(), e->method->decorators.end(),
+                                   [](const Expr* d) {
+                                     const auto* n = d->As<Name>();
+                                     return n != nullptr && n->id == "staticmethod";
+                                   });
+      const Arguments* args = e->method->args;
+      if (!is_static && args != nullptr) {
+        if (!args->posonlyargs.empty()) {
+          miss.receiver = args->posonlyargs.front()->name;
+        } else if (!args->args.empty()) {
+          miss.receiver = args->args.front()->name;
+        }
+      }
+    }
+    return miss;
+  }
+  return std::nullopt;
+}
+
+// NB101 for a name a class body binds, read where that body's names are not seen: says so.
+void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
+                            std::vector<Diagnostic>* diagnostics) {
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || d.message.empty()) continue;
+    const Cell* cell = locator.CellAt(d.range.start);
+    if (cell == nullptr || !cell->IsCode()) continue;
+    const ParsedCell& p = parsed->Get(*cell);
+    if (!p.python || p.code.module == nullptr) continue;
+    std::optional<ClassScopeMiss> miss =
+        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol);
+    if (!miss) continue;
+    const std::string_view cls = miss->cls->name;
+    const uint32_t cell_number = locator.CellOf(miss->binding.start);
+    const std::string where =
+        cell_number == 0 || cell_number == locator.CellOf(d.range.start)
+            ? StrCat("line ", locator.LineOf(miss->binding.start))
+            : StrCat("cell ", cell_number, ", line ", locator.LineOf(miss->binding.start));
+    if (miss->in_method) {
+      d.related.push_back(
+          {miss->binding, StrCat("'", d.symbol, "' is defined in the body of class '", cls, "' (",
+                                 where, "), whose names a method does not see")});
+      d.help = miss->receiver.empty() ? StrCat("write '", cls, ".", d.symbol, "'")
+                                      : StrCat("write '", miss->receiver, ".", d.symbol, "' (or '",
+                                               cls, ".", d.symbol, "')");
+    } else {
+      d.related.push_back(
+          {miss->binding,
+           StrCat("'", d.symbol, "' is defined in the body of class '", cls, "' (", where,
+                  "), whose names a lambda, comprehension or nested class there does not see")});
+      d.help = StrCat("move '", d.symbol, "' to module level, or reach it as '", cls, ".", d.symbol,
+                      "' once the class exists");
+    }
+  }
+}
+
 // A name that nothing defines may be bound in a Markdown cell whose text is Python code (a
 // cell whose type was switched by mistake, often the imports): the finding says so, and the fix
 // is that cell's type.
@@ -1012,6 +1130,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     ExplainUndefinedByBrokenCells(nb, broken, &diagnostics);
   }
   ExplainUndefinedByMarkdownCells(nb, &diagnostics);
+  ExplainClassScopeReads(locator, &parsed, &diagnostics);
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);

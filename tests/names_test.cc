@@ -683,6 +683,81 @@ TEST_F(NameMessageTest, UndefinedNameBoundInAMarkdownCell) {
   EXPECT_EQ(sns->diagnostic.help, "did you forget 'import seaborn as sns'?");
 }
 
+// A method (or a lambda, comprehension or nested class in a class body) does not see the class
+// body's names: NB101 says where the class binds the name and how to reach it.
+TEST_F(NameMessageTest, ClassBodyNamesReadWhereTheyAreNotSeen) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "class Model:\n"
+      "    LIMIT = 10\n"
+      "    scale = 2\n"
+      "    squares = [i * scale for i in range(LIMIT)]\n"
+      "\n"
+      "    def helper(self):\n"
+      "        return 1\n"
+      "\n"
+      "    def fit(self, steps=LIMIT):\n"
+      "        return helper() + steps\n"
+      "\n"
+      "    @classmethod\n"
+      "    def make(cls):\n"
+      "        return cls(), MODE\n"
+      "\n"
+      "    @staticmethod\n"
+      "    def check():\n"
+      "        return TOLERANCE\n"
+      "\n"
+      "    MODE = 'fast'\n"
+      "    TOLERANCE = 0.1\n"
+      "    first = [n for n in range(3) if n < LATER]\n"
+      "    LATER = 1\n"
+      "\n"
+      "    class Config:\n"
+      "        depth = LIMIT + 1\n"
+      "\n"
+      "# %%\n"
+      "Model().fit()\n");
+  const Finding* helper = Only(report, "NB101", "helper");
+  ASSERT_NE(helper, nullptr);
+  EXPECT_EQ(Related(*helper),
+            "[cell 1, line 6] 'helper' is defined in the body of class 'Model' (line 6), whose "
+            "names a method does not see\n");
+  EXPECT_EQ(helper->diagnostic.help, "write 'self.helper' (or 'Model.helper')");
+  const Finding* mode = Only(report, "NB101", "MODE");
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->diagnostic.help, "write 'cls.MODE' (or 'Model.MODE')");
+  const Finding* tolerance = Only(report, "NB101", "TOLERANCE");
+  ASSERT_NE(tolerance, nullptr);
+  EXPECT_EQ(tolerance->diagnostic.help, "write 'Model.TOLERANCE'");
+  // The comprehension's condition runs in a scope of its own; its first iterable, in the body.
+  const Finding* scale = Only(report, "NB101", "scale");
+  ASSERT_NE(scale, nullptr);
+  EXPECT_EQ(scale->start.line, 4u);
+  EXPECT_THAT(Related(*scale), HasSubstr("'scale' is defined in the body of class 'Model' (line "
+                                         "3), whose names a lambda, comprehension or nested "
+                                         "class there does not see"));
+  EXPECT_EQ(scale->diagnostic.help,
+            "move 'scale' to module level, or reach it as 'Model.scale' once the class exists");
+  // The nested class's body: the note names the outer class.
+  const Finding* limit = Only(report, "NB101", "LIMIT");
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->start.line, 26u);
+  EXPECT_THAT(Related(*limit), HasSubstr("body of class 'Model' (line 2)"));
+  // A comprehension that runs before the body binds the name: no class note (the body's order).
+  const Finding* later = Only(report, "NB101", "LATER");
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(Related(*later), "");
+  // A default value runs in the class body (steps=LIMIT), and a name the module defines is the
+  // module's: neither is a finding.
+  for (const Finding& f : report.findings) {
+    EXPECT_FALSE(f.start.line == 9 && f.diagnostic.symbol == "LIMIT");
+  }
+  NotebookReport module_defines = Analyze(
+      "# %%\nLIMIT = 3\n\nclass Model:\n    LIMIT = 10\n\n    def fit(self):\n"
+      "        return LIMIT\n");
+  EXPECT_TRUE(module_defines.findings.empty());
+}
+
 // A shell command in a Python cell (a cell of commands without its %%bash, a line without its
 // '!'): the syntax error says so. Python that merely starts with such a word is not one.
 TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
