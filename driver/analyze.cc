@@ -826,7 +826,13 @@ struct ClassScopeMiss {
   bool in_method = false;     // the read is in a def of the class body
 };
 
-std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::string_view name) {
+// The first binding of each name in a class body, worked out once per class (a notebook with
+// thousands of such reads in one class stays linear).
+using ClassBindings =
+    absl::flat_hash_map<const ClassDefStmt*, absl::flat_hash_map<std::string_view, Range>>;
+
+std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::string_view name,
+                                                 ClassBindings* cache) {
   struct Enclosing {
     const ClassDefStmt* cls;
     bool nested = false;  // the read is in a def or class inside the body, not the body's own code
@@ -855,12 +861,15 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::
     s = inner.empty() ? nullptr : StatementAt(inner, at);
   }
   for (auto e = classes.rbegin(); e != classes.rend(); ++e) {
-    std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
-    ModuleBindings(e->cls->body, &bound);
-    auto it = std::find_if(bound.begin(), bound.end(),
-                           [&](const auto& b) { return std::get<0>(b) == name; });
-    if (it == bound.end()) continue;
-    const Range binding = std::get<1>(*it);
+    auto [entry, added] = cache->try_emplace(e->cls);
+    if (added) {
+      std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+      ModuleBindings(e->cls->body, &bound);
+      for (const auto& [n, range, how] : bound) entry->second.try_emplace(n, range);
+    }
+    auto it = entry->second.find(name);
+    if (it == entry->second.end()) continue;
+    const Range binding = it->second;
     // In the body's own code, a read after the binding sees it: one left undefined there is in
     // a lambda or comprehension. A read before it is another problem.
     if (!e->nested && binding.start >= at) continue;
@@ -891,6 +900,7 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::
 // NB101 for a name a class body binds, read where that body's names are not seen: says so.
 void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
                             std::vector<Diagnostic>* diagnostics) {
+  ClassBindings bindings;
   for (Diagnostic& d : *diagnostics) {
     if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || d.message.empty()) continue;
     const Cell* cell = locator.CellAt(d.range.start);
@@ -898,7 +908,7 @@ void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
     const ParsedCell& p = parsed->Get(*cell);
     if (!p.python || p.code.module == nullptr) continue;
     std::optional<ClassScopeMiss> miss =
-        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol);
+        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol, &bindings);
     if (!miss) continue;
     const std::string_view cls = miss->cls->name;
     const uint32_t cell_number = locator.CellOf(miss->binding.start);
