@@ -815,24 +815,97 @@ const Stmt* StatementAt(StmtList body, Offset at) {
   return at < s->range.end ? s : nullptr;
 }
 
-// A read that nothing defines, inside a class body, of a name that class body binds: code in a
-// method (or a lambda, comprehension or class nested in the body) does not see the class's own
-// names, which are no enclosing scope. Writing `helper()` for `self.helper()`, or `LIMIT` for
-// `self.LIMIT`, is the usual cause.
+bool IsStaticMethod(const FunctionDefStmt* f) {
+  return std::any_of(f->decorators.begin(), f->decorators.end(), [](const Expr* d) {
+    const auto* n = d->As<Name>();
+    return n != nullptr && n->id == "staticmethod";
+  });
+}
+
+// A method's receiver: its first parameter ("self", "cls"), or empty for a static method or a
+// def without parameters.
+std::string_view Receiver(const FunctionDefStmt* f) {
+  if (IsStaticMethod(f)) return {};
+  const Arguments* args = f->args;
+  if (args == nullptr) return {};
+  if (!args->posonlyargs.empty()) return args->posonlyargs.front()->name;
+  if (!args->args.empty()) return args->args.front()->name;
+  return {};
+}
+
+// Why a name that nothing defines is undefined where a class is around the read:
+// - kClassName: the class body binds it, but a method (or a lambda, comprehension or class
+//   nested in the body) does not see the class's own names, which are no enclosing scope
+//   (`helper()` for `self.helper()`, `LIMIT` for `self.LIMIT`);
+// - kInstanceAttribute: a method of the class assigns it as an attribute of its instance
+//   (`self.rate = rate` in __init__, then `rate` in another method);
+// - kMissingSelf: `self` read in a method that has no parameter of that name.
 struct ClassScopeMiss {
+  enum Kind { kClassName, kInstanceAttribute, kMissingSelf };
+  Kind kind = kClassName;
   const ClassDefStmt* cls = nullptr;
-  Range binding;              // where the class body binds the name
-  std::string_view receiver;  // the method's first parameter ("self"), if any
-  bool in_method = false;     // the read is in a def of the class body
+  const FunctionDefStmt* method = nullptr;  // the def of the class body that holds the read
+  Range binding;                            // the class-level binding or the attribute's
+  std::string_view receiver;                // the method's receiver (Receiver)
 };
 
-// The first binding of each name in a class body, worked out once per class (a notebook with
-// thousands of such reads in one class stays linear).
-using ClassBindings =
-    absl::flat_hash_map<const ClassDefStmt*, absl::flat_hash_map<std::string_view, Range>>;
+// What a class binds, worked out once per class (a notebook with thousands of such reads in
+// one class stays linear): the first binding of each name in its body, and the first
+// assignment of each attribute of `self` in its methods.
+struct ClassNames {
+  absl::flat_hash_map<std::string_view, Range> body;
+  absl::flat_hash_map<std::string_view, Range> instance;
+};
+using ClassNamesCache = absl::flat_hash_map<const ClassDefStmt*, ClassNames>;
+
+// The attributes of `receiver` that `target` assigns (`self.x`, `self.a, self.b`), into `out`.
+void ReceiverAttributes(const Expr* target, std::string_view receiver,
+                        absl::flat_hash_map<std::string_view, Range>* out) {
+  if (const auto* a = target->As<Attribute>()) {
+    const auto* n = a->value->As<Name>();
+    if (n != nullptr && n->id == receiver) out->try_emplace(a->attr, a->range);
+  } else if (const auto* t = target->As<Tuple>()) {
+    for (const Expr* e : t->elts) ReceiverAttributes(e, receiver, out);
+  } else if (const auto* l = target->As<List>()) {
+    for (const Expr* e : l->elts) ReceiverAttributes(e, receiver, out);
+  } else if (const auto* st = target->As<Starred>()) {
+    ReceiverAttributes(st->value, receiver, out);
+  }
+}
+
+void InstanceAssignments(StmtList body, std::string_view receiver,
+                         absl::flat_hash_map<std::string_view, Range>* out) {
+  for (const Stmt* s : body) {
+    if (const auto* a = s->As<AssignStmt>()) {
+      for (const Expr* t : a->targets) ReceiverAttributes(t, receiver, out);
+    } else if (const auto* an = s->As<AnnAssignStmt>()) {
+      ReceiverAttributes(an->target, receiver, out);
+    } else if (const auto* au = s->As<AugAssignStmt>()) {
+      ReceiverAttributes(au->target, receiver, out);
+    }
+    ForEachBody(s, /*definitions=*/false,
+                [&](StmtList inner) { InstanceAssignments(inner, receiver, out); });
+  }
+}
+
+const ClassNames& NamesOf(const ClassDefStmt* c, ClassNamesCache* cache) {
+  auto [entry, added] = cache->try_emplace(c);
+  ClassNames& names = entry->second;
+  if (!added) return names;
+  std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+  ModuleBindings(c->body, &bound);
+  for (const auto& [n, range, how] : bound) names.body.try_emplace(n, range);
+  for (const Stmt* s : c->body) {
+    const auto* f = s->As<FunctionDefStmt>();
+    if (f == nullptr) continue;
+    std::string_view receiver = Receiver(f);
+    if (!receiver.empty()) InstanceAssignments(f->body, receiver, &names.instance);
+  }
+  return names;
+}
 
 std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::string_view name,
-                                                 ClassBindings* cache) {
+                                                 ClassNamesCache* cache) {
   struct Enclosing {
     const ClassDefStmt* cls;
     bool nested = false;  // the read is in a def or class inside the body, not the body's own code
@@ -860,75 +933,98 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::
     }
     s = inner.empty() ? nullptr : StatementAt(inner, at);
   }
+  if (classes.empty()) return std::nullopt;
   for (auto e = classes.rbegin(); e != classes.rend(); ++e) {
-    auto [entry, added] = cache->try_emplace(e->cls);
-    if (added) {
-      std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
-      ModuleBindings(e->cls->body, &bound);
-      for (const auto& [n, range, how] : bound) entry->second.try_emplace(n, range);
-    }
-    auto it = entry->second.find(name);
-    if (it == entry->second.end()) continue;
-    const Range binding = it->second;
+    const ClassNames& names = NamesOf(e->cls, cache);
+    auto it = names.body.find(name);
+    if (it == names.body.end()) continue;
     // In the body's own code, a read after the binding sees it: one left undefined there is in
     // a lambda or comprehension. A read before it is another problem.
-    if (!e->nested && binding.start >= at) continue;
+    if (!e->nested && it->second.start >= at) continue;
     ClassScopeMiss miss;
     miss.cls = e->cls;
-    miss.binding = binding;
-    if (e->method != nullptr) {
-      miss.in_method = true;
-      bool is_static = std::any_of(e->method->decorators.begin(), e->method->decorators.end(),
-                                   [](const Expr* d) {
-                                     const auto* n = d->As<Name>();
-                                     return n != nullptr && n->id == "staticmethod";
-                                   });
-      const Arguments* args = e->method->args;
-      if (!is_static && args != nullptr) {
-        if (!args->posonlyargs.empty()) {
-          miss.receiver = args->posonlyargs.front()->name;
-        } else if (!args->args.empty()) {
-          miss.receiver = args->args.front()->name;
-        }
-      }
-    }
+    miss.method = e->method;
+    miss.binding = it->second;
+    if (e->method != nullptr) miss.receiver = Receiver(e->method);
     return miss;
   }
-  return std::nullopt;
+  // In a method of the innermost class: its instance's attributes, or its missing `self`.
+  const Enclosing& e = classes.back();
+  if (e.method == nullptr) return std::nullopt;
+  ClassScopeMiss miss;
+  miss.cls = e.cls;
+  miss.method = e.method;
+  miss.receiver = Receiver(e.method);
+  if (name == "self") {
+    if (miss.receiver == "self") return std::nullopt;
+    miss.kind = ClassScopeMiss::kMissingSelf;
+    return miss;
+  }
+  const ClassNames& names = NamesOf(e.cls, cache);
+  auto it = names.instance.find(name);
+  if (it == names.instance.end() || miss.receiver.empty()) return std::nullopt;
+  miss.kind = ClassScopeMiss::kInstanceAttribute;
+  miss.binding = it->second;
+  return miss;
 }
 
-// NB101 for a name a class body binds, read where that body's names are not seen: says so.
+// NB101 where a class is around the read, for one of the reasons of ClassScopeMiss: says which.
 void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
                             std::vector<Diagnostic>* diagnostics) {
-  ClassBindings bindings;
+  ClassNamesCache cache;
   for (Diagnostic& d : *diagnostics) {
-    if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || d.message.empty()) continue;
+    // NB101, and NB102 for a method's local read before it is assigned (`total += x` for
+    // `self.total += x`).
+    const bool local = d.rule == RuleId::kDefinedLater && d.message.starts_with("local variable");
+    if ((d.rule != RuleId::kUndefinedName && !local) || d.symbol.empty() || d.message.empty()) {
+      continue;
+    }
     const Cell* cell = locator.CellAt(d.range.start);
     if (cell == nullptr || !cell->IsCode()) continue;
     const ParsedCell& p = parsed->Get(*cell);
     if (!p.python || p.code.module == nullptr) continue;
     std::optional<ClassScopeMiss> miss =
-        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol, &bindings);
-    if (!miss) continue;
+        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol, &cache);
+    if (!miss || (local && miss->kind == ClassScopeMiss::kMissingSelf)) continue;
     const std::string_view cls = miss->cls->name;
+    const std::string_view name = d.symbol;
+    if (miss->kind == ClassScopeMiss::kMissingSelf) {
+      const std::string_view method = miss->method->name;
+      if (IsStaticMethod(miss->method)) {
+        d.help = StrCat("'", method,
+                        "' is a static method, which gets no 'self': drop @staticmethod and add "
+                        "'self' as its first parameter");
+      } else if (!miss->receiver.empty()) {
+        d.help = StrCat("the first parameter of '", method, "' is '", miss->receiver, "': write '",
+                        miss->receiver, "', or rename the parameter");
+      } else {
+        d.help = StrCat("add 'self' as the first parameter of '", method, "': def ", method,
+                        "(self, ...)");
+      }
+      continue;
+    }
     const uint32_t cell_number = locator.CellOf(miss->binding.start);
     const std::string where =
         cell_number == 0 || cell_number == locator.CellOf(d.range.start)
             ? StrCat("line ", locator.LineOf(miss->binding.start))
             : StrCat("cell ", cell_number, ", line ", locator.LineOf(miss->binding.start));
-    if (miss->in_method) {
+    if (miss->kind == ClassScopeMiss::kInstanceAttribute) {
+      d.related.push_back({miss->binding, StrCat("'", name, "' is an attribute of '", cls,
+                                                 "' instances, assigned at ", where)});
+      d.help = StrCat("write '", miss->receiver, ".", name, "'");
+    } else if (miss->method != nullptr) {
       d.related.push_back(
-          {miss->binding, StrCat("'", d.symbol, "' is defined in the body of class '", cls, "' (",
+          {miss->binding, StrCat("'", name, "' is defined in the body of class '", cls, "' (",
                                  where, "), whose names a method does not see")});
-      d.help = miss->receiver.empty() ? StrCat("write '", cls, ".", d.symbol, "'")
-                                      : StrCat("write '", miss->receiver, ".", d.symbol, "' (or '",
-                                               cls, ".", d.symbol, "')");
+      d.help = miss->receiver.empty()
+                   ? StrCat("write '", cls, ".", name, "'")
+                   : StrCat("write '", miss->receiver, ".", name, "' (or '", cls, ".", name, "')");
     } else {
       d.related.push_back(
           {miss->binding,
-           StrCat("'", d.symbol, "' is defined in the body of class '", cls, "' (", where,
+           StrCat("'", name, "' is defined in the body of class '", cls, "' (", where,
                   "), whose names a lambda, comprehension or nested class there does not see")});
-      d.help = StrCat("move '", d.symbol, "' to module level, or reach it as '", cls, ".", d.symbol,
+      d.help = StrCat("move '", name, "' to module level, or reach it as '", cls, ".", name,
                       "' once the class exists");
     }
   }

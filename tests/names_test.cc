@@ -758,6 +758,62 @@ TEST_F(NameMessageTest, ClassBodyNamesReadWhereTheyAreNotSeen) {
   EXPECT_TRUE(module_defines.findings.empty());
 }
 
+// A method that reads its instance's attribute as a bare name, or `self` without having it:
+// NB101 (and NB102 for `total += x`) say which attribute and which parameter.
+TEST_F(NameMessageTest, InstanceAttributesAndSelfInMethods) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "class Account:\n"
+      "    def __init__(self, owner, balance=0):\n"
+      "        self.owner = owner\n"
+      "        self.balance, self.history = balance, []\n"
+      "\n"
+      "    def deposit(self, amount):\n"
+      "        balance += amount\n"
+      "        history.append(amount)\n"
+      "\n"
+      "    def report():\n"
+      "        return self\n"
+      "\n"
+      "    def show(this):\n"
+      "        return owner, rate\n"
+      "\n"
+      "# %%\n"
+      "Account('a').deposit(1)\n");
+  const Finding* history = Only(report, "NB101", "history");
+  ASSERT_NE(history, nullptr);
+  EXPECT_EQ(Related(*history),
+            "[cell 1, line 4] 'history' is an attribute of 'Account' instances, assigned at line "
+            "4\n");
+  EXPECT_EQ(history->diagnostic.help, "write 'self.history'");
+  const Finding* balance = Only(report, "NB102", "balance");
+  ASSERT_NE(balance, nullptr);
+  EXPECT_THAT(Related(*balance), HasSubstr("'balance' is an attribute of 'Account' instances"));
+  EXPECT_EQ(balance->diagnostic.help, "write 'self.balance'");
+  const Finding* self = Only(report, "NB101", "self");
+  ASSERT_NE(self, nullptr);
+  EXPECT_EQ(self->diagnostic.help,
+            "add 'self' as the first parameter of 'report': def report(self, ...)");
+  // The method's own receiver name; a name no method assigns gets no note.
+  const Finding* owner = Only(report, "NB101", "owner");
+  ASSERT_NE(owner, nullptr);
+  EXPECT_EQ(owner->diagnostic.help, "write 'this.owner'");
+  const Finding* rate = Only(report, "NB101", "rate");
+  ASSERT_NE(rate, nullptr);
+  EXPECT_EQ(Related(*rate), "");
+
+  NotebookReport static_self =
+      Analyze("# %%\nclass Tool:\n    @staticmethod\n    def run(x):\n        return self.x + x\n");
+  const Finding* s = Only(static_self, "NB101", "self");
+  ASSERT_NE(s, nullptr);
+  EXPECT_THAT(s->diagnostic.help, HasSubstr("'run' is a static method, which gets no 'self'"));
+  // Outside a class, `self` is just undefined.
+  NotebookReport loose = Analyze("# %%\ndef step():\n    return self.x\n");
+  const Finding* l = Only(loose, "NB101", "self");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(Related(*l), "");
+}
+
 // A shell command in a Python cell (a cell of commands without its %%bash, a line without its
 // '!'): the syntax error says so. Python that merely starts with such a word is not one.
 TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
