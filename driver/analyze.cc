@@ -968,6 +968,15 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::
   return miss;
 }
 
+// Where `at` is, as a note on a finding at `from` says it: "line 4" in the same cell (or a
+// script), else "cell 2, line 4".
+std::string PlaceText(const CellLocator& locator, Offset at, Offset from) {
+  const uint32_t cell = locator.CellOf(at);
+  return cell == 0 || cell == locator.CellOf(from)
+             ? StrCat("line ", locator.LineOf(at))
+             : StrCat("cell ", cell, ", line ", locator.LineOf(at));
+}
+
 // NB101 where a class is around the read, for one of the reasons of ClassScopeMiss: says which.
 void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
                             std::vector<Diagnostic>* diagnostics) {
@@ -1003,11 +1012,7 @@ void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
       }
       continue;
     }
-    const uint32_t cell_number = locator.CellOf(miss->binding.start);
-    const std::string where =
-        cell_number == 0 || cell_number == locator.CellOf(d.range.start)
-            ? StrCat("line ", locator.LineOf(miss->binding.start))
-            : StrCat("cell ", cell_number, ", line ", locator.LineOf(miss->binding.start));
+    const std::string where = PlaceText(locator, miss->binding.start, d.range.start);
     if (miss->kind == ClassScopeMiss::kInstanceAttribute) {
       d.related.push_back({miss->binding, StrCat("'", name, "' is an attribute of '", cls,
                                                  "' instances, assigned at ", where)});
@@ -1026,6 +1031,114 @@ void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
                   "), whose names a lambda, comprehension or nested class there does not see")});
       d.help = StrCat("move '", name, "' to module level, or reach it as '", cls, ".", name,
                       "' once the class exists");
+    }
+  }
+}
+
+// True if a return statement of `body` (outside nested defs) returns `name`, alone or in a
+// tuple.
+bool ReturnsName(StmtList body, std::string_view name) {
+  for (const Stmt* s : body) {
+    if (const auto* r = s->As<ReturnStmt>(); r != nullptr && r->value != nullptr) {
+      bool found = false;
+      ForEachTargetName(r->value, [&](const Name* n) { found = found || n->id == name; });
+      if (found) return true;
+    }
+    bool inner = false;
+    ForEachBody(s, /*definitions=*/false,
+                [&](StmtList b) { inner = inner || ReturnsName(b, name); });
+    if (inner) return true;
+  }
+  return false;
+}
+
+// NB101 for a name that only a function (or lambda) assigns, as its local variable, or that is
+// a comprehension's variable: code outside cannot see it, and the finding says where it lives
+// (a body copied out of its function, a result never returned, Python 2's leaking
+// comprehension variable).
+void ExplainFunctionLocals(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
+                           std::vector<Diagnostic>* diagnostics) {
+  // The first function, lambda or comprehension scope in file order where each name is a
+  // local; filled on the first finding that needs it.
+  std::optional<absl::flat_hash_map<std::string_view, const Scope*>> homes;
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || d.message.empty() ||
+        !d.related.empty()) {
+      continue;
+    }
+    if (!homes) {
+      homes.emplace();
+      std::vector<const Scope*> stack;
+      for (const Cell& c : nb.cells) {
+        if (!c.IsCode()) continue;
+        const ParsedCell& p = parsed->Get(c);
+        if (!p.python || p.code.scopes == nullptr) continue;
+        const std::vector<Scope*>& top = p.code.scopes->module()->children;
+        stack.assign(top.rbegin(), top.rend());
+        while (!stack.empty()) {
+          const Scope* scope = stack.back();
+          stack.pop_back();
+          stack.insert(stack.end(), scope->children.rbegin(), scope->children.rend());
+          if (scope->kind == ScopeKind::kClass) continue;
+          for (const Symbol& sym : scope->symbols) {
+            const bool local =
+                (sym.flags & kDefLocal) && !(sym.flags & (kDefParam | kDefGlobal | kDefNonlocal)) &&
+                (sym.resolution == Resolution::kLocal || sym.resolution == Resolution::kCell);
+            if (local) homes->try_emplace(sym.name, scope);
+          }
+        }
+      }
+    }
+    auto it = homes->find(d.symbol);
+    if (it == homes->end()) continue;
+    const Scope* scope = it->second;
+    // A function further down is seldom where the read was copied from; a method of the class
+    // that holds the read may be anywhere in it.
+    const Scope* parent = scope->parent;
+    const bool same_class = parent != nullptr && parent->kind == ScopeKind::kClass &&
+                            static_cast<const Stmt*>(parent->node)->range.start <= d.range.start &&
+                            d.range.start < static_cast<const Stmt*>(parent->node)->range.end;
+    if (scope->start > d.range.start && !same_class) continue;
+    const std::string_view name = d.symbol;
+    if (scope->kind == ScopeKind::kComprehension) {
+      const auto* e = static_cast<const Expr*>(scope->node);
+      d.related.push_back({e->range, StrCat("'", name, "' is a variable of the comprehension at ",
+                                            PlaceText(locator, e->range.start, d.range.start),
+                                            ", which does not exist outside it (in Python 3)")});
+      d.help = "use a for loop to keep the last value, or assign the value you need to a name";
+      continue;
+    }
+    if (scope->kind == ScopeKind::kLambda) {
+      const auto* e = static_cast<const Expr*>(scope->node);
+      d.related.push_back({e->range, StrCat("'", name, "' is a local variable of the lambda at ",
+                                            PlaceText(locator, e->range.start, d.range.start),
+                                            ", which does not exist outside it")});
+      continue;
+    }
+    const auto* f = static_cast<const FunctionDefStmt*>(scope->node);
+    Range site = f->name_range;
+    std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+    ModuleBindings(f->body, &bound);
+    for (const auto& [n, range, how] : bound) {
+      if (n == name) {
+        site = range;
+        break;
+      }
+    }
+    const std::string_view fn = f->name;
+    d.related.push_back({site, StrCat("'", name, "' is a local variable of '", fn, "' (",
+                                      PlaceText(locator, site.start, d.range.start),
+                                      "), which does not exist outside the function")});
+    if (parent != nullptr && parent->kind == ScopeKind::kClass) {
+      // A method's local: kept on the instance, it is there for the other methods.
+      d.help = StrCat("keep it on the instance in '", fn, "' (self.", name,
+                      " = ...) and read it as 'self.", name, "'");
+    } else if (ReturnsName(f->body, name)) {
+      d.help =
+          StrCat("'", fn, "' returns it: assign the call's result (", name, " = ", fn, "(...))");
+    } else {
+      d.help = StrCat("return '", name, "' from '", fn, "' and assign it where you call it (", name,
+                      " = ", fn, "(...)), or declare 'global ", name, "' in '", fn, "'");
     }
   }
 }
@@ -1237,6 +1350,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   }
   ExplainUndefinedByMarkdownCells(nb, &diagnostics);
   ExplainClassScopeReads(locator, &parsed, &diagnostics);
+  ExplainFunctionLocals(nb, locator, &parsed, &diagnostics);
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);

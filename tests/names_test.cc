@@ -814,6 +814,58 @@ TEST_F(NameMessageTest, InstanceAttributesAndSelfInMethods) {
   EXPECT_EQ(Related(*l), "");
 }
 
+// A name that only a function assigns, or a comprehension's variable, read outside: the note
+// says whose local it is, and the help how to get the value out.
+TEST_F(NameMessageTest, FunctionLocalsReadOutside) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "def load(path):\n"
+      "    raw = open(path).read()\n"
+      "    rows = raw.split()\n"
+      "    return rows\n"
+      "\n"
+      "# %%\n"
+      "load('a.txt')\n"
+      "print(raw, rows)\n"
+      "squares = [k * k for k in range(3)]\n"
+      "print(k, later)\n"
+      "\n"
+      "# %%\n"
+      "def report():\n"
+      "    later = 1\n");
+  const Finding* raw = Only(report, "NB101", "raw");
+  ASSERT_NE(raw, nullptr);
+  EXPECT_EQ(Related(*raw),
+            "[cell 1, line 2] 'raw' is a local variable of 'load' (cell 1, line 2), which does not "
+            "exist outside the function\n");
+  EXPECT_EQ(raw->diagnostic.help,
+            "return 'raw' from 'load' and assign it where you call it (raw = load(...)), or "
+            "declare 'global raw' in 'load'");
+  const Finding* rows = Only(report, "NB101", "rows");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_EQ(rows->diagnostic.help,
+            "'load' returns it: assign the call's result (rows = load(...))");
+  const Finding* k = Only(report, "NB101", "k");
+  ASSERT_NE(k, nullptr);
+  EXPECT_THAT(Related(*k), HasSubstr("'k' is a variable of the comprehension at line 3"));
+  // A function further down is no explanation.
+  const Finding* later = Only(report, "NB101", "later");
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(Related(*later), "");
+
+  // A method's local read in another method of the class: kept on the instance.
+  NotebookReport method = Analyze(
+      "# %%\nclass Net:\n    def loss(self):\n        return total / count\n\n"
+      "    def fit(self, data):\n        count = len(data)\n        self.total = sum(data)\n");
+  const Finding* count = Only(method, "NB101", "count");
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(count->diagnostic.help,
+            "keep it on the instance in 'fit' (self.count = ...) and read it as 'self.count'");
+  const Finding* total = Only(method, "NB101", "total");
+  ASSERT_NE(total, nullptr);
+  EXPECT_EQ(total->diagnostic.help, "write 'self.total'");
+}
+
 // A shell command in a Python cell (a cell of commands without its %%bash, a line without its
 // '!'): the syntax error says so. Python that merely starts with such a word is not one.
 TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
