@@ -171,13 +171,23 @@ class NameChecker {
 
   // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
   // `name` under another name; "did you forget 'import matplotlib'? ..." when it binds a
-  // submodule of `name` under another name; empty otherwise.
+  // submodule of `name` under another name, or only names from `name` or its submodules
+  // (`from sklearn.metrics import f1_score`, then `sklearn.preprocessing`); empty otherwise.
   std::string ImportedAs(std::string_view name) const {
     const Unit& m = program_->module;
+    std::string from_only;
     for (const Definition& d : m.defs) {
       if (d.stmt == nullptr ||
           (d.stmt->kind != StmtKind::kImport && d.stmt->kind != StmtKind::kImportFrom)) {
         continue;
+      }
+      if (const auto* f = d.stmt->As<ImportFromStmt>();
+          f != nullptr && from_only.empty() && f->level == 0 &&
+          (f->module == name || (f->module.starts_with(name) && f->module.size() > name.size() &&
+                                 f->module[name.size()] == '.'))) {
+        from_only =
+            StrCat("did you forget 'import ", name, "'? ('from ", f->module, " import ...' in ",
+                   Where(d.site.start), " binds only the names it imports)");
       }
       for (const Alias* a : ImportedNames(d.stmt)) {
         if (a->asname.empty() || a->asname == name || a->asname_range.start != d.site.start) {
@@ -195,7 +205,7 @@ class NameChecker {
         }
       }
     }
-    return "";
+    return from_only;
   }
 
   // The first binding of the read's name that runs after it (not the read's own statement, as

@@ -866,6 +866,26 @@ TEST_F(NameMessageTest, FunctionLocalsReadOutside) {
   EXPECT_EQ(total->diagnostic.help, "write 'self.total'");
 }
 
+// `from sklearn.metrics import f1_score` binds f1_score, not sklearn: the help says so.
+TEST_F(NameMessageTest, PackageOnlyImportedFrom) {
+  NotebookReport report = Analyze(
+      "# %%\nfrom sklearn.metrics import f1_score\nfrom os import path\n\n"
+      "# %%\nencoder = sklearn.preprocessing.OrdinalEncoder()\nprint(os.sep, f1_score, path)\n"
+      "print(sk.x)\n");
+  const Finding* sklearn = Only(report, "NB101", "sklearn");
+  ASSERT_NE(sklearn, nullptr);
+  EXPECT_EQ(sklearn->diagnostic.help,
+            "did you forget 'import sklearn'? ('from sklearn.metrics import ...' in cell 1, line "
+            "1 binds only the names it imports)");
+  const Finding* os = Only(report, "NB101", "os");
+  ASSERT_NE(os, nullptr);
+  EXPECT_THAT(os->diagnostic.help, HasSubstr("'from os import ...' in cell 1, line 2"));
+  // Only the package itself or a parent of the module imported from.
+  const Finding* sk = Only(report, "NB101", "sk");
+  ASSERT_NE(sk, nullptr);
+  EXPECT_THAT(sk->diagnostic.help, Not(HasSubstr("from sklearn")));
+}
+
 // A shell command in a Python cell (a cell of commands without its %%bash, a line without its
 // '!'): the syntax error says so. Python that merely starts with such a word is not one.
 TEST_F(NameMessageTest, ShellCommandsInAPythonCellSaySo) {
