@@ -661,6 +661,17 @@ class NotebookModules : public ModuleEnvironment {
                                         !deps_->distributions.contains("anaconda"));
   }
 
+  std::string DeclaredRequirer(std::string_view distribution) const override {
+    for (std::string_view name : DistributionsRequiring(distribution)) {
+      std::string requirer(name);
+      if (installed_here_.contains(requirer) ||
+          (deps_ != nullptr && deps_->distributions.contains(requirer))) {
+        return requirer;
+      }
+    }
+    return {};
+  }
+
   std::string DependencyFileForHelp() const override {
     if (deps_ != nullptr && !deps_->files.empty()) {
       const std::string& file = deps_->files.front();

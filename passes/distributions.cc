@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -190,6 +192,115 @@ std::string_view ImportNameOfDistribution(std::string_view name) {
     return {};
   }
   return it->second.second;
+}
+
+namespace {
+
+// Well-known distributions and the distributions they require unconditionally (PEP 503 names,
+// from the Requires-Dist of recent releases; extras and platform markers left out). A notebook
+// that imports one of these without declaring it still finds it installed where a declared
+// distribution requires it.
+constexpr std::pair<std::string_view, std::string_view> kRequires[] = {
+    {"accelerate", "numpy,packaging,psutil,pyyaml,torch,huggingface-hub,safetensors"},
+    {"arviz", "numpy,scipy,pandas,matplotlib,xarray,h5netcdf,packaging"},
+    {"beautifulsoup4", "soupsieve"},
+    {"bokeh", "jinja2,numpy,pandas,pillow,pyyaml,tornado,xyzservices,contourpy,packaging"},
+    {"catboost", "numpy,pandas,scipy,matplotlib,plotly,six,graphviz"},
+    {"category-encoders", "numpy,scikit-learn,scipy,statsmodels,pandas,patsy"},
+    {"datasets",
+     "numpy,pyarrow,pandas,requests,tqdm,xxhash,multiprocess,fsspec,huggingface-hub,pyyaml,dill,"
+     "filelock,aiohttp,packaging"},
+    {"diffusers", "huggingface-hub,numpy,pillow,requests,regex,safetensors,filelock"},
+    {"dm-haiku", "absl-py,jmp,numpy,tabulate"},
+    {"fastai",
+     "torch,torchvision,matplotlib,pandas,requests,pyyaml,fastprogress,pillow,scikit-learn,scipy,"
+     "spacy,fastcore,fastdownload,packaging,cloudpickle"},
+    {"flax", "jax,numpy,optax,msgpack,orbax-checkpoint,tensorstore,rich,typing-extensions,pyyaml"},
+    {"folium", "branca,jinja2,numpy,requests,xyzservices"},
+    {"geopandas", "numpy,pandas,shapely,pyproj,packaging,pyogrio"},
+    {"gensim", "numpy,scipy,smart-open"},
+    {"h5py", "numpy"},
+    {"huggingface-hub", "requests,tqdm,pyyaml,filelock,fsspec,packaging,typing-extensions"},
+    {"imageio", "numpy,pillow"},
+    {"imbalanced-learn", "numpy,scipy,scikit-learn,joblib,threadpoolctl"},
+    {"ipython", "pygments,traitlets,jedi,decorator,prompt-toolkit,matplotlib-inline,pexpect"},
+    {"ipywidgets", "ipython,traitlets,comm,widgetsnbextension,jupyterlab-widgets"},
+    {"jax", "numpy,scipy,ml-dtypes,opt-einsum,jaxlib"},
+    {"keras", "numpy,h5py,absl-py,rich,namex,optree,ml-dtypes,packaging"},
+    {"librosa",
+     "numpy,scipy,scikit-learn,joblib,numba,soundfile,audioread,decorator,pooch,soxr,lazy-loader,"
+     "msgpack"},
+    {"lightgbm", "numpy,scipy"},
+    {"lightning", "torch,tqdm,pyyaml,fsspec,torchmetrics,packaging,lightning-utilities"},
+    {"matplotlib",
+     "contourpy,cycler,fonttools,kiwisolver,numpy,packaging,pillow,pyparsing,python-dateutil"},
+    {"mlxtend", "scipy,numpy,pandas,scikit-learn,matplotlib,joblib"},
+    {"nltk", "click,joblib,regex,tqdm"},
+    {"numba", "numpy,llvmlite"},
+    {"openai", "httpx,pydantic,tqdm,anyio,distro,typing-extensions,sniffio"},
+    {"opencv-contrib-python", "numpy"},
+    {"opencv-python", "numpy"},
+    {"opencv-python-headless", "numpy"},
+    {"openpyxl", "et-xmlfile"},
+    {"optax", "jax,jaxlib,numpy,absl-py,chex,etils"},
+    {"pandas", "numpy,python-dateutil,pytz,tzdata"},
+    {"pandas-datareader", "pandas,requests,lxml"},
+    {"peft",
+     "numpy,packaging,psutil,pyyaml,torch,transformers,tqdm,accelerate,safetensors,huggingface-"
+     "hub"},
+    {"pmdarima", "numpy,scipy,scikit-learn,statsmodels,pandas,joblib,cython,urllib3,packaging"},
+    {"prophet", "cmdstanpy,numpy,matplotlib,pandas,holidays,tqdm"},
+    {"pymc", "numpy,scipy,pandas,arviz,pytensor,cloudpickle,cachetools,rich,threadpoolctl"},
+    {"pyspark", "py4j"},
+    {"pytorch-lightning", "torch,tqdm,pyyaml,fsspec,torchmetrics,packaging,lightning-utilities"},
+    {"requests", "urllib3,idna,certifi,charset-normalizer"},
+    {"scikit-image", "numpy,scipy,networkx,pillow,imageio,tifffile,packaging,lazy-loader"},
+    {"scikit-learn", "numpy,scipy,joblib,threadpoolctl"},
+    {"scipy", "numpy"},
+    {"seaborn", "numpy,pandas,matplotlib"},
+    {"sentence-transformers",
+     "transformers,torch,numpy,scikit-learn,scipy,huggingface-hub,pillow,tqdm"},
+    {"shap", "numpy,scipy,scikit-learn,pandas,tqdm,numba,cloudpickle,slicer,packaging"},
+    {"statsmodels", "numpy,scipy,pandas,patsy,packaging"},
+    {"sympy", "mpmath"},
+    {"tensorboard", "numpy,protobuf,absl-py,grpcio,markdown,werkzeug,six,packaging"},
+    {"tensorflow",
+     "numpy,keras,protobuf,h5py,absl-py,grpcio,tensorboard,six,termcolor,wrapt,opt-einsum,gast,"
+     "astunparse,flatbuffers,google-pasta,ml-dtypes,packaging,requests,typing-extensions"},
+    {"tokenizers", "huggingface-hub"},
+    {"torchaudio", "torch"},
+    {"torchmetrics", "numpy,torch,packaging,lightning-utilities"},
+    {"torchtext", "torch,tqdm,requests,numpy"},
+    {"torchvision", "torch,numpy,pillow"},
+    {"transformers",
+     "numpy,huggingface-hub,tokenizers,safetensors,regex,requests,tqdm,pyyaml,packaging,filelock"},
+    {"umap-learn", "numpy,scipy,scikit-learn,numba,pynndescent,tqdm"},
+    {"wordcloud", "numpy,pillow,matplotlib"},
+    {"xarray", "numpy,pandas,packaging"},
+    {"xgboost", "numpy,scipy"},
+    {"yfinance", "pandas,numpy,requests,multitasking,lxml,platformdirs,pytz,beautifulsoup4"},
+};
+
+}  // namespace
+
+std::span<const std::string_view> DistributionsRequiring(std::string_view distribution) {
+  // Normalized requirement → the distributions that require it, in the table's order. Made on
+  // first use: only NB203 asks.
+  using Requirers = absl::flat_hash_map<std::string_view, std::vector<std::string_view>>;
+  static const Requirers* requirers = [] {
+    auto* m = new Requirers;
+    for (const auto& [dist, required] : kRequires) {
+      for (std::string_view rest = required; !rest.empty();) {
+        size_t comma = rest.find(',');
+        (*m)[rest.substr(0, comma)].push_back(dist);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+    }
+    return m;
+  }();
+  auto it = requirers->find(NormalizeDistributionName(distribution));
+  if (it == requirers->end()) return {};
+  return it->second;
 }
 
 }  // namespace cellflow

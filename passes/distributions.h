@@ -3,6 +3,7 @@
 #define CELLFLOW_PASSES_DISTRIBUTIONS_H_
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,10 +21,10 @@ bool SameWithoutSeparators(std::string_view distribution, std::string_view modul
 
 // Where an import comes from when no dependency file has to declare it.
 enum class ImportEnvironment {
-  kNone,    // installed like any other distribution
-  kKernel,  // installed wherever a Jupyter kernel runs (IPython, ipykernel, traitlets, ...)
-  kColab,   // only on Google Colab (google.colab)
-  kKaggle,  // only in Kaggle notebooks (kaggle_secrets, kaggle_datasets)
+  kNone,     // installed like any other distribution
+  kKernel,   // installed wherever a Jupyter kernel runs (IPython, ipykernel, traitlets, ...)
+  kColab,    // only on Google Colab (google.colab)
+  kKaggle,   // only in Kaggle notebooks (kaggle_secrets, kaggle_datasets)
   kPyodide,  // only in Pyodide, JupyterLite's in-browser Python (piplite, micropip, js)
 };
 
@@ -71,6 +72,11 @@ const std::vector<std::string_view>& KnownTopLevelImports();
 // instead ("pillow" → "PIL", "beautifulsoup4" → "bs4", "PyYAML" → "yaml"; compared after PEP 503
 // normalization); empty when the table has no such distribution or its module has its name.
 std::string_view ImportNameOfDistribution(std::string_view name);
+
+// The distributions known to require `distribution` when installed (their unconditional runtime
+// dependencies, from their package metadata: "pandas" requires "numpy"), as normalized names in
+// a fixed order; empty when none is known. `distribution` is compared after normalization.
+std::span<const std::string_view> DistributionsRequiring(std::string_view distribution);
 
 }  // namespace cellflow
 

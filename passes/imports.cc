@@ -436,11 +436,22 @@ class ImportChecker : public AstVisitor {
           std::string dist =
               m.distribution.empty() ? std::string(TopLevel(dotted)) : m.distribution;
           if (reported_undeclared_.insert(dist).second) {
+            // Installed all the same when a declared distribution requires it (numpy with
+            // pandas): reported, as the notebook depends on it directly, but saying so.
+            const std::string requirer = env_.DeclaredRequirer(dist);
+            std::vector<std::string> notes;
+            if (!requirer.empty()) {
+              notes.push_back(absl::StrFormat(
+                  "'%s' requires '%s', so it is installed, but not at a version this notebook "
+                  "chose",
+                  requirer, dist));
+            }
             Report(RuleId::kUndeclaredDependency, site,
                    absl::StrFormat("'%s' is imported but no dependency file declares '%s'", dotted,
                                    dist),
                    std::string(dotted),
-                   absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()));
+                   absl::StrFormat("add '%s' to %s", dist, env_.DependencyFileForHelp()),
+                   std::move(notes));
           }
         }
         break;

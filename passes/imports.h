@@ -83,6 +83,12 @@ class ModuleEnvironment {
   virtual bool ChecksDeclarations() const = 0;
   // The dependency file a missing declaration should go to ("requirements.txt"), for help.
   virtual std::string DependencyFileForHelp() const = 0;
+  // A declared distribution that requires `distribution` (DistributionsRequiring), so that it
+  // is installed without a declaration of its own; empty if none.
+  virtual std::string DeclaredRequirer(std::string_view distribution) const {
+    (void)distribution;
+    return {};
+  }
   // Module names a misspelled import may have meant: local top-level modules, the standard
   // library, well-known third-party modules.
   virtual std::vector<std::string_view> NearbyModuleNames() const = 0;

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -32,6 +33,7 @@
 #include "ir/lower.h"
 #include "lexer/str_util.h"
 #include "parser/parser.h"
+#include "passes/distributions.h"
 #include "passes/rules.h"
 #include "tests/temp_dir.h"
 
@@ -1278,6 +1280,33 @@ TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
     EXPECT_THAT(found["own.py"], testing::IsEmpty());
     EXPECT_THAT(found["plain.py"], testing::UnorderedElementsAre("NB201 helper", "NB203 rich"));
   }
+}
+
+// An undeclared import that a declared distribution requires (numpy with pandas, torch with
+// torchvision, Pillow with matplotlib): still NB203, with a note that it is installed anyway.
+TEST(ImportLookupTest, UndeclaredButRequiredByADeclaredDistribution) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::ofstream(dir / "requirements.txt") << "pandas==2.2\ntorchvision\nMatplotlib\n";
+  NotebookReport report = AnalyzeWithImports(
+      dir / "nb.py", "# %%\nimport numpy\nimport torch\nfrom PIL import Image\nimport rich\n");
+  std::map<std::string, std::string> notes;
+  for (const Finding& f : report.findings) {
+    EXPECT_EQ(GetRule(f.diagnostic.rule).code, "NB203");
+    notes[f.diagnostic.symbol] = absl::StrJoin(f.diagnostic.notes, "|");
+  }
+  // (Of several declared distributions that require it, the first in the table's order.)
+  EXPECT_EQ(notes["numpy"],
+            "'matplotlib' requires 'numpy', so it is installed, but not at a version this notebook "
+            "chose");
+  EXPECT_THAT(notes["torch"], HasSubstr("'torchvision' requires 'torch'"));
+  EXPECT_THAT(notes["PIL"], HasSubstr("'matplotlib' requires 'Pillow'"));
+  EXPECT_EQ(notes["rich"], "");
+  EXPECT_EQ(notes.size(), 4u);
+  EXPECT_THAT(DistributionsRequiring("NumPy"), testing::Contains("scikit-learn"));
+  EXPECT_THAT(DistributionsRequiring("rich"), testing::Contains("keras"));
+  EXPECT_THAT(DistributionsRequiring("no-such-distribution"), testing::IsEmpty());
 }
 
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
