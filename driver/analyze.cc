@@ -839,9 +839,11 @@ std::string_view Receiver(const FunctionDefStmt* f) {
 //   (`helper()` for `self.helper()`, `LIMIT` for `self.LIMIT`);
 // - kInstanceAttribute: a method of the class assigns it as an attribute of its instance
 //   (`self.rate = rate` in __init__, then `rate` in another method);
-// - kMissingSelf: `self` read in a method that has no parameter of that name.
+// - kMissingSelf: `self` read in a method that has no parameter of that name;
+// - kClassLater: the class body's own code reads it before the body binds it (the read then
+//   looks in the module, which does not define it).
 struct ClassScopeMiss {
-  enum Kind { kClassName, kInstanceAttribute, kMissingSelf };
+  enum Kind { kClassName, kInstanceAttribute, kMissingSelf, kClassLater };
   Kind kind = kClassName;
   const ClassDefStmt* cls = nullptr;
   const FunctionDefStmt* method = nullptr;  // the def of the class body that holds the read
@@ -904,8 +906,9 @@ const ClassNames& NamesOf(const ClassDefStmt* c, ClassNamesCache* cache) {
   return names;
 }
 
-std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::string_view name,
-                                                 ClassNamesCache* cache) {
+std::optional<ClassScopeMiss> FindClassScopeMiss(const CodeCell& code, Offset at,
+                                                 std::string_view name, ClassNamesCache* cache) {
+  StmtList body = code.module->body;
   struct Enclosing {
     const ClassDefStmt* cls;
     bool nested = false;  // the read is in a def or class inside the body, not the body's own code
@@ -934,13 +937,33 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(StmtList body, Offset at, std::
     s = inner.empty() ? nullptr : StatementAt(inner, at);
   }
   if (classes.empty()) return std::nullopt;
+  // A read in a class body's own statements may still be in a lambda or comprehension there,
+  // a scope of its own.
+  for (Enclosing& e : classes) {
+    const Scope* scope = e.nested ? nullptr : code.scopes->ScopeOf(e.cls);
+    for (const Scope* child : scope != nullptr ? scope->children : std::vector<Scope*>()) {
+      if (child->kind != ScopeKind::kLambda && child->kind != ScopeKind::kComprehension) continue;
+      const Range r = static_cast<const Expr*>(child->node)->range;
+      if (r.start <= at && at < r.end) e.nested = true;
+    }
+  }
   for (auto e = classes.rbegin(); e != classes.rend(); ++e) {
     const ClassNames& names = NamesOf(e->cls, cache);
     auto it = names.body.find(name);
     if (it == names.body.end()) continue;
     // In the body's own code, a read after the binding sees it: one left undefined there is in
-    // a lambda or comprehension. A read before it is another problem.
-    if (!e->nested && it->second.start >= at) continue;
+    // a lambda or comprehension. A read before it reads the module's name (kClassLater) if it
+    // is in the innermost class's own code.
+    const bool same_statement =
+        StatementAt(e->cls->body, at) == StatementAt(e->cls->body, it->second.start);
+    if (!e->nested && (it->second.start >= at || same_statement)) {
+      if (e != classes.rbegin() || it->second.start == at) continue;
+      ClassScopeMiss later;
+      later.kind = ClassScopeMiss::kClassLater;
+      later.cls = e->cls;
+      later.binding = it->second;
+      return later;
+    }
     ClassScopeMiss miss;
     miss.cls = e->cls;
     miss.method = e->method;
@@ -991,9 +1014,9 @@ void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
     const Cell* cell = locator.CellAt(d.range.start);
     if (cell == nullptr || !cell->IsCode()) continue;
     const ParsedCell& p = parsed->Get(*cell);
-    if (!p.python || p.code.module == nullptr) continue;
+    if (!p.python || p.code.module == nullptr || p.code.scopes == nullptr) continue;
     std::optional<ClassScopeMiss> miss =
-        FindClassScopeMiss(p.code.module->body, d.range.start, d.symbol, &cache);
+        FindClassScopeMiss(p.code, d.range.start, d.symbol, &cache);
     if (!miss || (local && miss->kind == ClassScopeMiss::kMissingSelf)) continue;
     const std::string_view cls = miss->cls->name;
     const std::string_view name = d.symbol;
@@ -1013,7 +1036,11 @@ void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
       continue;
     }
     const std::string where = PlaceText(locator, miss->binding.start, d.range.start);
-    if (miss->kind == ClassScopeMiss::kInstanceAttribute) {
+    if (miss->kind == ClassScopeMiss::kClassLater) {
+      d.related.push_back({miss->binding, StrCat("'", name, "' is assigned in the body of class '",
+                                                 cls, "' (", where, "), after this read")});
+      d.help = StrCat("assign '", name, "' before this read, in the class body or the module");
+    } else if (miss->kind == ClassScopeMiss::kInstanceAttribute) {
       d.related.push_back({miss->binding, StrCat("'", name, "' is an attribute of '", cls,
                                                  "' instances, assigned at ", where)});
       d.help = StrCat("write '", miss->receiver, ".", name, "'");

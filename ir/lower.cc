@@ -6,6 +6,8 @@
 #include <deque>
 #include <optional>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "ir/conditions.h"
 #include "ir/receivers.h"
 #include "lexer/str_util.h"
@@ -393,6 +395,7 @@ class Lowerer : public AstVisitor {
 
   void Def(std::string_view name, Range site, DefKind kind, const Stmt* stmt = nullptr,
            uint8_t flags = 0) {
+    if (!classes_.empty() && scope_ == classes_.back().scope) classes_.back().bound.insert(name);
     bool global;
     if (Resolve(name, &global) != Place::kUnit) return;
     NameId id = Intern(name, global);
@@ -417,7 +420,17 @@ class Lowerer : public AstVisitor {
       return;
     }
     bool global;
-    if (Resolve(name, &global) != Place::kUnit) return;
+    if (Resolve(name, &global) != Place::kUnit) {
+      // A module-level class's body reads a name it binds itself, before binding it: the
+      // lookup goes on to the module's globals (`x = x` in a class body reads the module's x).
+      if (classes_.empty() || scope_ != classes_.back().scope ||
+          classes_.back().bound.contains(name)) {
+        return;
+      }
+      const Symbol* sym = scope_->Resolve(name);
+      if (sym == nullptr || sym->resolution != Resolution::kLocal) return;
+      global = false;
+    }
     NameId id = Intern(name, global);
     Use u;
     u.name = id;
@@ -517,6 +530,14 @@ class Lowerer : public AstVisitor {
   std::vector<Loop> loops_;
   std::vector<Handler> handlers_;
   std::vector<Instr> entry_defs_;  // the names' entry versions, in the order names appeared
+  // The module-level classes whose bodies are being lowered, innermost last, with the names
+  // each body has bound so far (on some path): a read of one of the body's own names before
+  // that reads the module's.
+  struct ClassBody {
+    const Scope* scope;
+    absl::flat_hash_set<std::string_view> bound;
+  };
+  std::vector<ClassBody> classes_;
   // Tests of earlier top-level ifs, for LowerIf: the newest kTestsKept.
   struct SameTest {
     std::string key;  // the test's text without blanks
@@ -525,9 +546,14 @@ class Lowerer : public AstVisitor {
     std::vector<std::string_view> test_names, then_names, else_names;
   };
   static constexpr size_t kTestsKept = 8;
+  static constexpr size_t kProvenKept = 64;  // names a remembered test's branch proves, at most
   // The scope a test runs in; null for the unit's own (every cell has its module scope).
   const Scope* TestScope() const { return scope_ == unit_scope_ ? nullptr : scope_; }
-  const SameTest* FindSameTest(std::string_view key) const;
+  // What the earlier tests with the text `key` (in this scope, none of whose names were
+  // rebound since) bound in their branches, appended to `then_names` and `else_names`: the same
+  // test takes the same branch.
+  void SameTestProofs(std::string_view key, std::vector<std::string_view>* then_names,
+                      std::vector<std::string_view>* else_names) const;
   void Remember(SameTest t);
   void RememberTryFlag(const TryStmt* t);
   void Prove(const std::vector<std::string_view>& names, Range site);
@@ -835,8 +861,13 @@ void Lowerer::LowerClassDef(const ClassDefStmt* c) {
   for (const Keyword* k : c->keywords) VisitExpr(k->value);
   // The body runs now, in the class's own namespace.
   const Scope* saved = scope_;
-  if (const Scope* cs = tree_->ScopeOf(c)) scope_ = cs;
+  const Scope* cs = tree_->ScopeOf(c);
+  if (cs != nullptr) scope_ = cs;
+  const bool module_level =
+      cs != nullptr && unit_->kind == UnitKind::kModule && saved->kind == ScopeKind::kModule;
+  if (module_level) classes_.push_back({cs, {}});
   LowerBody(c->body);
+  if (module_level) classes_.pop_back();
   scope_ = saved;
   Def(c->name, c->name_range, DefKind::kBind, c);
 }
@@ -857,10 +888,7 @@ void Lowerer::LowerIf(const IfStmt* i) {
   std::string key;
   if (!truth && StableTest(i->test)) {
     key = TestKey(options_.buffer, i->test);
-    if (const SameTest* earlier = FindSameTest(key)) {
-      then_proven = earlier->then_names;
-      else_proven = earlier->else_names;
-    }
+    SameTestProofs(key, &then_proven, &else_proven);
   }
   // In a loop, `if first: ...; first = False` / `else: ...`: the branch that flips the flag
   // runs first, the other only after it, so what the first one bound is bound there.
@@ -910,8 +938,25 @@ void Lowerer::LowerIf(const IfStmt* i) {
 
 void Lowerer::Remember(SameTest t) {
   // The newest test with this text replaces an older one: that one is out of date too once
-  // its names are rebound.
-  std::erase_if(tests_, [&](const SameTest& old) { return old.key == t.key; });
+  // its names are rebound. If they were not rebound in between, both took the same branch,
+  // and what the older one's branches bound is bound in the newer one's too.
+  for (const SameTest& old : tests_) {
+    if (old.key != t.key || old.scope != t.scope) continue;
+    bool rebound = false;
+    for (size_t d = old.defs_from; d < t.defs_from && !rebound; ++d) {
+      std::string_view n = unit_->names[unit_->defs[d].name];
+      rebound = std::find(old.test_names.begin(), old.test_names.end(), n) != old.test_names.end();
+    }
+    // (A few names: machine-made code with thousands of such tests stays linear.)
+    if (rebound || t.then_names.size() + old.then_names.size() > kProvenKept ||
+        t.else_names.size() + old.else_names.size() > kProvenKept) {
+      continue;
+    }
+    t.then_names.insert(t.then_names.end(), old.then_names.begin(), old.then_names.end());
+    t.else_names.insert(t.else_names.end(), old.else_names.begin(), old.else_names.end());
+  }
+  std::erase_if(tests_,
+                [&](const SameTest& old) { return old.key == t.key && old.scope == t.scope; });
   if (tests_.size() == kTestsKept) tests_.erase(tests_.begin());
   tests_.push_back(std::move(t));
 }
@@ -934,18 +979,29 @@ void Lowerer::RememberTryFlag(const TryStmt* t) {
 }
 
 // The earlier test with this text in this scope whose names no definition since has rebound.
-const Lowerer::SameTest* Lowerer::FindSameTest(std::string_view key) const {
+void Lowerer::SameTestProofs(std::string_view key, std::vector<std::string_view>* then_names,
+                             std::vector<std::string_view>* else_names) const {
+  // A module-level class's body reads the module's names, unless it binds them itself: there a
+  // test of the module's code that reads none of the body's names is the same test.
+  auto module_test = [this](const SameTest& t) {
+    if (t.scope != nullptr || classes_.empty() || scope_ != classes_.back().scope) return false;
+    return std::none_of(t.test_names.begin(), t.test_names.end(), [this](std::string_view n) {
+      const Symbol* sym = scope_->Resolve(n);
+      return sym != nullptr && sym->resolution == Resolution::kLocal;
+    });
+  };
   for (auto it = tests_.rbegin(); it != tests_.rend(); ++it) {
-    if (it->key != key || it->scope != TestScope()) continue;
-    for (size_t d = it->defs_from; d < unit_->defs.size(); ++d) {
+    if (it->key != key || (it->scope != TestScope() && !module_test(*it))) continue;
+    bool rebound = false;
+    for (size_t d = it->defs_from; d < unit_->defs.size() && !rebound; ++d) {
       std::string_view n = unit_->names[unit_->defs[d].name];
-      if (std::find(it->test_names.begin(), it->test_names.end(), n) != it->test_names.end()) {
-        return nullptr;
-      }
+      rebound = std::find(it->test_names.begin(), it->test_names.end(), n) != it->test_names.end();
     }
-    return &*it;
+    // Rebound since this test: so since every earlier one too.
+    if (rebound) return;
+    then_names->insert(then_names->end(), it->then_names.begin(), it->then_names.end());
+    else_names->insert(else_names->end(), it->else_names.begin(), it->else_names.end());
   }
-  return nullptr;
 }
 
 // Names proven bound at the start of a branch.

@@ -745,15 +745,31 @@ TEST_F(NameMessageTest, ClassBodyNamesReadWhereTheyAreNotSeen) {
   ASSERT_NE(limit, nullptr);
   EXPECT_EQ(limit->start.line, 26u);
   EXPECT_THAT(Related(*limit), HasSubstr("body of class 'Model' (line 2)"));
-  // A comprehension that runs before the body binds the name: no class note (the body's order).
+  // A comprehension does not see the body's names, bound before it or after.
   const Finding* later = Only(report, "NB101", "LATER");
   ASSERT_NE(later, nullptr);
-  EXPECT_EQ(Related(*later), "");
+  EXPECT_THAT(Related(*later), HasSubstr("whose names a lambda, comprehension or nested class"));
   // A default value runs in the class body (steps=LIMIT), and a name the module defines is the
   // module's: neither is a finding.
   for (const Finding& f : report.findings) {
     EXPECT_FALSE(f.start.line == 9 && f.diagnostic.symbol == "LIMIT");
   }
+  // The body's own code reads a name it binds only later (or in the same statement): the
+  // lookup goes on to the module, which does not define it.
+  NotebookReport body_order = Analyze(
+      "# %%\nx = 1\n\nclass Grid:\n    x = x + 1\n    step = size / 2\n    size = 10\n"
+      "    count = count + 1\n");
+  const Finding* size = Only(body_order, "NB101", "size");
+  ASSERT_NE(size, nullptr);
+  EXPECT_EQ(Related(*size),
+            "[cell 1, line 6] 'size' is assigned in the body of class 'Grid' (line 6), after this "
+            "read\n");
+  EXPECT_EQ(size->diagnostic.help,
+            "assign 'size' before this read, in the class body or the module");
+  const Finding* count = Only(body_order, "NB101", "count");
+  ASSERT_NE(count, nullptr);
+  EXPECT_THAT(Related(*count), HasSubstr("(line 7), after this read"));
+  EXPECT_EQ(body_order.findings.size(), 2u);  // `x = x + 1` reads the module's x
   NotebookReport module_defines = Analyze(
       "# %%\nLIMIT = 3\n\nclass Model:\n    LIMIT = 10\n\n    def fit(self):\n"
       "        return LIMIT\n");
