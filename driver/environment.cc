@@ -84,6 +84,10 @@ std::string ReadText(const std::string& path, bool* ok) {
 // names are not known for sure).
 void Summarize(std::string_view source_bytes, LocalModule* out,
                const StarImportFinder* find = nullptr) {
+  if (LooksLikeNotebookJson(source_bytes)) {
+    out->notebook_json = true;
+    return;
+  }
   DecodedSource source = DecodeSource(source_bytes);
   Arena arena;
   ParseOptions options;

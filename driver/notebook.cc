@@ -1045,6 +1045,13 @@ bool IsPythonCellMagic(std::string_view name) {
          name == "debug" || name == "memit" || name == "mprun";
 }
 
+bool LooksLikeNotebookJson(std::string_view bytes) {
+  const size_t first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  return first != std::string_view::npos && bytes[first] == '{' &&
+         bytes.find("\"nbformat\"") != std::string_view::npos &&
+         bytes.find("\"cells\"") != std::string_view::npos;
+}
+
 bool IsPercentScript(std::string_view text) {
   for (const auto& [offset, line] : SplitLines(text)) {
     std::string_view rest;
@@ -1073,6 +1080,9 @@ absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view
   if (!ipynb && !EndsWith(nb.path, ".py")) {
     size_t first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     ipynb = first != std::string_view::npos && bytes[first] == '{';
+  } else if (!ipynb) {
+    // A notebook saved under a .py name is read as the notebook it is.
+    ipynb = LooksLikeNotebookJson(bytes);
   }
   if (!ipynb) {
     DecodedSource decoded = DecodeSource(bytes);

@@ -116,6 +116,11 @@ class NotebookReader {
 // True if a .py text is a jupytext percent script (has a "# %%" cell marker line).
 bool IsPercentScript(std::string_view text);
 
+// True if `bytes` (a file's contents) hold a Jupyter notebook's JSON: a JSON object, after
+// blanks and a byte-order mark, with "nbformat" and "cells" keys. Colab's "Save a copy in
+// GitHub" writes such files under any name given, `.py` included.
+bool LooksLikeNotebookJson(std::string_view bytes);
+
 // The cell magic a code cell's source starts with ("time" for "%%time -n 3"), or empty.
 std::string_view CellMagicName(std::string_view source);
 // Cell magics whose body is Python and runs in the user namespace: %%time, %%timeit,

@@ -456,6 +456,14 @@ class ImportChecker : public AstVisitor {
         }
         break;
       case ModuleStatus::kLocal:
+        if (m.local != nullptr && m.local->notebook_json) {
+          Report(RuleId::kUnresolvedImport, site,
+                 StrCat("cannot import '", dotted, "': ", m.local->display,
+                        " holds a Jupyter notebook's JSON, not Python"),
+                 std::string(dotted), NotebookJsonHelp(*m.local),
+                 {"Python runs the file as code: its JSON 'true' and 'null' are undefined names"});
+        }
+        break;
       case ModuleStatus::kStdlib:
         break;
     }
@@ -565,9 +573,19 @@ class ImportChecker : public AstVisitor {
     // A submodule: `from pkg import sub` imports pkg.sub.
     if (Lookup(JoinDotted(module, name)).status == ModuleStatus::kLocal) return;
     std::string where = local != nullptr ? local->display : StrCat(module, "/");
+    // (Its import is the finding: CheckModule.)
+    if (local != nullptr && local->notebook_json) return;
     Report(RuleId::kMissingModuleAttribute, NameSite(a),
            absl::StrFormat("cannot import name '%s' from '%s' (%s)", name, module, where),
            std::string(name), AttributeHint(local, name));
+  }
+
+  // For a module that is a notebook saved under a .py name.
+  static std::string NotebookJsonHelp(const LocalModule& m) {
+    return StrCat(
+        "save the notebook's code as a Python file (in Jupyter or Colab: File > "
+        "Download > .py) in place of ",
+        m.display);
   }
 
   // The imported name alone, without its "as" part.

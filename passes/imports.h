@@ -37,6 +37,9 @@ struct LocalModule {
   // What `from m import *` binds: __all__ when it is a literal, else the public names.
   std::vector<std::string> exports;
   bool exports_known = true;
+  // A .py file that holds a notebook's JSON (LooksLikeNotebookJson): Python fails to import it
+  // (its `true` and `null` are undefined names), and it defines nothing.
+  bool notebook_json = false;
   // Packages: the modules and packages inside.
   absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> submodules;
 };

@@ -1325,6 +1325,32 @@ TEST(ImportLookupTest, UndeclaredButRequiredByADeclaredDistribution) {
   EXPECT_THAT(DistributionsRequiring("no-such-distribution"), testing::IsEmpty());
 }
 
+// A local module that is a notebook's JSON under a .py name: importing it fails, once per
+// import (no NB202 for the names imported from it).
+TEST(ImportLookupTest, LocalModuleThatIsANotebooksJson) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::ofstream(dir / "model_core.py")
+      << "{\n \"cells\": [{\"cell_type\": \"code\", \"execution_count\": null, \"metadata\": {},"
+         " \"outputs\": [], \"source\": \"class Detector: pass\"}],\n \"metadata\": {},\n"
+         " \"nbformat\": 4,\n \"nbformat_minor\": 0\n}\n";
+  NotebookReport report = AnalyzeWithImports(
+      dir / "nb.py", "# %%\nfrom model_core import Detector, make\nimport model_core\n");
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(
+        StrCat(GetRule(f.diagnostic.rule).code, " ", f.start.line, " ", f.diagnostic.message));
+  }
+  EXPECT_THAT(found, testing::ElementsAre(
+                         "NB201 1 cannot import 'model_core': model_core.py holds a Jupyter "
+                         "notebook's JSON, not Python",
+                         "NB201 2 cannot import 'model_core': model_core.py holds a Jupyter "
+                         "notebook's JSON, not Python"));
+  ASSERT_FALSE(report.findings.empty());
+  EXPECT_THAT(report.findings[0].diagnostic.help, HasSubstr("Download > .py"));
+}
+
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
 // repository's root, "utils" from src/): each note names it as its own import does.
 TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {

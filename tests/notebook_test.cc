@@ -196,6 +196,21 @@ TEST_F(NotebookTest, Nbformat4PrettyPrinted) {
   EXPECT_THAT(nb.RawLines(raw), IsEmpty());
 }
 
+// Colab's "Save a copy in GitHub" writes a notebook's JSON under the name given, often
+// `app.py`: such a file is read as the notebook it is; a Python file that starts with a dict
+// is still a script.
+TEST_F(NotebookTest, NotebookJsonUnderAPyName) {
+  Notebook nb = ReadOk(kPretty, "app.py");
+  EXPECT_EQ(nb.format, NotebookFormat::kIpynb);
+  ASSERT_EQ(nb.cells.size(), 4u);
+  EXPECT_EQ(nb.Source(nb.cells[1]), "import os\nx = 1");
+  EXPECT_TRUE(LooksLikeNotebookJson(kPretty));
+  const std::string dict = "{\"cells\": [], \"name\": 1}\nprint(1)\n";
+  EXPECT_FALSE(LooksLikeNotebookJson(dict));
+  EXPECT_EQ(ReadOk(dict, "data.py").format, NotebookFormat::kScript);
+  EXPECT_FALSE(LooksLikeNotebookJson("# \"nbformat\" \"cells\"\n"));
+}
+
 TEST_F(NotebookTest, SourceAsStringAndAsList) {
   Notebook nb = ReadOk(
       Nb4(StrCat(CodeCell(R"("a = 1\nb = 2")"), ", ", CodeCell(R"(["a = 1\n", "b = 2"])"), ", ",
