@@ -52,6 +52,9 @@ enum InstrFlag : uint8_t {
   // kDef that ends no earlier definition: a wildcard with a prefix binds only some names,
   // so the wildcards before it still reach past it.
   kInstrKeeps = 1 << 5,
+  // kUse by a `del` statement, which needs the name bound in the namespace itself: a builtin
+  // there is not.
+  kInstrDeletes = 1 << 6,
 };
 
 enum class InstrKind : uint8_t {

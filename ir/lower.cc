@@ -414,7 +414,7 @@ class Lowerer : public AstVisitor {
     Emit(cur_, Instr{InstrKind::kDef, flags, id, def_id, site});
   }
 
-  void UseName(std::string_view name, Range site) {
+  void UseName(std::string_view name, Range site, uint8_t flags = 0) {
     // A class body starts with __module__ and __qualname__ bound in its namespace.
     if (scope_->kind == ScopeKind::kClass && (name == "__qualname__" || name == "__module__")) {
       return;
@@ -434,7 +434,7 @@ class Lowerer : public AstVisitor {
     NameId id = Intern(name, global);
     Use u;
     u.name = id;
-    u.flags = Guarded() ? kInstrGuarded : 0;
+    u.flags = static_cast<uint8_t>(flags | (Guarded() ? kInstrGuarded : 0));
     u.site = site;
     u.block = Current();
     u.order = ++order_;
@@ -772,6 +772,8 @@ void Lowerer::LowerTarget(const Expr* target, const Stmt* stmt) {
   switch (target->kind) {
     case ExprKind::kName: {
       auto* n = static_cast<const Name*>(target);
+      // `del x` needs x bound (NameError otherwise, as for a read).
+      if (n->ctx == ExprContext::kDel) UseName(n->id, n->range, kInstrDeletes);
       Def(n->id, n->range, n->ctx == ExprContext::kDel ? DefKind::kDelete : DefKind::kBind, stmt);
       return;
     }

@@ -354,6 +354,23 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
   const uint8_t facts = Facts(m, use.name);
   if (r.all_proven && !(facts & kDefined)) r.bound = 0;
+  if ((use.flags & kInstrDeletes) && r.bound == 0 && !r.deleted && !(facts & kDefined) &&
+      IsBuiltin(name, options_.python_minor)) {
+    // `del all`: the builtins are not in the notebook's namespace.
+    if (Repeated(&m, RuleId::kUndefinedName, name)) return;
+    Diagnostic d;
+    d.rule = RuleId::kUndefinedName;
+    d.range = use.site;
+    d.symbol = std::string(name);
+    if (options_.explain) {
+      d.message = StrCat("name '", name, "' is not defined");
+      d.help = StrCat("'", name,
+                      "' is a builtin, which 'del' cannot remove: it removes names the notebook "
+                      "binds");
+    }
+    Report(&m, name, std::move(d));
+    return;
+  }
   if ((facts & kPredefined) && !r.deleted) return;
   // `list = [...]` then `del list`: the module's name is gone and the builtin shows again.
   if (r.deleted && IsBuiltin(name, options_.python_minor)) return;
