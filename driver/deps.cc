@@ -7,6 +7,7 @@
 
 #include "driver/deps_internal.h"
 #include "driver/dir_listing.h"
+#include "driver/notebook.h"
 #include "lexer/str_util.h"
 #include "passes/distributions.h"
 
@@ -43,6 +44,13 @@ std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view name) {
 }
 
 DependencyParse ParseDependencyFile(DependencyFileKind kind, std::string_view text) {
+  // Colab's "Save a copy in GitHub" writes a notebook under any name, requirements.txt too.
+  if (LooksLikeNotebookJson(text)) {
+    DependencyParse parse;
+    parse.problems.push_back(
+        "holds a Jupyter notebook's JSON, not dependencies: it declares nothing");
+    return parse;
+  }
   switch (kind) {
     case DependencyFileKind::kRequirements:
       return ParseRequirementsTxt(text);

@@ -35,6 +35,7 @@ struct Listing {
     kModule = 1,     // name.py
     kExtension = 2,  // name.so, name.cpython-311-x86_64-linux-gnu.so, name.pyd
     kDir = 4,        // any directory: a package, or a namespace one
+    kNotebook = 8,   // name.ipynb: no module, but what `import name` may have meant
   };
   // Each name with the kinds of entry it has (a name.py beside a name/ has both).
   absl::flat_hash_map<std::string, uint8_t, StringViewHash, std::equal_to<>> names;
@@ -62,6 +63,8 @@ std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<D
       listing->names[name.substr(0, dot)] |= Listing::kModule;
     } else if (ext == ".so" || ext == ".pyd") {
       listing->names[name.substr(0, dot)] |= Listing::kExtension;
+    } else if (ext == ".ipynb" && dot == name.size() - 6) {
+      listing->names[name.substr(0, dot)] |= Listing::kNotebook;
     }
   }
   return listing;
@@ -705,6 +708,10 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   std::string Package() const override { return folder_.package; }
+
+  bool NotebookBeside(std::string_view name) const override {
+    return ctx_.ListingOf(dir_).KindsOf(name) & Listing::kNotebook;
+  }
 
   std::string FoundAbove(std::string_view name) const override {
     // Only inside a repository: the directories up to the one holding .git (not the file

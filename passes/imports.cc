@@ -407,6 +407,18 @@ class ImportChecker : public AstVisitor {
                                   "the kernel imports",
                                   TopLevel(dotted), above)});
           break;
+        } else if (dotted.find('.') == std::string_view::npos && env_.NotebookBeside(dotted)) {
+          // `import helpers` for helpers.ipynb beside the notebook.
+          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+                 std::string(dotted),
+                 StrCat("run it with '%run ", dotted,
+                        ".ipynb' (its names are then defined here), "
+                        "or save its code as ",
+                        dotted, ".py"),
+                 {StrCat("'", dotted,
+                         ".ipynb' beside the notebook is a notebook, which Python "
+                         "does not import")});
+          break;
         } else {
           notes.push_back(absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -629,7 +641,8 @@ class ImportChecker : public AstVisitor {
     const ModuleLookup& m = Lookup(module);
     if (m.status != ModuleStatus::kLocal || m.local == nullptr) return;
     const LocalModule* local = m.local;
-    if (local->dynamic || local->extension || local->names.contains(attr) ||
+    // (A notebook's JSON under a .py name: its import is the finding.)
+    if (local->dynamic || local->extension || local->notebook_json || local->names.contains(attr) ||
         local->submodules.contains(attr) || IsModuleAttribute(attr)) {
       return;
     }

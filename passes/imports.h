@@ -104,6 +104,11 @@ class ModuleEnvironment {
   // up to its repository's root (the directory holding .git; three levels at most), relative
   // to the notebook's directory ("../src"); empty if none or outside a repository.
   virtual std::string FoundAbove(std::string_view name) const { return {}; }
+  // True if the notebook's directory holds `name`.ipynb (which `import name` does not import).
+  virtual bool NotebookBeside(std::string_view name) const {
+    (void)name;
+    return false;
+  }
 };
 
 // Literal facts the environment needs from the notebook before it can answer.

@@ -108,6 +108,20 @@ TEST(RequirementsTxtTest, Basics) {
   EXPECT_THAT(p.problems, IsEmpty());
 }
 
+// A notebook saved under a dependency file's name (Colab's "Save a copy in GitHub") declares
+// nothing, with one problem instead of one per line.
+TEST(RequirementsTxtTest, NotebookJsonUnderTheName) {
+  const std::string notebook =
+      "{\n \"nbformat\": 4,\n \"nbformat_minor\": 0,\n \"metadata\": {\"colab\": {}},\n"
+      " \"cells\": [{\"cell_type\": \"code\", \"source\": [\"!pip install streamlit\"]}]\n}\n";
+  for (DependencyFileKind kind : {DependencyFileKind::kRequirements,
+                                  DependencyFileKind::kEnvironment, DependencyFileKind::kPipfile}) {
+    DependencyParse p = ParseDependencyFile(kind, notebook);
+    EXPECT_THAT(p.distributions, IsEmpty());
+    EXPECT_THAT(p.problems, ElementsAre(HasSubstr("holds a Jupyter notebook's JSON")));
+  }
+}
+
 TEST(RequirementsTxtTest, Options) {
   DependencyParse p = ParseRequirementsTxt(
       "--index-url https://pypi.org/simple\n"

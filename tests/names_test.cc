@@ -1351,6 +1351,26 @@ TEST(ImportLookupTest, LocalModuleThatIsANotebooksJson) {
   EXPECT_THAT(report.findings[0].diagnostic.help, HasSubstr("Download > .py"));
 }
 
+// `import helpers` with helpers.ipynb beside the notebook: a notebook is no module.
+TEST(ImportLookupTest, NotebookBesideIsNoModule) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::ofstream(dir / "helpers.ipynb") << "{\"cells\": [], \"nbformat\": 4}";
+  NotebookReport report = AnalyzeWithImports(dir / "nb.py", "# %%\nimport helpers\nimport other\n");
+  ASSERT_EQ(report.findings.size(), 2u);
+  const Diagnostic& d = report.findings[0].diagnostic;
+  EXPECT_EQ(d.symbol, "helpers");
+  EXPECT_THAT(d.notes,
+              testing::ElementsAre("'helpers.ipynb' beside the notebook is a notebook, which "
+                                   "Python does not import"));
+  EXPECT_EQ(d.help,
+            "run it with '%run helpers.ipynb' (its names are then defined here), or save its "
+            "code as helpers.py");
+  EXPECT_THAT(report.findings[1].diagnostic.notes,
+              testing::ElementsAre(HasSubstr("is not beside")));
+}
+
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
 // repository's root, "utils" from src/): each note names it as its own import does.
 TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
