@@ -290,7 +290,8 @@ struct ImportContext::Impl {
     }
     if (m->is_package) {
       for (const auto& [name, kinds] : ListingOf(key).names) {
-        if (name != "__init__") m->submodules.insert(name);
+        // (A notebook in the package is none of its modules.)
+        if (name != "__init__" && (kinds & ~Listing::kNotebook)) m->submodules.insert(name);
       }
     }
     std::unique_lock lock(mu);
