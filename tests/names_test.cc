@@ -1369,6 +1369,15 @@ TEST(ImportLookupTest, NotebookBesideIsNoModule) {
             "code as helpers.py");
   EXPECT_THAT(report.findings[1].diagnostic.notes,
               testing::ElementsAre(HasSubstr("is not beside")));
+
+  // Inside a package, a notebook is none of its modules.
+  std::filesystem::create_directory(dir / "pkg");
+  std::ofstream(dir / "pkg" / "__init__.py") << "x = 1\n";
+  std::ofstream(dir / "pkg" / "demo.ipynb") << "{\"cells\": [], \"nbformat\": 4}";
+  NotebookReport in_package = AnalyzeWithImports(dir / "nb2.py", "# %%\nfrom pkg import demo, x\n");
+  ASSERT_EQ(in_package.findings.size(), 1u);
+  EXPECT_EQ(GetRule(in_package.findings[0].diagnostic.rule).code, "NB202");
+  EXPECT_EQ(in_package.findings[0].diagnostic.symbol, "demo");
 }
 
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
