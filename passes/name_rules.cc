@@ -354,24 +354,10 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
   const uint8_t facts = Facts(m, use.name);
   if (r.all_proven && !(facts & kDefined)) r.bound = 0;
-  if ((use.flags & kInstrDeletes) && r.bound == 0 && !r.deleted && !(facts & kDefined) &&
-      IsBuiltin(name, options_.python_minor)) {
-    // `del all`: the builtins are not in the notebook's namespace.
-    if (Repeated(&m, RuleId::kUndefinedName, name)) return;
-    Diagnostic d;
-    d.rule = RuleId::kUndefinedName;
-    d.range = use.site;
-    d.symbol = std::string(name);
-    if (options_.explain) {
-      d.message = StrCat("name '", name, "' is not defined");
-      d.help = StrCat("'", name,
-                      "' is a builtin, which 'del' cannot remove: it removes names the notebook "
-                      "binds");
-    }
-    Report(&m, name, std::move(d));
-    return;
-  }
-  if ((facts & kPredefined) && !r.deleted) return;
+  // `del all`: the builtins are not in the notebook's namespace, which is all `del` looks in.
+  const bool deletes_builtin = (use.flags & kInstrDeletes) && r.bound == 0 && !r.deleted &&
+                               !(facts & kDefined) && IsBuiltin(name, options_.python_minor);
+  if ((facts & kPredefined) && !r.deleted && !deletes_builtin) return;
   // `list = [...]` then `del list`: the module's name is gone and the builtin shows again.
   if (r.deleted && IsBuiltin(name, options_.python_minor)) return;
   if (facts & kDefinedByFunctions) return;  // bound when some function runs
@@ -446,7 +432,13 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
       d.help = "%timeit keeps nothing its code assigns: run the assignment once outside it";
       break;
     }
-    if (d.help.empty() && HintAffordable(m)) d.help = Hint(name, Visible(m, state));
+    if (deletes_builtin) {
+      d.help = StrCat("'", name,
+                      "' is a builtin, which 'del' cannot remove: it removes names the notebook "
+                      "binds");
+    } else if (d.help.empty() && HintAffordable(m)) {
+      d.help = Hint(name, Visible(m, state));
+    }
   }
   Report(&m, name, std::move(d));
 }
