@@ -941,7 +941,8 @@ std::optional<ClassScopeMiss> FindClassScopeMiss(const CodeCell& code, Offset at
   // a scope of its own.
   for (Enclosing& e : classes) {
     const Scope* scope = e.nested ? nullptr : code.scopes->ScopeOf(e.cls);
-    for (const Scope* child : scope != nullptr ? scope->children : std::vector<Scope*>()) {
+    if (scope == nullptr) continue;
+    for (const Scope* child : scope->children) {
       if (child->kind != ScopeKind::kLambda && child->kind != ScopeKind::kComprehension) continue;
       const Range r = static_cast<const Expr*>(child->node)->range;
       if (r.start <= at && at < r.end) e.nested = true;
