@@ -11,6 +11,7 @@
 #include "ir/dataflow.h"
 #include "lexer/str_util.h"
 #include "passes/builtins.h"
+#include "passes/stdlib_modules.h"
 #include "passes/suggest.h"
 
 namespace cellflow {
@@ -144,8 +145,21 @@ class NameChecker {
     return false;
   }
 
-  // Typo and missing-import hints for a name nothing defines.
+  // Typo and missing-import hints for a name nothing defines. A standard library module's name
+  // (`string.punctuation` without `import string`) also gets CPython 3.12's "did you forget to
+  // import" hint, after any other.
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
+    std::string hint = Suggest(name, visible);
+    if (name.empty() || name.front() == '_' || !IsStdlibModule(name, options_.python_minor) ||
+        hint.find("import") != std::string::npos) {
+      return hint;
+    }
+    std::string forgot = StrCat("'import ", name, "'?");
+    return hint.empty() ? StrCat("did you forget ", forgot)
+                        : StrCat(hint, " or did you forget ", forgot);
+  }
+
+  std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
     if (std::string alias = ImportedAs(name); !alias.empty()) return alias;
     if (std::string_view now = Python2BuiltinReplacement(name); !now.empty()) {

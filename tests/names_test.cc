@@ -884,6 +884,22 @@ TEST_F(NameMessageTest, FunctionLocalsReadOutside) {
   EXPECT_EQ(total->diagnostic.help, "write 'self.total'");
 }
 
+// A standard library module read without its import: CPython 3.12's "did you forget to
+// import" hint, after a typo hint when there is one; not for a module the target version lacks.
+TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
+  NotebookReport report = Analyze(
+      "# %%\nprint(string.punctuation, os.sep)\nstrings = ['a']\n\n"
+      "# %%\nprint(string.digits, imp)\n");
+  std::vector<std::string> helps;
+  for (const Finding& f : report.findings) {
+    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  EXPECT_THAT(helps, testing::ElementsAre(
+                         "string: did you mean 'strings' (defined later)? or did you forget "
+                         "'import string'?",
+                         "os: did you forget 'import os'?", "imp: "));
+}
+
 // `from sklearn.metrics import f1_score` binds f1_score, not sklearn: the help says so.
 TEST_F(NameMessageTest, PackageOnlyImportedFrom) {
   NotebookReport report = Analyze(
