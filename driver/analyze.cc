@@ -815,22 +815,10 @@ const Stmt* StatementAt(StmtList body, Offset at) {
   return at < s->range.end ? s : nullptr;
 }
 
-bool IsStaticMethod(const FunctionDefStmt* f) {
-  return std::any_of(f->decorators.begin(), f->decorators.end(), [](const Expr* d) {
-    const auto* n = d->As<Name>();
-    return n != nullptr && n->id == "staticmethod";
-  });
-}
-
-// A method's receiver: its first parameter ("self", "cls"), or empty for a static method or a
-// def without parameters.
+// A method's receiver: its first parameter ("self", "cls"), or empty (ReceiverParam).
 std::string_view Receiver(const FunctionDefStmt* f) {
-  if (IsStaticMethod(f)) return {};
-  const Arguments* args = f->args;
-  if (args == nullptr) return {};
-  if (!args->posonlyargs.empty()) return args->posonlyargs.front()->name;
-  if (!args->args.empty()) return args->args.front()->name;
-  return {};
+  const Arg* a = ReceiverParam(f);
+  return a != nullptr ? a->name : std::string_view();
 }
 
 // Why a name that nothing defines is undefined where a class is around the read:
@@ -863,16 +851,11 @@ using ClassNamesCache = absl::flat_hash_map<const ClassDefStmt*, ClassNames>;
 // The attributes of `receiver` that `target` assigns (`self.x`, `self.a, self.b`), into `out`.
 void ReceiverAttributes(const Expr* target, std::string_view receiver,
                         absl::flat_hash_map<std::string_view, Range>* out) {
-  if (const auto* a = target->As<Attribute>()) {
-    const auto* n = a->value->As<Name>();
+  ForEachTargetLeaf(target, [&](const Expr* e) {
+    const auto* a = e->As<Attribute>();
+    const auto* n = a != nullptr ? a->value->As<Name>() : nullptr;
     if (n != nullptr && n->id == receiver) out->try_emplace(a->attr, a->range);
-  } else if (const auto* t = target->As<Tuple>()) {
-    for (const Expr* e : t->elts) ReceiverAttributes(e, receiver, out);
-  } else if (const auto* l = target->As<List>()) {
-    for (const Expr* e : l->elts) ReceiverAttributes(e, receiver, out);
-  } else if (const auto* st = target->As<Starred>()) {
-    ReceiverAttributes(st->value, receiver, out);
-  }
+  });
 }
 
 void InstanceAssignments(StmtList body, std::string_view receiver,

@@ -85,16 +85,6 @@ bool IsIrrefutable(const Pattern* p) {
   return false;
 }
 
-// A function decorated @staticmethod: its first parameter is no instance.
-bool IsStaticMethod(const void* node) {
-  const auto* f = static_cast<const Stmt*>(node)->As<FunctionDefStmt>();
-  if (f == nullptr) return false;
-  for (const Expr* d : f->decorators) {
-    if (const auto* n = d->As<Name>(); n != nullptr && n->id == "staticmethod") return true;
-  }
-  return false;
-}
-
 class Lowerer;
 
 // Pending bodies, lowered after the unit that defines them.
@@ -164,26 +154,21 @@ class Lowerer : public AstVisitor {
                            ? static_cast<const Stmt*>(body.node)->range
                            : static_cast<const Expr*>(body.node)->range;
     ReserveCode(code.end - code.start, /*module=*/false);
-    const Arguments* args;
-    if (const auto* f = static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>();
-        f != nullptr && unit_->kind == UnitKind::kFunction) {
-      args = f->args;
-    } else {
-      args = static_cast<const Lambda*>(body.node)->args;
-    }
+    const FunctionDefStmt* def = unit_->kind == UnitKind::kFunction
+                                     ? static_cast<const Stmt*>(body.node)->As<FunctionDefStmt>()
+                                     : nullptr;
+    const Arguments* args =
+        def != nullptr ? def->args : static_cast<const Lambda*>(body.node)->args;
     auto param = [&](const Arg* a) {
       if (a != nullptr) Def(a->name, a->range, DefKind::kParam);
     };
     // A method (not a static one): what it calls on its first parameter runs its class's
     // methods.
-    if (const Scope* parent = unit_scope_->parent;
-        unit_->kind == UnitKind::kFunction && parent != nullptr &&
-        parent->kind == ScopeKind::kClass && !IsStaticMethod(body.node)) {
+    if (const Scope* parent = unit_scope_->parent; def != nullptr && parent != nullptr &&
+                                                   parent->kind == ScopeKind::kClass &&
+                                                   !IsStaticMethod(def)) {
       unit_->owner_class = static_cast<const ClassDefStmt*>(parent->node);
-      const Arg* first = !args->posonlyargs.empty() ? args->posonlyargs[0]
-                         : !args->args.empty()      ? args->args[0]
-                                                    : nullptr;
-      if (first != nullptr) self_name_ = first->name;
+      if (const Arg* first = ReceiverParam(def)) self_name_ = first->name;
     }
     unit_scope_->CellsBoundByNested(&unit_->nonlocal_writes);
     for (const Arg* a : args->posonlyargs) param(a);
@@ -395,7 +380,7 @@ class Lowerer : public AstVisitor {
 
   void Def(std::string_view name, Range site, DefKind kind, const Stmt* stmt = nullptr,
            uint8_t flags = 0) {
-    if (!classes_.empty() && scope_ == classes_.back().scope) classes_.back().bound.insert(name);
+    if (OwnClassBody() != nullptr) classes_.back().bound.insert(name);
     bool global;
     if (Resolve(name, &global) != Place::kUnit) return;
     NameId id = Intern(name, global);
@@ -423,12 +408,8 @@ class Lowerer : public AstVisitor {
     if (Resolve(name, &global) != Place::kUnit) {
       // A module-level class's body reads a name it binds itself, before binding it: the
       // lookup goes on to the module's globals (`x = x` in a class body reads the module's x).
-      if (classes_.empty() || scope_ != classes_.back().scope ||
-          classes_.back().bound.contains(name)) {
-        return;
-      }
-      const Symbol* sym = scope_->Resolve(name);
-      if (sym == nullptr || sym->resolution != Resolution::kLocal) return;
+      const ClassBody* c = OwnClassBody();
+      if (c == nullptr || c->bound.contains(name) || !ClassBinds(name)) return;
       global = false;
     }
     NameId id = Intern(name, global);
@@ -538,6 +519,16 @@ class Lowerer : public AstVisitor {
     absl::flat_hash_set<std::string_view> bound;
   };
   std::vector<ClassBody> classes_;
+  // The innermost of classes_ when the code being lowered is its body's own (not a lambda's or
+  // a comprehension's in it); else null.
+  const ClassBody* OwnClassBody() const {
+    return !classes_.empty() && scope_ == classes_.back().scope ? &classes_.back() : nullptr;
+  }
+  // The class body being lowered binds `name` somewhere in it (a name of its own namespace).
+  bool ClassBinds(std::string_view name) const {
+    const Symbol* sym = scope_->Resolve(name);
+    return sym != nullptr && sym->resolution == Resolution::kLocal;
+  }
   // Tests of earlier top-level ifs, for LowerIf: the newest kTestsKept.
   struct SameTest {
     std::string key;  // the test's text without blanks
@@ -555,6 +546,16 @@ class Lowerer : public AstVisitor {
   void SameTestProofs(std::string_view key, std::vector<std::string_view>* then_names,
                       std::vector<std::string_view>* else_names) const;
   void Remember(SameTest t);
+  // A definition from `t`'s defs_from up to `until` rebinds a name `t` tests.
+  bool Rebound(const SameTest& t, size_t until) const {
+    for (size_t d = t.defs_from; d < until; ++d) {
+      std::string_view n = unit_->names[unit_->defs[d].name];
+      if (std::find(t.test_names.begin(), t.test_names.end(), n) != t.test_names.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
   void RememberTryFlag(const TryStmt* t);
   void Prove(const std::vector<std::string_view>& names, Range site);
   // `name`, bound in the module's globals by code anywhere (`builtins.name = ...`,
@@ -944,13 +945,8 @@ void Lowerer::Remember(SameTest t) {
   // and what the older one's branches bound is bound in the newer one's too.
   for (const SameTest& old : tests_) {
     if (old.key != t.key || old.scope != t.scope) continue;
-    bool rebound = false;
-    for (size_t d = old.defs_from; d < t.defs_from && !rebound; ++d) {
-      std::string_view n = unit_->names[unit_->defs[d].name];
-      rebound = std::find(old.test_names.begin(), old.test_names.end(), n) != old.test_names.end();
-    }
     // (A few names: machine-made code with thousands of such tests stays linear.)
-    if (rebound || t.then_names.size() + old.then_names.size() > kProvenKept ||
+    if (Rebound(old, t.defs_from) || t.then_names.size() + old.then_names.size() > kProvenKept ||
         t.else_names.size() + old.else_names.size() > kProvenKept) {
       continue;
     }
@@ -986,21 +982,14 @@ void Lowerer::SameTestProofs(std::string_view key, std::vector<std::string_view>
   // A module-level class's body reads the module's names, unless it binds them itself: there a
   // test of the module's code that reads none of the body's names is the same test.
   auto module_test = [this](const SameTest& t) {
-    if (t.scope != nullptr || classes_.empty() || scope_ != classes_.back().scope) return false;
-    return std::none_of(t.test_names.begin(), t.test_names.end(), [this](std::string_view n) {
-      const Symbol* sym = scope_->Resolve(n);
-      return sym != nullptr && sym->resolution == Resolution::kLocal;
-    });
+    return t.scope == nullptr && OwnClassBody() != nullptr &&
+           std::none_of(t.test_names.begin(), t.test_names.end(),
+                        [this](std::string_view n) { return ClassBinds(n); });
   };
   for (auto it = tests_.rbegin(); it != tests_.rend(); ++it) {
     if (it->key != key || (it->scope != TestScope() && !module_test(*it))) continue;
-    bool rebound = false;
-    for (size_t d = it->defs_from; d < unit_->defs.size() && !rebound; ++d) {
-      std::string_view n = unit_->names[unit_->defs[d].name];
-      rebound = std::find(it->test_names.begin(), it->test_names.end(), n) != it->test_names.end();
-    }
     // Rebound since this test: so since every earlier one too.
-    if (rebound) return;
+    if (Rebound(*it, unit_->defs.size())) return;
     then_names->insert(then_names->end(), it->then_names.begin(), it->then_names.end());
     else_names->insert(else_names->end(), it->else_names.begin(), it->else_names.end());
   }

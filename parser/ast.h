@@ -416,6 +416,22 @@ struct FunctionDefStmt : Stmt {
   TypeParamList type_params;
   bool is_async = false;
 };
+// A def decorated @staticmethod: its first parameter is no instance.
+inline bool IsStaticMethod(const FunctionDefStmt* f) {
+  for (const Expr* d : f->decorators) {
+    if (const auto* n = d->As<Name>(); n != nullptr && n->id == "staticmethod") return true;
+  }
+  return false;
+}
+// The parameter a method's instance (or class) arrives in: its first positional one; null for
+// a static method or a def without one.
+inline const Arg* ReceiverParam(const FunctionDefStmt* f) {
+  const Arguments* args = f->args;
+  if (args == nullptr || IsStaticMethod(f)) return nullptr;
+  if (!args->posonlyargs.empty()) return args->posonlyargs.front();
+  if (!args->args.empty()) return args->args.front();
+  return nullptr;
+}
 struct ClassDefStmt : Stmt {
   CELLFLOW_STMT(ClassDef)
   Identifier name;

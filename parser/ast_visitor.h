@@ -49,19 +49,28 @@ void ForEachBody(const Stmt* s, bool definitions, F&& f) {
   }
 }
 
-// Calls f(name) for each Name an assignment target binds: the target itself, or those inside
-// its tuples, lists and starred parts (not attributes or subscripts, which bind no name).
+// Calls f(expr) for each expression an assignment target stores into (a name, an attribute, a
+// subscript): the target itself, or those inside its tuples, lists and starred parts.
+template <typename F>
+void ForEachTargetLeaf(const Expr* target, F&& f) {
+  if (const auto* t = target->As<Tuple>()) {
+    for (const Expr* e : t->elts) ForEachTargetLeaf(e, f);
+  } else if (const auto* l = target->As<List>()) {
+    for (const Expr* e : l->elts) ForEachTargetLeaf(e, f);
+  } else if (const auto* st = target->As<Starred>()) {
+    ForEachTargetLeaf(st->value, f);
+  } else {
+    f(target);
+  }
+}
+
+// Calls f(name) for each Name an assignment target binds (ForEachTargetLeaf's names; attributes
+// and subscripts bind none).
 template <typename F>
 void ForEachTargetName(const Expr* target, F&& f) {
-  if (const auto* n = target->As<Name>()) {
-    f(n);
-  } else if (const auto* t = target->As<Tuple>()) {
-    for (const Expr* e : t->elts) ForEachTargetName(e, f);
-  } else if (const auto* l = target->As<List>()) {
-    for (const Expr* e : l->elts) ForEachTargetName(e, f);
-  } else if (const auto* st = target->As<Starred>()) {
-    ForEachTargetName(st->value, f);
-  }
+  ForEachTargetLeaf(target, [&f](const Expr* e) {
+    if (const auto* n = e->As<Name>()) f(n);
+  });
 }
 
 // Visits every node in source order. Override a Visit* hook to act on a node; call the matching
