@@ -373,60 +373,48 @@ class ImportChecker : public AstVisitor {
     if (options_.fetches_files && m.status == ModuleStatus::kUnresolved && !m.python2) return m;
     switch (m.status) {
       case ModuleStatus::kUnresolved: {
-        std::vector<std::string> notes;
+        // Why it is missing and what to do: the first reason that applies, else where it was
+        // looked for, with a module it may have meant.
+        std::string help, note;
+        const std::string_view moved = load_ext ? MovedExtensionHelp(dotted) : std::string_view();
         if (m.python2) {
-          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
-                 std::string(dotted),
-                 m.replacement.empty() ? std::string("port this code to Python 3")
-                                       : StrCat("in Python 3 this is '", m.replacement, "'"),
-                 {StrCat("'", TopLevel(dotted), "' is a Python 2 standard library module")});
-          break;
-        }
-        if (std::string_view help = load_ext ? MovedExtensionHelp(dotted) : std::string_view();
-            !help.empty()) {
-          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
-                 std::string(dotted), std::string(help),
-                 {StrCat("IPython no longer ships the '", dotted, "' extension")});
-          break;
-        }
-        if (m.parent != nullptr) {
-          notes.push_back(absl::StrFormat("'%s' is the local %s %s, which has no module '%s'",
-                                          dotted.substr(0, m.parent_length),
-                                          m.parent->is_package ? "package" : "module",
-                                          m.parent->display, m.AfterParent(dotted)));
+          help = m.replacement.empty() ? std::string("port this code to Python 3")
+                                       : StrCat("in Python 3 this is '", m.replacement, "'");
+          note = StrCat("'", TopLevel(dotted), "' is a Python 2 standard library module");
+        } else if (!moved.empty()) {
+          help = std::string(moved);
+          note = StrCat("IPython no longer ships the '", dotted, "' extension");
+        } else if (m.parent != nullptr) {
+          note = absl::StrFormat("'%s' is the local %s %s, which has no module '%s'",
+                                 dotted.substr(0, m.parent_length),
+                                 m.parent->is_package ? "package" : "module", m.parent->display,
+                                 m.AfterParent(dotted));
         } else if (std::string above = env_.FoundAbove(TopLevel(dotted)); !above.empty()) {
           // `from src.features import f` in notebooks/, with src/ at the repository's root.
           // A notebook that adds a computed directory to sys.path (or moves there) may well
           // reach it: nothing to say then.
           if (options_.dynamic_search_path) break;
-          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
-                 std::string(dotted),
-                 StrCat("add its directory to sys.path first (sys.path.insert(0, '",
-                        above.substr(0, above.rfind('/')), "')), or install the project"),
-                 {absl::StrFormat("'%s' is at %s, above the notebook's directory, from which "
-                                  "the kernel imports",
-                                  TopLevel(dotted), above)});
-          break;
+          help = StrCat("add its directory to sys.path first (sys.path.insert(0, '",
+                        above.substr(0, above.rfind('/')), "')), or install the project");
+          note = absl::StrFormat(
+              "'%s' is at %s, above the notebook's directory, from which the kernel imports",
+              TopLevel(dotted), above);
         } else if (dotted.find('.') == std::string_view::npos && env_.NotebookBeside(dotted)) {
           // `import helpers` for helpers.ipynb beside the notebook.
-          Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
-                 std::string(dotted),
-                 StrCat("run it with '%run ", dotted,
-                        ".ipynb' (its names are then defined here), "
-                        "or save its code as ",
-                        dotted, ".py"),
-                 {StrCat("'", dotted,
-                         ".ipynb' beside the notebook is a notebook, which Python "
-                         "does not import")});
-          break;
+          help = StrCat("run it with '%run ", dotted,
+                        ".ipynb' (its names are then defined here), or save its code as ", dotted,
+                        ".py");
+          note = StrCat("'", dotted,
+                        ".ipynb' beside the notebook is a notebook, which Python does not import");
         } else {
-          notes.push_back(absl::StrFormat(
+          note = absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
               "dependency",
-              TopLevel(dotted)));
+              TopLevel(dotted));
         }
+        if (help.empty()) help = ModuleHint(dotted, m);
         Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
-               std::string(dotted), ModuleHint(dotted, m), std::move(notes));
+               std::string(dotted), std::move(help), {std::move(note)});
         break;
       }
       case ModuleStatus::kRemovedStdlib: {
