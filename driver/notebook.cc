@@ -1045,10 +1045,18 @@ bool IsPythonCellMagic(std::string_view name) {
          name == "debug" || name == "memit" || name == "mprun";
 }
 
-bool LooksLikeNotebookJson(std::string_view bytes) {
+namespace {
+
+// `bytes` start with a JSON object, after blanks and a byte-order mark.
+bool StartsWithJsonObject(std::string_view bytes) {
   const size_t first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-  return first != std::string_view::npos && bytes[first] == '{' &&
-         bytes.find("\"nbformat\"") != std::string_view::npos &&
+  return first != std::string_view::npos && bytes[first] == '{';
+}
+
+}  // namespace
+
+bool LooksLikeNotebookJson(std::string_view bytes) {
+  return StartsWithJsonObject(bytes) && bytes.find("\"nbformat\"") != std::string_view::npos &&
          bytes.find("\"cells\"") != std::string_view::npos;
 }
 
@@ -1076,14 +1084,11 @@ absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view
   }
   Notebook nb;
   nb.path = std::move(path);
-  bool ipynb = EndsWith(nb.path, ".ipynb");
-  if (!ipynb && !EndsWith(nb.path, ".py")) {
-    size_t first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    ipynb = first != std::string_view::npos && bytes[first] == '{';
-  } else if (!ipynb) {
-    // A notebook saved under a .py name is read as the notebook it is.
-    ipynb = LooksLikeNotebookJson(bytes);
-  }
+  // Any other name is a notebook if it holds JSON; a .py name only if that JSON is a
+  // notebook's (saved under that name).
+  const bool ipynb =
+      EndsWith(nb.path, ".ipynb") ||
+      (EndsWith(nb.path, ".py") ? LooksLikeNotebookJson(bytes) : StartsWithJsonObject(bytes));
   if (!ipynb) {
     DecodedSource decoded = DecodeSource(bytes);
     nb.buffer = std::move(decoded.text);
