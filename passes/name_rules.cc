@@ -149,9 +149,10 @@ class NameChecker {
   // (`string.punctuation` without `import string`) also gets CPython 3.12's "did you forget to
   // import" hint, after any other.
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
-    std::string hint = Suggest(name, visible);
-    if (name.empty() || name.front() == '_' || !IsStdlibModule(name, options_.python_minor) ||
-        hint.find("import") != std::string::npos) {
+    bool names_import = false;
+    std::string hint = Suggest(name, visible, &names_import);
+    if (names_import || name.empty() || name.front() == '_' ||
+        !IsStdlibModule(name, options_.python_minor)) {
       return hint;
     }
     std::string forgot = StrCat("'import ", name, "'?");
@@ -159,9 +160,14 @@ class NameChecker {
                         : StrCat(hint, " or did you forget ", forgot);
   }
 
-  std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible) {
+  // The hint proper; `names_import` says whether it is about an import of the name.
+  std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible,
+                      bool* names_import) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
-    if (std::string alias = ImportedAs(name); !alias.empty()) return alias;
+    if (std::string alias = ImportedAs(name); !alias.empty()) {
+      *names_import = true;
+      return alias;
+    }
     if (std::string_view now = Python2BuiltinReplacement(name); !now.empty()) {
       return StrCat("'", name, "' is a Python 2 builtin; in Python 3 use '", now, "'");
     }
@@ -176,7 +182,10 @@ class NameChecker {
     best = BestSuggestion(name, later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
     std::string_view import = ConventionalImport(name);
-    if (!import.empty()) return StrCat("did you forget '", import, "'?");
+    if (!import.empty()) {
+      *names_import = true;
+      return StrCat("did you forget '", import, "'?");
+    }
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
     best = BestSuggestion(name, builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
