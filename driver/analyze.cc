@@ -660,6 +660,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.python_minor = request.python_minor;
   rules_options.notebook = notebook;
   rules_options.databricks = nb.databricks;
+  rules_options.spark = nb.spark_kernel;
   rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
   rules_options.function_bodies = request.function_bodies;
@@ -1214,6 +1215,81 @@ void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>
   }
 }
 
+// The start of the note MergeHiddenState puts on a file-order finding of a cell saved as run
+// without error.
+constexpr std::string_view kSavedWithoutErrorNote = "this cell was saved as run without error";
+
+// `sc`, `spark` and `sqlContext` read in a notebook whose kernel does not create them: the
+// pyspark shell (with Jupyter as its driver), Spark kernels and Databricks do, so the notebook
+// ran where it was written. The finding stands (a Python kernel has none); the note says why,
+// in place of the hidden-state note, and the help how to make one.
+void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics) {
+  struct SparkName {
+    std::string_view name;
+    std::string_view what;
+    std::string_view make;
+    std::string_view api;  // attributes that show the name is Spark's, space-separated
+  };
+  static constexpr SparkName kNames[] = {
+      {"sc", "the SparkContext",
+       "'from pyspark import SparkContext' and 'sc = SparkContext.getOrCreate()'",
+       "textFile parallelize wholeTextFiles binaryFiles broadcast accumulator setLogLevel "
+       "getConf version addFile addPyFile emptyRDD pickleFile sequenceFile hadoopFile "
+       "newAPIHadoopFile applicationId uiWebUrl defaultParallelism setCheckpointDir "
+       "sparkUser stop _jsc"},
+      {"spark", "the SparkSession",
+       "'from pyspark.sql import SparkSession' and 'spark = SparkSession.builder.getOrCreate()'",
+       "read readStream sql createDataFrame table sparkContext catalog conf udf range "
+       "streams newSession stop version"},
+      {"sqlContext", "the SQLContext",
+       "'from pyspark.sql import SQLContext' and 'sqlContext = SQLContext(sc)'",
+       "read readStream sql createDataFrame table tables tableNames registerDataFrameAsTable "
+       "registerFunction udf cacheTable uncacheTable clearCache"},
+  };
+  std::optional<bool> imports_spark;  // a code cell mentions pyspark or findspark
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName) continue;
+    const SparkName* spark = nullptr;
+    for (const SparkName& n : kNames) {
+      if (d.symbol == n.name) spark = &n;
+    }
+    if (spark == nullptr) continue;
+    bool spark_read = false;
+    std::string_view after =
+        std::string_view(nb.buffer).substr(std::min<size_t>(d.range.end, nb.buffer.size()));
+    if (after.starts_with(".")) {
+      size_t end = 1;
+      while (end < after.size() && IsIdentifierByte(after[end])) ++end;
+      std::string_view attribute = after.substr(1, end - 1);
+      for (size_t at = 0; at < spark->api.size() && !attribute.empty();) {
+        size_t end = std::min(spark->api.find(' ', at), spark->api.size());
+        if (spark->api.substr(at, end - at) == attribute) spark_read = true;
+        at = end + 1;
+      }
+    }
+    if (!spark_read) {
+      if (!imports_spark) {
+        imports_spark = false;
+        for (const Cell& c : nb.cells) {
+          std::string_view code = c.IsCode() ? nb.Source(c) : std::string_view();
+          if (code.find("pyspark") != std::string_view::npos ||
+              code.find("findspark") != std::string_view::npos) {
+            imports_spark = true;
+            break;
+          }
+        }
+      }
+      if (!*imports_spark) continue;
+    }
+    std::erase_if(d.notes,
+                  [](const std::string& note) { return note.starts_with(kSavedWithoutErrorNote); });
+    d.notes.push_back(StrCat("'", d.symbol, "' is ", spark->what,
+                             " that the pyspark shell, Spark kernels and Databricks create "
+                             "before the first cell runs; a Python kernel has none"));
+    d.help = StrCat("create it first: ", spark->make);
+  }
+}
+
 // The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
 // a note on the file order's finding at the same place, else a finding of their own.
 void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> replay,
@@ -1244,7 +1320,7 @@ void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> re
         it != undefined_at.end() && (*diagnostics)[it->second].symbol == d.symbol) {
       (*diagnostics)[it->second].notes.push_back(
           call == nullptr
-              ? StrCat("this cell was saved as run without error (In [", in, "]): '", d.symbol,
+              ? StrCat(kSavedWithoutErrorNote, " (In [", in, "]): '", d.symbol,
                        "' had a value then, from a cell since edited, deleted or run again")
               : StrCat("'", call->message, "' ran in cell ", cell->index,
                        ", saved as run without error (In [", in, "]): '", d.symbol,
@@ -1362,6 +1438,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   ExplainUndefinedByMarkdownCells(nb, &diagnostics);
   ExplainClassScopeReads(locator, &parsed, &diagnostics);
   ExplainFunctionLocals(nb, locator, &parsed, &diagnostics);
+  ExplainSparkNames(nb, &diagnostics);
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include <simdjson.h>
 
@@ -589,6 +590,12 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
       if (k == std::string_view(kernelspec || databricks_export ? "language" : "name")) {
         if (GetString(f.value(), &s, &valid)) {
           (kernelspec ? kernel : databricks_export ? databricks : info) = std::string(s);
+        }
+        if (!valid) return std::string(kInvalid);
+      } else if (kernelspec && k == std::string_view("name")) {
+        // pysparkkernel (sparkmagic), pyspark, apache_toree_pyspark: kernels that start Spark.
+        if (GetString(f.value(), &s, &valid)) {
+          nb_->spark_kernel = absl::StrContains(absl::AsciiStrToLower(std::string(s)), "spark");
         }
         if (!valid) return std::string(kInvalid);
       } else if (!Check(f.value())) {

@@ -60,6 +60,9 @@ struct Notebook {
   // Exported from Databricks (its notebook metadata): the runtime's names (spark, dbutils, ...)
   // exist, and a cell may start with a language line (%sql, %md, %sh, %scala, %r, %fs).
   bool databricks = false;
+  // Its kernel starts Spark (kernelspec name with "spark": sparkmagic's pysparkkernel, a
+  // pyspark kernel): spark, sc and sqlContext exist before the first cell runs.
+  bool spark_kernel = false;
   std::string buffer;  // every cell's source, in order, each followed by '\n'
   std::vector<Cell> cells;
   // The raw lines of every cell, cell after cell (one table: no allocation per cell).

@@ -407,6 +407,11 @@ bool IsDatabricksName(std::string_view name) {
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
+bool IsSparkShellName(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"sc", "spark", "sql", "sqlContext", "sqlCtx"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
 bool IsScriptOnlyName(std::string_view name) { return name == "__file__" || name == "__cached__"; }
 
 std::string_view Python2BuiltinReplacement(std::string_view name) {

@@ -21,6 +21,9 @@ bool IsKernelName(std::string_view name);
 
 // spark, sc, dbutils, display, ...: defined in a Databricks notebook's Python namespace.
 bool IsDatabricksName(std::string_view name);
+// The names a Spark kernel or the pyspark shell binds before the first cell (sc, spark,
+// sqlContext, ...).
+bool IsSparkShellName(std::string_view name);
 
 // __file__ and __cached__: a script has them, a kernel does not (NB105).
 bool IsScriptOnlyName(std::string_view name);

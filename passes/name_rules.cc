@@ -85,6 +85,7 @@ class NameChecker {
   bool Predefined(std::string_view name) const {
     if (IsBuiltin(name, options_.python_minor) || IsModuleDunder(name)) return true;
     if (options_.databricks && IsDatabricksName(name)) return true;
+    if (options_.spark && IsSparkShellName(name)) return true;
     if (options_.notebook) return IsKernelName(name);
     return IsScriptOnlyName(name);
   }

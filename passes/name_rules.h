@@ -25,6 +25,7 @@ struct NameRulesOptions {
   int python_minor = 12;    // target version 3.x: its builtins
   bool notebook = true;     // a kernel: In/Out/_N/display exist, __file__ does not
   bool databricks = false;  // a Databricks notebook: spark, dbutils, ... exist too
+  bool spark = false;       // a Spark kernel: spark, sc, sqlContext, ... exist too
   // The cells that do not parse, sorted: they fail as a whole, so their reads are not findings
   // (and a name's first read there does not hide a later one).
   std::span<const Range> broken_cells;

@@ -459,6 +459,56 @@ TEST_F(NameMessageTest, DatabricksExports) {
   EXPECT_TRUE(sql.skipped);
 }
 
+// sc, spark and sqlContext: a Spark kernel creates them; in a Python kernel they are undefined,
+// and when the notebook is a Spark one the finding says who creates them and how to make one.
+TEST_F(NameMessageTest, SparkShellNames) {
+  auto notebook = [](std::string_view kernel, std::string_view first, std::string_view count) {
+    return StrCat(
+        R"json({"nbformat": 4, "nbformat_minor": 2, "metadata": {"kernelspec": {"name": ")json",
+        kernel, R"json(", "language": "python", "display_name": "k"}}, "cells": [
+        {"cell_type": "code", "execution_count": )json",
+        count,
+        R"json(, "metadata": {}, "outputs": [],
+         "source": [")json",
+        first, R"json(\n", "rdd = sc.parallelize([1, 2])\n",
+                    "df = spark.read.csv('a.csv')\n", "sqlContext.sql('SELECT 1')"]}]})json");
+  };
+  NotebookReport kernel = Analyze(notebook("pysparkkernel", "x = 1", "1"), "kernel.ipynb");
+  EXPECT_TRUE(kernel.findings.empty()) << kernel.findings.size();
+
+  // A Python kernel, a notebook saved as run without error: the shell's names were there.
+  NotebookReport plain =
+      Analyze(notebook("python3", "from pyspark.sql import functions as F", "1"), "plain.ipynb");
+  const Finding* sc = Only(plain, "NB101", "sc");
+  ASSERT_NE(sc, nullptr);
+  ASSERT_EQ(sc->diagnostic.notes.size(), 1u);
+  EXPECT_EQ(sc->diagnostic.notes[0],
+            "'sc' is the SparkContext that the pyspark shell, Spark kernels and Databricks "
+            "create before the first cell runs; a Python kernel has none");
+  EXPECT_EQ(sc->diagnostic.help,
+            "create it first: 'from pyspark import SparkContext' and "
+            "'sc = SparkContext.getOrCreate()'");
+  const Finding* spark = Only(plain, "NB101", "spark");
+  ASSERT_NE(spark, nullptr);
+  EXPECT_THAT(spark->diagnostic.help, HasSubstr("SparkSession.builder.getOrCreate()"));
+  ASSERT_NE(Only(plain, "NB101", "sqlContext"), nullptr);
+
+  // No pyspark import: a Spark method on the name still shows what it is.
+  NotebookReport bare = Analyze(notebook("python3", "x = 1", "null"), "bare.ipynb");
+  ASSERT_NE(Only(bare, "NB101", "sc"), nullptr);
+  EXPECT_THAT(Only(bare, "NB101", "sc")->diagnostic.help, HasSubstr("SparkContext"));
+
+  // `sc` that is not Spark's (scanpy's usual alias, its import forgotten): no Spark note.
+  NotebookReport scanpy = Analyze(
+      "# %%\n"
+      "sc.pp.filter_cells(adata, min_genes=200)\n",
+      "scanpy.py");
+  const Finding* other = Only(scanpy, "NB101", "sc");
+  ASSERT_NE(other, nullptr);
+  EXPECT_THAT(other->diagnostic.help, Not(HasSubstr("Spark")));
+  EXPECT_TRUE(other->diagnostic.notes.empty());
+}
+
 // A name that nothing defines, assigned in a cell that does not parse (an exercise's blank):
 // the finding points at that assignment and says to fix that cell.
 TEST_F(NameMessageTest, UndefinedNameAssignedInABrokenCell) {
