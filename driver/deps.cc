@@ -153,6 +153,7 @@ void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
   to->distributions.insert(from.distributions.begin(), from.distributions.end());
   to->problems.insert(to->problems.end(), from.problems.begin(), from.problems.end());
   for (const std::string& d : from.project_dirs) AddUnique(&to->project_dirs, d);
+  to->incomplete |= from.incomplete;
 }
 
 }  // namespace
@@ -330,7 +331,19 @@ std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const st
   auto deps = std::make_shared<DeclaredDependencies>();
   std::vector<std::string> stack;
   DirectoryDeps scan = scan_(dir);
-  for (const auto& [path, kind] : scan.files) AddFile(path, kind, 0, &stack, deps.get());
+  // Whether a build file here computes its requirements, and whether another (a setup.cfg or
+  // pyproject.toml that setup.py reads) declares them.
+  bool requirements_unknown = false;
+  bool build_file_declares = false;
+  for (const auto& [path, kind] : scan.files) {
+    AddFile(path, kind, 0, &stack, deps.get());
+    const DependencyParse& parse = File(path, kind)->parse;
+    requirements_unknown |= parse.requirements_unknown;
+    build_file_declares |=
+        (kind == DependencyFileKind::kSetupCfg || kind == DependencyFileKind::kPyproject) &&
+        !parse.requirements_unknown && !parse.distributions.empty();
+  }
+  deps->incomplete = requirements_unknown && !build_file_declares;
   if (IsRoot(dir, scan.has_git)) {
     // The files given on the command line count for every notebook, once, at the top.
     for (const std::string& f : extra_files_) {

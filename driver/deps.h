@@ -39,6 +39,10 @@ struct DependencyParse {
   // to the file): package_dir={"": "lib"}, find_packages("lib"), [options.packages.find] where,
   // [tool.setuptools.packages.find] where, Poetry's packages' "from", Hatch's wheel packages.
   std::vector<std::string> package_roots;
+  // The project's requirements are computed where cellflow does not look: setup.py's
+  // install_requires in code (from setup.cfg's metadata, a settings file), pyproject.toml's
+  // dynamic dependencies from a build backend's plugin. What it needs is not known in full.
+  bool requirements_unknown = false;
 
   // Appends a normalized name unless it is already there.
   void AddDistribution(std::string normalized);
@@ -112,6 +116,10 @@ struct DeclaredDependencies {
   // first: a notebook in such a repository may import the project's own packages, which
   // `pip install -e .` provides.
   std::vector<std::string> project_dirs;
+  // A build file's requirements are not known (DependencyParse::requirements_unknown) and no
+  // setup.cfg or pyproject.toml beside it declares any: an import missing from
+  // `distributions` may well be declared.
+  bool incomplete = false;
 
   bool any_file() const { return !files.empty(); }
 

@@ -122,6 +122,23 @@ DependencyParse ParseSetupCfg(std::string_view text) {
     } else if ((section == "options" && (key == "install_requires" || key == "tests_require")) ||
                section == "options.extras_require") {
       AddCfgRequirements(value, key_line, &out);
+    } else if (section == "metadata" && key == "install_requires") {
+      // Astropy's package template: "install_requires = numpy, astropy>=3.0", which its
+      // setup.py splits at commas (a piece that starts with a version bound belongs to the
+      // requirement before it).
+      std::vector<std::string_view> lines = Lines(value);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        std::string_view line = StripHashComment(lines[i]);
+        for (size_t at = 0; at <= line.size();) {
+          size_t comma = std::min(line.find(',', at), line.size());
+          std::string_view piece = Trim(line.substr(at, comma - at));
+          at = comma + 1;
+          if (piece.empty() || std::string_view("<>=!~").find(piece[0]) != std::string_view::npos) {
+            continue;
+          }
+          AddRequirement(piece, key_line + i, &out);
+        }
+      }
     } else if (section == "options" && key == "package_dir") {
       // "package_dir = =lib" (or on a line of its own): the packages are in lib/.
       for (std::string_view line : Lines(value)) {
@@ -415,6 +432,7 @@ class SetupPyReader : public AstVisitor {
     for (const std::string& f : module_requirement_files_) out_->requirement_files.push_back(f);
     if (out_->requirement_files.size() == before && requirements.empty()) {
       out_->problems.push_back(LineProblem(line, StrCat(keyword, " is not a literal list")));
+      if (keyword == "install_requires") out_->requirements_unknown = true;
     }
   }
 

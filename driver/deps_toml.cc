@@ -116,8 +116,27 @@ DependencyParse ParsePyprojectToml(std::string_view text) {
                       &out);
   // PEP 735.
   AddRequirementTable(root["dependency-groups"], "dependency-groups", &out);
-  // Where the packages are, when not beside the file or in src/.
   auto setuptools = root["tool"]["setuptools"];
+  // dynamic = ["dependencies"]: the build backend supplies them, from files named here
+  // (setuptools' dynamic table, hatch-requirements-txt), or from code cellflow does not run.
+  if (const toml::array* dynamic = root["project"]["dynamic"].as_array()) {
+    for (const toml::node& d : *dynamic) {
+      const auto* s = d.as_string();
+      if (s == nullptr || s->get() != "dependencies") continue;
+      size_t before = out.requirement_files.size();
+      for (auto files : {setuptools["dynamic"]["dependencies"]["file"],
+                         root["tool"]["hatch"]["metadata"]["hooks"]["requirements_txt"]["files"]}) {
+        if (const auto* one = files.as_string()) out.requirement_files.push_back(one->get());
+        if (const toml::array* many = files.as_array()) {
+          for (const toml::node& f : *many) {
+            if (const auto* name = f.as_string()) out.requirement_files.push_back(name->get());
+          }
+        }
+      }
+      if (out.requirement_files.size() == before) out.requirements_unknown = true;
+    }
+  }
+  // Where the packages are, when not beside the file or in src/.
   if (const toml::array* where = setuptools["packages"]["find"]["where"].as_array()) {
     for (const toml::node& w : *where) {
       if (const auto* s = w.as_string(); s != nullptr && s->get() != "." && !s->get().empty()) {

@@ -665,8 +665,10 @@ class NotebookModules : public ModuleEnvironment {
     // A dependency file that declares nothing (a setup.py without install_requires) says
     // nothing about what the notebook needs.
     // The anaconda metapackage brings hundreds of packages: their names are not listed.
-    return ctx_.options.strict_deps || (deps_ != nullptr && !deps_->distributions.empty() &&
-                                        !deps_->distributions.contains("anaconda"));
+    // A setup.py whose install_requires is computed leaves what is declared unknown.
+    return ctx_.options.strict_deps ||
+           (deps_ != nullptr && !deps_->distributions.empty() && !deps_->incomplete &&
+            !deps_->distributions.contains("anaconda"));
   }
 
   std::string DeclaredRequirer(std::string_view distribution) const override {

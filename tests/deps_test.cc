@@ -270,6 +270,25 @@ docs = ["sphinx"]
   EXPECT_THAT(p.problems, IsEmpty());
 }
 
+// dynamic = ["dependencies"]: from the files setuptools or hatch-requirements-txt name, else
+// not known.
+TEST(PyprojectTomlTest, DynamicDependencies) {
+  DependencyParse p = ParsePyprojectToml(
+      "[project]\nname = \"dyn\"\ndynamic = [\"version\", \"dependencies\"]\n"
+      "[tool.setuptools.dynamic]\ndependencies = {file = [\"requirements.txt\"]}\n");
+  EXPECT_THAT(p.requirement_files, ElementsAre("requirements.txt"));
+  EXPECT_FALSE(p.requirements_unknown);
+  p = ParsePyprojectToml(
+      "[project]\nname = \"dyn\"\ndynamic = [\"dependencies\"]\n"
+      "[tool.hatch.metadata.hooks.requirements_txt]\nfiles = \"requirements/base.txt\"\n");
+  EXPECT_THAT(p.requirement_files, ElementsAre("requirements/base.txt"));
+  p = ParsePyprojectToml("[project]\nname = \"dyn\"\ndynamic = [\"dependencies\"]\n");
+  EXPECT_THAT(Names(p), ElementsAre("dyn"));
+  EXPECT_TRUE(p.requirements_unknown);
+  p = ParsePyprojectToml("[project]\nname = \"v\"\ndynamic = [\"version\"]\n");
+  EXPECT_FALSE(p.requirements_unknown);
+}
+
 TEST(PyprojectTomlTest, Poetry) {
   DependencyParse p = ParsePyprojectToml(R"(
 [tool.poetry]
@@ -403,6 +422,19 @@ TEST(SetupCfgTest, SemicolonListKeepsMarkersOut) {
   EXPECT_THAT(ParseSetupCfg("[metadata\nname = x\n").problems, SizeIs(1));
 }
 
+// Astropy's package template keeps install_requires in [metadata], comma-separated, for its
+// setup.py to split.
+TEST(SetupCfgTest, MetadataInstallRequires) {
+  DependencyParse p = ParseSetupCfg(
+      "[metadata]\n"
+      "package_name = plasmapy\n"
+      "install_requires = numpy, scipy>=1.0,<2, astropy  # units\n"
+      "    h5py\n");
+  EXPECT_THAT(Names(p), ElementsAre("numpy", "scipy", "astropy", "h5py"));
+  EXPECT_THAT(p.problems, IsEmpty());
+  EXPECT_FALSE(p.requirements_unknown);
+}
+
 TEST(SetupPyTest, Literals) {
   DependencyParse p = ParseSetupPy(R"(
 from setuptools import setup
@@ -456,6 +488,9 @@ TEST(SetupPyTest, NotLiteralAndBrokenCode) {
   DependencyParse p = ParseSetupPy("from setuptools import setup\nsetup(install_requires=get())\n");
   EXPECT_THAT(Names(p), IsEmpty());
   EXPECT_THAT(p.problems, ElementsAre(HasSubstr("line 2: install_requires is not a literal")));
+  EXPECT_TRUE(p.requirements_unknown);
+  p = ParseSetupPy("setup(install_requires=['a'], tests_require=get())\n");
+  EXPECT_FALSE(p.requirements_unknown);  // only what the tests need is unknown
   // A syntax error elsewhere does not hide the call.
   p = ParseSetupPy("x = = 1\nsetup(install_requires=['ok'])\n");
   EXPECT_THAT(Names(p), ElementsAre("ok"));
@@ -633,6 +668,27 @@ TEST_F(FinderTest, SiblingsDoNotSeeEachOther) {
   auto root = finder.ForDirectory(Path("monorepo"));
   EXPECT_THAT(root->distributions, Not(Contains("flask")));
   EXPECT_THAT(root->files, SizeIs(4));
+}
+
+// A setup.py that computes install_requires leaves the declarations incomplete, unless a
+// setup.cfg beside it declares them; the folders below inherit that.
+TEST_F(FinderTest, ComputedRequirementsAreIncomplete) {
+  fs::create_directories(tmp_ / "computed/.git");
+  fs::create_directories(tmp_ / "computed/docs/notebooks");
+  std::ofstream(tmp_ / "computed/setup.py")
+      << "from setuptools import setup\nimport configparser\n"
+         "setup(install_requires=read_cfg(), extras_require={'docs': ['sphinx']})\n";
+  DependencyFinder finder;
+  auto d = finder.ForDirectory(Path("computed/docs/notebooks"));
+  EXPECT_THAT(d->distributions, Contains("sphinx"));
+  EXPECT_TRUE(d->incomplete);
+
+  std::ofstream(tmp_ / "computed/setup.cfg")
+      << "[metadata]\nname = computed\ninstall_requires = numpy, astropy\n";
+  DependencyFinder again;
+  d = again.ForDirectory(Path("computed/docs/notebooks"));
+  EXPECT_THAT(d->distributions, IsSupersetOf({"numpy", "astropy", "sphinx"}));
+  EXPECT_FALSE(d->incomplete);
 }
 
 TEST_F(FinderTest, JupyterMetapackageDeclaresWhatItInstalls) {
