@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/strings/ascii.h"
 
 #include "driver/deps.h"
 #include "driver/dir_listing.h"
@@ -504,6 +505,7 @@ class NotebookModules : public ModuleEnvironment {
       return written_.try_emplace(m->name, std::move(m)).second ? added : nullptr;
     };
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
+      written_paths_.push_back(w.path);
       std::string_view file = w.path;
       if (file.find('/') != std::string_view::npos) continue;
       if (file.size() > 4 && file.substr(file.size() - 4) == ".pyx") {
@@ -752,6 +754,67 @@ class NotebookModules : public ModuleEnvironment {
     return listings_[i];
   }
 
+  bool RunFileFound(std::string_view path) const override {
+    std::string_view base = path.substr(path.rfind('/') + 1);
+    // A folder that is not there at all (`%run ../utils/setup.ipy`) was left out of this copy
+    // of the repository as a whole, or the notebook was moved: nothing to say about the file.
+    if (base != path) {
+      std::error_code ec;
+      if (!fs::is_directory(AbsoluteNormalPath(path.substr(0, path.size() - base.size()), dir_),
+                            ec)) {
+        return true;
+      }
+    }
+    if (path == base && base.ends_with(".py") &&
+        written_.contains(base.substr(0, base.size() - 3))) {
+      return true;
+    }
+    for (const std::string& written : written_paths_) {
+      if (written == path || written == StrCat(path, ".py")) return true;
+    }
+    for (const std::string& dir : *search_) {
+      std::error_code ec;
+      if (fs::exists(AbsoluteNormalPath(path, dir), ec) ||
+          (!path.ends_with(".py") &&
+           fs::exists(AbsoluteNormalPath(StrCat(path, ".py"), dir), ec))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string SameFileButCase(std::string_view path) const override {
+    // The listing knows modules (name.py) and notebooks (name.ipynb) by their stems.
+    const size_t slash = path.rfind('/');
+    const std::string_view folder = slash == std::string_view::npos ? "" : path.substr(0, slash);
+    std::string_view stem = path.substr(slash + 1);
+    uint8_t kind = 0;
+    std::string_view extension;
+    for (auto [ext, k] : {std::pair{std::string_view(".py"), Listing::kModule},
+                          std::pair{std::string_view(".ipynb"), Listing::kNotebook}}) {
+      if (stem.ends_with(ext)) {
+        stem.remove_suffix(ext.size());
+        kind = k;
+        extension = ext;
+      }
+    }
+    if (kind == 0) return {};
+    const std::string dir = folder.empty() ? dir_ : AbsoluteNormalPath(folder, dir_);
+    std::vector<std::string_view> same;
+    for (const auto& [name, kinds] : ctx_.ListingOf(dir).names) {
+      if ((kinds & kind) && name != stem && name.size() == stem.size() &&
+          std::equal(name.begin(), name.end(), stem.begin(), [](char a, char b) {
+            return absl::ascii_tolower(static_cast<unsigned char>(a)) ==
+                   absl::ascii_tolower(static_cast<unsigned char>(b));
+          })) {
+        same.push_back(name);
+      }
+    }
+    if (same.empty()) return {};
+    std::sort(same.begin(), same.end());
+    return StrCat(folder, folder.empty() ? "" : "/", same.front(), extension);
+  }
+
   const LocalModule* RunScript(std::string_view path) const override {
     std::string_view p = path;
     if (p.size() >= 2 && (p.front() == '"' || p.front() == '\'') && p.back() == p.front()) {
@@ -808,6 +871,7 @@ class NotebookModules : public ModuleEnvironment {
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
   absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>, StringViewHash, std::equal_to<>>
       written_;
+  std::vector<std::string> written_paths_;  // every %%writefile path, as written
 };
 
 }  // namespace

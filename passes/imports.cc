@@ -97,7 +97,7 @@ class ImportChecker : public AstVisitor {
         if (!attributes_) CheckFrom(static_cast<const ImportFromStmt*>(s));
         return;
       case StmtKind::kIpyEscape:
-        if (!attributes_) CheckLoadExt(static_cast<const IpyEscapeStmt*>(s));
+        if (!attributes_) CheckMagic(static_cast<const IpyEscapeStmt*>(s));
         return;
       case StmtKind::kTry: {
         const auto* t = static_cast<const TryStmt*>(s);
@@ -471,8 +471,8 @@ class ImportChecker : public AstVisitor {
   }
 
   // "%load_ext name" imports the extension module; autoreload's "%aimport a.b, c" imports
-  // modules.
-  void CheckLoadExt(const IpyEscapeStmt* e) {
+  // modules; "%run FILE" runs a file the kernel must find, and "%run -m mod" imports a module.
+  void CheckMagic(const IpyEscapeStmt* e) {
     const std::string_view text = e->text;
     const std::string_view magic = EscapeMagicName(text);
     const std::string_view args = text.substr(magic.data() + magic.size() - text.data());
@@ -484,6 +484,10 @@ class ImportChecker : public AstVisitor {
       for (std::string_view module : AimportModules(args)) CheckModule(module, site(module));
       return;
     }
+    if (magic == "run") {
+      CheckRun(args, site);
+      return;
+    }
     if (magic != "load_ext") return;
     size_t p = 0;
     std::string_view name = NextWord(args, &p);
@@ -491,6 +495,58 @@ class ImportChecker : public AstVisitor {
     // IPython's own extensions (IPython.extensions.*).
     if (name == "autoreload" || name == "storemagic") return;
     CheckModule(name, site(name), /*count=*/true, /*load_ext=*/true);
+  }
+
+  // %run [options] FILE [args]: IPython looks for FILE (then FILE.py) in the kernel's working
+  // directory and fails the cell without it ("File `'helpers.py'` not found."), as an import
+  // of a module that was never committed does.
+  template <typename Site>
+  void CheckRun(std::string_view args, const Site& site) {
+    size_t p = 0;
+    std::string_view file;
+    for (std::string_view word = NextWord(args, &p); !word.empty(); word = NextWord(args, &p)) {
+      if (word[0] != '-') {
+        file = word;
+        break;
+      }
+      // Options with an argument (-N 3, -m module, -D file, ...); -p takes profiler options
+      // of its own, which are not read here.
+      const char last = word.back();
+      if (word.find('p') != std::string_view::npos && word.size() == 2) return;
+      if (word.size() == 2 && std::string_view("NbDlsTm").find(last) != std::string_view::npos) {
+        std::string_view value = NextWord(args, &p);
+        if (last == 'm' && !value.empty()) {
+          CheckModule(value, site(value), /*count=*/false);
+          return;
+        }
+      }
+    }
+    // A path built at run time, an absolute one (another machine's), or quoted (shell words).
+    if (file.empty() || file[0] == '/' ||
+        file.find_first_of("$~{}*?[\"'") != std::string_view::npos) {
+      return;
+    }
+    if (options_.fetches_files || options_.dynamic_search_path) return;
+    // A file the notebook makes, downloads or copies names it somewhere else than %run lines.
+    const std::string_view base = file.substr(file.rfind('/') + 1);
+    for (size_t at = buffer_.find(base); at != std::string_view::npos;
+         at = buffer_.find(base, at + 1)) {
+      size_t line = buffer_.rfind('\n', at);
+      line = line == std::string_view::npos ? 0 : line + 1;
+      while (line < at && (buffer_[line] == ' ' || buffer_[line] == '\t')) ++line;
+      if (buffer_.substr(line, 4) != "%run") return;
+    }
+    if (env_.RunFileFound(file)) return;
+    std::string help;
+    if (std::string other = env_.SameFileButCase(file); !other.empty()) {
+      help = StrCat("did you mean '", other,
+                    "'? (file names differ in case only, and Linux tells them apart)");
+    } else {
+      help = StrCat("add '", file, "' to the repository, or correct the path");
+    }
+    Report(RuleId::kUnresolvedImport, site(file), StrCat("%run: file '", file, "' not found"),
+           std::string(file), std::move(help),
+           {"%run looks for it in the kernel's working directory, where the notebook is"});
   }
 
   // The module name's place in `from module import ...` (the whole statement if not found).

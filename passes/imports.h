@@ -100,6 +100,20 @@ class ModuleEnvironment {
   virtual std::string Package() const { return {}; }
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
+  // `%run path`: whether the kernel may find the file, as IPython looks (`path`, then `path`.py)
+  // from the notebook's directory, a directory the notebook moves to or adds to sys.path, or
+  // among the files it writes; true when that cannot be known (the folder `path` names is
+  // not there either).
+  virtual bool RunFileFound(std::string_view path) const {
+    (void)path;
+    return true;
+  }
+  // A file in the directory `path` names whose name differs from its last part only in case
+  // ("helpers.py" for "Helpers.py"), as `path` would be written; empty if none.
+  virtual std::string SameFileButCase(std::string_view path) const {
+    (void)path;
+    return {};
+  }
   // Where a top-level module or package named `name` is in a directory above the notebook's,
   // up to its repository's root (the directory holding .git; three levels at most), relative
   // to the notebook's directory ("../src"); empty if none or outside a repository.
