@@ -1316,6 +1316,12 @@ void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> re
       continue;
     }
     const int64_t in = *cell->execution_count;
+    if (defined_later) {
+      // The defining cell saved with the same count: the notebook ran in two kernel sessions,
+      // and which of the two cells ran first is not recorded.
+      const Cell* def_cell = locator.CellAt(d.related.front().range.start);
+      if (def_cell != nullptr && def_cell->execution_count == cell->execution_count) continue;
+    }
     if (auto it = undefined_at.find(d.range.start);
         it != undefined_at.end() && (*diagnostics)[it->second].symbol == d.symbol) {
       (*diagnostics)[it->second].notes.push_back(

@@ -565,6 +565,25 @@ TEST_F(NameMessageTest, HiddenStateIsOneFindingPerPlace) {
   }
 }
 
+// Two cells saved with the same count ran in two kernel sessions: which ran first is not
+// recorded, so the later-defined read is no evidence of hidden state.
+TEST_F(NameMessageTest, HiddenStateNotFromARepeatedCount) {
+  NotebookReport report = Analyze(
+      R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+          {"cell_type": "code", "execution_count": 5, "metadata": {}, "outputs": [],
+           "source": "cluster = make()"},
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": "print(cluster)"},
+          {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+           "source": "cluster = load()"},
+          {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+           "source": "def make(): pass\ndef load(): pass"}]})json",
+      "sessions.ipynb");
+  for (const Finding& f : report.findings) {
+    EXPECT_NE(GetRule(f.diagnostic.rule).code, "NB302") << f.diagnostic.message;
+  }
+}
+
 // A name only an unexecuted cell defines now: its value came from a cell since edited or
 // deleted.
 TEST_F(NameMessageTest, HiddenStateFromACellThatDidNotRun) {
