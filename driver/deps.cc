@@ -259,6 +259,9 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   std::shared_ptr<const FileEntry> entry = File(path, kind);
   if (!entry->readable) {
     problem(StrCat(path, ": ", entry->error));
+    // A requirements file named by another (`-r base.txt`, setup.py's open("requirements.txt"))
+    // that is not there: what it declares is not known.
+    out->incomplete = true;
     return;
   }
   AddUnique(&out->files, path);
@@ -343,7 +346,7 @@ std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const st
         (kind == DependencyFileKind::kSetupCfg || kind == DependencyFileKind::kPyproject) &&
         !parse.requirements_unknown && !parse.distributions.empty();
   }
-  deps->incomplete = requirements_unknown && !build_file_declares;
+  deps->incomplete |= requirements_unknown && !build_file_declares;
   if (IsRoot(dir, scan.has_git)) {
     // The files given on the command line count for every notebook, once, at the top.
     for (const std::string& f : extra_files_) {

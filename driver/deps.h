@@ -117,8 +117,8 @@ struct DeclaredDependencies {
   // `pip install -e .` provides.
   std::vector<std::string> project_dirs;
   // A build file's requirements are not known (DependencyParse::requirements_unknown) and no
-  // setup.cfg or pyproject.toml beside it declares any: an import missing from
-  // `distributions` may well be declared.
+  // setup.cfg or pyproject.toml beside it declares any, or a file named as declaring some
+  // could not be read: an import missing from `distributions` may well be declared.
   bool incomplete = false;
 
   bool any_file() const { return !files.empty(); }

@@ -689,6 +689,15 @@ TEST_F(FinderTest, ComputedRequirementsAreIncomplete) {
   d = again.ForDirectory(Path("computed/docs/notebooks"));
   EXPECT_THAT(d->distributions, IsSupersetOf({"numpy", "astropy", "sphinx"}));
   EXPECT_FALSE(d->incomplete);
+
+  // A requirements file that another names and that is not there declares what is not known.
+  fs::create_directories(tmp_ / "partial/.git");
+  std::ofstream(tmp_ / "partial/requirements.txt") << "pandas\n-r requirements-base.txt\n";
+  d = again.ForDirectory(Path("partial"));
+  EXPECT_THAT(d->distributions, Contains("pandas"));
+  EXPECT_THAT(d->problems, Contains(HasSubstr("requirements-base.txt")));
+  EXPECT_TRUE(d->incomplete);
+  EXPECT_FALSE(again.ForDirectory(Path("monorepo/service"))->incomplete);
 }
 
 TEST_F(FinderTest, JupyterMetapackageDeclaresWhatItInstalls) {
