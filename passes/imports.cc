@@ -515,8 +515,9 @@ class ImportChecker : public AstVisitor {
       if (word.find('p') != std::string_view::npos && word.size() == 2) return;
       if (word.size() == 2 && std::string_view("NbDlsTm").find(last) != std::string_view::npos) {
         std::string_view value = NextWord(args, &p);
-        if (last == 'm' && !value.empty()) {
-          CheckModule(value, site(value), /*count=*/false);
+        if (last == 'm') {
+          // (a relative name is relative to no package in a notebook)
+          if (!value.empty() && value[0] != '.') CheckModule(value, site(value), false);
           return;
         }
       }
