@@ -56,6 +56,20 @@ Reach Classify(const Unit& unit, std::span<const DefId> reaching) {
   return r;
 }
 
+// The first of the definitions that bind a read, when every one of them comes after the read
+// and so reaches it only around a loop (`total = total + x` in a loop body, with no total
+// before the loop): until the loop assigns it, the name has no value. Null otherwise.
+const Definition* BoundOnlyLaterInALoop(const Unit& unit, const Use& use) {
+  const Definition* first = nullptr;
+  for (DefId d : use.reaching) {
+    const Definition& def = unit.defs[d];
+    if (def.kind == DefKind::kUndefined) continue;
+    if (def.kind != DefKind::kBind || def.order <= use.order) return nullptr;
+    if (first == nullptr || def.order < first->order) first = &def;
+  }
+  return first;
+}
+
 // Does a definition of the wildcard pseudo-name that may bind `name` reach `state`?
 bool WildcardReaches(const Unit& unit, const DefSet& state, std::string_view name) {
   const NameId* star = unit.FindName(kWildcardName);
@@ -408,10 +422,17 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     if (rule == RuleId::kDefinedLater) d.related.push_back({later->site, ""});
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
-    const Definition& def = m.defs[r.first_bound];
-    d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
-                                          ", but not on every path to this use")});
-    d.help = StrCat("define '", name, "' on every path before this use");
+    if (const Definition* loop = BoundOnlyLaterInALoop(m, use)) {
+      d.related.push_back(
+          {loop->site, StrCat("'", name, "' is assigned only later in the loop (",
+                              Where(loop->site.start), "): until then it has no value")});
+      d.help = StrCat("give '", name, "' a value before the loop");
+    } else {
+      const Definition& def = m.defs[r.first_bound];
+      d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
+                                            ", but not on every path to this use")});
+      d.help = StrCat("define '", name, "' on every path before this use");
+    }
   } else if (rule == RuleId::kDeletedName) {
     const Definition& del = m.defs[r.deleted_at];
     d.message = StrCat("name '", name, "' is used after it was deleted");
@@ -538,11 +559,18 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     // Only the rule, place and name.
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("local variable '", name, "' may be unassigned here");
-    d.related.push_back(
-        {unit.defs[r.first_bound].site,
-         StrCat("'", name, "' is assigned at ", Where(unit.defs[r.first_bound].site.start),
-                ", but not on every path to this use")});
-    d.help = StrCat("assign '", name, "' on every path before this use");
+    if (const Definition* loop = BoundOnlyLaterInALoop(unit, use)) {
+      d.related.push_back(
+          {loop->site, StrCat("'", name, "' is assigned only later in the loop (",
+                              Where(loop->site.start), "): until then it has no value")});
+      d.help = StrCat("give '", name, "' a value before the loop");
+    } else {
+      d.related.push_back(
+          {unit.defs[r.first_bound].site,
+           StrCat("'", name, "' is assigned at ", Where(unit.defs[r.first_bound].site.start),
+                  ", but not on every path to this use")});
+      d.help = StrCat("assign '", name, "' on every path before this use");
+    }
   } else if (rule == RuleId::kDeletedName) {
     d.message = StrCat("local variable '", name, "' is used after it was deleted");
     d.related.push_back(

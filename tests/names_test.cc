@@ -903,6 +903,43 @@ TEST_F(NameMessageTest, InstanceAttributesAndSelfInMethods) {
 
 // A name that only a function assigns, or a comprehension's variable, read outside: the note
 // says whose local it is, and the help how to get the value out.
+// A name a loop assigns only after reading it (an accumulator never started): the note points
+// at that assignment and the help says to start it before the loop; a name bound before the
+// loop on some path keeps the general note.
+TEST_F(NameMessageTest, ReadBeforeTheLoopAssignsIt) {
+  NotebookReport report = Analyze(
+      "# %%\n"
+      "for number in range(10):\n"
+      "    count = count + number\n"
+      "\n"
+      "# %%\n"
+      "def total(xs):\n"
+      "    for x in xs:\n"
+      "        acc += x\n"
+      "    return acc\n"
+      "\n"
+      "# %%\n"
+      "import random\n"
+      "if random.random() > 0.5:\n"
+      "    last = 0\n"
+      "for k in range(3):\n"
+      "    print(last)\n"
+      "    last = k\n");
+  const Finding* count = Only(report, "NB103", "count");
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(Related(*count),
+            "[cell 1, line 2] 'count' is assigned only later in the loop (cell 1, line 2): until "
+            "then it has no value\n");
+  EXPECT_EQ(count->diagnostic.help, "give 'count' a value before the loop");
+  const Finding* acc = Only(report, "NB103", "acc");
+  ASSERT_NE(acc, nullptr);
+  EXPECT_EQ(acc->diagnostic.message, "local variable 'acc' may be unassigned here");
+  EXPECT_EQ(acc->diagnostic.help, "give 'acc' a value before the loop");
+  const Finding* last = Only(report, "NB103", "last");
+  ASSERT_NE(last, nullptr);
+  EXPECT_EQ(last->diagnostic.help, "define 'last' on every path before this use");
+}
+
 TEST_F(NameMessageTest, FunctionLocalsReadOutside) {
   NotebookReport report = Analyze(
       "# %%\n"
