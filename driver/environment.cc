@@ -667,7 +667,7 @@ class NotebookModules : public ModuleEnvironment {
     // A dependency file that declares nothing (a setup.py without install_requires) says
     // nothing about what the notebook needs.
     // The anaconda metapackage brings hundreds of packages: their names are not listed.
-    // A setup.py whose install_requires is computed leaves what is declared unknown.
+    // Nor do declarations that are not known in full (DeclaredDependencies::incomplete).
     return ctx_.options.strict_deps ||
            (deps_ != nullptr && !deps_->distributions.empty() && !deps_->incomplete &&
             !deps_->distributions.contains("anaconda"));

@@ -512,7 +512,7 @@ class ImportChecker : public AstVisitor {
       // Options with an argument (-N 3, -m module, -D file, ...); -p takes profiler options
       // of its own, which are not read here.
       const char last = word.back();
-      if (word.find('p') != std::string_view::npos && word.size() == 2) return;
+      if (word == "-p") return;
       if (word.size() == 2 && std::string_view("NbDlsTm").find(last) != std::string_view::npos) {
         std::string_view value = NextWord(args, &p);
         if (last == 'm') {
@@ -528,10 +528,13 @@ class ImportChecker : public AstVisitor {
       return;
     }
     if (options_.fetches_files || options_.dynamic_search_path) return;
-    // A file the notebook makes, downloads or copies names it somewhere else than %run lines.
+    // A file the notebook makes, downloads or copies names it somewhere else than %run lines
+    // (past a few dozen mentions, it surely does).
     const std::string_view base = file.substr(file.rfind('/') + 1);
+    int mentions = 0;
     for (size_t at = buffer_.find(base); at != std::string_view::npos;
          at = buffer_.find(base, at + 1)) {
+      if (++mentions > 32) return;
       size_t line = buffer_.rfind('\n', at);
       line = line == std::string_view::npos ? 0 : line + 1;
       while (line < at && (buffer_[line] == ' ' || buffer_[line] == '\t')) ++line;
