@@ -1262,9 +1262,9 @@ void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics)
       while (end < after.size() && IsIdentifierByte(after[end])) ++end;
       std::string_view attribute = after.substr(1, end - 1);
       for (size_t at = 0; at < spark->api.size() && !attribute.empty();) {
-        size_t end = std::min(spark->api.find(' ', at), spark->api.size());
-        if (spark->api.substr(at, end - at) == attribute) spark_read = true;
-        at = end + 1;
+        size_t space = std::min(spark->api.find(' ', at), spark->api.size());
+        if (spark->api.substr(at, space - at) == attribute) spark_read = true;
+        at = space + 1;
       }
     }
     if (!spark_read) {
