@@ -4,6 +4,7 @@
 #define CELLFLOW_DRIVER_NOTEBOOK_H_
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,7 +49,7 @@ struct Cell {
   std::optional<std::string> error_name;  // ename of the first saved error output
   std::string error_value;                // its evalue
 
-  bool IsCode() const { return type == "code"; }
+  bool IsCode() const { return type.size() == 4 && std::memcmp(type.data(), "code", 4) == 0; }
 };
 
 struct Notebook {
