@@ -128,6 +128,20 @@ class NameChecker {
     return absl::StrFormat("cell %d, line %d", cell, loc_.LineOf(at));
   }
 
+  // NB103 for a name that only the loop's later assignments bind (BoundOnlyLaterInALoop): the
+  // note points at the first of them and the help starts the name before the loop. False,
+  // with `d` untouched, for other reads.
+  bool ExplainLoopOnlyBinding(const Unit& unit, const Use& use, std::string_view name,
+                              Diagnostic* d) const {
+    const Definition* loop = BoundOnlyLaterInALoop(unit, use);
+    if (loop == nullptr) return false;
+    d->related.push_back(
+        {loop->site, StrCat("'", name, "' is assigned only later in the loop (",
+                            Where(loop->site.start), "): until then it has no value")});
+    d->help = StrCat("give '", name, "' a value before the loop");
+    return true;
+  }
+
   void CollectModuleDefinitions() {
     const Unit& m = program_->module;
     for (const Definition& d : m.defs) {
@@ -422,12 +436,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
     if (rule == RuleId::kDefinedLater) d.related.push_back({later->site, ""});
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("name '", name, "' may be undefined here");
-    if (const Definition* loop = BoundOnlyLaterInALoop(m, use)) {
-      d.related.push_back(
-          {loop->site, StrCat("'", name, "' is assigned only later in the loop (",
-                              Where(loop->site.start), "): until then it has no value")});
-      d.help = StrCat("give '", name, "' a value before the loop");
-    } else {
+    if (!ExplainLoopOnlyBinding(m, use, name, &d)) {
       const Definition& def = m.defs[r.first_bound];
       d.related.push_back({def.site, StrCat("'", name, "' is defined at ", Where(def.site.start),
                                             ", but not on every path to this use")});
@@ -559,12 +568,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
     // Only the rule, place and name.
   } else if (rule == RuleId::kPossiblyUndefined) {
     d.message = StrCat("local variable '", name, "' may be unassigned here");
-    if (const Definition* loop = BoundOnlyLaterInALoop(unit, use)) {
-      d.related.push_back(
-          {loop->site, StrCat("'", name, "' is assigned only later in the loop (",
-                              Where(loop->site.start), "): until then it has no value")});
-      d.help = StrCat("give '", name, "' a value before the loop");
-    } else {
+    if (!ExplainLoopOnlyBinding(unit, use, name, &d)) {
       d.related.push_back(
           {unit.defs[r.first_bound].site,
            StrCat("'", name, "' is assigned at ", Where(unit.defs[r.first_bound].site.start),
