@@ -408,7 +408,9 @@ bool IsDatabricksName(std::string_view name) {
 }
 
 bool IsSparkShellName(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"sc", "spark", "sql", "sqlContext", "sqlCtx"};
+  // (mssparkutils and notebookutils: Azure Synapse's and Microsoft Fabric's synapse_pyspark.)
+  static constexpr std::string_view kNames[] = {
+      "sc", "spark", "sql", "sqlContext", "sqlCtx", "mssparkutils", "notebookutils"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 

@@ -475,6 +475,9 @@ TEST_F(NameMessageTest, SparkShellNames) {
   };
   NotebookReport kernel = Analyze(notebook("pysparkkernel", "x = 1", "1"), "kernel.ipynb");
   EXPECT_TRUE(kernel.findings.empty()) << kernel.findings.size();
+  NotebookReport synapse =
+      Analyze(notebook("synapse_pyspark", "mssparkutils.fs.ls('/')", "1"), "synapse.ipynb");
+  EXPECT_TRUE(synapse.findings.empty()) << synapse.findings.size();
 
   // A Python kernel, a notebook saved as run without error: the shell's names were there.
   NotebookReport plain =
