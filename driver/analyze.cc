@@ -661,6 +661,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.notebook = notebook;
   rules_options.databricks = nb.databricks;
   rules_options.spark = nb.spark_kernel;
+  rules_options.modules = environment.bindings.get();
   rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
   rules_options.function_bodies = request.function_bodies;

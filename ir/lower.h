@@ -36,6 +36,12 @@ class BindingOracle {
   virtual const std::vector<std::string>* StarNames(std::string_view module, int level) const = 0;
   // `%run path`: the script's top-level names, or null when unknown.
   virtual const std::vector<std::string>* RunNames(std::string_view path) const = 0;
+  // The public names a local module `module` (absolute, dotted) defines itself, not those it
+  // imports; null when unknown or not a local module.
+  virtual const std::vector<std::string>* OwnNames(std::string_view module) const {
+    (void)module;
+    return nullptr;
+  }
 };
 
 struct LowerOptions {

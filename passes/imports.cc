@@ -1272,6 +1272,18 @@ const std::vector<std::string>* EnvironmentBindings::StarNames(std::string_view 
   return &m.local->exports;
 }
 
+const std::vector<std::string>* EnvironmentBindings::OwnNames(std::string_view module) const {
+  ModuleLookup m = env_.Lookup(module);
+  if (m.status != ModuleStatus::kLocal || m.local == nullptr || m.local->dynamic) return nullptr;
+  names_.emplace_back();
+  std::vector<std::string>& names = names_.back();
+  for (const std::string& n : m.local->names) {
+    if (!n.empty() && n[0] != '_' && !m.local->imported.contains(n)) names.push_back(n);
+  }
+  std::sort(names.begin(), names.end());
+  return &names;
+}
+
 const std::vector<std::string>* EnvironmentBindings::RunNames(std::string_view path) const {
   const LocalModule* script = env_.RunScript(path);
   if (script == nullptr || script->dynamic) return nullptr;

@@ -34,6 +34,9 @@ struct LocalModule {
   bool dynamic = false;
   // Module-level names (found by std::string_view too).
   absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> names;
+  // Those of `names` that only imports bind (`import numpy as np`, `from x import y`, a star
+  // import's names): the module's own are the others.
+  absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> imported;
   // What `from m import *` binds: __all__ when it is a literal, else the public names.
   std::vector<std::string> exports;
   bool exports_known = true;
@@ -217,11 +220,13 @@ class EnvironmentBindings : public BindingOracle {
       : env_(env), python_minor_(python_minor) {}
   const std::vector<std::string>* StarNames(std::string_view module, int level) const override;
   const std::vector<std::string>* RunNames(std::string_view path) const override;
+  const std::vector<std::string>* OwnNames(std::string_view module) const override;
 
  private:
   const ModuleEnvironment& env_;
   int python_minor_;
-  mutable std::deque<std::vector<std::string>> names_;  // %run scripts' names, sorted
+  // %run scripts' names and local modules' own names, sorted.
+  mutable std::deque<std::vector<std::string>> names_;
 };
 
 }  // namespace cellflow

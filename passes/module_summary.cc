@@ -234,6 +234,7 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
     if (sym.name.empty() || sym.name[0] == '.') continue;
     if ((sym.flags & (kDefBound | kDefGlobal)) == 0) continue;
     out->names.emplace(sym.name);
+    if ((sym.flags & kDefBound) == kDefImport) out->imported.emplace(sym.name);
     if (sym.name == "__getattr__") out->dynamic = true;
   }
   TopLevel top(buffer, out);
@@ -245,7 +246,9 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
       out->dynamic = true;
       break;
     }
-    for (const std::string& n : from->exports) out->names.insert(n);
+    for (const std::string& n : from->exports) {
+      if (out->names.insert(n).second) out->imported.insert(n);
+    }
   }
   // A module whose __all__ cannot be followed exports, at most, its public names.
   const std::vector<std::string>* all = top.all().names();

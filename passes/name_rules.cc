@@ -176,10 +176,12 @@ class NameChecker {
 
   // Typo and missing-import hints for a name nothing defines. A standard library module's name
   // (`string.punctuation` without `import string`) also gets CPython 3.12's "did you forget to
-  // import" hint, after any other.
-  std::string Hint(std::string_view name, const std::vector<std::string_view>& visible) {
+  // import" hint, after any other. `module_level`: the read runs where it is, so `visible` is
+  // what is bound there (in a function body it is what may be bound when it is called).
+  std::string Hint(std::string_view name, const std::vector<std::string_view>& visible,
+                   bool module_level = true) {
     bool names_import = false;
-    std::string hint = Suggest(name, visible, &names_import);
+    std::string hint = Suggest(name, visible, module_level, &names_import);
     if (names_import || name.empty() || name.front() == '_' ||
         !IsStdlibModule(name, options_.python_minor)) {
       return hint;
@@ -191,7 +193,7 @@ class NameChecker {
 
   // The hint proper; `names_import` says whether it is about an import of the name.
   std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible,
-                      bool* names_import) {
+                      bool module_level, bool* names_import) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
     if (std::string alias = ImportedAs(name); !alias.empty()) {
       *names_import = true;
@@ -199,6 +201,11 @@ class NameChecker {
     }
     if (std::string_view now = Python2BuiltinReplacement(name); !now.empty()) {
       return StrCat("'", name, "' is a Python 2 builtin; in Python 3 use '", now, "'");
+    }
+    // Exactly a name of a module imported whole: likelier than a misspelling of another name.
+    if (std::string member = module_level ? ModuleMember(name, visible) : ""; !member.empty()) {
+      *names_import = true;
+      return member;
     }
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = BestSuggestion(name, visible);
@@ -258,6 +265,54 @@ class NameChecker {
       }
     }
     return from_only;
+  }
+
+  // "did you mean 'math.sqrt'? ('import math' in cell 1, line 1 binds the module, not the
+  // names in it)" when a module the notebook imports whole, and that is bound where the name is
+  // read (`visible`), defines `name`: a local module (its own names, not those it imports), or
+  // one of the standard library's whose names are called bare often and seldom clash with a
+  // notebook's variables (not os, sys or re: 'pipe', 'path', 'X'). Empty otherwise. The names
+  // of those modules are gathered once.
+  std::string ModuleMember(std::string_view name, const std::vector<std::string_view>& visible) {
+    static constexpr std::string_view kStdlibModules[] = {
+        "cmath", "collections", "datetime", "math", "os.path", "random", "statistics", "string",
+    };
+    if (name.size() < 2) return "";
+    if (!members_ready_) {
+      members_ready_ = true;
+      const Unit& m = program_->module;
+      for (const Definition& d : m.defs) {
+        if (d.kind != DefKind::kBind || d.stmt == nullptr || d.stmt->kind != StmtKind::kImport) {
+          continue;
+        }
+        for (const Alias* a : ImportedNames(d.stmt)) {
+          // Each name the statement binds is a definition of its own: this one's alias.
+          const std::string_view bound =
+              a->asname.empty() ? a->name.substr(0, a->name.find('.')) : a->asname;
+          if (bound != m.names[d.name]) continue;
+          const std::vector<std::string>* names = nullptr;
+          if (std::find(std::begin(kStdlibModules), std::end(kStdlibModules), a->name) !=
+              std::end(kStdlibModules)) {
+            names = StdlibStarExports(a->name, options_.python_minor);
+          } else if (options_.modules != nullptr) {
+            names = options_.modules->OwnNames(a->name);
+          }
+          if (names == nullptr) continue;
+          for (const std::string& n : *names) {
+            members_.try_emplace(n, Member{a, bound, d.site.start});
+          }
+        }
+      }
+    }
+    auto it = members_.find(name);
+    if (it == members_.end() ||
+        std::find(visible.begin(), visible.end(), it->second.bound) == visible.end()) {
+      return "";
+    }
+    const Alias* a = it->second.alias;
+    return StrCat("did you mean '", a->asname.empty() ? a->name : a->asname, ".", name,
+                  "'? ('import ", a->name, a->asname.empty() ? "" : StrCat(" as ", a->asname),
+                  "' in ", Where(it->second.at), " binds the module, not the names in it)");
   }
 
   // The first binding of the read's name that runs after it (not the read's own statement, as
@@ -374,6 +429,15 @@ class NameChecker {
   static constexpr size_t kCallBudget = 2'000'000;
   size_t call_work_ = 0;
   std::vector<uint8_t> facts_;  // NameFact bits of the unit being checked, by NameId
+  // ModuleMember's index, made for the first hint: each name of a module imported whole, with
+  // the first import statement that binds such a module.
+  struct Member {
+    const Alias* alias;
+    std::string_view bound;  // the name the import binds
+    Offset at;
+  };
+  bool members_ready_ = false;
+  absl::flat_hash_map<std::string_view, Member> members_;
   // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
   std::vector<std::string_view> later_;
   std::vector<std::string_view> builtins_;
@@ -542,7 +606,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       if (HintAffordable(unit)) {
         std::vector<std::string_view> visible = Visible(unit, state);
         visible.insert(visible.end(), defined_in_order_.begin(), defined_in_order_.end());
-        d.help = Hint(name, visible);
+        d.help = Hint(name, visible, /*module_level=*/false);
       }
     }
     Report(nullptr, name, std::move(d));

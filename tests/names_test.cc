@@ -1009,6 +1009,28 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
                          "os: did you forget 'import os'?", "imp: "));
 }
 
+// A name of a module imported whole, read bare: the help writes it under the module's name
+// (its alias), ahead of a misspelling of another name ('cos' is not 'os').
+TEST_F(NameMessageTest, ModuleNameReadBare) {
+  NotebookReport report = Analyze(
+      "# %%\nimport math, os\nimport random as rnd\nimport os.path\n\n"
+      "# %%\nprint(sqrt(2), cos(0), randint(1, 6), join('a', 'b'), no_such_member)\n");
+  std::vector<std::string> helps;
+  for (const Finding& f : report.findings) {
+    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  EXPECT_THAT(
+      helps, testing::ElementsAre("sqrt: did you mean 'math.sqrt'? ('import math' in cell 1, line "
+                                  "1 binds the module, not the names in it)",
+                                  "cos: did you mean 'math.cos'? ('import math' in cell 1, line 1 "
+                                  "binds the module, not the names in it)",
+                                  "randint: did you mean 'rnd.randint'? ('import random as rnd' in "
+                                  "cell 1, line 2 binds the module, not the names in it)",
+                                  "join: did you mean 'os.path.join'? ('import os.path' in cell 1, "
+                                  "line 3 binds the module, not the names in it)",
+                                  "no_such_member: "));
+}
+
 // `from sklearn.metrics import f1_score` binds f1_score, not sklearn: the help says so.
 TEST_F(NameMessageTest, PackageOnlyImportedFrom) {
   NotebookReport report = Analyze(
@@ -1250,6 +1272,32 @@ NotebookReport AnalyzeWithImports(const std::filesystem::path& path, const std::
   AnalyzeOptions options;
   options.imports = &imports;
   return AnalyzeNotebook(*nb, options);
+}
+
+// A local module imported whole, its function called bare: the help names the module.
+TEST(ImportHintsTest, LocalModuleNameReadBare) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::ofstream(tmp.path() / "helpers.py")
+      << "from sklearn.metrics import accuracy_score\nimport glob\n"
+         "def load_data(path):\n    return path\n_hidden = 1\n";
+  std::ofstream(tmp.path() / "later.py") << "def plot_later():\n    pass\n";
+  NotebookReport report = AnalyzeWithImports(
+      tmp.path() / "notebook.py",
+      "# %%\nimport helpers\n\n# %%\nload_data('x'), _hidden, accuracy_score, glob\n"
+      "plot_later()\nimport later\n");
+  std::vector<std::string> helps;
+  for (const Finding& f : report.findings) {
+    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  // A name the module imports is not its own; a module imported after the read is no hint.
+  EXPECT_THAT(helps, testing::ElementsAre(
+                         "load_data: did you mean 'helpers.load_data'? ('import helpers' in cell "
+                         "1, line 1 binds the module, not the names in it)",
+                         "_hidden: ",
+                         "accuracy_score: did you forget 'from sklearn.metrics import "
+                         "accuracy_score'?",
+                         "glob: did you forget 'import glob'?", "plot_later: "));
 }
 
 // Missing names of a module with thousands of names: hints until a per-notebook budget is
