@@ -1587,8 +1587,10 @@ std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
     *skipped = static_cast<Offset>(p);
     return escape.substr(p, end - p);
   }
-  if (escape.size() < 2 || escape[0] != '%') return {};
-  const bool cell = escape[1] == '%';
+  // A line magic without its '%' (automagic: "time x = f()") reads the same.
+  const bool automagic = !escape.empty() && IsIdentifierByte(escape[0]);
+  if (!automagic && (escape.size() < 2 || escape[0] != '%')) return {};
+  const bool cell = !automagic && escape[1] == '%';
   const std::string_view name = EscapeMagicName(escape);
   // "%%timeit [options] setup", "%%memit [options] setup": the setup statement runs before the
   // cell body.

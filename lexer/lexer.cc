@@ -362,12 +362,17 @@ bool Lexer::ScanIpythonEscape(size_t start) {
 // = 3", "cd.x", "run(x)", "pwd == p") is left alone; so are names that are not shell-like magics.
 bool Lexer::IsAutomagicLine() const {
   static constexpr std::string_view kAutomagics[] = {
-      "alias", "bookmark", "cat",    "cd",      "clear",      "conda",      "cp",   "dhist",
-      "dirs",  "env",      "ldir",   "less",    "lf",         "lk",         "ll",   "load_ext",
-      "ls",    "lsmagic",  "lx",     "man",     "matplotlib", "mkdir",      "more", "mv",
-      "pdef",  "pdoc",     "pfile",  "pinfo",   "pinfo2",     "pip",        "popd", "psource",
-      "pushd", "pwd",      "pycat",  "pylab",   "rehashx",    "reload_ext", "rm",   "rmdir",
-      "run",   "sx",       "system", "unalias", "who",        "who_ls",     "whos", "xmode"};
+      "aimport", "alias",  "autoreload", "autosave",   "bookmark", "cat",
+      "cd",      "clear",  "colors",     "conda",      "config",   "cp",
+      "dhist",   "dirs",   "env",        "hist",       "history",  "ldir",
+      "less",    "lf",     "lk",         "ll",         "load_ext", "ls",
+      "lsmagic", "lx",     "man",        "matplotlib", "mkdir",    "more",
+      "mv",      "pdef",   "pdoc",       "pfile",      "pinfo",    "pinfo2",
+      "pip",     "popd",   "precision",  "psource",    "pushd",    "pwd",
+      "pycat",   "pylab",  "rehashx",    "reload_ext", "reset",    "reset_selective",
+      "rm",      "rmdir",  "run",        "store",      "sx",       "system",
+      "time",    "timeit", "unalias",    "who",        "who_ls",   "whos",
+      "xdel",    "xmode"};
   auto blank = [this](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
       char c = buf_[i];

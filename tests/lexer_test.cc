@@ -740,6 +740,18 @@ TEST(LexerTest, IPythonLineMagic) {
   ExpectKinds("%matplotlib inline\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
 }
 
+// Automagic: a one-line cell that starts with a line magic's name, and does not go on as
+// Python, is that magic.
+TEST(LexerTest, IPythonAutomagicLines) {
+  ExpectKinds("reset -fs\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("time x = f()\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("history -n\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("history = []\n", {kName, kEqual, kLSqb, kRSqb, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("time.sleep(1)\n", {kName, kDot, kName, kLPar, kNumber, kRPar, kNewline, kEndOfFile},
+              IPython());
+  ExpectKinds("reset - fs\n", {kName, kMinus, kName, kNewline, kEndOfFile}, IPython());
+}
+
 TEST(LexerTest, IPythonCellMagic) {
   ExpectTexts("%%time\nx = 1\n", {"%%time", "\n", "x", "=", "1", "\n", ""}, IPython());
 }
