@@ -1,6 +1,7 @@
 // Module lookup against the file system, with batch-wide caches.
 #include "driver/environment.h"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -140,6 +141,24 @@ std::string PackageOf(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// Whether a .gitignore pattern (without its '!' or a trailing '/') matches the file `name` in
+// the directory `rel` ("" or "a/b/") below the .gitignore's directory.
+bool GitPatternMatches(std::string_view pattern, std::string_view rel, std::string_view name) {
+  std::string p(pattern);
+  if (p.starts_with("**/")) p.erase(0, 3);  // at any depth, as a pattern without '/' is
+  if (p.find('/') == std::string::npos) {
+    return fnmatch(p.c_str(), std::string(name).c_str(), 0) == 0;
+  }
+  if (p[0] == '/') p.erase(0, 1);
+  // "a/**/b": fnmatch has no "**"; without FNM_PATHNAME its '*' crosses '/' as "**" does.
+  const int flags = p.find("**") != std::string::npos ? 0 : FNM_PATHNAME;
+  return fnmatch(p.c_str(), StrCat(rel, name).c_str(), flags) == 0;
+}
+
+}  // namespace
+
 struct ImportContext::Impl {
   ImportOptions options;
   std::string cwd;                 // the working directory, read once per batch
@@ -162,6 +181,7 @@ struct ImportContext::Impl {
   mutable std::shared_mutex mu;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<Listing>> listings;
   mutable absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> modules;
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<std::vector<std::string>>> gitignores;
   // IsPackage's answers, by the __init__.py path.
   mutable absl::flat_hash_map<std::string, bool> packages;
   // By the notebook path's directory part as given, with its '/'; scripts apart.
@@ -235,6 +255,34 @@ struct ImportContext::Impl {
     std::unique_lock lock(mu);
     packages.try_emplace(std::move(init), package);
     return package;
+  }
+
+  // The lines of `dir`/.gitignore that are patterns (none without one), read once per batch.
+  const std::vector<std::string>& GitignoreOf(const std::string& dir) const {
+    {
+      std::shared_lock lock(mu);
+      auto it = gitignores.find(dir);
+      if (it != gitignores.end()) return *it->second;
+    }
+    auto patterns = std::make_unique<std::vector<std::string>>();
+    std::string text, error;
+    if (ReadWholeFile(StrCat(dir == "/" ? "" : dir, "/.gitignore"), size_t{1} << 20, &text,
+                      &error)) {
+      for (size_t at = 0; at < text.size();) {
+        size_t end = std::min(text.find('\n', at), text.size());
+        std::string_view line = std::string_view(text).substr(at, end - at);
+        at = end + 1;
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+        if (line.empty() || line[0] == '#') {
+          patterns->emplace_back();  // kept, so that an index is a line number
+          continue;
+        }
+        patterns->emplace_back(line);
+      }
+    }
+    std::unique_lock lock(mu);
+    auto [it, inserted] = gitignores.try_emplace(dir, std::move(patterns));
+    return *it->second;
   }
 
   const Listing& ListingOf(const std::string& dir) const {
@@ -716,6 +764,50 @@ class NotebookModules : public ModuleEnvironment {
 
   bool NotebookBeside(std::string_view name) const override {
     return ctx_.ListingOf(dir_).KindsOf(name) & Listing::kNotebook;
+  }
+
+  std::string GitIgnored(std::string_view name) const override {
+    // The .gitignore files from the repository's root down to the notebook's directory; in
+    // each, the last pattern that matches decides, and a deeper file overrides a shallower
+    // one (git's rules, for the file name.py beside the notebook).
+    constexpr int kRepositoryDepth = 8;
+    std::vector<std::string> dirs;  // the notebook's directory and its ancestors, nearest first
+    std::string dir = dir_;
+    bool in_repository = false;
+    for (int level = 0; level < kRepositoryDepth; ++level) {
+      dirs.push_back(dir);
+      if (ctx_.ListingOf(dir).deps.has_git) {
+        in_repository = true;
+        break;
+      }
+      size_t slash = dir.find_last_of('/');
+      if (slash == std::string::npos || slash == 0) break;
+      dir = dir.substr(0, slash);
+    }
+    if (!in_repository) return {};
+    const std::string file = StrCat(name, ".py");
+    std::string decided;
+    for (size_t i = dirs.size(); i-- > 0;) {
+      // The notebook's directory relative to this one ("" for itself), and back.
+      const std::string rel =
+          i == 0 ? "" : StrCat(dir_.substr(dirs[i] == "/" ? 1 : dirs[i].size() + 1), "/");
+      std::string up;
+      for (size_t k = 0; k < i; ++k) StrAppend(&up, "../");
+      const std::vector<std::string>& patterns = ctx_.GitignoreOf(dirs[i]);
+      for (size_t line = 0; line < patterns.size(); ++line) {
+        std::string_view p = patterns[line];
+        if (p.empty()) continue;
+        const bool negated = p[0] == '!';
+        if (negated) p.remove_prefix(1);
+        const bool dir_only = p.ends_with('/');
+        if (dir_only) p.remove_suffix(1);
+        if (p.empty()) continue;
+        if (dir_only || !GitPatternMatches(p, rel, file)) continue;
+        decided = negated ? std::string()
+                          : StrCat(up, ".gitignore (line ", line + 1, ": '", patterns[line], "')");
+      }
+    }
+    return decided;
   }
 
   std::string FoundAbove(std::string_view name) const override {

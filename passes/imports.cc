@@ -406,6 +406,12 @@ class ImportChecker : public AstVisitor {
                         ".py");
           note = StrCat("'", dotted,
                         ".ipynb' beside the notebook is a notebook, which Python does not import");
+        } else if (std::string ignored = env_.GitIgnored(TopLevel(dotted)); !ignored.empty()) {
+          // `from env import password`: a module of settings or secrets each user makes.
+          help = StrCat("create ", TopLevel(dotted),
+                        ".py beside the notebook, with the names the notebook imports from it");
+          note = StrCat("'", TopLevel(dotted), ".py' is not committed: ", ignored,
+                        " keeps it out of the repository");
         } else {
           note = absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "

@@ -121,6 +121,12 @@ class ModuleEnvironment {
   // up to its repository's root (the directory holding .git; three levels at most), relative
   // to the notebook's directory ("../src"); empty if none or outside a repository.
   virtual std::string FoundAbove(std::string_view name) const { return {}; }
+  // The .gitignore line that keeps `name`.py beside the notebook out of its repository
+  // ("../.gitignore (line 3: 'env.py')"); empty if none does, or outside a repository.
+  virtual std::string GitIgnored(std::string_view name) const {
+    (void)name;
+    return {};
+  }
   // True if the notebook's directory holds `name`.ipynb (which `import name` does not import).
   virtual bool NotebookBeside(std::string_view name) const {
     (void)name;

@@ -1300,6 +1300,42 @@ TEST(ImportHintsTest, LocalModuleNameReadBare) {
                          "glob: did you forget 'import glob'?", "plot_later: "));
 }
 
+// A module that .gitignore keeps out of the repository (settings, credentials): the note
+// quotes the line, from the repository's root down to the notebook's folder, where a later
+// and deeper line decides ('!' takes a file back).
+TEST(ImportHintsTest, ModuleLeftOutByGitignore) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& root = tmp.path();
+  std::filesystem::create_directories(root / ".git");
+  std::filesystem::create_directories(root / "notebooks");
+  std::ofstream(root / ".gitignore") << "# secrets\nenv.py\nconfig_*.py\nnotebooks/private.py\n";
+  std::ofstream(root / "notebooks/.gitignore") << "!config_shared.py\n";
+  NotebookReport report = AnalyzeWithImports(
+      root / "notebooks/analysis.py",
+      "# %%\nfrom env import password\nimport config_local, config_shared, private, other\n");
+  std::vector<std::string> notes;
+  for (const Finding& f : report.findings) {
+    ASSERT_EQ(GetRule(f.diagnostic.rule).code, "NB201");
+    notes.push_back(
+        StrCat(f.diagnostic.symbol, ": ", f.diagnostic.notes.empty() ? "" : f.diagnostic.notes[0]));
+  }
+  EXPECT_THAT(notes,
+              testing::ElementsAre(
+                  "env: 'env.py' is not committed: ../.gitignore (line 2: 'env.py') keeps it out "
+                  "of the repository",
+                  "config_local: 'config_local.py' is not committed: ../.gitignore (line 3: "
+                  "'config_*.py') keeps it out of the repository",
+                  "config_shared: 'config_shared' is not beside the notebook, in the standard "
+                  "library or a declared dependency",
+                  "private: 'private.py' is not committed: ../.gitignore (line 4: "
+                  "'notebooks/private.py') keeps it out of the repository",
+                  "other: 'other' is not beside the notebook, in the standard library or a "
+                  "declared dependency"));
+  EXPECT_EQ(report.findings[0].diagnostic.help,
+            "create env.py beside the notebook, with the names the notebook imports from it");
+}
+
 // Missing names of a module with thousands of names: hints until a per-notebook budget is
 // spent, then none, instead of quadratic time.
 TEST(ImportHintsTest, StopAtABudgetInMachineMadeCode) {
