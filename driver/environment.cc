@@ -770,21 +770,8 @@ class NotebookModules : public ModuleEnvironment {
     // The .gitignore files from the repository's root down to the notebook's directory; in
     // each, the last pattern that matches decides, and a deeper file overrides a shallower
     // one (git's rules, for the file name.py beside the notebook).
-    constexpr int kRepositoryDepth = 8;
-    std::vector<std::string> dirs;  // the notebook's directory and its ancestors, nearest first
-    std::string dir = dir_;
-    bool in_repository = false;
-    for (int level = 0; level < kRepositoryDepth; ++level) {
-      dirs.push_back(dir);
-      if (ctx_.ListingOf(dir).deps.has_git) {
-        in_repository = true;
-        break;
-      }
-      size_t slash = dir.find_last_of('/');
-      if (slash == std::string::npos || slash == 0) break;
-      dir = dir.substr(0, slash);
-    }
-    if (!in_repository) return {};
+    std::vector<std::string> dirs;
+    if (!RepositoryDirectories(&dirs)) return {};
     const std::string file = StrCat(name, ".py");
     std::string decided;
     for (size_t i = dirs.size(); i-- > 0;) {
@@ -810,29 +797,30 @@ class NotebookModules : public ModuleEnvironment {
     return decided;
   }
 
-  std::string FoundAbove(std::string_view name) const override {
-    // Only inside a repository: the directories up to the one holding .git (not the file
-    // system's root, nor a home directory above a loose notebook).
-    constexpr int kLevels = 3;
+  // The notebook's directory and its ancestors up to its repository's root (the one holding
+  // .git), nearest first; false outside a repository (not the file system's root, nor a home
+  // directory above a loose notebook: eight levels at most).
+  bool RepositoryDirectories(std::vector<std::string>* dirs) const {
     constexpr int kRepositoryDepth = 8;
-    std::vector<std::string> above;  // the notebook's directory's ancestors, nearest first
     std::string dir = dir_;
-    bool in_repository = false;
-    for (int level = 0; level < kRepositoryDepth; ++level) {
-      if (ctx_.ListingOf(dir).deps.has_git) {
-        in_repository = true;
-        break;
-      }
+    for (int level = 0; level <= kRepositoryDepth; ++level) {
+      dirs->push_back(dir);
+      if (ctx_.ListingOf(dir).deps.has_git) return true;
       size_t slash = dir.find_last_of('/');
       if (slash == std::string::npos || slash == 0) break;  // "/" is no repository
       dir = dir.substr(0, slash);
-      above.push_back(dir);
     }
-    if (!in_repository) return {};
+    return false;
+  }
+
+  std::string FoundAbove(std::string_view name) const override {
+    constexpr size_t kLevels = 3;
+    std::vector<std::string> dirs;
+    if (!RepositoryDirectories(&dirs)) return {};
     std::string up;
-    for (size_t i = 0; i < above.size() && i < kLevels; ++i) {
+    for (size_t i = 1; i < dirs.size() && i <= kLevels; ++i) {
       StrAppend(&up, "../");
-      const uint8_t kinds = ctx_.ListingOf(above[i]).KindsOf(name);
+      const uint8_t kinds = ctx_.ListingOf(dirs[i]).KindsOf(name);
       if (kinds & Listing::kModule) return StrCat(up, name, ".py");
       if (kinds & (Listing::kDir | Listing::kExtension)) return StrCat(up, name);
     }
