@@ -91,10 +91,15 @@ class ImportChecker : public AstVisitor {
         if (attributes_) return;
         for (const Alias* a : static_cast<const ImportStmt*>(s)->names) {
           CheckModule(a->name, NameSite(a));
+          NoteNotebookImporter(a->name);
         }
         return;
       case StmtKind::kImportFrom:
-        if (!attributes_) CheckFrom(static_cast<const ImportFromStmt*>(s));
+        if (attributes_) return;
+        CheckFrom(static_cast<const ImportFromStmt*>(s));
+        if (static_cast<const ImportFromStmt*>(s)->level == 0) {
+          NoteNotebookImporter(static_cast<const ImportFromStmt*>(s)->module);
+        }
         return;
       case StmtKind::kIpyEscape:
         if (!attributes_) CheckMagic(static_cast<const IpyEscapeStmt*>(s));
@@ -363,6 +368,10 @@ class ImportChecker : public AstVisitor {
   const ModuleLookup& CheckModule(std::string_view dotted, Range site, bool count = true,
                                   bool load_ext = false) {
     const ModuleLookup& m = Lookup(dotted);
+    if (guarded_ == 0 && CheckNotebookModule(dotted, m, site)) {
+      if (count && counts_ != nullptr) ++counts_->local;
+      return m;
+    }
     if (count) Count(m);
     if (guarded_ > 0) return m;
     // With an import hook, what a local package holds is up to the hook.
@@ -474,6 +483,45 @@ class ImportChecker : public AstVisitor {
         break;
     }
     return m;
+  }
+
+  // Notebooks imported as modules. After `import import_ipynb` (or nbimporter, or importnb's
+  // loaders), `import helpers` that finds no module imports helpers.ipynb beside the notebook;
+  // the ipynb package's `ipynb.fs.full.helpers` and `ipynb.fs.defs.helpers` import it without a
+  // hook. True when `dotted` is such an import (reported here when the notebook is not there);
+  // what the other notebook defines is not followed.
+  bool CheckNotebookModule(std::string_view dotted, const ModuleLookup& m, Range site) {
+    std::string_view name;
+    for (std::string_view prefix : {"ipynb.fs.full.", "ipynb.fs.defs."}) {
+      if (dotted.starts_with(prefix)) name = dotted.substr(prefix.size());
+    }
+    if (name.empty()) {
+      // A hook comes after Python's own finders: a module found otherwise is that module.
+      if (!notebook_importer_ || m.status != ModuleStatus::kUnresolved || m.parent != nullptr ||
+          dotted.find('.') != std::string_view::npos || !env_.NotebookBeside(dotted)) {
+        return false;
+      }
+      return true;
+    }
+    if (name.find('.') != std::string_view::npos || env_.NotebookBeside(name)) return true;
+    if (options_.fetches_files) return true;
+    Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
+           std::string(dotted),
+           StrCat("add ", name, ".ipynb beside the notebook, or correct the name"),
+           {StrCat("the ipynb package imports '", name,
+                   ".ipynb' from the kernel's working directory, where the notebook is: it is not "
+                   "there")});
+    return true;
+  }
+
+  // `import import_ipynb`, `import nbimporter`, `from importnb import Notebook`: from here on,
+  // notebooks beside this one import as modules.
+  void NoteNotebookImporter(std::string_view module) {
+    if (guarded_ > 0) return;
+    if (module == "import_ipynb" || module == "nbimporter" || module == "importnb" ||
+        module.starts_with("importnb.")) {
+      notebook_importer_ = true;
+    }
   }
 
   // "%load_ext name" imports the extension module; autoreload's "%aimport a.b, c" imports
@@ -726,9 +774,10 @@ class ImportChecker : public AstVisitor {
   // A local module's names and submodules, sorted, for AttributeHint.
   absl::flat_hash_map<const LocalModule*, std::vector<std::string_view>> module_names_;
   int guarded_ = 0;
-  int nested_ = 0;           // inside a def, class, lambda or comprehension
-  bool attributes_ = false;  // the second pass
-  bool saw_local_ = false;   // some import resolved to a local module
+  int nested_ = 0;                  // inside a def, class, lambda or comprehension
+  bool attributes_ = false;         // the second pass
+  bool saw_local_ = false;          // some import resolved to a local module
+  bool notebook_importer_ = false;  // NoteNotebookImporter: notebooks import as modules
   // Stable: lookups hand out references.
   absl::node_hash_map<std::string, ModuleLookup, StringViewHash, std::equal_to<>> cache_;
   absl::flat_hash_set<std::string> reported_undeclared_;
