@@ -581,6 +581,19 @@ class NotebookModules : public ModuleEnvironment {
 
   ModuleLookup Lookup(std::string_view dotted) const override {
     ModuleLookup r;
+    // The ipynb package imports a notebook from the working directory by its name: what its
+    // code cells define (`defs` keeps fewer of them: the names found are an upper bound).
+    for (std::string_view prefix : {"ipynb.fs.full.", "ipynb.fs.defs."}) {
+      std::string_view name = dotted.substr(std::min(prefix.size(), dotted.size()));
+      if (!dotted.starts_with(prefix) || name.find('.') != std::string_view::npos ||
+          !NotebookBeside(name)) {
+        continue;
+      }
+      r.status = ModuleStatus::kLocal;
+      r.local = ctx_.ModuleAt(StrCat(dir_, "/", name, ".ipynb"), std::string(dotted), false, false,
+                              false);
+      return r;
+    }
     std::string_view top = dotted.substr(0, dotted.find('.'));
     // The kernel's working directory and sys.path entries come before everything else.
     const LocalModule* local = nullptr;
