@@ -176,12 +176,14 @@ class NameChecker {
 
   // Typo and missing-import hints for a name nothing defines. A standard library module's name
   // (`string.punctuation` without `import string`) also gets CPython 3.12's "did you forget to
-  // import" hint, after any other. `module_level`: the read runs where it is, so `visible` is
-  // what is bound there (in a function body it is what may be bound when it is called).
+  // import" hint, after any other. `function_read`: where a function body reads the name (its
+  // `visible` is then what may be bound when it is called); kNoRead for a module-level read,
+  // whose `visible` is what is bound there.
+  static constexpr Offset kNoRead = ~Offset{0};
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible,
-                   bool module_level = true) {
+                   Offset function_read = kNoRead) {
     bool names_import = false;
-    std::string hint = Suggest(name, visible, module_level, &names_import);
+    std::string hint = Suggest(name, visible, function_read, &names_import);
     if (names_import || name.empty() || name.front() == '_' ||
         !IsStdlibModule(name, options_.python_minor)) {
       return hint;
@@ -193,7 +195,7 @@ class NameChecker {
 
   // The hint proper; `names_import` says whether it is about an import of the name.
   std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible,
-                      bool module_level, bool* names_import) {
+                      Offset function_read, bool* names_import) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
     if (std::string alias = ImportedAs(name); !alias.empty()) {
       *names_import = true;
@@ -203,7 +205,7 @@ class NameChecker {
       return StrCat("'", name, "' is a Python 2 builtin; in Python 3 use '", now, "'");
     }
     // Exactly a name of a module imported whole: likelier than a misspelling of another name.
-    if (std::string member = module_level ? ModuleMember(name, visible) : ""; !member.empty()) {
+    if (std::string member = ModuleMember(name, visible, function_read); !member.empty()) {
       *names_import = true;
       return member;
     }
@@ -269,11 +271,12 @@ class NameChecker {
 
   // "did you mean 'math.sqrt'? ('import math' in cell 1, line 1 binds the module, not the
   // names in it)" when a module the notebook imports whole, and that is bound where the name is
-  // read (`visible`), defines `name`: a local module (its own names, not those it imports), or
-  // one of the standard library's whose names are called bare often and seldom clash with a
-  // notebook's variables (not os, sys or re: 'pipe', 'path', 'X'). Empty otherwise. The names
-  // of those modules are gathered once.
-  std::string ModuleMember(std::string_view name, const std::vector<std::string_view>& visible) {
+  // read (`visible`; for a function body's read, imported above it), defines `name`: a local module
+  // (its own names, not those it imports), or one of the standard library's whose names are called
+  // bare often and seldom clash with a notebook's variables (not os, sys or re: 'pipe', 'path',
+  // 'X'). Empty otherwise. The names of those modules are gathered once.
+  std::string ModuleMember(std::string_view name, const std::vector<std::string_view>& visible,
+                           Offset function_read) {
     static constexpr std::string_view kStdlibModules[] = {
         "cmath", "collections", "datetime", "math", "os.path", "random", "statistics", "string",
     };
@@ -305,8 +308,10 @@ class NameChecker {
       }
     }
     auto it = members_.find(name);
-    if (it == members_.end() ||
-        std::find(visible.begin(), visible.end(), it->second.bound) == visible.end()) {
+    if (it == members_.end()) return "";
+    if (function_read != kNoRead
+            ? it->second.at > function_read
+            : std::find(visible.begin(), visible.end(), it->second.bound) == visible.end()) {
       return "";
     }
     const Alias* a = it->second.alias;
@@ -606,7 +611,7 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
       if (HintAffordable(unit)) {
         std::vector<std::string_view> visible = Visible(unit, state);
         visible.insert(visible.end(), defined_in_order_.begin(), defined_in_order_.end());
-        d.help = Hint(name, visible, /*module_level=*/false);
+        d.help = Hint(name, visible, use.site.start);
       }
     }
     Report(nullptr, name, std::move(d));

@@ -1014,7 +1014,9 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
 TEST_F(NameMessageTest, ModuleNameReadBare) {
   NotebookReport report = Analyze(
       "# %%\nimport math, os\nimport random as rnd\nimport os.path\n\n"
-      "# %%\nprint(sqrt(2), cos(0), randint(1, 6), join('a', 'b'), no_such_member)\n");
+      "# %%\nprint(sqrt(2), cos(0), randint(1, 6), join('a', 'b'), no_such_member)\n\n"
+      "# %%\ndef area(r):\n    return pi * r ** 2\n\ndef middle(xs):\n    return median(xs)\n\n"
+      "import statistics\n");
   std::vector<std::string> helps;
   for (const Finding& f : report.findings) {
     helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
@@ -1028,7 +1030,10 @@ TEST_F(NameMessageTest, ModuleNameReadBare) {
                                   "cell 1, line 2 binds the module, not the names in it)",
                                   "join: did you mean 'os.path.join'? ('import os.path' in cell 1, "
                                   "line 3 binds the module, not the names in it)",
-                                  "no_such_member: "));
+                                  "no_such_member: ",
+                                  "pi: did you mean 'math.pi'? ('import math' in cell 1, line 1 "
+                                  "binds the module, not the names in it)",
+                                  "median: "));  // imported below the function
 }
 
 // `from sklearn.metrics import f1_score` binds f1_score, not sklearn: the help says so.
