@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -1216,74 +1217,100 @@ void ExplainUndefinedByMarkdownCells(const Notebook& nb, std::vector<Diagnostic>
   }
 }
 
-// The start of the note MergeHiddenState puts on a file-order finding of a cell saved as run
-// without error.
-constexpr std::string_view kSavedWithoutErrorNote = "this cell was saved as run without error";
+// `sc`, `spark` and `sqlContext`: the pyspark shell (with Jupyter as its driver), Spark kernels
+// and Databricks create them before the first cell runs.
+struct SparkName {
+  std::string_view name;
+  std::string_view what;
+  std::string_view make;
+  std::initializer_list<std::string_view> api;  // attributes that show the name is Spark's
+};
+const SparkName kSparkNames[] = {
+    {"sc",
+     "the SparkContext",
+     "'from pyspark import SparkContext' and 'sc = SparkContext.getOrCreate()'",
+     {"textFile",
+      "parallelize",
+      "wholeTextFiles",
+      "binaryFiles",
+      "broadcast",
+      "accumulator",
+      "setLogLevel",
+      "getConf",
+      "version",
+      "addFile",
+      "addPyFile",
+      "emptyRDD",
+      "pickleFile",
+      "sequenceFile",
+      "hadoopFile",
+      "newAPIHadoopFile",
+      "applicationId",
+      "uiWebUrl",
+      "defaultParallelism",
+      "setCheckpointDir",
+      "sparkUser",
+      "stop",
+      "_jsc"}},
+    {"spark",
+     "the SparkSession",
+     "'from pyspark.sql import SparkSession' and 'spark = SparkSession.builder.getOrCreate()'",
+     {"read", "readStream", "sql", "createDataFrame", "table", "sparkContext", "catalog", "conf",
+      "udf", "range", "streams", "newSession", "stop", "version"}},
+    {"sqlContext",
+     "the SQLContext",
+     "'from pyspark.sql import SQLContext' and 'sqlContext = SQLContext(sc)'",
+     {"read", "readStream", "sql", "createDataFrame", "table", "tables", "tableNames",
+      "registerDataFrameAsTable", "registerFunction", "udf", "cacheTable", "uncacheTable",
+      "clearCache"}},
+};
 
-// `sc`, `spark` and `sqlContext` read in a notebook whose kernel does not create them: the
-// pyspark shell (with Jupyter as its driver), Spark kernels and Databricks do, so the notebook
-// ran where it was written. The finding stands (a Python kernel has none); the note says why,
-// in place of the hidden-state note, and the help how to make one.
-void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics) {
-  struct SparkName {
-    std::string_view name;
-    std::string_view what;
-    std::string_view make;
-    std::string_view api;  // attributes that show the name is Spark's, space-separated
-  };
-  static constexpr SparkName kNames[] = {
-      {"sc", "the SparkContext",
-       "'from pyspark import SparkContext' and 'sc = SparkContext.getOrCreate()'",
-       "textFile parallelize wholeTextFiles binaryFiles broadcast accumulator setLogLevel "
-       "getConf version addFile addPyFile emptyRDD pickleFile sequenceFile hadoopFile "
-       "newAPIHadoopFile applicationId uiWebUrl defaultParallelism setCheckpointDir "
-       "sparkUser stop _jsc"},
-      {"spark", "the SparkSession",
-       "'from pyspark.sql import SparkSession' and 'spark = SparkSession.builder.getOrCreate()'",
-       "read readStream sql createDataFrame table sparkContext catalog conf udf range "
-       "streams newSession stop version"},
-      {"sqlContext", "the SQLContext",
-       "'from pyspark.sql import SQLContext' and 'sqlContext = SQLContext(sc)'",
-       "read readStream sql createDataFrame table tables tableNames registerDataFrameAsTable "
-       "registerFunction udf cacheTable uncacheTable clearCache"},
-  };
-  std::optional<bool> imports_spark;  // a code cell mentions pyspark or findspark
-  for (Diagnostic& d : *diagnostics) {
-    if (d.rule != RuleId::kUndefinedName) continue;
+// Which of kSparkNames an NB101 reads in a Spark notebook (one that mentions pyspark or
+// findspark in its code, or a read that is a Spark call such as `sc.textFile`), or null: there
+// the notebook ran where it was written, and the finding's cause is the kernel.
+class SparkReads {
+ public:
+  explicit SparkReads(const Notebook& nb) : nb_(nb) {}
+
+  const SparkName* Of(const Diagnostic& d) {
+    if (d.rule != RuleId::kUndefinedName) return nullptr;
     const SparkName* spark = nullptr;
-    for (const SparkName& n : kNames) {
+    for (const SparkName& n : kSparkNames) {
       if (d.symbol == n.name) spark = &n;
     }
-    if (spark == nullptr) continue;
-    bool spark_read = false;
+    if (spark == nullptr) return nullptr;
     std::string_view after =
-        std::string_view(nb.buffer).substr(std::min<size_t>(d.range.end, nb.buffer.size()));
+        std::string_view(nb_.buffer).substr(std::min<size_t>(d.range.end, nb_.buffer.size()));
     if (after.starts_with(".")) {
       size_t end = 1;
       while (end < after.size() && IsIdentifierByte(after[end])) ++end;
-      std::string_view attribute = after.substr(1, end - 1);
-      for (size_t at = 0; at < spark->api.size() && !attribute.empty();) {
-        size_t space = std::min(spark->api.find(' ', at), spark->api.size());
-        if (spark->api.substr(at, space - at) == attribute) spark_read = true;
-        at = space + 1;
+      const std::string_view attribute = after.substr(1, end - 1);
+      if (std::find(spark->api.begin(), spark->api.end(), attribute) != spark->api.end()) {
+        return spark;
       }
     }
-    if (!spark_read) {
-      if (!imports_spark) {
-        imports_spark = false;
-        for (const Cell& c : nb.cells) {
-          std::string_view code = c.IsCode() ? nb.Source(c) : std::string_view();
-          if (code.find("pyspark") != std::string_view::npos ||
-              code.find("findspark") != std::string_view::npos) {
-            imports_spark = true;
-            break;
-          }
-        }
-      }
-      if (!*imports_spark) continue;
+    if (!imports_spark_) {
+      imports_spark_ = std::any_of(nb_.cells.begin(), nb_.cells.end(), [this](const Cell& c) {
+        std::string_view code = c.IsCode() ? nb_.Source(c) : std::string_view();
+        return code.find("pyspark") != std::string_view::npos ||
+               code.find("findspark") != std::string_view::npos;
+      });
     }
-    std::erase_if(d.notes,
-                  [](const std::string& note) { return note.starts_with(kSavedWithoutErrorNote); });
+    return *imports_spark_ ? spark : nullptr;
+  }
+
+ private:
+  const Notebook& nb_;
+  std::optional<bool> imports_spark_;  // a code cell mentions pyspark or findspark
+};
+
+// The finding stands for a Spark name (a Python kernel has none); the note says why and the
+// help how to make one. (MergeHiddenState leaves such a finding without its hidden-state note.)
+void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics) {
+  SparkReads spark_reads(nb);
+  for (Diagnostic& d : *diagnostics) {
+    const SparkName* spark = spark_reads.Of(d);
+    if (spark == nullptr) continue;
     d.notes.push_back(StrCat("'", d.symbol, "' is ", spark->what,
                              " that the pyspark shell, Spark kernels and Databricks create "
                              "before the first cell runs; a Python kernel has none"));
@@ -1293,8 +1320,9 @@ void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics)
 
 // The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
 // a note on the file order's finding at the same place, else a finding of their own.
-void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> replay,
-                      std::vector<Diagnostic>* diagnostics) {
+void MergeHiddenState(const Notebook& nb, const CellLocator& locator,
+                      std::span<const Diagnostic> replay, std::vector<Diagnostic>* diagnostics) {
+  SparkReads spark_reads(nb);
   // The names the file order already reports as undefined, by place: there the hidden
   // state is a note on that finding, not a second finding at the same place.
   absl::flat_hash_map<Offset, size_t> undefined_at;
@@ -1325,9 +1353,11 @@ void MergeHiddenState(const CellLocator& locator, std::span<const Diagnostic> re
     }
     if (auto it = undefined_at.find(d.range.start);
         it != undefined_at.end() && (*diagnostics)[it->second].symbol == d.symbol) {
+      // A Spark name had its value from the kernel (ExplainSparkNames), not from a cell.
+      if (spark_reads.Of((*diagnostics)[it->second]) != nullptr) continue;
       (*diagnostics)[it->second].notes.push_back(
           call == nullptr
-              ? StrCat(kSavedWithoutErrorNote, " (In [", in, "]): '", d.symbol,
+              ? StrCat("this cell was saved as run without error (In [", in, "]): '", d.symbol,
                        "' had a value then, from a cell since edited, deleted or run again")
               : StrCat("'", call->message, "' ran in cell ", cell->index,
                        ", saved as run without error (In [", in, "]): '", d.symbol,
@@ -1420,7 +1450,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       // later cell called them).
       replay_request.function_bodies = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
-      MergeHiddenState(locator, replay, &diagnostics);
+      MergeHiddenState(nb, locator, replay, &diagnostics);
     }
   }
 
