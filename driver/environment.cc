@@ -583,12 +583,8 @@ class NotebookModules : public ModuleEnvironment {
     ModuleLookup r;
     // The ipynb package imports a notebook from the working directory by its name: what its
     // code cells define (`defs` keeps fewer of them: the names found are an upper bound).
-    for (std::string_view prefix : {"ipynb.fs.full.", "ipynb.fs.defs."}) {
-      std::string_view name = dotted.substr(std::min(prefix.size(), dotted.size()));
-      if (!dotted.starts_with(prefix) || name.find('.') != std::string_view::npos ||
-          !NotebookBeside(name)) {
-        continue;
-      }
+    if (std::string_view name = IpynbPackageNotebook(dotted);
+        !name.empty() && name.find('.') == std::string_view::npos && NotebookBeside(name)) {
       r.status = ModuleStatus::kLocal;
       r.local = ctx_.ModuleAt(StrCat(dir_, "/", name, ".ipynb"), std::string(dotted), false, false,
                               false);

@@ -486,25 +486,20 @@ class ImportChecker : public AstVisitor {
   }
 
   // Notebooks imported as modules. After `import import_ipynb` (or nbimporter, or importnb's
-  // loaders), `import helpers` that finds no module imports helpers.ipynb beside the notebook;
-  // the ipynb package's `ipynb.fs.full.helpers` and `ipynb.fs.defs.helpers` import it without a
-  // hook. True when `dotted` is such an import (reported here when the notebook is not there);
-  // what the other notebook defines is not followed.
+  // loaders), `import helpers` that finds no module imports helpers.ipynb beside the notebook
+  // (what it defines is not followed); the ipynb package's `ipynb.fs.full.helpers` and
+  // `ipynb.fs.defs.helpers` import it without a hook (the lookup finds it, as a local module).
+  // True when `dotted` is such an import and not otherwise found: counted as local, and
+  // reported here when the notebook is not there.
   bool CheckNotebookModule(std::string_view dotted, const ModuleLookup& m, Range site) {
-    std::string_view name;
-    for (std::string_view prefix : {"ipynb.fs.full.", "ipynb.fs.defs."}) {
-      if (dotted.starts_with(prefix)) name = dotted.substr(prefix.size());
-    }
+    if (m.status == ModuleStatus::kLocal) return false;
+    const std::string_view name = IpynbPackageNotebook(dotted);
     if (name.empty()) {
       // A hook comes after Python's own finders: a module found otherwise is that module.
-      if (!notebook_importer_ || m.status != ModuleStatus::kUnresolved || m.parent != nullptr ||
-          dotted.find('.') != std::string_view::npos || !env_.NotebookBeside(dotted)) {
-        return false;
-      }
-      return true;
+      return notebook_importer_ && m.status == ModuleStatus::kUnresolved && m.parent == nullptr &&
+             dotted.find('.') == std::string_view::npos && env_.NotebookBeside(dotted);
     }
-    if (name.find('.') != std::string_view::npos || env_.NotebookBeside(name)) return true;
-    if (options_.fetches_files) return true;
+    if (name.find('.') != std::string_view::npos || options_.fetches_files) return true;
     Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
            std::string(dotted),
            StrCat("add ", name, ".ipynb beside the notebook, or correct the name"),
@@ -1325,6 +1320,13 @@ const std::vector<std::string>* EnvironmentBindings::StarNames(std::string_view 
     return nullptr;
   }
   return &m.local->exports;
+}
+
+std::string_view IpynbPackageNotebook(std::string_view dotted) {
+  for (std::string_view prefix : {"ipynb.fs.full.", "ipynb.fs.defs."}) {
+    if (dotted.starts_with(prefix)) return dotted.substr(prefix.size());
+  }
+  return {};
 }
 
 const std::vector<std::string>* EnvironmentBindings::OwnNames(std::string_view module) const {

@@ -170,6 +170,10 @@ struct ImportCell {
   uint32_t cell = 0;
 };
 
+// The notebook the ipynb package's `ipynb.fs.full.NAME` or `ipynb.fs.defs.NAME` imports from the
+// working directory: NAME (NAME.ipynb); empty for any other module name.
+std::string_view IpynbPackageNotebook(std::string_view dotted);
+
 // Collects sys.path additions and install commands from the cells' code and escapes.
 void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
                         ImportFacts* facts);
