@@ -553,7 +553,6 @@ class NotebookModules : public ModuleEnvironment {
       return written_.try_emplace(m->name, std::move(m)).second ? added : nullptr;
     };
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
-      written_paths_.push_back(w.path);
       std::string_view file = w.path;
       if (file.find('/') != std::string_view::npos) continue;
       if (file.size() > 4 && file.substr(file.size() - 4) == ".pyx") {
@@ -854,13 +853,6 @@ class NotebookModules : public ModuleEnvironment {
         return true;
       }
     }
-    if (path == base && base.ends_with(".py") &&
-        written_.contains(base.substr(0, base.size() - 3))) {
-      return true;
-    }
-    for (const std::string& written : written_paths_) {
-      if (written == path || written == StrCat(path, ".py")) return true;
-    }
     for (const std::string& dir : *search_) {
       std::error_code ec;
       if (fs::exists(AbsoluteNormalPath(path, dir), ec) ||
@@ -960,7 +952,6 @@ class NotebookModules : public ModuleEnvironment {
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
   absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>, StringViewHash, std::equal_to<>>
       written_;
-  std::vector<std::string> written_paths_;  // every %%writefile path, as written
 };
 
 }  // namespace

@@ -104,9 +104,9 @@ class ModuleEnvironment {
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
   // `%run path`: whether the kernel may find the file, as IPython looks (`path`, then `path`.py)
-  // from the notebook's directory, a directory the notebook moves to or adds to sys.path, or
-  // among the files it writes; true when that cannot be known (the folder `path` names is
-  // not there either).
+  // from the notebook's directory, or a directory the notebook moves to or adds to sys.path;
+  // true when that cannot be known (the folder `path` names is not there either). (A file the
+  // notebook writes or downloads names it elsewhere: the caller rules those out first.)
   virtual bool RunFileFound(std::string_view path) const {
     (void)path;
     return true;
