@@ -238,8 +238,9 @@ std::shared_ptr<const DependencyFinder::FileEntry> DependencyFinder::File(const 
   return entry;
 }
 
-void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind, int depth,
-                               std::vector<std::string>* stack, DeclaredDependencies* out) {
+const DependencyParse* DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
+                                                 int depth, std::vector<std::string>* stack,
+                                                 DeclaredDependencies* out) {
   // Each problem goes to the notebook's dependencies and, once, to the finder's list.
   auto problem = [&](std::string text) {
     {
@@ -250,11 +251,11 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
   };
   if (std::find(stack->begin(), stack->end(), path) != stack->end()) {
     problem(StrCat(stack->back(), ": includes ", path, ", which includes it"));
-    return;
+    return nullptr;
   }
   if (depth > kMaxIncludeDepth) {
     problem(StrCat(stack->back(), ": requirements files nested deeper than ", kMaxIncludeDepth));
-    return;
+    return nullptr;
   }
   std::shared_ptr<const FileEntry> entry = File(path, kind);
   if (!entry->readable) {
@@ -262,7 +263,7 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
     // A requirements file named by another (`-r base.txt`, setup.py's open("requirements.txt"))
     // that is not there: what it declares is not known.
     out->incomplete = true;
-    return;
+    return nullptr;
   }
   AddUnique(&out->files, path);
   out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
@@ -297,6 +298,7 @@ void DependencyFinder::AddFile(const std::string& path, DependencyFileKind kind,
             out);
   }
   stack->pop_back();
+  return &entry->parse;
 }
 
 std::vector<std::string> DependencyFinder::Problems() const {
@@ -339,12 +341,12 @@ std::shared_ptr<const DeclaredDependencies> DependencyFinder::Directory(const st
   bool requirements_unknown = false;
   bool build_file_declares = false;
   for (const auto& [path, kind] : scan.files) {
-    AddFile(path, kind, 0, &stack, deps.get());
-    const DependencyParse& parse = File(path, kind)->parse;
-    requirements_unknown |= parse.requirements_unknown;
+    const DependencyParse* parse = AddFile(path, kind, 0, &stack, deps.get());
+    if (parse == nullptr) continue;
+    requirements_unknown |= parse->requirements_unknown;
     build_file_declares |=
         (kind == DependencyFileKind::kSetupCfg || kind == DependencyFileKind::kPyproject) &&
-        !parse.requirements_unknown && !parse.distributions.empty();
+        !parse->requirements_unknown && !parse->distributions.empty();
   }
   deps->incomplete |= requirements_unknown && !build_file_declares;
   if (IsRoot(dir, scan.has_git)) {

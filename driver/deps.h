@@ -182,9 +182,10 @@ class DependencyFinder {
   std::shared_ptr<const FileEntry> File(const std::string& path, DependencyFileKind kind);
   // The merged dependencies of `dir` and its ancestors (without the extra files).
   std::shared_ptr<const DeclaredDependencies> Directory(const std::string& dir);
-  // Adds the file at `path` and, recursively, the requirements files it includes.
-  void AddFile(const std::string& path, DependencyFileKind kind, int depth,
-               std::vector<std::string>* stack, DeclaredDependencies* out);
+  // Adds the file at `path` and, recursively, the requirements files it includes. Returns the
+  // file's parse (cached for the finder's lifetime), or null when it was not read.
+  const DependencyParse* AddFile(const std::string& path, DependencyFileKind kind, int depth,
+                                 std::vector<std::string>* stack, DeclaredDependencies* out);
   // `has_git`: `dir` holds `.git`.
   bool IsRoot(const std::string& dir, bool has_git) const;
 
