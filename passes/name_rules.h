@@ -26,9 +26,9 @@ struct NameRulesOptions {
   bool notebook = true;     // a kernel: In/Out/_N/display exist, __file__ does not
   bool databricks = false;  // a Databricks notebook: spark, dbutils, ... exist too
   bool spark = false;       // a Spark kernel: spark, sc, sqlContext, ... exist too
-  // The names the notebook's local and standard-library modules provide (their star exports),
-  // for hints such as 'math.sqrt' for `sqrt` after `import math`; null: the standard library's
-  // only.
+  // The names local modules define (BindingOracle::OwnNames), for hints such as
+  // 'helpers.load_data' for `load_data` after `import helpers`; null: no local module's (the
+  // standard library's modules of such hints need no oracle).
   const BindingOracle* modules = nullptr;
   // The cells that do not parse, sorted: they fail as a whole, so their reads are not findings
   // (and a name's first read there does not hide a later one).
