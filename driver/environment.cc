@@ -610,6 +610,15 @@ class NotebookModules : public ModuleEnvironment {
         namespace_at = StrCat(search[i], "/", top);
       }
     }
+    for (size_t i = 0; local == nullptr && i < added_search_.size(); ++i) {
+      bool ns = false;
+      local = ctx_.FindIn(added_search_[i], ctx_.ListingOf(added_search_[i]), top, top, &ns);
+      if (ns && !namespace_dir) {
+        namespace_dir = true;
+        namespace_at = StrCat(added_search_[i], "/", top);
+      }
+    }
+    if (local != nullptr) NoteSearchPath(*local);
     const ImportContext::Impl::NameFacts* f = nullptr;
     if (local == nullptr) {
       f = &ctx_.FactsOf(dotted);
@@ -909,10 +918,28 @@ class NotebookModules : public ModuleEnvironment {
     std::string key = AbsoluteNormalPath(p, dir_);
     std::error_code ec;
     if (!fs::is_regular_file(key, ec)) return nullptr;
-    return ctx_.ModuleAt(key, "__main__", false, false, false);
+    const LocalModule* script = ctx_.ModuleAt(key, "__main__", false, false, false);
+    NoteSearchPath(*script);  // %run runs it in the kernel: its sys.path changes stay
+    return script;
   }
 
+  bool SearchPathDynamic() const override { return added_dynamic_; }
+
  private:
+  // A local module the notebook imports (or runs) adds directories to sys.path when it runs:
+  // the notebook's later imports find modules there too (a notebooks/context.py that puts the
+  // repository's root on sys.path). Its relative ones are the kernel's working directory's.
+  void NoteSearchPath(const LocalModule& m) const {
+    added_dynamic_ |= m.sys_path_dynamic;
+    for (const std::string& p : m.sys_path) {
+      std::string dir = AbsoluteNormalPath(p, dir_);
+      if (std::find(search_->begin(), search_->end(), dir) == search_->end() &&
+          std::find(added_search_.begin(), added_search_.end(), dir) == added_search_.end()) {
+        added_search_.push_back(std::move(dir));
+      }
+    }
+  }
+
   bool Declared(std::string_view dotted, std::string_view distribution) const {
     // Most notebooks have no dependency file and no install line: nothing to look through.
     if (installed_here_.empty() && (deps_ == nullptr || deps_->distributions.empty())) {
@@ -952,6 +979,10 @@ class NotebookModules : public ModuleEnvironment {
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized
   absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>, StringViewHash, std::equal_to<>>
       written_;
+  // Directories local modules the notebook imports or runs add to sys.path (NoteSearchPath),
+  // searched after search_; and whether one adds a directory that is not a literal.
+  mutable std::vector<std::string> added_search_;
+  mutable bool added_dynamic_ = false;
 };
 
 }  // namespace

@@ -55,6 +55,9 @@ enum InstrFlag : uint8_t {
   // kUse by a `del` statement, which needs the name bound in the namespace itself: a builtin
   // there is not.
   kInstrDeletes = 1 << 6,
+  // kUse of the name a one-line cell starts with that is also an automagic (`pwd()`, `ls[0]`):
+  // unless a variable shadows it, IPython runs the magic instead of the line.
+  kInstrAutomagic = 1 << 7,
 };
 
 enum class InstrKind : uint8_t {

@@ -10,6 +10,7 @@
 
 #include "ir/conditions.h"
 #include "ir/receivers.h"
+#include "lexer/lexer.h"
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
 #include "parser/parser.h"
@@ -18,6 +19,31 @@ namespace cellflow {
 namespace {
 
 constexpr BlockId kNoBlock = UINT32_MAX;
+constexpr Offset kNoOffset = UINT32_MAX;
+
+// A one-line cell `pwd()`, `ls[0]`, `time(f())`: IPython's automagic takes the word it starts with
+// for the magic of that name (the rest of the line its arguments) unless a variable shadows it.
+// Where that word is, or kNoOffset when the line does not start with an automagic's name.
+Offset AutomagicCallee(StmtList body) {
+  if (body.size() != 1) return kNoOffset;
+  const auto* s = body.front()->As<ExprStmt>();
+  if (s == nullptr) return kNoOffset;
+  const Expr* e = s->value;
+  for (;;) {
+    if (const auto* c = e->As<Call>()) {
+      e = c->func;
+    } else if (const auto* sub = e->As<Subscript>()) {
+      e = sub->value;
+    } else {
+      break;
+    }
+  }
+  const auto* n = e->As<Name>();
+  if (n == nullptr || n->range.start != s->range.start || !IsAutomagicName(n->id)) {
+    return kNoOffset;
+  }
+  return n->range.start;
+}
 
 bool IsNameError(const Expr* type) {
   if (type == nullptr) return true;  // bare except
@@ -126,7 +152,9 @@ class Lowerer : public AstVisitor {
       for (const auto& [name, site] : cell.magic_bindings) Def(name, site, DefKind::kBind);
       in_cells_ = true;
       const auto defs_before = static_cast<DefId>(unit_->defs.size());
+      automagic_at_ = cell.one_line ? AutomagicCallee(cell.module->body) : kNoOffset;
       LowerBody(cell.module->body);
+      automagic_at_ = kNoOffset;
       if (const IpyEscapeStmt* magic = TimeitCellMagic(cell.module)) {
         ForgetBindings(defs_before, magic->range);
       }
@@ -415,6 +443,7 @@ class Lowerer : public AstVisitor {
     NameId id = Intern(name, global);
     Use u;
     u.name = id;
+    if (site.start == automagic_at_) flags |= kInstrAutomagic;
     u.flags = static_cast<uint8_t>(flags | (Guarded() ? kInstrGuarded : 0));
     u.site = site;
     u.block = Current();
@@ -576,8 +605,9 @@ class Lowerer : public AstVisitor {
                                             const std::vector<std::string_view>& when_false);
 
   std::vector<SameTest> tests_;
-  int branch_depth_ = 0;   // if, for, while, try and match statements around
-  bool in_cells_ = false;  // lowering a cell's module-level code
+  int branch_depth_ = 0;             // if, for, while, try and match statements around
+  bool in_cells_ = false;            // lowering a cell's module-level code
+  Offset automagic_at_ = kNoOffset;  // where the name AutomagicCallee found is read
   // MethodReceivers: classes and their instances, sorted (a vector: the lowering's inlining
   // is sensitive to the size of this file's code).
   std::vector<std::string_view> method_receivers_;

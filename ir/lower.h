@@ -25,6 +25,8 @@ struct CodeCell {
   uint32_t cell = 0;  // 1-based cell index (0 for a plain script)
   // Magic lines of a cell magic that binds a name (%%capture out): names bound at its start.
   std::vector<std::pair<std::string_view, Range>> magic_bindings;
+  // The cell is one line of IPython code: its automagic applies (`pwd()` runs %pwd).
+  bool one_line = false;
 };
 
 // What a star import or `%run` binds, when the surroundings tell (a local module's exports, a

@@ -361,18 +361,6 @@ bool Lexer::ScanIpythonEscape(size_t start) {
 // transformations to single-line cells only). Python code that merely starts with such a word ("ls
 // = 3", "cd.x", "run(x)", "pwd == p") is left alone; so are names that are not shell-like magics.
 bool Lexer::IsAutomagicLine() const {
-  static constexpr std::string_view kAutomagics[] = {
-      "aimport", "alias",  "autoreload", "autosave",   "bookmark", "cat",
-      "cd",      "clear",  "colors",     "conda",      "config",   "cp",
-      "dhist",   "dirs",   "env",        "hist",       "history",  "ldir",
-      "less",    "lf",     "lk",         "ll",         "load_ext", "ls",
-      "lsmagic", "lx",     "man",        "matplotlib", "mkdir",    "more",
-      "mv",      "pdef",   "pdoc",       "pfile",      "pinfo",    "pinfo2",
-      "pip",     "popd",   "precision",  "psource",    "pushd",    "pwd",
-      "pycat",   "pylab",  "rehashx",    "reload_ext", "reset",    "reset_selective",
-      "rm",      "rmdir",  "run",        "store",      "sx",       "system",
-      "time",    "timeit", "unalias",    "who",        "who_ls",   "whos",
-      "xdel",    "xmode"};
   auto blank = [this](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
       char c = buf_[i];
@@ -387,9 +375,7 @@ bool Lexer::IsAutomagicLine() const {
   size_t p = pos_;
   while (p < end_ && IsAsciiIdentChar(static_cast<unsigned char>(buf_[p]))) ++p;
   std::string_view word(buf_ + pos_, p - pos_);
-  if (std::find(std::begin(kAutomagics), std::end(kAutomagics), word) == std::end(kAutomagics)) {
-    return false;
-  }
+  if (!IsAutomagicName(word)) return false;
   if (p >= end_ || IsNewlineAt(p)) return true;  // the word alone: "ls", "pwd"
   if (buf_[p] != ' ' && buf_[p] != '\t') return false;
   while (p < end_ && (buf_[p] == ' ' || buf_[p] == '\t')) ++p;
@@ -1186,6 +1172,23 @@ std::string_view TokenKindSpelling(TokenKind kind) { return kSpellings[static_ca
 std::string_view TokenKindName(TokenKind kind) { return kNames[static_cast<int>(kind)]; }
 
 bool IsKeyword(TokenKind kind) { return kind >= TokenKind::kFalse; }
+
+bool IsAutomagicName(std::string_view word) {
+  // The shell-like line magics (and aliases) a notebook runs this way.
+  static constexpr std::string_view kAutomagics[] = {
+      "aimport", "alias",  "autoreload", "autosave",   "bookmark", "cat",
+      "cd",      "clear",  "colors",     "conda",      "config",   "cp",
+      "dhist",   "dirs",   "env",        "hist",       "history",  "ldir",
+      "less",    "lf",     "lk",         "ll",         "load_ext", "ls",
+      "lsmagic", "lx",     "man",        "matplotlib", "mkdir",    "more",
+      "mv",      "pdef",   "pdoc",       "pfile",      "pinfo",    "pinfo2",
+      "pip",     "popd",   "precision",  "psource",    "pushd",    "pwd",
+      "pycat",   "pylab",  "rehashx",    "reload_ext", "reset",    "reset_selective",
+      "rm",      "rmdir",  "run",        "store",      "sx",       "system",
+      "time",    "timeit", "unalias",    "who",        "who_ls",   "whos",
+      "xdel",    "xmode"};
+  return std::find(std::begin(kAutomagics), std::end(kAutomagics), word) != std::end(kAutomagics);
+}
 
 void Tokenize(std::string_view buffer, Offset begin, Offset end, const LexOptions& options,
               LexResult* result) {

@@ -42,6 +42,10 @@ struct LexResult {
 void Tokenize(std::string_view buffer, Offset begin, Offset end, const LexOptions& options,
               LexResult* result);
 
+// A line magic IPython's automagic runs without its '%' ("ls", "pwd", "cd", "time", "run", ...)
+// when the cell is that one line and no variable of the same name shadows it.
+bool IsAutomagicName(std::string_view word);
+
 // Limits copied from CPython's tokenizer (Parser/tokenizer.h).
 inline constexpr int kMaxIndentLevels = 100;   // MAXINDENT
 inline constexpr int kMaxBracketLevels = 200;  // MAXLEVEL

@@ -402,7 +402,7 @@ class ImportChecker : public AstVisitor {
           // `from src.features import f` in notebooks/, with src/ at the repository's root.
           // A notebook that adds a computed directory to sys.path (or moves there) may well
           // reach it: nothing to say then.
-          if (options_.dynamic_search_path) break;
+          if (options_.dynamic_search_path || env_.SearchPathDynamic()) break;
           help = StrCat("add its directory to sys.path first (sys.path.insert(0, '",
                         above.substr(0, above.rfind('/')), "')), or install the project");
           note = absl::StrFormat(
@@ -426,6 +426,11 @@ class ImportChecker : public AstVisitor {
               "'%s' is not beside the notebook, in the standard library or a declared "
               "dependency",
               TopLevel(dotted));
+        }
+        // `import helpers.py`: Python looks for a module `py` in helpers.
+        if (help.empty() && dotted.size() > 3 && dotted.ends_with(".py")) {
+          help = StrCat("import it as '", dotted.substr(0, dotted.size() - 3),
+                        "': a module's name has no '.py'");
         }
         if (help.empty()) help = ModuleHint(dotted, m);
         Report(RuleId::kUnresolvedImport, site, StrCat("no module named '", dotted, "'"),
@@ -576,7 +581,7 @@ class ImportChecker : public AstVisitor {
         file.find_first_of("$~{}*?[\"'") != std::string_view::npos) {
       return;
     }
-    if (options_.fetches_files || options_.dynamic_search_path) return;
+    if (options_.fetches_files || options_.dynamic_search_path || env_.SearchPathDynamic()) return;
     // A file the notebook makes, downloads or copies names it somewhere else than %run lines
     // (past a few dozen mentions, it surely does).
     const std::string_view base = file.substr(file.rfind('/') + 1);
@@ -837,10 +842,12 @@ bool LiteralValue(const Expr* e, std::string_view buffer, std::string* out) {
 }
 
 // `path` without its last component ("a/b" → "a", "a" → ".", "/a" → "/"); the working
-// directory's (os.getcwd(), ".") is "..".
+// directory's (os.getcwd(), ".") is "..", and that of "../.." is "../../..", as paths made
+// absolute first (os.path.abspath, Path.resolve) have.
 std::string ParentPath(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path == "." || path.empty()) return "..";
+  if (path == ".." || path.ends_with("/..")) return path + "/..";
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
 }
@@ -853,20 +860,60 @@ std::string JoinPaths(std::string a, std::string_view b) {
   return a;
 }
 
-// The value a top-level `name = value` assigned last before the code being read, or null.
-using NameLookup = std::function<const Expr*(std::string_view)>;
+// What the names in a path expression stand for: `assigned` gives the value a top-level
+// `name = value` assigned last before the code being read (or null), and `file` is the
+// `__file__` of a module's code (empty for a notebook's, which has none).
+struct PathNames {
+  std::function<const Expr*(std::string_view)> assigned;
+  std::string_view file;
+};
 
 // A path expression made of literals: "x", os.path.join(...), os.path.abspath(x),
 // os.path.realpath(x), os.path.expanduser(x), str(x), Path(x), Path(), Path(x).resolve(),
-// Path(x) / "y", p.parent, os.pardir, os.getcwd(), Path.cwd(), os.path.dirname(os.getcwd()),
-// and (with `names`) a variable a literal path was assigned to. Relative results stay
-// relative.
+// Path(x) / "y", a + "/y", p.parent, p.parents[1], os.pardir, os.getcwd(), Path.cwd(),
+// os.path.dirname(os.getcwd()), and (with `names`) a variable a literal path was assigned to and
+// a module's __file__. Relative results stay relative.
 bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int depth = 0,
-                 const NameLookup* names = nullptr) {
+                 const PathNames* names = nullptr) {
   if (e == nullptr || depth > 20) return false;
   if (LiteralValue(e, buffer, out)) return true;
   if (const auto* n = e->As<Name>()) {
-    return names != nullptr && LiteralPath((*names)(n->id), buffer, out, depth + 1, names);
+    if (names == nullptr) return false;
+    if (n->id == "__file__") {
+      if (names->file.empty()) return false;
+      *out = std::string(names->file);
+      return true;
+    }
+    return LiteralPath(names->assigned(n->id), buffer, out, depth + 1, names);
+  }
+  if (const auto* s = e->As<Subscript>()) {
+    // p.parents[n]: the directory n + 1 levels up.
+    const auto* a = s->value->As<Attribute>();
+    const auto* k = s->slice->As<Constant>();
+    if (a == nullptr || a->attr != "parents" || k == nullptr ||
+        k->value_kind != ConstantKind::kInt) {
+      return false;
+    }
+    std::string_view digits = buffer.substr(k->range.start, k->range.end - k->range.start);
+    if (digits.empty() || digits.size() > 2 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    std::string inner;
+    if (!LiteralPath(a->value, buffer, &inner, depth + 1, names)) return false;
+    for (int up = std::stoi(std::string(digits)); up >= 0; --up) inner = ParentPath(inner);
+    *out = std::move(inner);
+    return true;
+  }
+  if (const auto* b = e->As<BinOp>(); b != nullptr && b->op == BinOpKind::kAdd) {
+    // root + '/src': strings put together.
+    std::string left, right;
+    if (!LiteralPath(b->left, buffer, &left, depth + 1, names) ||
+        !LiteralPath(b->right, buffer, &right, depth + 1, names)) {
+      return false;
+    }
+    *out = std::move(left) + right;
+    return true;
   }
   if (const auto* b = e->As<BinOp>(); b != nullptr && b->op == BinOpKind::kDiv) {
     // pathlib's `/`: at least one side is a Path, the other may be a string.
@@ -937,8 +984,12 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
 // sys.path.append(p) / sys.path.insert(i, p) / sys.path.extend([p, ...]) / sys.path += [...].
 class FactCollector : public AstVisitor {
  public:
-  FactCollector(std::span<const ImportCell> cells, std::string_view buffer, ImportFacts* facts)
-      : cells_(cells), buffer_(buffer), facts_(facts) {}
+  // `file`: the module's __file__ when the cells are a module's code.
+  FactCollector(std::span<const ImportCell> cells, std::string_view buffer, ImportFacts* facts,
+                std::string_view file = {})
+      : cells_(cells), buffer_(buffer), facts_(facts) {
+    names_.file = file;
+  }
 
   // The top-level statement read next: statement `stmt` of cells_[cell].
   void At(size_t cell, size_t stmt) {
@@ -988,7 +1039,7 @@ class FactCollector : public AstVisitor {
         const auto* n = a->value->As<Name>();
         std::string path;
         if (n != nullptr && n->id == "os") {
-          if (LiteralPath(c->args[0], buffer_, &path, 0, &assigned_)) {
+          if (LiteralPath(c->args[0], buffer_, &path, 0, &names_)) {
             ChangeDirectory(path);
           } else {
             facts_->dynamic_search_path = true;
@@ -1009,7 +1060,7 @@ class FactCollector : public AstVisitor {
   }
   void Add(const Expr* e) {
     std::string path;
-    if (LiteralPath(e, buffer_, &path, 0, &assigned_)) {
+    if (LiteralPath(e, buffer_, &path, 0, &names_)) {
       facts_->sys_path.push_back(path);
     } else {
       facts_->dynamic_search_path = true;
@@ -1153,7 +1204,7 @@ class FactCollector : public AstVisitor {
   std::span<const ImportCell> cells_;
   size_t cell_ = 0;
   size_t stmt_ = 0;
-  const NameLookup assigned_ = [this](std::string_view name) { return AssignedBefore(name); };
+  PathNames names_{[this](std::string_view name) { return AssignedBefore(name); }, {}};
   std::string_view buffer_;
   ImportFacts* facts_;
   std::string cwd_;  // where %cd and os.chdir moved the kernel so far ("" where it started)
@@ -1266,11 +1317,9 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
   return std::string_view::npos;
 }
 
-}  // namespace
-
-void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
-                        ImportFacts* facts) {
-  FactCollector collector(cells, buffer, facts);
+// The facts of the statements of `cells` that mention them.
+void CollectFacts(FactCollector& collector, std::span<const ImportCell> cells,
+                  std::string_view buffer) {
   for (size_t ci = 0; ci < cells.size(); ++ci) {
     const ImportCell& c = cells[ci];
     if (c.module == nullptr || c.module->body.empty()) continue;
@@ -1290,6 +1339,24 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
       at = NextImportFactWord(text, end);
     }
   }
+}
+
+}  // namespace
+
+void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
+                        ImportFacts* facts) {
+  FactCollector collector(cells, buffer, facts);
+  CollectFacts(collector, cells, buffer);
+}
+
+void ModuleSearchPath(const Module* module, std::string_view buffer, std::string_view file,
+                      std::vector<std::string>* paths, bool* dynamic) {
+  ImportFacts facts;
+  const ImportCell cell{module, 0};
+  FactCollector collector({&cell, 1}, buffer, &facts, file);
+  CollectFacts(collector, {&cell, 1}, buffer);
+  *paths = std::move(facts.sys_path);
+  *dynamic = facts.dynamic_search_path;
 }
 
 void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,

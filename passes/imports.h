@@ -45,6 +45,10 @@ struct LocalModule {
   bool notebook_json = false;
   // Packages: the modules and packages inside.
   absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> submodules;
+  // What importing it does to the search path (ModuleSearchPath): directories its code adds,
+  // and whether it adds one that is not a literal.
+  std::vector<std::string> sys_path;
+  bool sys_path_dynamic = false;
 };
 
 enum class ModuleStatus : uint8_t {
@@ -103,6 +107,9 @@ class ModuleEnvironment {
   virtual std::string Package() const { return {}; }
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
+  // True once a local module the notebook imported or ran has added a directory to sys.path
+  // that is not a literal: modules may then come from a directory no one can name beforehand.
+  virtual bool SearchPathDynamic() const { return false; }
   // `%run path`: whether the kernel may find the file, as IPython looks (`path`, then `path`.py)
   // from the notebook's directory, or a directory the notebook moves to or adds to sys.path;
   // true when that cannot be known (the folder `path` names is not there either). (A file the
@@ -177,6 +184,13 @@ std::string_view IpynbPackageNotebook(std::string_view dotted);
 // Collects sys.path additions and install commands from the cells' code and escapes.
 void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buffer,
                         ImportFacts* facts);
+
+// The directories a module's code adds to sys.path with literal paths, or moves the working
+// directory to, when it runs (`sys.path.insert(0, os.path.join(os.path.dirname(__file__),
+// '..'))` in a notebook's context.py): absolute when built from `file` (its __file__), else
+// relative to the working directory. `dynamic`: it also adds one that is not a literal.
+void ModuleSearchPath(const Module* module, std::string_view buffer, std::string_view file,
+                      std::vector<std::string>* paths, bool* dynamic);
 
 // Counts for `cellflow stats`.
 struct ImportCounts {

@@ -239,6 +239,8 @@ void SummarizeModule(const Module* module, std::string_view buffer, LocalModule*
   }
   TopLevel top(buffer, out);
   for (const Stmt* s : module->body) top.VisitStmt(s);
+  ModuleSearchPath(module, buffer, out->is_package ? StrCat(out->path, "/__init__.py") : out->path,
+                   &out->sys_path, &out->sys_path_dynamic);
   // `from m import *` binds m's exports here (and, with no __all__, exports them again).
   for (const ImportFromStmt* f : top.stars()) {
     const LocalModule* from = find != nullptr ? (*find)(f->module, f->level) : nullptr;

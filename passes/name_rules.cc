@@ -209,6 +209,13 @@ class NameChecker {
       *names_import = true;
       return member;
     }
+    // A conventional alias (`pd`, `np`, `plt`): its import, before a name one letter away from
+    // it (`px`, `nn`). A one-letter alias (`F`) is as likely a misspelling of a name in scope.
+    std::string_view import = ConventionalImport(name);
+    if (!import.empty() && name.size() > 1) {
+      *names_import = true;
+      return StrCat("did you forget '", import, "'?");
+    }
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
@@ -219,7 +226,6 @@ class NameChecker {
     }
     best = BestSuggestion(name, later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
-    std::string_view import = ConventionalImport(name);
     if (!import.empty()) {
       *names_import = true;
       return StrCat("did you forget '", import, "'?");
@@ -472,6 +478,8 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
   Reach r = Classify(m, use.reaching);
   bool maybe_unbound = r.undefined || r.deleted;
   if (!maybe_unbound) return;
+  // `pwd()` alone in a cell: with no variable `pwd` to shadow it, IPython runs the magic.
+  if (use.flags & kInstrAutomagic) return;
   // Bound only because a guarded read did not raise, and defined nowhere: nothing defines it.
   const uint8_t facts = Facts(m, use.name);
   if (r.all_proven && !(facts & kDefined)) r.bound = 0;

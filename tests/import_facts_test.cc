@@ -122,6 +122,14 @@ TEST(ImportFacts, PathExpressions) {
   EXPECT_THAT(FactsOf("p = 'a'\np = 'b'\nsys.path.append(p)\np = 'c'\n").sys_path,
               ElementsAre("b"));
   EXPECT_THAT(FactsOf("sys.path.append(p)\np = 'late'\n").sys_path, IsEmpty());
+  EXPECT_THAT(
+      FactsOf("root = os.path.dirname(os.getcwd())\nsys.path.append(root + '/src')\n").sys_path,
+      ElementsAre("../src"));
+  EXPECT_THAT(FactsOf("sys.path.append(str(Path.cwd().parents[1] / 'lib'))").sys_path,
+              ElementsAre("../../lib"));
+  // A notebook has no __file__; an index that is not a small literal is not followed.
+  EXPECT_THAT(FactsOf("sys.path.append(os.path.dirname(__file__))").sys_path, IsEmpty());
+  EXPECT_TRUE(FactsOf("sys.path.append(str(Path.cwd().parents[n]))").dynamic_search_path);
   EXPECT_THAT(FactsOf("p = q\nq = p\nsys.path.append(p)\n").sys_path, IsEmpty());
 
   // Across cells.
@@ -139,6 +147,36 @@ TEST(ImportFacts, PathExpressions) {
   ImportFacts facts;
   CollectImportFacts(cells, source, &facts);
   EXPECT_THAT(facts.sys_path, ElementsAre("../pkgs"));
+}
+
+// What a module's code adds to sys.path when it runs: paths built from its __file__ are
+// absolute; others are the working directory's.
+TEST(ImportFacts, ModuleSearchPath) {
+  auto paths = [](const std::string& source, bool* dynamic) {
+    Arena arena;
+    ParseResult parsed = Parse(source, &arena, {});
+    EXPECT_TRUE(parsed.errors.empty()) << source;
+    std::vector<std::string> out;
+    ModuleSearchPath(parsed.module, source, "/repo/notebooks/context.py", &out, dynamic);
+    return out;
+  };
+  bool dynamic = false;
+  EXPECT_THAT(paths("import os, sys\nsys.path.insert(0, os.path.abspath(os.path.join("
+                    "os.path.dirname(__file__), '..')))\n",
+                    &dynamic),
+              ElementsAre("/repo/notebooks/.."));
+  EXPECT_FALSE(dynamic);
+  EXPECT_THAT(
+      paths("ROOT = Path(__file__).resolve().parents[1]\nsys.path.append(str(ROOT / 'src'))\n",
+            &dynamic),
+      ElementsAre("/repo/src"));
+  EXPECT_THAT(paths("sys.path.append('..')\nos.chdir('data')\n", &dynamic),
+              ElementsAre("..", "data"));
+  EXPECT_FALSE(dynamic);
+  EXPECT_THAT(paths("sys.path.append(find_root())\n", &dynamic), IsEmpty());
+  EXPECT_TRUE(dynamic);
+  EXPECT_THAT(paths("x = 1\n", &dynamic), IsEmpty());
+  EXPECT_FALSE(dynamic);
 }
 
 // Install lines however the installer is started; ParseInstallCommand reads what they install.

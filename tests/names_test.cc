@@ -1009,6 +1009,38 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
                          "os: did you forget 'import os'?", "imp: "));
 }
 
+// IPython's automagic runs a one-line cell that starts with a line magic's name (`pwd()`,
+// `ls[0]`) as that magic unless a variable shadows the name: no finding for the name. In a
+// longer cell the line is Python, and the magic's arguments are still read (`time(f())`).
+TEST_F(NameMessageTest, AutomagicCallInOneLineCell) {
+  NotebookReport report = Analyze(
+      "# %%\npwd()\n\n# %%\nwhos()\n\n# %%\nls[0]\n\n# %%\nx = 1\npwd()\n\n"
+      "# %%\ntime(f())\n\n# %%\nhelper()\n");
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(
+        StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol, " cell ", f.start.cell));
+  }
+  EXPECT_THAT(found,
+              testing::ElementsAre("NB101 pwd cell 4", "NB101 f cell 5", "NB101 helper cell 6"));
+}
+
+// A conventional alias read without its import: the import is the hint, even when another name
+// one letter away is bound (`px` for `pd`), before or after the read; a one-letter alias (`F`)
+// next to a name in scope is taken for a misspelling of it.
+TEST_F(NameMessageTest, ConventionalAliasBeforeNearbyNames) {
+  NotebookReport report = Analyze(
+      "# %%\nimport torch.nn as nn\nf = 2\ndf = pd.read_csv('x.csv')\nx = np.zeros(3) + F\n\n"
+      "# %%\nimport plotly.express as px\n");
+  std::vector<std::string> helps;
+  for (const Finding& f : report.findings) {
+    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  EXPECT_THAT(helps, testing::ElementsAre("pd: did you forget 'import pandas as pd'?",
+                                          "np: did you forget 'import numpy as np'?",
+                                          "F: did you mean 'f'?"));
+}
+
 // A name of a module imported whole, read bare: the help writes it under the module's name
 // (its alias), ahead of a misspelling of another name ('cos' is not 'os').
 TEST_F(NameMessageTest, ModuleNameReadBare) {
@@ -1455,6 +1487,45 @@ TEST(ImportLookupTest, PackagesAboveTheNotebooksDirectory) {
   EXPECT_TRUE(found.contains("outside"));  // nowhere in the repository
 }
 
+// A local module the notebook imports, or a script it runs, that puts a directory on sys.path
+// (notebooks/context.py adding the repository's root): later imports find modules there. Not
+// before it runs; and one that adds a computed directory leaves modules above unjudged.
+TEST(ImportLookupTest, ModulesThatExtendTheSearchPath) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  namespace fs = std::filesystem;
+  const fs::path repo = tmp.path() / "repo";
+  fs::create_directories(repo / ".git");
+  fs::create_directories(repo / "pkg");
+  fs::create_directories(repo / "notebooks");
+  std::ofstream(repo / "pkg" / "__init__.py") << "";
+  std::ofstream(repo / "pkg" / "mod.py") << "def f():\n    return 1\n";
+  std::ofstream(repo / "notebooks" / "context.py")
+      << "import os, sys\n"
+         "sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))\n";
+  std::ofstream(repo / "notebooks" / "setup_paths.py") << "import sys\nsys.path.append('..')\n";
+  std::ofstream(repo / "notebooks" / "computed.py") << "import sys\nsys.path.append(find_root())\n";
+  auto unresolved = [](const NotebookReport& report) {
+    std::vector<std::string> found;
+    for (const Finding& f : report.findings) {
+      found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol, " cell ",
+                             f.start.cell));
+    }
+    return found;
+  };
+  const fs::path nb = repo / "notebooks" / "nb.py";
+  EXPECT_THAT(unresolved(AnalyzeWithImports(nb, "# %%\nimport context\nfrom pkg.mod import f\n")),
+              testing::IsEmpty());
+  EXPECT_THAT(unresolved(AnalyzeWithImports(nb, "# %%\n%run setup_paths.py\n\n# %%\nimport pkg\n")),
+              testing::IsEmpty());
+  EXPECT_THAT(unresolved(AnalyzeWithImports(nb, "# %%\nimport pkg.mod\n\n# %%\nimport context\n")),
+              testing::ElementsAre("NB201 pkg.mod cell 1"));
+  EXPECT_THAT(unresolved(AnalyzeWithImports(nb, "# %%\nimport computed\nimport pkg.mod\n")),
+              testing::IsEmpty());
+  EXPECT_THAT(unresolved(AnalyzeWithImports(nb, "# %%\nimport pkg.mod\n")),
+              testing::ElementsAre("NB201 pkg.mod cell 1"));
+}
+
 // A module of a package imports absolutely (no implicit relative imports): a sibling named like
 // a standard module, or the file's own name, is not what `import json` / `import pytest` gets.
 TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
@@ -1592,6 +1663,25 @@ TEST(ImportLookupTest, NotebookBesideIsNoModule) {
   ASSERT_EQ(in_package.findings.size(), 1u);
   EXPECT_EQ(GetRule(in_package.findings[0].diagnostic.rule).code, "NB202");
   EXPECT_EQ(in_package.findings[0].diagnostic.symbol, "demo");
+}
+
+// `import helpers.py`: Python looks for a module `py` in helpers; the help drops the suffix,
+// whether helpers.py is there or not.
+TEST(ImportLookupTest, ModuleNameWithPySuffix) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::ofstream(dir / "helpers.py") << "x = 1\n";
+  NotebookReport report = AnalyzeWithImports(
+      dir / "nb.py", "# %%\nimport helpers.py\nfrom missing.py import y\nimport helpers\n");
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(
+        StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  EXPECT_THAT(found, testing::ElementsAre(
+                         "NB201 helpers.py: import it as 'helpers': a module's name has no '.py'",
+                         "NB201 missing.py: import it as 'missing': a module's name has no '.py'"));
 }
 
 // One package reached under two names by two notebooks of a batch ("src.utils" from the
