@@ -543,11 +543,12 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   }
   ParseOptions parse_options;
   parse_options.ipython = nb.format != NotebookFormat::kScript;
-  // (Blank lines after it aside, as the lexer's automagic lines.)
-  cell.one_line =
-      parse_options.ipython &&
-      trimmed.substr(0, trimmed.find_last_not_of(" \t\r\n") + 1).find_first_of("\r\n") ==
-          std::string_view::npos;
+  // One line, blank lines after it aside (as the lexer's automagic lines).
+  if (parse_options.ipython) {
+    const size_t newline = trimmed.find('\n');
+    cell.one_line = newline == std::string_view::npos ||
+                    trimmed.find_first_not_of(" \t\r\n", newline) == std::string_view::npos;
+  }
   ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena_, parse_options);
   if (!parsed.errors.empty()) {
     const SyntaxDiagnostic& e = parsed.errors.front();
