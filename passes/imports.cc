@@ -1357,6 +1357,13 @@ void ModuleSearchPath(const Module* module, std::string_view buffer, std::string
   CollectFacts(collector, {&cell, 1}, buffer);
   *paths = std::move(facts.sys_path);
   *dynamic = facts.dynamic_search_path;
+  // Every notebook that imports the module searches these: a machine-made module with
+  // thousands of them is taken for one that may add any directory.
+  constexpr size_t kMaxPaths = 64;
+  if (paths->size() > kMaxPaths) {
+    paths->clear();
+    *dynamic = true;
+  }
 }
 
 void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,

@@ -188,7 +188,8 @@ void CollectImportFacts(std::span<const ImportCell> cells, std::string_view buff
 // The directories a module's code adds to sys.path with literal paths, or moves the working
 // directory to, when it runs (`sys.path.insert(0, os.path.join(os.path.dirname(__file__),
 // '..'))` in a notebook's context.py): absolute when built from `file` (its __file__), else
-// relative to the working directory. `dynamic`: it also adds one that is not a literal.
+// relative to the working directory. `dynamic`: it also adds one that is not a literal (or more
+// than a few dozen).
 void ModuleSearchPath(const Module* module, std::string_view buffer, std::string_view file,
                       std::vector<std::string>* paths, bool* dynamic);
 

@@ -177,6 +177,10 @@ TEST(ImportFacts, ModuleSearchPath) {
   EXPECT_TRUE(dynamic);
   EXPECT_THAT(paths("x = 1\n", &dynamic), IsEmpty());
   EXPECT_FALSE(dynamic);
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "sys.path.append('lib" + std::to_string(i) + "')\n";
+  EXPECT_THAT(paths(many, &dynamic), IsEmpty());
+  EXPECT_TRUE(dynamic);
 }
 
 // Install lines however the installer is started; ParseInstallCommand reads what they install.
