@@ -95,8 +95,23 @@ bool DeclaredDependencies::DeclaresImport(std::string_view module) const {
   }
   // The module with separators in the distribution's name ("colab-xterm" for colabxterm).
   std::string_view top = module.substr(0, module.find('.'));
+  // For a module no listed distribution provides, also a declared name with a suffix
+  // ("bcbio-gff" for BCBio) or an organization's prefix ("databricks-dlt" for dlt), or
+  // "scikit-" in place of its "sk" ("scikit-bio" for skbio).
+  const bool unlisted = FindImportName(top) == nullptr;
+  const std::string lower = NormalizeDistributionName(top);
   for (const std::string& d : distributions) {
     if (SameWithoutSeparators(d, top)) return true;
+    if (!unlisted) continue;
+    std::string_view n = d;
+    if (n.size() > lower.size() + 1 &&
+        ((n.starts_with(lower) && n[lower.size()] == '-') ||
+         (n.ends_with(lower) && n[n.size() - lower.size() - 1] == '-'))) {
+      return true;
+    }
+    if (n.starts_with("scikit-") && lower.starts_with("sk") && n.substr(7) == lower.substr(2)) {
+      return true;
+    }
   }
   return false;
 }

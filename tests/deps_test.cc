@@ -586,7 +586,10 @@ TEST(DeclaredDependenciesTest, DeclaresImport) {
                      "jaraco-classes",
                      "pyyaml",
                      "google",
-                     "colab-xterm"};
+                     "colab-xterm",
+                     "gffutils-extra",
+                     "scikit-fmm",
+                     "torch-geometric"};
   EXPECT_TRUE(d.DeclaresImport("sklearn"));
   EXPECT_TRUE(d.DeclaresImport("sklearn.linear_model"));
   EXPECT_TRUE(d.DeclaresImport("requests"));
@@ -600,6 +603,13 @@ TEST(DeclaredDependenciesTest, DeclaresImport) {
   EXPECT_TRUE(d.DeclaresImport("jaraco.classes"));
   EXPECT_TRUE(d.DeclaresImport("yaml"));
   EXPECT_TRUE(d.DeclaresImport("colabxterm"));  // the distribution's name without separators
+  // Modules the table does not list: a declared name with a suffix, "scikit-" for "sk".
+  EXPECT_TRUE(d.DeclaresImport("gffutils.helpers"));
+  EXPECT_TRUE(d.DeclaresImport("skfmm"));
+  EXPECT_TRUE(d.DeclaresImport("classes"));  // jaraco-classes: an organization's prefix
+  EXPECT_FALSE(d.DeclaresImport("skimage"));  // listed: scikit-image provides it
+  EXPECT_FALSE(d.DeclaresImport("torch"));    // listed: torch-geometric does not provide it
+  EXPECT_FALSE(d.DeclaresImport("gff"));
   EXPECT_FALSE(d.DeclaresImport("numpy"));
   EXPECT_FALSE(d.DeclaresImport("google.cloud.bigquery"));  // "google" is a shared namespace
   EXPECT_FALSE(d.DeclaresImport("jaraco.functools"));
