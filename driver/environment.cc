@@ -554,7 +554,20 @@ class NotebookModules : public ModuleEnvironment {
     };
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       std::string_view file = w.path;
-      if (file.find('/') != std::string_view::npos) continue;
+      if (file.find('/') != std::string_view::npos) {
+        // Into a folder (`%%writefile src/config.py`): found where its folder is searched.
+        if (file.size() > 3 && file.ends_with(".py")) {
+          std::string at = AbsoluteNormalPath(file, dir_);
+          auto m = std::make_unique<LocalModule>();
+          const size_t slash = at.rfind('/');
+          m->name = at.substr(slash + 1, at.size() - slash - 4);
+          m->path = at;
+          m->display = StrCat(file, " (written by %%writefile)");
+          Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
+          written_in_folders_.try_emplace(std::move(at), std::move(m));
+        }
+        continue;
+      }
       if (file.size() > 4 && file.substr(file.size() - 4) == ".pyx") {
         // Cython source the notebook compiles (setup.py build_ext, pyximport) into a module
         // of the same name: its Python names are not read here.
@@ -605,6 +618,9 @@ class NotebookModules : public ModuleEnvironment {
       if (skip_own_dir && search[i] == folder_.dir) continue;
       bool ns = false;
       local = ctx_.FindIn(search[i], *SearchListing(i), top, top, &ns);
+      if (local == nullptr) local = WrittenIn(search[i], top);
+      // A folder the notebook writes modules into is a namespace package at least.
+      if (local == nullptr && !ns) ns = WritesInto(StrCat(search[i], "/", top));
       if (ns && !namespace_dir) {
         namespace_dir = true;
         namespace_at = StrCat(search[i], "/", top);
@@ -686,6 +702,13 @@ class NotebookModules : public ModuleEnvironment {
       if (next == std::string_view::npos) next = dotted.size();
       std::string_view part = dotted.substr(at + 1, next - at - 1);
       if (local->dynamic && !local->is_package) break;
+      if (local->is_package) {
+        if (const LocalModule* written = WrittenIn(local->path, part)) {
+          local = written;
+          at = next;
+          continue;
+        }
+      }
       if (!local->is_package || !local->submodules.contains(part)) {
         if (local->dynamic) break;
         r.status = ModuleStatus::kUnresolved;
@@ -983,6 +1006,23 @@ class NotebookModules : public ModuleEnvironment {
   // searched after search_; and whether one adds a directory that is not a literal.
   mutable std::vector<std::string> added_search_;
   mutable bool added_dynamic_ = false;
+  // Modules the notebook writes into folders, by absolute path.
+  absl::flat_hash_map<std::string, std::unique_ptr<LocalModule>> written_in_folders_;
+
+  // Whether the notebook writes a module somewhere inside `dir`.
+  bool WritesInto(const std::string& dir) const {
+    for (const auto& [path, m] : written_in_folders_) {
+      if (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/') return true;
+    }
+    return false;
+  }
+
+  // A module `name` the notebook writes into `dir`, or null.
+  const LocalModule* WrittenIn(std::string_view dir, std::string_view name) const {
+    if (written_in_folders_.empty()) return nullptr;
+    auto it = written_in_folders_.find(StrCat(dir, "/", name, ".py"));
+    return it == written_in_folders_.end() ? nullptr : it->second.get();
+  }
 };
 
 }  // namespace

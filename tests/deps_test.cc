@@ -606,7 +606,7 @@ TEST(DeclaredDependenciesTest, DeclaresImport) {
   // Modules the table does not list: a declared name with a suffix, "scikit-" for "sk".
   EXPECT_TRUE(d.DeclaresImport("gffutils.helpers"));
   EXPECT_TRUE(d.DeclaresImport("skfmm"));
-  EXPECT_TRUE(d.DeclaresImport("classes"));  // jaraco-classes: an organization's prefix
+  EXPECT_TRUE(d.DeclaresImport("classes"));   // jaraco-classes: an organization's prefix
   EXPECT_FALSE(d.DeclaresImport("skimage"));  // listed: scikit-image provides it
   EXPECT_FALSE(d.DeclaresImport("torch"));    // listed: torch-geometric does not provide it
   EXPECT_FALSE(d.DeclaresImport("gff"));
