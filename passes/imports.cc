@@ -905,24 +905,15 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     *out = std::move(inner);
     return true;
   }
-  if (const auto* b = e->As<BinOp>(); b != nullptr && b->op == BinOpKind::kAdd) {
-    // root + '/src': strings put together.
+  if (const auto* b = e->As<BinOp>();
+      b != nullptr && (b->op == BinOpKind::kAdd || b->op == BinOpKind::kDiv)) {
+    // `root + '/src'` puts strings together; pathlib's `/` joins a Path and a string or Path.
     std::string left, right;
     if (!LiteralPath(b->left, buffer, &left, depth + 1, names) ||
         !LiteralPath(b->right, buffer, &right, depth + 1, names)) {
       return false;
     }
-    *out = std::move(left) + right;
-    return true;
-  }
-  if (const auto* b = e->As<BinOp>(); b != nullptr && b->op == BinOpKind::kDiv) {
-    // pathlib's `/`: at least one side is a Path, the other may be a string.
-    std::string left, right;
-    if (!LiteralPath(b->left, buffer, &left, depth + 1, names) ||
-        !LiteralPath(b->right, buffer, &right, depth + 1, names)) {
-      return false;
-    }
-    *out = JoinPaths(std::move(left), right);
+    *out = b->op == BinOpKind::kAdd ? std::move(left) + right : JoinPaths(std::move(left), right);
     return true;
   }
   if (const auto* a = e->As<Attribute>()) {
