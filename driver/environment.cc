@@ -543,26 +543,30 @@ class NotebookModules : public ModuleEnvironment {
         installed_here_.insert(d);
       }
     }
-    // A module the notebook makes itself: `file` beside the notebook, `stem` its name.
-    auto add = [this](std::string_view file, std::string_view stem, std::string_view how) {
+    // A module the notebook makes itself: `file` as the notebook names it, at `path`, `stem`
+    // its name.
+    auto make = [](std::string_view file, std::string path, std::string_view stem,
+                   std::string_view how) {
       auto m = std::make_unique<LocalModule>();
       m->name = std::string(stem);
-      m->path = StrCat(dir_, "/", file);
+      m->path = std::move(path);
       m->display = StrCat(file, " (", how, ")");
+      return m;
+    };
+    // One beside the notebook.
+    auto add = [&](std::string_view file, std::string_view stem, std::string_view how) {
+      std::unique_ptr<LocalModule> m = make(file, StrCat(dir_, "/", file), stem, how);
       LocalModule* added = m.get();
       return written_.try_emplace(m->name, std::move(m)).second ? added : nullptr;
     };
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       std::string_view file = w.path;
-      if (file.find('/') != std::string_view::npos) {
+      if (const size_t slash = file.rfind('/'); slash != std::string_view::npos) {
         // Into a folder (`%%writefile src/config.py`): found where its folder is searched.
-        if (file.size() > 3 && file.ends_with(".py")) {
+        if (file.size() > slash + 4 && file.ends_with(".py")) {
           std::string at = AbsoluteNormalPath(file, dir_);
-          auto m = std::make_unique<LocalModule>();
-          const size_t slash = at.rfind('/');
-          m->name = at.substr(slash + 1, at.size() - slash - 4);
-          m->path = at;
-          m->display = StrCat(file, " (written by %%writefile)");
+          std::unique_ptr<LocalModule> m = make(
+              file, at, file.substr(slash + 1, file.size() - slash - 4), "written by %%writefile");
           Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
           written_in_folders_.try_emplace(std::move(at), std::move(m));
         }
@@ -614,25 +618,27 @@ class NotebookModules : public ModuleEnvironment {
     // imports); other names are also looked for beside it, as when it runs as a script.
     const bool skip_own_dir = !folder_.package.empty() &&
                               (top == own_stem_ || IsStdlibModule(top, ctx_.options.python_minor));
+    // `top` as a namespace package (a folder without __init__.py) in `dir`: the first one counts.
+    auto namespace_in = [&](const std::string& dir) {
+      if (namespace_dir) return;
+      namespace_dir = true;
+      namespace_at = StrCat(dir, "/", top);
+    };
     for (size_t i = 0; local == nullptr && i < search.size(); ++i) {
       if (skip_own_dir && search[i] == folder_.dir) continue;
       bool ns = false;
       local = ctx_.FindIn(search[i], *SearchListing(i), top, top, &ns);
-      if (local == nullptr) local = WrittenIn(search[i], top);
-      // A folder the notebook writes modules into is a namespace package at least.
-      if (local == nullptr && !ns) ns = WritesInto(StrCat(search[i], "/", top));
-      if (ns && !namespace_dir) {
-        namespace_dir = true;
-        namespace_at = StrCat(search[i], "/", top);
+      if (local == nullptr && !written_in_folders_.empty()) {
+        local = WrittenIn(search[i], top);
+        // A folder the notebook writes modules into is a namespace package at least.
+        ns = ns || (local == nullptr && WritesInto(StrCat(search[i], "/", top)));
       }
+      if (ns) namespace_in(search[i]);
     }
     for (size_t i = 0; local == nullptr && i < added_search_.size(); ++i) {
       bool ns = false;
       local = ctx_.FindIn(added_search_[i], ctx_.ListingOf(added_search_[i]), top, top, &ns);
-      if (ns && !namespace_dir) {
-        namespace_dir = true;
-        namespace_at = StrCat(added_search_[i], "/", top);
-      }
+      if (ns) namespace_in(added_search_[i]);
     }
     if (local != nullptr) NoteSearchPath(*local);
     const ImportContext::Impl::NameFacts* f = nullptr;
@@ -1019,7 +1025,7 @@ class NotebookModules : public ModuleEnvironment {
 
   // A module `name` the notebook writes into `dir`, or null.
   const LocalModule* WrittenIn(std::string_view dir, std::string_view name) const {
-    if (written_in_folders_.empty()) return nullptr;
+    if (written_in_folders_.empty()) return nullptr;  // (most notebooks write none)
     auto it = written_in_folders_.find(StrCat(dir, "/", name, ".py"));
     return it == written_in_folders_.end() ? nullptr : it->second.get();
   }

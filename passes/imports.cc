@@ -901,7 +901,9 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     }
     std::string inner;
     if (!LiteralPath(a->value, buffer, &inner, depth + 1, names)) return false;
-    for (int up = std::stoi(std::string(digits)); up >= 0; --up) inner = ParentPath(inner);
+    int up = 0;
+    for (char c : digits) up = up * 10 + (c - '0');
+    for (; up >= 0; --up) inner = ParentPath(inner);
     *out = std::move(inner);
     return true;
   }

@@ -210,12 +210,14 @@ class NameChecker {
       return member;
     }
     // A conventional alias (`pd`, `np`, `plt`): its import, before a name one letter away from
-    // it (`px`, `nn`). A one-letter alias (`F`) is as likely a misspelling of a name in scope.
-    std::string_view import = ConventionalImport(name);
-    if (!import.empty() && name.size() > 1) {
+    // it (`px`, `nn`). A one-letter alias (`F`) is as likely a misspelling of a name in scope:
+    // its import comes after those.
+    const std::string_view import = ConventionalImport(name);
+    auto forgot_import = [&] {
       *names_import = true;
       return StrCat("did you forget '", import, "'?");
-    }
+    };
+    if (!import.empty() && name.size() > 1) return forgot_import();
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = BestSuggestion(name, visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
@@ -226,10 +228,7 @@ class NameChecker {
     }
     best = BestSuggestion(name, later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
-    if (!import.empty()) {
-      *names_import = true;
-      return StrCat("did you forget '", import, "'?");
-    }
+    if (!import.empty()) return forgot_import();
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
     best = BestSuggestion(name, builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
