@@ -800,9 +800,6 @@ class NotebookModules : public ModuleEnvironment {
       }
       std::sort(names.begin() + static_cast<std::ptrdiff_t>(from), names.end());
     }
-    for (std::string_view n : StdlibModules(ctx_.options.python_minor)) {
-      if (!n.empty() && n[0] != '_') names.push_back(n);
-    }
     return names;
   }
 

@@ -236,19 +236,34 @@ class ImportChecker : public AstVisitor {
     return {};
   }
 
-  // One insertion, deletion, substitution or swap of neighbours apart, letter case aside.
-  static bool OneEditApart(std::string_view a, std::string_view b) {
+  // A slip of the keyboard that turns the module `meant` into `wrong`, letter case aside: one
+  // letter left out or added, two neighbours swapped, or one letter for another in a name long
+  // enough that such a change seldom lands on another real module (and a digit for a digit,
+  // `PyQt4` for `PyQt5`). A short name one letter off a listed one is mostly another module
+  // (`model` and `modal`, `db` and `dbm`), often a helper that was not committed.
+  static bool TypoOf(std::string_view wrong, std::string_view meant) {
     auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
     auto same = [&](char x, char y) { return lower(x) == lower(y); };
-    if (a.size() > b.size()) std::swap(a, b);
-    if (b.size() - a.size() > 1) return false;
+    const std::string_view a = wrong, b = meant;
+    if (a.size() == b.size()) {
+      size_t i = 0;
+      while (i < a.size() && same(a[i], b[i])) ++i;
+      if (i == a.size()) return true;  // only the case differs
+      if (a.size() < 3) return false;
+      if (std::equal(a.begin() + i + 1, a.end(), b.begin() + i + 1, same)) {
+        const bool digits = absl::ascii_isdigit(a[i]) && absl::ascii_isdigit(b[i]);
+        return digits || a.size() >= 7;
+      }
+      return i + 1 < a.size() && same(a[i], b[i + 1]) && same(a[i + 1], b[i]) &&
+             std::equal(a.begin() + i + 2, a.end(), b.begin() + i + 2, same);
+    }
+    if (std::min(a.size(), b.size()) < 2 || a.size() < 3) return false;
+    std::string_view shorter = a.size() < b.size() ? a : b;
+    std::string_view longer = a.size() < b.size() ? b : a;
+    if (longer.size() - shorter.size() != 1) return false;
     size_t i = 0;
-    while (i < a.size() && same(a[i], b[i])) ++i;
-    if (i == a.size()) return true;  // equal, or b has one more letter at the end
-    if (a.size() < b.size()) return std::equal(a.begin() + i, a.end(), b.begin() + i + 1, same);
-    if (std::equal(a.begin() + i + 1, a.end(), b.begin() + i + 1, same)) return true;
-    return i + 1 < a.size() && same(a[i], b[i + 1]) && same(a[i + 1], b[i]) &&
-           std::equal(a.begin() + i + 2, a.end(), b.begin() + i + 2, same);
+    while (i < shorter.size() && same(shorter[i], longer[i])) ++i;
+    return std::equal(shorter.begin() + i, shorter.end(), longer.begin() + i + 1, same);
   }
 
   // `import pillow`, `import pytorch`, `import cv`: the module meant, and why; empty if none.
@@ -302,21 +317,27 @@ class ImportChecker : public AstVisitor {
       if (std::string hint = DistributionHint(wrong); !hint.empty()) return hint;
       if (!nearby_) nearby_ = env_.NearbyModuleNames();  // the same for every import here
       if (!HintAffordable(nearby_->size())) return {};
+      // A module beside the notebook: as close as CPython's suggestions for names go.
       for (std::string_view n : *nearby_) {
         if (SameInitial(wrong, n)) candidates.push_back(n);
       }
       std::string_view best = CloseModule(wrong, candidates);
-      if (best.empty() && wrong.size() >= 4) {
-        // A misspelled third-party module (`pandsa`, `sklern`, `PyQt4`): one edit away from a
-        // listed name. A looser match among thousands of names mostly takes a missing helper
-        // module (`trainer`) for some package (`chainer`).
-        if (!HintAffordable(KnownTopLevelImports().size() / 8)) return {};
-        for (std::string_view n : KnownTopLevelImports()) {
-          if (SameInitial(wrong, n) && OneEditApart(wrong, n)) {
-            best = n;
-            break;
+      if (best.empty()) {
+        // A misspelled standard or third-party module (`jsn`, `pandsa`, `sklern`, `PyQt4`).
+        // A looser match among thousands of names mostly takes a missing helper module
+        // (`trainer`, `functions`) for some package (`chainer`, `fractions`).
+        const std::vector<std::string_view>& stdlib = StdlibModules(options_.python_minor);
+        const std::vector<std::string_view>& known = KnownTopLevelImports();
+        if (!HintAffordable((stdlib.size() + known.size()) / 8)) return {};
+        candidates.clear();
+        for (const std::vector<std::string_view>* list : {&stdlib, &known}) {
+          for (std::string_view n : *list) {
+            if (!n.starts_with('_') && SameInitial(wrong, n) && TypoOf(wrong, n)) {
+              candidates.push_back(n);
+            }
           }
         }
+        best = BestSuggestion(wrong, candidates);
       }
       return best.empty() ? std::string() : StrCat("did you mean '", best, "'?");
     } else {

@@ -99,8 +99,8 @@ class ModuleEnvironment {
     (void)distribution;
     return {};
   }
-  // Module names a misspelled import may have meant: local top-level modules, the standard
-  // library, well-known third-party modules.
+  // The local top-level modules a misspelled import may have meant: those the notebook writes,
+  // then those of its search path.
   virtual std::vector<std::string_view> NearbyModuleNames() const = 0;
   // The notebook's package for relative imports (scripts inside packages); empty for a
   // notebook, whose relative imports fail.

@@ -1406,7 +1406,8 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   const std::string text =
       "# %%\nimport helpres\nimport jsn\nimport pandsa\nimport pillow\nimport pytorch\n"
       "import pandas_extension_of_mine\nimport lib\nimport utils\nimport config\nimport Helpesr\n"
-      "import functorch\n";
+      "import functorch\nimport Pandas\nimport matplotlip\nimport PyQt4\nimport model\n"
+      "import db\nimport functions\nimport pymol\nimport sklern\n";
   NotebookReport report = AnalyzeWithImports(dir / "notebook.py", text);
   std::map<std::string, std::string> help;
   for (const Finding& f : report.findings) {
@@ -1432,6 +1433,17 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   // Three letters off a standard module of its length: another module, not a misspelling.
   ASSERT_TRUE(help.contains("functorch"));
   EXPECT_EQ(help["functorch"], "");
+  // Slips of the keyboard: the case, a letter in a long name, a digit, a letter left out.
+  EXPECT_EQ(help["Pandas"], "did you mean 'pandas'?");
+  EXPECT_EQ(help["matplotlip"], "did you mean 'matplotlib'?");
+  EXPECT_EQ(help["PyQt4"], "did you mean 'PyQt5'?");
+  EXPECT_EQ(help["sklern"], "did you mean 'sklearn'?");
+  // A short name a letter off a listed module ('modal', 'dbm'), or two letters off one
+  // ('fractions', 'pydoc'): a helper module that is missing, or a package not listed.
+  for (const char* other : {"model", "db", "functions", "pymol"}) {
+    ASSERT_TRUE(help.contains(other)) << other;
+    EXPECT_EQ(help[other], "") << other;
+  }
 }
 
 // `from src.features import f` in notebooks/, with src/ at the repository's root: not found from
