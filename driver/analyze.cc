@@ -592,18 +592,21 @@ void ParsedCells::Scope(ParsedCell* out) {
 // asks for).
 void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
               ParsedCells* parsed, std::vector<Diagnostic>* out) {
-  const CellOrder cell_order = request.order;
+  auto ran = [](const Cell& c) { return c.execution_count && *c.execution_count > 0; };
+  // A notebook saved without a run (Colab and Databricks save In [0] for every cell) records
+  // no order: its cells run as "Run All" runs them.
+  const CellOrder cell_order =
+      request.order == CellOrder::kExecuted && std::none_of(nb.cells.begin(), nb.cells.end(), ran)
+          ? CellOrder::kFile
+          : request.order;
   const bool report_syntax = request.report_syntax;
   std::vector<Diagnostic>& diagnostics = *out;
-  // Cells in execution order.
+  // Cells in execution order: in the recorded one, those that ran.
   std::vector<const Cell*> order;
   order.reserve(nb.cells.size());
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
-    // Colab saves In [0] for every cell: no order to replay.
-    if (cell_order == CellOrder::kExecuted && (!c.execution_count || *c.execution_count <= 0)) {
-      continue;
-    }
+    if (cell_order == CellOrder::kExecuted && !ran(c)) continue;
     order.push_back(&c);
   }
   if (cell_order == CellOrder::kExecuted) {

@@ -420,6 +420,36 @@ TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
             "cell 1 is above cell 2 but ran after it: run the cells from the top, in file order");
 }
 
+// A notebook saved without a run (no cell has an execution count, or all have 0 as Colab
+// saves them) records no order: the executed order is the file's. Once some cell ran, the
+// cells that did not are left out of the replay.
+TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
+  auto notebook = [](std::string_view first, std::string_view second) {
+    return StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "execution_count": )json",
+                  first, R"json(, "metadata": {}, "outputs": [], "source": "print(late)"},
+        {"cell_type": "code", "execution_count": )json",
+                  second, R"json(, "metadata": {}, "outputs": [], "source": "late = 1"}]})json");
+  };
+  for (auto [first, second] : {std::pair{"null", "null"}, std::pair{"0", "0"}}) {
+    absl::StatusOr<Notebook> nb = NotebookReader().Read("never_ran.ipynb", notebook(first, second));
+    ASSERT_TRUE(nb.ok()) << nb.status();
+    AnalyzeOptions options;
+    options.order = CellOrder::kExecuted;
+    NotebookReport report = AnalyzeNotebook(*nb, options);
+    EXPECT_NE(Only(report, "NB102", "late"), nullptr) << first;
+  }
+  // Only the reading cell ran: the binding cell is not in the replay.
+  absl::StatusOr<Notebook> nb = NotebookReader().Read("half_ran.ipynb", notebook("1", "null"));
+  ASSERT_TRUE(nb.ok()) << nb.status();
+  AnalyzeOptions options;
+  options.order = CellOrder::kExecuted;
+  NotebookReport report = AnalyzeNotebook(*nb, options);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(GetRule(report.findings[0].diagnostic.rule).code, "NB101");
+  EXPECT_EQ(report.findings[0].diagnostic.symbol, "late");
+}
+
 // A notebook exported from Databricks: the runtime's names exist, a %sql cell is SQL (and binds
 // _sqldf), %md / %sh / %scala cells are not Python; an export whose language is SQL is skipped.
 TEST_F(NameMessageTest, DatabricksExports) {
