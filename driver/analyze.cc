@@ -601,17 +601,25 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
           : request.order;
   const bool report_syntax = request.report_syntax;
   std::vector<Diagnostic>& diagnostics = *out;
-  // Cells in execution order: in the recorded one, those that ran.
+  // Cells in execution order: in the recorded one, those that ran. A cell saved as In [0]
+  // (Colab's exports save cells that ran so, Jupyter never does) or with outputs but no count
+  // ran at a time the file does not say: it comes first, so that what it binds counts for
+  // every cell after it, and the name rules say nothing about its own reads (no order to
+  // check them against).
   std::vector<const Cell*> order;
+  std::vector<Range> unknown_time;
   order.reserve(nb.cells.size());
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
-    if (cell_order == CellOrder::kExecuted && !ran(c)) continue;
+    if (cell_order == CellOrder::kExecuted && !ran(c)) {
+      if (!c.has_outputs && !c.execution_count) continue;
+      unknown_time.push_back({c.begin, c.end});
+    }
     order.push_back(&c);
   }
   if (cell_order == CellOrder::kExecuted) {
-    std::stable_sort(order.begin(), order.end(), [](const Cell* a, const Cell* b) {
-      return *a->execution_count < *b->execution_count;
+    std::stable_sort(order.begin(), order.end(), [&](const Cell* a, const Cell* b) {
+      return (ran(*a) ? *a->execution_count : 0) < (ran(*b) ? *b->execution_count : 0);
     });
   }
 
@@ -675,7 +683,19 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
   rules_options.function_bodies = request.function_bodies;
+  const size_t first_name_finding = diagnostics.size();
   CheckNames(program.get(), locator, rules_options, &diagnostics);
+  if (!unknown_time.empty()) {
+    auto in_unknown_time = [&](const Diagnostic& d) {
+      return std::any_of(unknown_time.begin(), unknown_time.end(), [&](const Range& r) {
+        return d.range.start >= r.start && d.range.start <= r.end;
+      });
+    };
+    diagnostics.erase(
+        std::remove_if(diagnostics.begin() + static_cast<std::ptrdiff_t>(first_name_finding),
+                       diagnostics.end(), in_unknown_time),
+        diagnostics.end());
+  }
   if (env != nullptr && report_syntax) {
     ImportRulesOptions import_options;
     import_options.notebook = notebook;

@@ -450,6 +450,40 @@ TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
   EXPECT_EQ(report.findings[0].diagnostic.symbol, "late");
 }
 
+// Older Colab exports save cells that ran as In [0]: such a cell (or one with outputs and no
+// count) ran at a time the file does not say. What it binds counts for the recorded order; its
+// own reads are not checked against that order. A cell with neither did not run.
+TEST_F(NameMessageTest, CellsThatRanAtAnUnknownTime) {
+  const std::string text = R"json({"nbformat": 4, "nbformat_minor": 0, "metadata": {}, "cells": [
+      {"cell_type": "code", "execution_count": 0, "metadata": {}, "outputs": [],
+       "source": "def bind(f, x):\n    return lambda y: f(x, y)"},
+      {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+       "source": "never_ran = 1"},
+      {"cell_type": "code", "execution_count": 15, "metadata": {}, "outputs": [],
+       "source": "add5 = bind(lambda a, b: a + b, 5)\nprint(never_ran)"},
+      {"cell_type": "code", "execution_count": null, "metadata": {},
+       "outputs": [{"output_type": "stream", "name": "stdout", "text": "7"}],
+       "source": "print(add5(2), later)"},
+      {"cell_type": "code", "execution_count": 16, "metadata": {}, "outputs": [],
+       "source": "later = 2"}]})json";
+  absl::StatusOr<Notebook> nb = NotebookReader().Read("colab.ipynb", text);
+  ASSERT_TRUE(nb.ok()) << nb.status();
+  AnalyzeOptions options;
+  options.order = CellOrder::kExecuted;
+  NotebookReport executed = AnalyzeNotebook(*nb, options);
+  ASSERT_EQ(executed.findings.size(), 1u);
+  EXPECT_EQ(GetRule(executed.findings[0].diagnostic.rule).code, "NB101");
+  EXPECT_EQ(executed.findings[0].diagnostic.symbol, "never_ran");
+  // In file order the replay of the recorded order finds the same: never_ran had its value
+  // from somewhere else (hidden state); bind is no such name.
+  NotebookReport file = AnalyzeNotebook(*nb, AnalyzeOptions{});
+  std::vector<std::string> hidden;
+  for (const Finding& f : file.findings) {
+    if (GetRule(f.diagnostic.rule).code == "NB302") hidden.push_back(f.diagnostic.symbol);
+  }
+  EXPECT_THAT(hidden, testing::ElementsAre("never_ran"));
+}
+
 // A notebook exported from Databricks: the runtime's names exist, a %sql cell is SQL (and binds
 // _sqldf), %md / %sh / %scala cells are not Python; an export whose language is SQL is skipped.
 TEST_F(NameMessageTest, DatabricksExports) {
