@@ -845,10 +845,13 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
         if (seen.insert(method).second) roots.push_back(method);
       }
     }
+    // The functions it calls are those their names are bound to when this call runs: a
+    // function of the same name defined later does not run here.
     for (const GlobalRead& c : u->global_calls) {
       const NameId* id = m.FindName(c.name);
       if (id == nullptr) continue;
       for (DefId def : m.defs_of[*id]) {
+        if (!state.Has(def)) continue;
         const Stmt* stmt = m.defs[def].stmt;
         if (stmt == nullptr || stmt->kind != StmtKind::kFunctionDef) continue;
         auto it = program_->unit_of.find(stmt);
