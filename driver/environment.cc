@@ -226,7 +226,8 @@ struct ImportContext::Impl {
     NameFacts f;
     std::string_view top = dotted.substr(0, dotted.find('.'));
     // __main__ is the kernel's own namespace: always there.
-    f.stdlib = IsStdlibModule(top, options.python_minor) || top == "__main__";
+    f.stdlib = IsStdlibModule(top, options.python_minor) || top == "__main__" ||
+               IsRegressionTestModule(dotted);
     f.removed_in = StdlibRemovedIn(top, options.python_minor);
     f.python2 = IsPython2StdlibModule(top);
     if (f.removed_in != 0 || f.python2) f.replacement = ReplacementForRemovedModule(top);

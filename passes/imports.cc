@@ -442,6 +442,10 @@ class ImportChecker : public AstVisitor {
                         ".py beside the notebook, with the names the notebook imports from it");
           note = StrCat("'", TopLevel(dotted), ".py' is not committed: ", ignored,
                         " keeps it out of the repository");
+        } else if (dotted == "test") {
+          note =
+              "'test' is not beside the notebook: Python imports the standard library's "
+              "regression-test package 'test' instead, which holds none of the notebook's code";
         } else {
           note = absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "
@@ -668,6 +672,14 @@ class ImportChecker : public AstVisitor {
       }
     }
     if (module.empty()) return;
+    // `from test import support`: modules of CPython's regression-test package.
+    if (f->level == 0 && module == "test" && Lookup(module).status == ModuleStatus::kUnresolved &&
+        std::all_of(f->names.begin(), f->names.end(), [](const Alias* a) {
+          return IsRegressionTestModule(StrCat("test.", a->name));
+        })) {
+      if (counts_ != nullptr) ++counts_->stdlib;
+      return;
+    }
     const ModuleLookup& m = CheckModule(module, site);
     if (guarded_ > 0) return;
     // Star imports: a local module's exports can be known, and those of the standard-library

@@ -191,6 +191,14 @@ bool IsStdlibModule(std::string_view top_level, int python_minor) {
   return m != nullptr && PresentIn(*m, ClampMinor(python_minor));
 }
 
+bool IsRegressionTestModule(std::string_view dotted) {
+  if (!dotted.starts_with("test.")) return false;
+  std::string_view sub = dotted.substr(5);
+  sub = sub.substr(0, sub.find('.'));
+  return sub == "support" || sub == "libregrtest" || sub == "regrtest" ||
+         (sub.starts_with("test_") && sub.size() > 5);
+}
+
 int StdlibRemovedIn(std::string_view top_level, int python_minor) {
   const StdlibModule* m = Find(top_level);
   if (m == nullptr || m->removed_minor == 0) return 0;

@@ -19,6 +19,12 @@ inline constexpr int kNewestStdlibMinor = 13;
 // treated as the nearest known one.
 bool IsStdlibModule(std::string_view top_level, int python_minor);
 
+// True for a module of CPython's regression-test package that code outside CPython imports:
+// "test.support" (and its submodules), "test.libregrtest", "test.regrtest", "test.test_*".
+// The package itself, "test", is not in the table (sys.stdlib_module_names leaves test
+// modules out), and a notebook that imports it almost always means a test.py of its own.
+bool IsRegressionTestModule(std::string_view dotted);
+
 // For a module that an earlier 3.x standard library had and 3.`python_minor` no longer has
 // (distutils and imp in 3.12, telnetlib in 3.13, ...): the minor version that removed it. 0 when
 // the module is in the standard library of 3.`python_minor` or never was in 3.8 or later.

@@ -1510,6 +1510,30 @@ TEST(ImportHintsTest, MisspelledModulesAndDistributionNames) {
   }
 }
 
+// CPython's regression-test package: its support modules are there; `test` itself is taken for
+// a test.py the notebook lacks, and the note says what Python imports instead.
+TEST(ImportHintsTest, RegressionTestPackage) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  NotebookReport report =
+      AnalyzeWithImports(tmp.path() / "notebook.py",
+                         "# %%\nimport test.support\nfrom test import support, test_grammar\n"
+                         "from test.support import os_helper\nfrom test import ImageDataset\n");
+  std::vector<const Finding*> found;
+  for (const Finding& f : report.findings) found.push_back(&f);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(GetRule(found[0]->diagnostic.rule).code, "NB201");
+  EXPECT_EQ(found[0]->start.line, 4u);
+  ASSERT_EQ(found[0]->diagnostic.notes.size(), 1u);
+  EXPECT_THAT(found[0]->diagnostic.notes[0], HasSubstr("regression-test package 'test' instead"));
+
+  // A test.py beside the notebook is the module imported.
+  std::ofstream(tmp.path() / "test.py") << "ImageDataset = object\n";
+  NotebookReport local =
+      AnalyzeWithImports(tmp.path() / "notebook.py", "# %%\nfrom test import ImageDataset\n");
+  EXPECT_TRUE(local.findings.empty());
+}
+
 // `from src.features import f` in notebooks/, with src/ at the repository's root: not found from
 // the notebook's directory, and the finding says where it is; silent when the notebook adds a
 // computed directory to sys.path (it may reach it). Nothing above the repository's root counts.
