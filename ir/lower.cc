@@ -111,6 +111,20 @@ bool IsIrrefutable(const Pattern* p) {
   return false;
 }
 
+// exec(code, {}) or eval(text, dict(x=1)): the code runs with globals of its own, made right
+// there, and binds none of the notebook's names.
+bool RunsInOwnNamespace(const Call* c) {
+  const Expr* globals = c->args.size() >= 2 ? c->args[1] : nullptr;
+  for (const Keyword* k : c->keywords) {
+    if (k->arg == "globals") globals = k->value;  // Python 3.13
+  }
+  if (globals == nullptr) return false;
+  if (globals->kind == ExprKind::kDict) return true;
+  const auto* call = globals->As<Call>();
+  const Name* callee = call != nullptr ? call->func->As<Name>() : nullptr;
+  return callee != nullptr && callee->id == "dict";
+}
+
 class Lowerer;
 
 // Pending bodies, lowered after the unit that defines them.
@@ -1417,7 +1431,8 @@ void Lowerer::VisitExpr(const Expr* e) {
       if (const auto* f = c->func->As<Name>()) {
         // The namespace as a dict may be written (globals()[name] = ..., handed to a function
         // that writes it): any name may be bound from here on. Reads of it bind nothing.
-        if (f->id == "exec" || f->id == "eval" || f->id == "__import__" ||
+        if (((f->id == "exec" || f->id == "eval") && !RunsInOwnNamespace(c)) ||
+            f->id == "__import__" ||
             ((f->id == "globals" || f->id == "locals" || f->id == "vars") && e != namespace_read_ &&
              IsGlobals(e))) {
           Wildcard(f->range);
