@@ -527,6 +527,14 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       ParseMagicLine(trimmed, out);
       return;
     }
+    if (magic == "bigquery") {
+      // A query, whose DataFrame `%%bigquery df` stores in a variable.
+      if (std::string_view n = BigQueryMagicTarget(args); !n.empty()) {
+        cell.magic_bindings.push_back(MagicBinding(nb, n));
+        ParseMagicLine(trimmed, out);
+      }
+      return;
+    }
     if (magic == "sql") {
       // SQL, whose result `%%sql result <<` stores in a variable.
       if (std::string_view n = SqlMagicTarget(args); !n.empty()) {

@@ -1622,6 +1622,37 @@ std::string_view SqlMagicTarget(std::string_view args) {
   return LooksLikeIdentifier(name) ? name : std::string_view{};
 }
 
+std::string_view BigQueryMagicTarget(std::string_view args) {
+  args = args.substr(0, args.find_first_of("\r\n"));
+  // The options that take a value (the others are flags: --dry_run, --use_rest_api, ...).
+  static constexpr std::string_view kValued[] = {"--destination_table",
+                                                 "--project",
+                                                 "--bigquery_api_endpoint",
+                                                 "--bqstorage_api_endpoint",
+                                                 "--progress_bar_type",
+                                                 "--location",
+                                                 "--max_results",
+                                                 "--maximum_bytes_billed",
+                                                 "--engine"};
+  size_t at = 0;
+  while (true) {
+    at = args.find_first_not_of(" \t", at);
+    if (at == std::string_view::npos) return {};
+    const size_t end = std::min(args.size(), args.find_first_of(" \t", at));
+    const std::string_view word = args.substr(at, end - at);
+    at = end;
+    if (!word.starts_with("-")) return LooksLikeIdentifier(word) ? word : std::string_view{};
+    // --params takes the rest of the line (a dict, or names): nothing positional after it.
+    if (word == "--params") return {};
+    if (word.find('=') == std::string_view::npos &&
+        std::find(std::begin(kValued), std::end(kValued), word) != std::end(kValued)) {
+      at = args.find_first_not_of(" \t", at);
+      if (at == std::string_view::npos) return {};
+      at = std::min(args.size(), args.find_first_of(" \t", at));
+    }
+  }
+}
+
 std::string_view MagicPythonArgument(std::string_view escape, Offset* skipped) {
   if (!escape.empty() && (escape[0] == '/' || escape[0] == ',' || escape[0] == ';')) {
     // Autocall: the function's (dotted) name is read; its arguments are not Python.

@@ -101,6 +101,11 @@ std::vector<std::string_view> RMagicOutputs(std::string_view args);
 // receives the query's result (a view into `args`, the text after the magic's name), or empty.
 std::string_view SqlMagicTarget(std::string_view args);
 
+// google-cloud-bigquery's `%%bigquery df --project p` (also `%%bigquery --project p df`): the
+// variable that receives the query's DataFrame, its one positional argument (a view into
+// `args`, the text after the magic's name), or empty.
+std::string_view BigQueryMagicTarget(std::string_view args);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_IR_LOWER_H_

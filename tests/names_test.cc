@@ -1854,5 +1854,17 @@ TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" SELECT 1\nx << y"), "");  // only the first line
 }
 
+TEST(MagicBindingsTest, BigQueryDestinationIsThePositionalArgument) {
+  EXPECT_EQ(BigQueryMagicTarget(" trips"), "trips");
+  EXPECT_EQ(BigQueryMagicTarget(" df --project $PROJECT"), "df");
+  EXPECT_EQ(BigQueryMagicTarget(" --project my-proj df1"), "df1");
+  EXPECT_EQ(BigQueryMagicTarget(" --use_rest_api df3 --location EU"), "df3");
+  EXPECT_EQ(BigQueryMagicTarget(" --project=p out"), "out");
+  EXPECT_EQ(BigQueryMagicTarget(" --dry_run\ndf"), "");  // only the first line
+  EXPECT_EQ(BigQueryMagicTarget(" --project p"), "");
+  EXPECT_EQ(BigQueryMagicTarget(" --params {\"n\": 3}"), "");
+  EXPECT_EQ(BigQueryMagicTarget(""), "");
+}
+
 }  // namespace
 }  // namespace cellflow
