@@ -465,12 +465,29 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
   std::string_view source = nb.Source(c);
   std::string_view trimmed =
       source.substr(std::min(source.size(), source.find_first_not_of(" \t\r\n")));
+  CodeCell& cell = out->code;
+  cell.cell = c.index;
+  // %%time and %%capture run the rest of the cell as a cell of its own: when that starts with
+  // another cell magic (%%time, then %%bash), the inner one says what the rest is.
+  Offset begin = c.begin;
+  while (trimmed.starts_with("%%")) {
+    const std::string_view outer = CellMagicName(trimmed);
+    const size_t newline = trimmed.find('\n');
+    if ((outer != "time" && outer != "capture") || newline == std::string_view::npos) break;
+    std::string_view inner = trimmed.substr(newline + 1);
+    inner = inner.substr(std::min(inner.size(), inner.find_first_not_of(" \t\r\n")));
+    if (!inner.starts_with("%%")) break;
+    if (outer == "capture") {
+      std::string_view target = CaptureTarget(trimmed.substr(0, trimmed.find_first_of("\r\n")));
+      if (!target.empty()) cell.magic_bindings.push_back(MagicBinding(nb, target));
+    }
+    trimmed = inner;
+    begin = static_cast<Offset>(inner.data() - nb.buffer.data());
+  }
   // A magic's line (only cells that start with one: this runs for every cell).
   const std::string_view first_line = trimmed.starts_with('%')
                                           ? trimmed.substr(0, trimmed.find_first_of("\r\n"))
                                           : std::string_view();
-  CodeCell& cell = out->code;
-  cell.cell = c.index;
   if (nb.databricks && trimmed.substr(0, 1) == "%" && trimmed.substr(0, 2) != "%%") {
     // A Databricks cell in another language: its first line names it.
     const std::string_view word = EscapeMagicName(first_line);
@@ -557,7 +574,7 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     cell.one_line = newline == std::string_view::npos ||
                     trimmed.find_first_not_of(" \t\r\n", newline) == std::string_view::npos;
   }
-  ParseResult parsed = cellflow::Parse(nb.buffer, c.begin, c.end, &arena_, parse_options);
+  ParseResult parsed = cellflow::Parse(nb.buffer, begin, c.end, &arena_, parse_options);
   if (!parsed.errors.empty()) {
     const SyntaxDiagnostic& e = parsed.errors.front();
     Diagnostic& d = out->syntax.emplace();
