@@ -100,7 +100,7 @@ void Summarize(std::string_view source_bytes, LocalModule* out,
   ParseResult parsed = Parse(source.text, &arena, options);
   SummarizeModule(parsed.module, source.text, out, find);
   if (!parsed.errors.empty() || !source.problems.empty()) {
-    out->dynamic = true;
+    out->dynamic = out->submodules_dynamic = true;
     out->exports_known = false;
   }
 }
@@ -315,7 +315,7 @@ struct ImportContext::Impl {
     std::string base = fs::path(key).filename().string();
     if (extension) {
       m->display = base;
-      m->dynamic = true;
+      m->dynamic = m->submodules_dynamic = true;
       m->exports_known = false;
     } else if (namespace_package) {
       m->display = base + "/";
@@ -334,7 +334,7 @@ struct ImportContext::Impl {
         Summarize(text, m.get(), &find);
       }
       if (!ok) {
-        m->dynamic = true;
+        m->dynamic = m->submodules_dynamic = true;
         m->exports_known = false;
       }
     }
@@ -577,7 +577,7 @@ class NotebookModules : public ModuleEnvironment {
         // Cython source the notebook compiles (setup.py build_ext, pyximport) into a module
         // of the same name: its Python names are not read here.
         if (LocalModule* m = add(file, file.substr(0, file.size() - 4), "written by %%writefile")) {
-          m->dynamic = true;
+          m->dynamic = m->submodules_dynamic = true;
           m->exports_known = false;
         }
       } else if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
@@ -590,7 +590,7 @@ class NotebookModules : public ModuleEnvironment {
       // Its contents are unknown until it is fetched: any name may be in it.
       if (LocalModule* m =
               add(file, file.substr(0, file.size() - 3), "downloaded by the notebook")) {
-        m->dynamic = true;
+        m->dynamic = m->submodules_dynamic = true;
         m->exports_known = false;
       }
     }
@@ -708,7 +708,7 @@ class NotebookModules : public ModuleEnvironment {
       size_t next = dotted.find('.', at + 1);
       if (next == std::string_view::npos) next = dotted.size();
       std::string_view part = dotted.substr(at + 1, next - at - 1);
-      if (local->dynamic && !local->is_package) break;
+      if (local->submodules_dynamic && !local->is_package) break;
       if (local->is_package) {
         if (const LocalModule* written = WrittenIn(local->path, part)) {
           local = written;
@@ -717,7 +717,7 @@ class NotebookModules : public ModuleEnvironment {
         }
       }
       if (!local->is_package || !local->submodules.contains(part)) {
-        if (local->dynamic) break;
+        if (local->submodules_dynamic) break;
         r.status = ModuleStatus::kUnresolved;
         r.parent = local;
         r.parent_length = at;

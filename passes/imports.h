@@ -32,6 +32,10 @@ struct LocalModule {
   // Any attribute may exist: a module-level __getattr__, a star import whose names are unknown,
   // exec, or a file that does not parse.
   bool dynamic = false;
+  // Submodules may exist that are no files of it (`import pkg.x` finds what the code puts
+  // there): __path__ edits, sys.modules writes, import hooks, exec, or code that cannot be read.
+  // A star import or a __getattr__ makes names dynamic, not submodules.
+  bool submodules_dynamic = false;
   // Module-level names (found by std::string_view too).
   absl::flat_hash_set<std::string, StringViewHash, std::equal_to<>> names;
   // Those of `names` that only imports bind (`import numpy as np`, `from x import y`, a star

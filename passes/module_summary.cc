@@ -176,7 +176,8 @@ class TopLevel : public AstVisitor {
     if (s->kind == StmtKind::kFunctionDef || s->kind == StmtKind::kClassDef) {
       // Their bodies run when called (or, for a class, now): either can write the globals.
       if (!out_->dynamic) {
-        if (WritesGlobals(s, buffer_) || MentionsImportHooks(s)) out_->dynamic = true;
+        if (WritesGlobals(s, buffer_)) out_->dynamic = true;
+        if (MentionsImportHooks(s)) out_->dynamic = out_->submodules_dynamic = true;
       }
       return;
     }
@@ -194,11 +195,15 @@ class TopLevel : public AstVisitor {
       if (const auto* n = c->func->As<Name>();
           n != nullptr && (n->id == "exec" || n->id == "globals" || n->id == "vars")) {
         out_->dynamic = true;
+        if (n->id == "exec") out_->submodules_dynamic = true;
       }
     }
     // An import hook installed at import time (setuptools.extern's vendored packages): what
-    // `from m import x` finds is up to it.
-    if (IsImportHookList(e)) out_->dynamic = true;
+    // `from m import x` finds is up to it. So is what a package's edited __path__ holds.
+    if (IsImportHookList(e)) out_->dynamic = out_->submodules_dynamic = true;
+    if (const auto* n = e->As<Name>(); n != nullptr && n->id == "__path__") {
+      out_->submodules_dynamic = true;
+    }
     if (e->kind == ExprKind::kLambda) return;
     WalkExpr(e);
   }
@@ -215,7 +220,7 @@ class TopLevel : public AstVisitor {
     }
     const auto* sub = target->As<Subscript>();
     const auto* m = sub == nullptr ? nullptr : sub->value->As<Attribute>();
-    if (m != nullptr && m->attr == "modules") out_->dynamic = true;
+    if (m != nullptr && m->attr == "modules") out_->dynamic = out_->submodules_dynamic = true;
   }
 
   std::string_view buffer_;

@@ -1649,6 +1649,28 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
   EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
 }
 
+// A package whose names are unknown (a star import of a module it lacks) still has only the
+// submodules on disk; one that edits __path__ or installs an import hook may have any.
+TEST(ImportLookupTest, SubmodulesOfPackagesWithUnknownNames) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  for (const char* pkg : {"stars", "extended"}) std::filesystem::create_directory(dir / pkg);
+  std::ofstream(dir / "stars" / "__init__.py") << "from .missing import *\n";
+  std::ofstream(dir / "stars" / "real.py") << "R = 1\n";
+  std::ofstream(dir / "extended" / "__init__.py")
+      << "from pkgutil import extend_path\n__path__ = extend_path(__path__, __name__)\n";
+  NotebookReport report = AnalyzeWithImports(
+      dir / "notebook.py",
+      "# %%\nfrom stars.real import R\nfrom stars.nothere import X\nimport stars.gone\n"
+      "from stars import anything\nimport extended.elsewhere\n");
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+  }
+  EXPECT_THAT(found, testing::ElementsAre("NB201 stars.nothere", "NB201 stars.gone"));
+}
+
 // Two notebooks of one folder, one adding to its own search path and installing a package:
 // in either order, in one batch (whose caches they share), each gets its own answer.
 TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
