@@ -530,6 +530,7 @@ class NotebookModules : public ModuleEnvironment {
         at = own_search_.insert(at, AbsoluteNormalPath(p, dir_)) + 1;
       }
       search_ = &own_search_;
+      sys_path_ = facts.sys_path;
     }
     std::vector<std::string> requirement_files;  // `%pip install -r FILE`
     for (const std::string& command : facts.install_commands) {
@@ -806,6 +807,8 @@ class NotebookModules : public ModuleEnvironment {
 
   std::string Package() const override { return folder_.package; }
 
+  std::vector<std::string> AddedSearchPath() const override { return sys_path_; }
+
   bool NotebookBeside(std::string_view name) const override {
     return ctx_.ListingOf(dir_).KindsOf(name) & Listing::kNotebook;
   }
@@ -1001,6 +1004,7 @@ class NotebookModules : public ModuleEnvironment {
   // The folder's search path, or own_search_ when the notebook adds sys.path entries.
   const std::vector<std::string>* search_ = &folder_.search;
   std::vector<std::string> own_search_;
+  std::vector<std::string> sys_path_;  // ImportFacts::sys_path: as the notebook writes them
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
   std::shared_ptr<const DeclaredDependencies> deps_;
   absl::flat_hash_set<std::string> installed_here_;  // %pip install, normalized

@@ -18,6 +18,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 #include "ir/conditions.h"
 #include "ir/scopes.h"
@@ -446,6 +447,11 @@ class ImportChecker : public AstVisitor {
           note =
               "'test' is not beside the notebook: Python imports the standard library's "
               "regression-test package 'test' instead, which holds none of the notebook's code";
+        } else if (std::vector<std::string> added = env_.AddedSearchPath(); !added.empty()) {
+          note = StrCat("'", TopLevel(dotted),
+                        "' is not beside the notebook, in the folders it adds to sys.path ('",
+                        absl::StrJoin(added, "', '"),
+                        "'), in the standard library or a declared dependency");
         } else {
           note = absl::StrFormat(
               "'%s' is not beside the notebook, in the standard library or a declared "

@@ -109,6 +109,8 @@ class ModuleEnvironment {
   // The notebook's package for relative imports (scripts inside packages); empty for a
   // notebook, whose relative imports fail.
   virtual std::string Package() const { return {}; }
+  // The directories the notebook adds to sys.path, as it writes them ("..", "../src").
+  virtual std::vector<std::string> AddedSearchPath() const { return {}; }
   // `%run path`: the script (path as written, relative to the notebook's directory), or null.
   virtual const LocalModule* RunScript(std::string_view path) const { return nullptr; }
   // True once a local module the notebook imported or ran has added a directory to sys.path

@@ -1671,6 +1671,21 @@ TEST(ImportLookupTest, SubmodulesOfPackagesWithUnknownNames) {
   EXPECT_THAT(found, testing::ElementsAre("NB201 stars.nothere", "NB201 stars.gone"));
 }
 
+// Where a missing module was looked for: beside the notebook and in the folders it adds.
+TEST(ImportLookupTest, MissingModuleNoteNamesTheAddedFolders) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::filesystem::create_directory(tmp.path() / "week1");
+  NotebookReport report =
+      AnalyzeWithImports(tmp.path() / "week1" / "notebook.py",
+                         "# %%\nimport sys\nsys.path.append('..')\nimport grading\n");
+  ASSERT_EQ(report.findings.size(), 1u);
+  ASSERT_EQ(report.findings[0].diagnostic.notes.size(), 1u);
+  EXPECT_EQ(report.findings[0].diagnostic.notes[0],
+            "'grading' is not beside the notebook, in the folders it adds to sys.path ('..'), in "
+            "the standard library or a declared dependency");
+}
+
 // Two notebooks of one folder, one adding to its own search path and installing a package:
 // in either order, in one batch (whose caches they share), each gets its own answer.
 TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
