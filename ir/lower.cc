@@ -525,6 +525,9 @@ class Lowerer : public AstVisitor {
                                               bool guards_name_error);
   void LowerMatch(const MatchStmt* m);
   void LowerMagic(const IpyEscapeStmt* m);
+  // get_ipython().run_line_magic('pylab', 'inline'), .magic('store -r df'),
+  // .run_cell_magic('capture', 'out', ...): what the magic binds.
+  void LowerMagicCall(const Call* c, std::string_view method);
   // A function or lambda body to lower after this unit; none for code that never runs.
   void Queue(const void* node) {
     if (dead_ == 0) {
@@ -1361,6 +1364,77 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   }
 }
 
+namespace {
+
+// The text of a plain string literal ('...' or "...", no prefix, no escapes), or empty.
+std::string_view PlainStringText(const Expr* e, std::string_view buffer) {
+  const auto* k = e->As<Constant>();
+  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
+  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
+  if (text.size() < 2 || (text.front() != '\'' && text.front() != '"') ||
+      text.back() != text.front() || text.find('\\') != std::string_view::npos) {
+    return {};
+  }
+  text = text.substr(1, text.size() - 2);
+  return text.find_first_of("'\"") == std::string_view::npos ? text : std::string_view();
+}
+
+}  // namespace
+
+void Lowerer::LowerMagicCall(const Call* c, std::string_view method) {
+  if (unit_->kind != UnitKind::kModule || c->args.empty()) return;
+  std::string_view name, line;
+  if (method == "run_line_magic" || method == "run_cell_magic") {
+    if (c->args.size() < 2) return;
+    name = PlainStringText(c->args[0], options_.buffer);
+    line = PlainStringText(c->args[1], options_.buffer);
+  } else if (method == "magic") {
+    // The old get_ipython().magic('pylab inline'): the magic's line, its '%' optional.
+    line = PlainStringText(c->args[0], options_.buffer);
+    if (line.starts_with('%')) line.remove_prefix(1);
+    size_t p = 0;
+    name = NextWord(line, &p);
+    line = line.substr(p);
+  } else {
+    return;
+  }
+  size_t p = 0;
+  std::string_view word;
+  if (method == "run_cell_magic") {
+    // %%capture [options] out: out receives what the cell printed.
+    if (name != "capture") return;
+    do {
+      word = NextWord(line, &p);
+    } while (!word.empty() && word[0] == '-');
+    if (LooksLikeIdentifier(word)) Def(word, c->args[1]->range, DefKind::kBind);
+    return;
+  }
+  if (name == "store") {
+    // %store -r [names]
+    if (line.find("-r") == std::string_view::npos) return;
+    bool any = false;
+    for (word = NextWord(line, &p); !word.empty(); word = NextWord(line, &p)) {
+      if (word[0] == '-' || !LooksLikeIdentifier(word)) continue;
+      Def(word, c->args.back()->range, DefKind::kBind);
+      any = true;
+    }
+    if (!any) Wildcard(c->range);
+  } else if (name == "run") {
+    do {
+      word = NextWord(line, &p);
+    } while (!word.empty() && word[0] == '-');
+    const std::vector<std::string>* names =
+        word.empty() || options_.bindings == nullptr ? nullptr : options_.bindings->RunNames(word);
+    if (names == nullptr) {
+      Wildcard(c->range);
+      return;
+    }
+    for (const std::string& n : *names) Def(n, c->range, DefKind::kBind);
+  } else if (name == "pylab") {
+    Wildcard(c->range);
+  }
+}
+
 void Lowerer::VisitExpr(const Expr* e) {
   switch (e->kind) {
     case ExprKind::kName: {
@@ -1458,6 +1532,11 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
         }
       } else if (const auto* a = c->func->As<Attribute>(); a != nullptr) {
+        if (const auto* ip = a->value->As<Call>(); ip != nullptr && ip->args.empty()) {
+          if (const auto* f = ip->func->As<Name>(); f != nullptr && f->id == "get_ipython") {
+            LowerMagicCall(c, a->attr);
+          }
+        }
         if (!method_receivers_.empty()) {
           LowerMethodCall(a);
         } else if (!self_name_.empty()) {
