@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 #include "ir/dataflow.h"
@@ -218,21 +219,35 @@ class NameChecker {
       return StrCat("did you forget '", import, "'?");
     };
     if (!import.empty() && name.size() > 1) return forgot_import();
+    // CPython's pick, when it starts as the name does: a misspelling seldom changes the first
+    // letter, while another name a few letters away often differs there (`Wall` and `all`,
+    // `last_name` and `first_name`, `hist` and `list`).
+    auto pick = [&](std::span<const std::string_view> candidates) {
+      std::string_view best = BestSuggestion(name, candidates);
+      return SameInitial(name, best) ? best : std::string_view();
+    };
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
-    std::string_view best = BestSuggestion(name, visible);
+    std::string_view best = pick(visible);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     // Names defined somewhere later in the notebook.
     if (later_.empty()) {
       later_ = defined_in_order_;
       std::sort(later_.begin(), later_.end());
     }
-    best = BestSuggestion(name, later_);
+    best = pick(later_);
     if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
     if (!import.empty()) return forgot_import();
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
-    best = BestSuggestion(name, builtins_);
+    best = pick(builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");
     return "";
+  }
+
+  // The first letters agree, their case and leading underscores aside (`_df` and `df`).
+  static bool SameInitial(std::string_view a, std::string_view b) {
+    a = a.substr(std::min(a.size(), a.find_first_not_of('_')));
+    b = b.substr(std::min(b.size(), b.find_first_not_of('_')));
+    return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
   }
 
   // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
