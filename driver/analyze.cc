@@ -524,8 +524,9 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     }
     // The magic's options: the rest of its line.
     const std::string_view args = first_line.substr(2 + magic.size());
-    if (magic == "R") {
-      // rpy2's %%R: R code, whose -o names are copied into Python afterwards.
+    if (magic == "R" || magic == "octave" || magic == "matlab" || magic == "spark") {
+      // rpy2's %%R, oct2py's %%octave, pymatbridge's %%matlab, sparkmagic's %%spark: code in
+      // another language, whose -o names are copied into Python afterwards.
       for (std::string_view n : RMagicOutputs(args)) {
         cell.magic_bindings.push_back(MagicBinding(nb, n));
       }
@@ -553,11 +554,15 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
       return;
     }
     if (magic == "sql") {
-      // SQL, whose result `%%sql result <<` stores in a variable.
+      // SQL, whose result `%%sql result <<` (ipython-sql, jupysql) or `%%sql -o df`
+      // (sparkmagic) stores in a variable.
       if (std::string_view n = SqlMagicTarget(args); !n.empty()) {
         cell.magic_bindings.push_back(MagicBinding(nb, n));
-        ParseMagicLine(trimmed, out);
       }
+      for (std::string_view n : RMagicOutputs(args)) {
+        cell.magic_bindings.push_back(MagicBinding(nb, n));
+      }
+      if (!cell.magic_bindings.empty()) ParseMagicLine(trimmed, out);
       return;
     }
     if (!IsPythonCellMagic(magic)) return;  // %%bash, %%html, %%javascript...: not Python

@@ -1306,10 +1306,11 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
     if (!any) Wildcard(m->range);
     return;
   }
-  if (magic == "R" || magic == "Rpull") {
-    // rpy2: `%R -o x expr` and `%Rpull x y` copy R variables into Python.
+  if (magic == "R" || magic == "Rpull" || magic == "octave" || magic == "octave_pull") {
+    // rpy2: `%R -o x expr` and `%Rpull x y` copy R variables into Python; oct2py's
+    // `%octave -o x ...` and `%octave_pull x y` Octave's.
     std::vector<std::string_view> names;
-    if (magic == "R") {
+    if (magic == "R" || magic == "octave") {
       names = RMagicOutputs(args);
     } else {
       size_t p = 0;
