@@ -1032,8 +1032,9 @@ void ReadScript(Notebook* nb) {
 }  // namespace
 
 bool Notebook::IsPython() const {
+  // sparkmagic's PySpark kernel names its language "pyspark": Python, run in a Spark session.
   return language.empty() || language == "python" || language.rfind("python", 0) == 0 ||
-         language == "ipython";
+         language == "ipython" || language.rfind("pyspark", 0) == 0;
 }
 
 std::string_view CellMagicName(std::string_view source) {

@@ -318,6 +318,13 @@ TEST_F(NotebookTest, KernelLanguage) {
        true},
       {R"({"language": "python"})", "python", true},
       {R"({"kernelspec": "python3"})", "", true},
+      // sparkmagic's kernels: PySpark is Python; Spark (Scala) and SparkR are not.
+      {R"({"kernelspec": {"language": "", "name": "pysparkkernel"},
+           "language_info": {"name": "pyspark", "mimetype": "text/x-python"}})",
+       "pyspark", true},
+      {R"({"kernelspec": {"language": "", "name": "sparkkernel"},
+           "language_info": {"name": "scala"}})",
+       "scala", false},
   };
   for (const Case& c : cases) {
     Notebook nb = ReadOk(Nb4(CodeCell(R"("x")"), c.metadata));
