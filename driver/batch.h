@@ -17,6 +17,7 @@ struct FileOutcome {
   std::vector<uint32_t> rule_counts;  // findings per RuleId (after --select/--ignore and noqa)
   size_t errors = 0;                  // error-severity findings
   bool io_error = false;              // the file could not be read at all (exit status 2)
+  bool skipped = false;               // not checked: its kernel language is not Python
 };
 
 struct BatchOptions {

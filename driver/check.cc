@@ -88,7 +88,7 @@ class Writer {
     Write(joined);
   }
 
-  void End(size_t files, size_t total, size_t errors, bool ok,
+  void End(size_t files, size_t skipped, size_t total, size_t errors, bool ok,
            const std::vector<uint64_t>& counts) {
     std::string tail;
     if (o_.statistics) {
@@ -99,11 +99,13 @@ class Writer {
       AppendSarifFooter(ok, &tail);
     }
     if (o_.format == "text") {
-      tail += total == 0 ? absl::StrFormat("%d file%s checked, no problems found\n", files,
-                                           files == 1 ? "" : "s")
-                         : absl::StrFormat("%d file%s checked, %d problem%s (%d error%s)\n", files,
-                                           files == 1 ? "" : "s", total, total == 1 ? "" : "s",
-                                           errors, errors == 1 ? "" : "s");
+      // Files not checked (another kernel language) are not counted as checked.
+      const size_t checked = files - skipped;
+      tail += absl::StrFormat("%d file%s checked", checked, checked == 1 ? "" : "s");
+      if (skipped > 0) absl::StrAppendFormat(&tail, " (%d not Python, skipped)", skipped);
+      tail += total == 0 ? absl::StrFormat(", no problems found\n")
+                         : absl::StrFormat(", %d problem%s (%d error%s)\n", total,
+                                           total == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
     }
     Write(tail);
   }
@@ -189,6 +191,7 @@ void AnalyzeFile(const CheckContext& ctx, const std::string& path, FileOutcome* 
     return;
   }
   NotebookReport report = AnalyzeNotebook(*nb, ctx.analyze);
+  out->skipped = report.skipped;
   if (report.skipped && o.format == "text" && !o.statistics) {
     // Not a finding: the reason nothing is reported for this file.
     absl::StrAppendFormat(&out->text, "%s: note: not checked: %s\n", path, report.skip_reason);
@@ -547,7 +550,7 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
   Writer writer(o, out);
   writer.Begin(ctx.repo_root);
   std::vector<uint64_t> counts(kRuleCount, 0);
-  size_t total = 0, errors = 0;
+  size_t total = 0, errors = 0, skipped = 0;
   // The workers start on the first inputs while the walk looks for the others.
   int walk_status = 0;
   RunOrdered(
@@ -568,10 +571,11 @@ int RunCheck(const std::vector<std::string>& paths, const CheckOptions& o) {
           total += outcome.rule_counts[r];
         }
         errors += outcome.errors;
+        skipped += outcome.skipped;
         writer.File(outcome.text);
       });
   status = std::max(status, walk_status);
-  writer.End(files.size(), total, errors, status == 0, counts);
+  writer.End(files.size(), skipped, total, errors, status == 0, counts);
   if (imports) {
     // A dependency file that cannot be read declares less than it means to: NB203 may then
     // report what it does declare.

@@ -343,6 +343,9 @@ def main():
         code, out, _ = run(["check", "julia.ipynb"], cwd=tmp)
         check(code == 0 and "julia.ipynb: note: not checked: kernel language is 'julia', not "
               "Python\n" in out and "NB101" not in out, f"julia notebook: {code} {out!r}")
+        # The summary does not count it as checked.
+        check(out.endswith("0 files checked (1 not Python, skipped), no problems found\n"),
+              f"julia notebook summary: {out!r}")
 
         # A dependency file that cannot be parsed is named on stderr, once, whatever the number
         # of notebooks beside it, and the run goes on.
