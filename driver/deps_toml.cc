@@ -11,6 +11,7 @@
 
 namespace cellflow {
 
+using deps_internal::AddCondaSpec;
 using deps_internal::AddRequirement;
 using deps_internal::Excerpt;
 using deps_internal::LineProblem;
@@ -93,6 +94,23 @@ void AddNameTable(const toml::node_view<const toml::node>& view, std::string_vie
   }
 }
 
+// pixi's conda dependencies: a table whose keys are conda package names.
+void AddCondaTable(const toml::node_view<const toml::node>& view, DependencyParse* out) {
+  const toml::table* table = view.as_table();
+  if (table == nullptr) return;
+  for (const auto& [key, value] : *table) AddCondaSpec(key.str(), key.source().begin.line, out);
+}
+
+// The requirement files a {file = "..."} or {file = [...]} value names.
+void AddRequirementFiles(const toml::node_view<const toml::node>& files, DependencyParse* out) {
+  if (const auto* one = files.as_string()) out->requirement_files.push_back(one->get());
+  if (const toml::array* many = files.as_array()) {
+    for (const toml::node& f : *many) {
+      if (const auto* name = f.as_string()) out->requirement_files.push_back(name->get());
+    }
+  }
+}
+
 void AddProjectName(const toml::node_view<const toml::node>& view, DependencyParse* out) {
   if (const auto* s = view.as_string()) {
     out->names_project = true;
@@ -122,17 +140,21 @@ DependencyParse ParsePyprojectToml(std::string_view text) {
   if (const toml::array* dynamic = root["project"]["dynamic"].as_array()) {
     for (const toml::node& d : *dynamic) {
       const auto* s = d.as_string();
-      if (s == nullptr || s->get() != "dependencies") continue;
-      size_t before = out.requirement_files.size();
-      for (auto files : {setuptools["dynamic"]["dependencies"]["file"],
-                         root["tool"]["hatch"]["metadata"]["hooks"]["requirements_txt"]["files"]}) {
-        if (const auto* one = files.as_string()) out.requirement_files.push_back(one->get());
-        if (const toml::array* many = files.as_array()) {
-          for (const toml::node& f : *many) {
-            if (const auto* name = f.as_string()) out.requirement_files.push_back(name->get());
+      if (s == nullptr) continue;
+      if (s->get() == "optional-dependencies") {
+        // optional-dependencies.docs = {file = ["requirements/docs.txt"]}
+        if (const toml::table* extras = setuptools["dynamic"]["optional-dependencies"].as_table()) {
+          for (const auto& [extra, value] : *extras) {
+            AddRequirementFiles(toml::node_view<const toml::node>(value)["file"], &out);
           }
         }
+        continue;
       }
+      if (s->get() != "dependencies") continue;
+      size_t before = out.requirement_files.size();
+      AddRequirementFiles(setuptools["dynamic"]["dependencies"]["file"], &out);
+      AddRequirementFiles(root["tool"]["hatch"]["metadata"]["hooks"]["requirements_txt"]["files"],
+                          &out);
       if (out.requirement_files.size() == before) out.requirements_unknown = true;
     }
   }
@@ -183,6 +205,25 @@ DependencyParse ParsePyprojectToml(std::string_view text) {
   // PDM and uv development dependencies.
   AddRequirementTable(root["tool"]["pdm"]["dev-dependencies"], "tool.pdm.dev-dependencies", &out);
   AddRequirementArray(root["tool"]["uv"]["dev-dependencies"], "tool.uv.dev-dependencies", &out);
+  // Hatch's environments (`hatch run docs:build` installs their dependencies).
+  if (const toml::table* envs = root["tool"]["hatch"]["envs"].as_table()) {
+    for (const auto& [name, env] : *envs) {
+      toml::node_view<const toml::node> e(env);
+      AddRequirementArray(e["dependencies"], "tool.hatch.envs.dependencies", &out);
+      AddRequirementArray(e["extra-dependencies"], "tool.hatch.envs.extra-dependencies", &out);
+    }
+  }
+  // pixi: conda and PyPI dependencies, of the default environment and of each feature.
+  auto pixi = root["tool"]["pixi"];
+  AddCondaTable(pixi["dependencies"], &out);
+  AddNameTable(pixi["pypi-dependencies"], "tool.pixi.pypi-dependencies", &out);
+  if (const toml::table* features = pixi["feature"].as_table()) {
+    for (const auto& [name, feature] : *features) {
+      toml::node_view<const toml::node> f(feature);
+      AddCondaTable(f["dependencies"], &out);
+      AddNameTable(f["pypi-dependencies"], "tool.pixi.feature.pypi-dependencies", &out);
+    }
+  }
   return out;
 }
 

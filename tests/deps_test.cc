@@ -287,6 +287,41 @@ TEST(PyprojectTomlTest, DynamicDependencies) {
   EXPECT_TRUE(p.requirements_unknown);
   p = ParsePyprojectToml("[project]\nname = \"v\"\ndynamic = [\"version\"]\n");
   EXPECT_FALSE(p.requirements_unknown);
+  // Extras from files too, in either TOML spelling.
+  p = ParsePyprojectToml(
+      "[project]\nname = \"dyn\"\ndynamic = [\"optional-dependencies\"]\n"
+      "[tool.setuptools.dynamic]\noptional-dependencies.docs = {file = [\"reqs/docs.in\"]}\n"
+      "[tool.setuptools.dynamic.optional-dependencies.test]\nfile = \"reqs/test.in\"\n");
+  EXPECT_THAT(p.requirement_files, ElementsAre("reqs/docs.in", "reqs/test.in"));
+  EXPECT_FALSE(p.requirements_unknown);
+}
+
+// What Hatch's environments and pixi's (conda and PyPI, default and per feature) install.
+TEST(PyprojectTomlTest, HatchEnvironmentsAndPixi) {
+  DependencyParse p = ParsePyprojectToml(R"(
+[project]
+name = "envs"
+
+[tool.hatch.envs.docs]
+dependencies = ["plotly>=5", "mkdocs"]
+extra-dependencies = ["nbconvert"]
+
+[tool.pixi.dependencies]
+python = ">=3.10"
+numba = "*"
+
+[tool.pixi.pypi-dependencies]
+envs = { path = ".", editable = true }
+
+[tool.pixi.feature.docs.dependencies]
+matplotlib-base = "*"
+
+[tool.pixi.feature.notebooks.pypi-dependencies]
+netCDF4 = "*"
+)");
+  EXPECT_THAT(Names(p), ElementsAre("envs", "plotly", "mkdocs", "nbconvert", "numba", "matplotlib",
+                                    "netcdf4"));
+  EXPECT_THAT(p.problems, IsEmpty());
 }
 
 TEST(PyprojectTomlTest, Poetry) {
