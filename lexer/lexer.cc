@@ -390,8 +390,10 @@ bool Lexer::IsAutomagicLine() const {
   if (c1 == '=' && std::string_view("+-*/%&|^<>!@").find(c) != std::string_view::npos) {
     return false;
   }
-  // "ls -la" is also "ls - la" in Python; IPython runs the magic, and so do we. But a binary
-  // operator followed by a space ("cd + 1") is Python.
+  // "ls -la" is also "ls - la" in Python, and "cd /content/data" a division; IPython runs the
+  // magic, and so do we. But a binary operator followed by a space ("cd + 1") is Python, and
+  // so is "ls //2".
+  if (c == '/' && c1 != ' ' && c1 != '\t' && c1 != '/') return true;
   if (std::string_view("+*/%&|^<>@").find(c) != std::string_view::npos) return false;
   if (c == '-' && (c1 == ' ' || c1 == '\t')) return false;
   // Keywords that make it Python: "ls if x else y", "run in cmds", "cd is None", ...

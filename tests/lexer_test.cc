@@ -750,6 +750,11 @@ TEST(LexerTest, IPythonAutomagicLines) {
   ExpectKinds("time.sleep(1)\n", {kName, kDot, kName, kLPar, kNumber, kRPar, kNewline, kEndOfFile},
               IPython());
   ExpectKinds("reset - fs\n", {kName, kMinus, kName, kNewline, kEndOfFile}, IPython());
+  // An absolute path after the magic ("cd /content/drive/MyDrive/proj"); a division is spaced.
+  ExpectKinds("cd /content/drive/MyDrive/my-proj\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("ls /tmp\n", {kIpyEscape, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("ls / n\n", {kName, kSlash, kName, kNewline, kEndOfFile}, IPython());
+  ExpectKinds("ls //2\n", {kName, kDoubleSlash, kNumber, kNewline, kEndOfFile}, IPython());
 }
 
 TEST(LexerTest, IPythonCellMagic) {
