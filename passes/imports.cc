@@ -1053,6 +1053,15 @@ class FactCollector : public AstVisitor {
       std::string value;
       if (LiteralValue(k, buffer_, &value)) Downloads(value);
     }
+    // subprocess.run(["git", "clone", url]): a clone whose URL may be any expression.
+    if (const auto* l = e->As<List>(); l != nullptr && l->elts.size() >= 2) {
+      std::string first, second;
+      if (LiteralValue(l->elts[0], buffer_, &first) && first == "git" &&
+          LiteralValue(l->elts[1], buffer_, &second) &&
+          (second == "clone" || second == "submodule")) {
+        facts_->fetches_files = true;
+      }
+    }
     if (const auto* c = e->As<Call>()) {
       // JupyterLite's installers: `await piplite.install("seaborn")`, `micropip.install([...])`.
       if (const auto* a = c->func->As<Attribute>();
@@ -1262,7 +1271,7 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
 namespace {
 
 // One of the words below at text position i: "sys.path", "meta_path", "path_hooks" (found by
-// their "path"), "://", "install", "chdir", "%cd".
+// their "path"), "://", "install", "chdir", "clone", "%cd".
 inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_t n, size_t i) {
   // A literal's length is known here, so the comparison is inlined.
   auto has = [p, n]<size_t N>(size_t at, const char(&word)[N]) {
@@ -1272,7 +1281,7 @@ inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_
     return (i >= 4 && has(i - 4, "sys.")) || (i >= 5 && has(i - 5, "meta_")) ||
            has(i, "path_hooks");
   }
-  return has(i, "://") || has(i, "install") || has(i, "chdir") || has(i, "%cd");
+  return has(i, "://") || has(i, "install") || has(i, "chdir") || has(i, "clone") || has(i, "%cd");
 }
 
 #if defined(__x86_64__)
@@ -1289,8 +1298,8 @@ __attribute__((target("avx2"), always_inline)) inline __m256i At(__m256i z, char
 }
 
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
-// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), ":/" and "%c". Two letters
-// alone would also take common words ("python", "list", "init") for candidates.
+// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), ":/" and "%c".
+// Two letters alone would also take common words ("python", "list", "init") for candidates.
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
@@ -1298,7 +1307,8 @@ __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandida
   const __m256i words =
       _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(BothAt(a0, 'p', a3, 'h'), At(a1, 'a')),
                                       _mm256_and_si256(BothAt(a0, 'i', a3, 't'), At(a1, 'n'))),
-                      _mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')));
+                      _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')),
+                                      _mm256_and_si256(BothAt(a0, 'c', a3, 'n'), At(a1, 'l'))));
   const __m256i hit =
       _mm256_or_si256(words, _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
@@ -1329,10 +1339,10 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 #endif
 
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
-// "://", "install", "chdir" or "%cd" (npos if nowhere): the words code that edits the search
-// path, moves the working directory, installs an import hook, downloads a module or installs a
-// package cannot do without. Candidate positions are found 32 at a time where AVX2 is there,
-// else byte by byte, then checked for the whole word.
+// "://", "install", "chdir", "clone" or "%cd" (npos if nowhere): the words code that edits the
+// search path, moves the working directory, installs an import hook, downloads or clones code
+// or installs a package cannot do without. Candidate positions are found 32 at a time where AVX2 is
+// there, else byte by byte, then checked for the whole word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();

@@ -47,7 +47,16 @@ TEST(ImportFacts, FoundAtEveryOffset) {
                 ElementsAre("helpers.py"));
     EXPECT_THAT(FactsOf(prefix + "%cd ..\n").sys_path, ElementsAre(".."));
     EXPECT_THAT(FactsOf(prefix + "import os\nos.chdir('work')\n").sys_path, ElementsAre("work"));
+    EXPECT_TRUE(FactsOf(prefix + "!git clone {REPO_URL} /content/repo\n").fetches_files);
   }
+}
+
+// A clone fetches code whatever its URL is written as: a variable, or a subprocess's arguments.
+TEST(ImportFacts, ClonesWithoutALiteralUrl) {
+  EXPECT_TRUE(FactsOf("url = get_url()\n!git clone $url\n").fetches_files);
+  EXPECT_TRUE(
+      FactsOf("import subprocess\nsubprocess.run(['git', 'clone', url, 'repo'])\n").fetches_files);
+  EXPECT_FALSE(FactsOf("cloned = model.clone()\nparts = ['git', 'log']\n").fetches_files);
 }
 
 // %cd and os.chdir move the kernel's working directory, from which it imports: each literal
