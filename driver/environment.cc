@@ -537,7 +537,20 @@ class NotebookModules : public ModuleEnvironment {
       DependencyParse parse = ParseInstallCommand(command);
       for (std::string& d : parse.distributions) installed_here_.insert(std::move(d));
       for (const std::string& f : parse.requirement_files) {
-        requirement_files.push_back(AbsoluteNormalPath(f, dir_));
+        // Relative to the working directory when it ran: the notebook's, or one it moved to
+        // (`%cd repo` after a clone). Not found where a clone may bring it: not read.
+        std::string at = AbsoluteNormalPath(f, dir_);
+        struct stat st;
+        bool found = stat(at.c_str(), &st) == 0;
+        for (auto it = facts.sys_path.rbegin(); !found && it != facts.sys_path.rend(); ++it) {
+          std::string moved = AbsoluteNormalPath(f, AbsoluteNormalPath(*it, dir_));
+          if (stat(moved.c_str(), &st) == 0) {
+            at = std::move(moved);
+            found = true;
+          }
+        }
+        if (!found && facts.fetches_files) continue;
+        requirement_files.push_back(std::move(at));
       }
     }
     if (!requirement_files.empty()) {

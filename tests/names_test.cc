@@ -1686,6 +1686,40 @@ TEST(ImportLookupTest, MissingModuleNoteNamesTheAddedFolders) {
             "the standard library or a declared dependency");
 }
 
+// `%pip install -r FILE` reads FILE where the kernel was then: after `%cd repo`, in repo; a
+// file a clone would bring is not looked for (nor reported as unreadable).
+TEST(ImportLookupTest, RequirementFileOfAnInstallAfterCd) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::filesystem::path& dir = tmp.path();
+  std::filesystem::create_directories(dir / "repo");
+  std::ofstream(dir / "repo" / "requirements.txt") << "scikit-learn\n";
+  auto run = [&](const std::string& text, std::vector<std::string>* problems) {
+    NotebookReader reader;
+    absl::StatusOr<Notebook> nb = reader.Read((dir / "notebook.py").string(), text);
+    EXPECT_TRUE(nb.ok()) << nb.status();
+    ImportContext imports{ImportOptions{}};
+    AnalyzeOptions options;
+    options.imports = &imports;
+    NotebookReport report = AnalyzeNotebook(*nb, options);
+    *problems = imports.DependencyFileProblems();
+    std::vector<std::string> found;
+    for (const Finding& f : report.findings) found.push_back(f.diagnostic.symbol);
+    return found;
+  };
+  std::vector<std::string> problems;
+  EXPECT_THAT(run("# %%\n%cd repo\n%pip install -r requirements.txt\nimport sklearn\n", &problems),
+              testing::IsEmpty());
+  EXPECT_THAT(problems, testing::IsEmpty());
+  run("# %%\n!git clone https://github.com/u/other\n%cd other\n"
+      "%pip install -r requirements-colab.txt\n",
+      &problems);
+  EXPECT_THAT(problems, testing::IsEmpty());
+  // Not there, and nothing fetched: the unreadable file is reported.
+  run("# %%\n%pip install -r missing.txt\n", &problems);
+  EXPECT_THAT(problems, testing::ElementsAre(testing::HasSubstr("missing.txt")));
+}
+
 // Two notebooks of one folder, one adding to its own search path and installing a package:
 // in either order, in one batch (whose caches they share), each gets its own answer.
 TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
