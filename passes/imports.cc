@@ -138,7 +138,9 @@ class ImportChecker : public AstVisitor {
         const auto* i = static_cast<const IfStmt*>(s);
         std::optional<bool> truth = DecidedTruth(i->test, buffer_, options_.python_minor);
         if (!truth) {
+          ++branches_;
           VisitInside(s);
+          --branches_;
           return;
         }
         VisitExpr(i->test);
@@ -148,7 +150,9 @@ class ImportChecker : public AstVisitor {
       case StmtKind::kFor:
       case StmtKind::kWhile:
       case StmtKind::kMatch:
+        ++branches_;
         VisitInside(s);
+        --branches_;
         return;
       default:
         // No statement inside: only the attribute pass reads its expressions.
@@ -167,6 +171,9 @@ class ImportChecker : public AstVisitor {
   }
 
   bool SawLocalModule() const { return saw_local_; }
+  // The notebook imports google.colab whatever happens: it runs only in Colab's image, whose
+  // packages no dependency file of the repository lists (NB203 does not apply, as on Kaggle).
+  bool RunsOnColab() const { return colab_; }
   // The second pass: statements are walked again for the `m.x` reads in their expressions;
   // imports are not checked twice.
   void StartAttributePass() { attributes_ = true; }
@@ -390,6 +397,10 @@ class ImportChecker : public AstVisitor {
   const ModuleLookup& CheckModule(std::string_view dotted, Range site, bool count = true,
                                   bool load_ext = false) {
     const ModuleLookup& m = Lookup(dotted);
+    if (guarded_ == 0 && nested_ == 0 && branches_ == 0 &&
+        (dotted == "google.colab" || dotted.starts_with("google.colab."))) {
+      colab_ = true;
+    }
     if (guarded_ == 0 && CheckNotebookModule(dotted, m, site)) {
       if (count && counts_ != nullptr) ++counts_->local;
       return m;
@@ -809,6 +820,8 @@ class ImportChecker : public AstVisitor {
   size_t hint_work_ = 0;               // candidates looked at for hints (HintAffordable)
   std::span<const ImportCell> cells_;  // the notebook's cells (RunsOnKaggle)
   std::optional<bool> kaggle_;         // RunsOnKaggle, once asked
+  bool colab_ = false;                 // RunsOnColab
+  int branches_ = 0;                   // inside an if, for, while or match statement
   std::optional<std::vector<std::string_view>> nearby_;  // NearbyModuleNames, once
   // A local module's names and submodules, sorted, for AttributeHint.
   absl::flat_hash_map<const LocalModule*, std::vector<std::string_view>> module_names_;
@@ -1413,11 +1426,18 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
                   const ImportRulesOptions& options, std::vector<Diagnostic>* out,
                   ImportCounts* counts) {
   ImportChecker checker(cells, module_unit, env, options, buffer, out, counts);
+  const size_t first = out->size();
   // First the import statements (no expression holds one); then, only if some name is bound to
   // a local module, the `m.x` reads.
   for (const ImportCell& c : cells) {
     if (c.module == nullptr) continue;
     for (const Stmt* s : c.module->body) checker.VisitStmt(s);
+  }
+  if (checker.RunsOnColab()) {
+    out->erase(
+        std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
+                       [](const Diagnostic& d) { return d.rule == RuleId::kUndeclaredDependency; }),
+        out->end());
   }
   if (!checker.SawLocalModule()) return;
   checker.StartAttributePass();
