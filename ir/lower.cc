@@ -525,6 +525,17 @@ class Lowerer : public AstVisitor {
                                               bool guards_name_error);
   void LowerMatch(const MatchStmt* m);
   void LowerMagic(const IpyEscapeStmt* m);
+  // The notebook binds `name` at module level (`def eval(model, loader)`) before this point, or
+  // anywhere for a function body: a call of it is not the builtin.
+  bool BoundInModule(std::string_view name) const {
+    const Unit& m = program_->module;
+    const NameId* id = m.FindName(name);
+    if (id == nullptr) return false;
+    for (DefId d : m.defs_of[*id]) {
+      if (IsBinding(m.defs[d].kind)) return true;
+    }
+    return false;
+  }
   // get_ipython().run_line_magic('pylab', 'inline'), .magic('store -r df'),
   // .run_cell_magic('capture', 'out', ...): what the magic binds.
   void LowerMagicCall(const Call* c, std::string_view method);
@@ -1506,7 +1517,8 @@ void Lowerer::VisitExpr(const Expr* e) {
       if (const auto* f = c->func->As<Name>()) {
         // The namespace as a dict may be written (globals()[name] = ..., handed to a function
         // that writes it): any name may be bound from here on. Reads of it bind nothing.
-        if (((f->id == "exec" || f->id == "eval") && !RunsInOwnNamespace(c)) ||
+        if (((f->id == "exec" || f->id == "eval") && !RunsInOwnNamespace(c) &&
+             !BoundInModule(f->id)) ||
             f->id == "__import__" ||
             ((f->id == "globals" || f->id == "locals" || f->id == "vars") && e != namespace_read_ &&
              IsGlobals(e))) {
