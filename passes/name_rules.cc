@@ -605,9 +605,10 @@ void NameChecker::CheckFunctionUse(Unit& unit, const Use& use, const DefSet& sta
   Reach r = Classify(unit, use.reaching);
   const bool reported = options_.function_bodies || unit.in_module_code;
   if (r.external) {
+    // A read in a try whose handler catches NameError raises nothing out of the function.
+    if (use.flags & kInstrGuarded) return;
     // A global read: checked at call sites; here only whether anything defines it at all.
     unit.global_reads.push_back({name, use.site});
-    if (use.flags & kInstrGuarded) return;
     if ((Facts(unit, use.name) & (kPredefined | kDefined | kDefinedByFunctions)) ||
         AnyWildcardBinds(name)) {
       return;
