@@ -959,6 +959,27 @@ bool LiteralPath(const Expr* e, std::string_view buffer, std::string* out, int d
     *out = std::move(inner);
     return true;
   }
+  if (const auto* j = e->As<JoinedStr>()) {
+    // f'{ROOT}/src': its text (spelled as it is meant: no escapes, no braces) and paths.
+    std::string joined;
+    for (const Expr* v : j->values) {
+      if (const auto* k = v->As<Constant>()) {
+        std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
+        if (text.find_first_of("\\{}") != std::string_view::npos) return false;
+        joined += text;
+        continue;
+      }
+      const auto* f = v->As<FormattedValue>();
+      std::string part;
+      if (f == nullptr || f->conversion != 0 || f->format_spec != nullptr ||
+          !LiteralPath(f->value, buffer, &part, depth + 1, names)) {
+        return false;
+      }
+      joined += part;
+    }
+    *out = std::move(joined);
+    return true;
+  }
   if (const auto* b = e->As<BinOp>();
       b != nullptr && (b->op == BinOpKind::kAdd || b->op == BinOpKind::kDiv)) {
     // `root + '/src'` puts strings together; pathlib's `/` joins a Path and a string or Path.

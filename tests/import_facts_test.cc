@@ -136,6 +136,9 @@ TEST(ImportFacts, PathExpressions) {
       ElementsAre("../src"));
   EXPECT_THAT(FactsOf("sys.path.append(str(Path.cwd().parents[1] / 'lib'))").sys_path,
               ElementsAre("../../lib"));
+  EXPECT_THAT(FactsOf("REPO = '..'\nsys.path.insert(0, f'{REPO}/src')\n").sys_path,
+              ElementsAre("../src"));
+  EXPECT_TRUE(FactsOf("sys.path.insert(0, f'{REPO!r}/src')\n").dynamic_search_path);
   // A notebook has no __file__; an index that is not a small literal is not followed.
   EXPECT_THAT(FactsOf("sys.path.append(os.path.dirname(__file__))").sys_path, IsEmpty());
   EXPECT_TRUE(FactsOf("sys.path.append(str(Path.cwd().parents[n]))").dynamic_search_path);
