@@ -1379,7 +1379,26 @@ void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics)
 
 // The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
 // a note on the file order's finding at the same place, else a finding of their own.
-void MergeHiddenState(const Notebook& nb, const CellLocator& locator,
+// Whether a code cell above `reader` that has no execution count binds `name` at its top
+// level: the cell most likely ran, and had its count cleared with its output.
+bool BoundAboveByCellWithoutCount(const Notebook& nb, ParsedCells* parsed, const Cell& reader,
+                                  std::string_view name) {
+  std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+  for (const Cell& c : nb.cells) {
+    if (&c == &reader) break;
+    if (!c.IsCode() || (c.execution_count && *c.execution_count > 0)) continue;
+    const ParsedCell& p = parsed->Get(c);
+    if (!p.python || p.code.module == nullptr) continue;
+    bound.clear();
+    ModuleBindings(p.code.module->body, &bound);
+    for (const auto& [n, range, how] : bound) {
+      if (n == name) return true;
+    }
+  }
+  return false;
+}
+
+void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
                       std::span<const Diagnostic> replay, std::vector<Diagnostic>* diagnostics) {
   SparkReads spark_reads(nb);
   // The names the file order already reports as undefined, by place: there the hidden
@@ -1423,6 +1442,9 @@ void MergeHiddenState(const Notebook& nb, const CellLocator& locator,
                        "' had a value then, from a cell since edited, deleted or run again"));
       continue;
     }
+    // Bound above in the file by a cell saved without a count (its output cleared): what the
+    // file's order runs, and most likely what ran.
+    if (!defined_later && BoundAboveByCellWithoutCount(nb, parsed, *cell, d.symbol)) continue;
     Diagnostic h;
     h.rule = RuleId::kHiddenState;
     h.range = d.range;
@@ -1509,7 +1531,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
       // later cell called them).
       replay_request.function_bodies = false;
       RunCells(nb, locator, replay_request, &parsed, &replay);
-      MergeHiddenState(nb, locator, replay, &diagnostics);
+      MergeHiddenState(nb, locator, &parsed, replay, &diagnostics);
     }
   }
 
