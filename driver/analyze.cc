@@ -599,6 +599,9 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
                    : StrCat("'", command,
                             "' is a shell command: start the line with '!' (or the cell with "
                             "%%bash)");
+    } else if (nb.python2_kernel) {
+      d.help =
+          "the notebook was saved by a Python 2 kernel: port it to Python 3 (2to3 converts it)";
     }
   }
   cell.module = parsed.module;

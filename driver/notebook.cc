@@ -595,8 +595,14 @@ std::string IpynbReader::ReadMetadata(od::value metadata) {
       } else if (kernelspec && k == std::string_view("name")) {
         // pysparkkernel (sparkmagic), pyspark, apache_toree_pyspark: kernels that start Spark.
         if (GetString(f.value(), &s, &valid)) {
-          nb_->spark_kernel = absl::StrContains(absl::AsciiStrToLower(std::string(s)), "spark");
+          const std::string name = absl::AsciiStrToLower(std::string(s));
+          nb_->spark_kernel = absl::StrContains(name, "spark");
+          nb_->python2_kernel |= name == "python2";
         }
+        if (!valid) return std::string(kInvalid);
+      } else if (!kernelspec && !databricks_export && k == std::string_view("version")) {
+        // language_info.version: the Python that last ran the notebook.
+        if (GetString(f.value(), &s, &valid)) nb_->python2_kernel |= s.starts_with("2.");
         if (!valid) return std::string(kInvalid);
       } else if (!Check(f.value())) {
         return std::string(kInvalid);

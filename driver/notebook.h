@@ -64,6 +64,8 @@ struct Notebook {
   // Its kernel starts Spark (kernelspec name with "spark": sparkmagic's pysparkkernel, a
   // pyspark kernel): spark, sc and sqlContext exist before the first cell runs.
   bool spark_kernel = false;
+  // Saved by a Python 2 kernel (kernelspec "python2", or language_info.version 2.x).
+  bool python2_kernel = false;
   std::string buffer;  // every cell's source, in order, each followed by '\n'
   std::vector<Cell> cells;
   // The raw lines of every cell, cell after cell (one table: no allocation per cell).

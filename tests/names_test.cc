@@ -789,6 +789,33 @@ TEST_F(NameMessageTest, Python2PrintSaysSo) {
   EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
 }
 
+// Other Python 2 syntax in a notebook a Python 2 kernel saved (its kernelspec, or the version
+// language_info records) says so too; the same syntax error elsewhere gets no such help.
+TEST_F(NameMessageTest, Python2KernelSyntaxSaysSo) {
+  auto notebook = [](std::string_view metadata) {
+    return StrCat(R"json({"nbformat": 4, "nbformat_minor": 0, "metadata": )json", metadata,
+                  R"json(, "cells": [
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+         "source": "try:\n    f()\nexcept ValueError, e:\n    pass"}]})json");
+  };
+  for (std::string_view metadata :
+       {R"json({"kernelspec": {"name": "python2", "language": "python"}})json",
+        R"json({"language_info": {"name": "python", "version": "2.7.12"}})json"}) {
+    NotebookReport report = Analyze(notebook(metadata), "py2.ipynb");
+    const Finding* f = Only(report, "NB001", "");
+    ASSERT_NE(f, nullptr) << metadata;
+    EXPECT_EQ(
+        f->diagnostic.help,
+        "the notebook was saved by a Python 2 kernel: port it to Python 3 (2to3 converts it)");
+  }
+  NotebookReport py3 =
+      Analyze(notebook(R"json({"language_info": {"name": "python", "version": "3.11.4"}})json"),
+              "py3.ipynb");
+  const Finding* f = Only(py3, "NB001", "");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.help, "");
+}
+
 // A Markdown cell whose text is Python (its type switched by mistake, here the imports): an
 // undefined name it binds says so. Markdown that is prose (a fenced example among it) is not
 // read as code.
