@@ -345,6 +345,24 @@ class NameMessageTest : public ::testing::Test {
     return AnalyzeNotebook(notebook_, FixtureOptions());
   }
 
+  // The same for a notebook given as JSON, in its recorded order (--order executed).
+  NotebookReport AnalyzeExecuted(std::string_view json, std::string path) {
+    absl::StatusOr<Notebook> nb = reader_.Read(std::move(path), json);
+    EXPECT_TRUE(nb.ok()) << nb.status();
+    if (!nb.ok()) return {};
+    notebook_ = *std::move(nb);
+    AnalyzeOptions options = FixtureOptions();
+    options.order = CellOrder::kExecuted;
+    return AnalyzeNotebook(notebook_, options);
+  }
+
+  // "CODE symbol" of the report's one finding; how many there are otherwise.
+  static std::string SoleFinding(const NotebookReport& report) {
+    if (report.findings.size() != 1) return StrCat(report.findings.size(), " findings");
+    const Diagnostic& d = report.findings[0].diagnostic;
+    return StrCat(GetRule(d.rule).code, " ", d.symbol);
+  }
+
   // A notebook of two code cells: `ran`, saved as run (In [2]), then `unrun`, never run.
   NotebookReport RanThenUnrun(std::string_view ran, std::string_view unrun) {
     return Analyze(StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
@@ -404,16 +422,13 @@ TEST_F(NameMessageTest, DefinedLaterNamesTheCellAndTheMove) {
 
 // In the executed order a cell above the use may have run after it: the fix is the file order.
 TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
-  absl::StatusOr<Notebook> nb = NotebookReader().Read("ran_late.ipynb", R"json({
+  NotebookReport report = AnalyzeExecuted(R"json({
       "nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "execution_count": 5, "metadata": {}, "outputs": [],
          "source": "browser = 1"},
         {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [],
-         "source": "print(browser)"}]})json");
-  ASSERT_TRUE(nb.ok()) << nb.status();
-  AnalyzeOptions options;
-  options.order = CellOrder::kExecuted;
-  NotebookReport report = AnalyzeNotebook(*nb, options);
+         "source": "print(browser)"}]})json",
+                                          "ran_late.ipynb");
   const Finding* f = Only(report, "NB102", "browser");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->diagnostic.help,
@@ -432,22 +447,12 @@ TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
                   second, R"json(, "metadata": {}, "outputs": [], "source": "late = 1"}]})json");
   };
   for (auto [first, second] : {std::pair{"null", "null"}, std::pair{"0", "0"}}) {
-    absl::StatusOr<Notebook> nb = NotebookReader().Read("never_ran.ipynb", notebook(first, second));
-    ASSERT_TRUE(nb.ok()) << nb.status();
-    AnalyzeOptions options;
-    options.order = CellOrder::kExecuted;
-    NotebookReport report = AnalyzeNotebook(*nb, options);
-    EXPECT_NE(Only(report, "NB102", "late"), nullptr) << first;
+    EXPECT_EQ(SoleFinding(AnalyzeExecuted(notebook(first, second), "never_ran.ipynb")),
+              "NB102 late")
+        << first;
   }
   // Only the reading cell ran: the binding cell is not in the replay.
-  absl::StatusOr<Notebook> nb = NotebookReader().Read("half_ran.ipynb", notebook("1", "null"));
-  ASSERT_TRUE(nb.ok()) << nb.status();
-  AnalyzeOptions options;
-  options.order = CellOrder::kExecuted;
-  NotebookReport report = AnalyzeNotebook(*nb, options);
-  ASSERT_EQ(report.findings.size(), 1u);
-  EXPECT_EQ(GetRule(report.findings[0].diagnostic.rule).code, "NB101");
-  EXPECT_EQ(report.findings[0].diagnostic.symbol, "late");
+  EXPECT_EQ(SoleFinding(AnalyzeExecuted(notebook("1", "null"), "half_ran.ipynb")), "NB101 late");
 }
 
 // Older Colab exports save cells that ran as In [0]: such a cell (or one with outputs and no
@@ -466,17 +471,10 @@ TEST_F(NameMessageTest, CellsThatRanAtAnUnknownTime) {
        "source": "print(add5(2), later)"},
       {"cell_type": "code", "execution_count": 16, "metadata": {}, "outputs": [],
        "source": "later = 2"}]})json";
-  absl::StatusOr<Notebook> nb = NotebookReader().Read("colab.ipynb", text);
-  ASSERT_TRUE(nb.ok()) << nb.status();
-  AnalyzeOptions options;
-  options.order = CellOrder::kExecuted;
-  NotebookReport executed = AnalyzeNotebook(*nb, options);
-  ASSERT_EQ(executed.findings.size(), 1u);
-  EXPECT_EQ(GetRule(executed.findings[0].diagnostic.rule).code, "NB101");
-  EXPECT_EQ(executed.findings[0].diagnostic.symbol, "never_ran");
+  EXPECT_EQ(SoleFinding(AnalyzeExecuted(text, "colab.ipynb")), "NB101 never_ran");
   // In file order neither is hidden state: bind's cell ran, and never_ran's cell, above the
   // reading one in the file, most likely ran too with its count cleared.
-  NotebookReport file = AnalyzeNotebook(*nb, AnalyzeOptions{});
+  NotebookReport file = Analyze(text, "colab.ipynb");
   std::vector<std::string> hidden;
   for (const Finding& f : file.findings) {
     if (GetRule(f.diagnostic.rule).code == "NB302") hidden.push_back(f.diagnostic.symbol);
