@@ -1380,8 +1380,6 @@ void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics)
   }
 }
 
-// The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
-// a note on the file order's finding at the same place, else a finding of their own.
 // Whether a code cell above `reader` that has no execution count binds `name` at its top
 // level: the cell most likely ran, and had its count cleared with its output.
 bool BoundAboveByCellWithoutCount(const Notebook& nb, ParsedCells* parsed, const Cell& reader,
@@ -1401,6 +1399,8 @@ bool BoundAboveByCellWithoutCount(const Notebook& nb, ParsedCells* parsed, const
   return false;
 }
 
+// The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
+// a note on the file order's finding at the same place, else a finding of their own.
 void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
                       std::span<const Diagnostic> replay, std::vector<Diagnostic>* diagnostics) {
   SparkReads spark_reads(nb);
