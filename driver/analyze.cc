@@ -1049,6 +1049,36 @@ std::string PlaceText(const CellLocator& locator, Offset at, Offset from) {
              : StrCat("cell ", cell, ", line ", locator.LineOf(at));
 }
 
+// NB101 for a name that module-level code binds only where it never runs (after a `raise` that
+// always stops the cell, in an `if False:` branch): says where. An exercise's stub cell (`raise
+// NotImplementedError()` above `answer = None`) is the common case.
+void ExplainUnreachableBindings(const Notebook& nb, const CellLocator& locator,
+                                ParsedCells* parsed, std::vector<Diagnostic>* diagnostics) {
+  absl::flat_hash_map<std::string_view, std::pair<Range, std::string_view>> first_binding;
+  bool ready = false;
+  for (Diagnostic& d : *diagnostics) {
+    if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || !d.related.empty()) continue;
+    if (!ready) {
+      ready = true;
+      std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+      for (const Cell& c : nb.cells) {
+        if (!c.IsCode()) continue;
+        const ParsedCell& p = parsed->Get(c);
+        if (!p.python || p.syntax || p.code.module == nullptr) continue;
+        bound.clear();
+        ModuleBindings(p.code.module->body, &bound);
+        for (const auto& [name, range, how] : bound) first_binding.try_emplace(name, range, how);
+      }
+    }
+    auto it = first_binding.find(d.symbol);
+    if (it == first_binding.end()) continue;
+    const auto& [range, how] = it->second;
+    d.related.push_back({range, StrCat("'", d.symbol, "' is ", how, " at ",
+                                       PlaceText(locator, range.start, d.range.start),
+                                       ", where the code never runs")});
+  }
+}
+
 // NB101 where a class is around the read, for one of the reasons of ClassScopeMiss: says which.
 void ExplainClassScopeReads(const CellLocator& locator, ParsedCells* parsed,
                             std::vector<Diagnostic>* diagnostics) {
@@ -1557,6 +1587,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     ExplainUndefinedByBrokenCells(nb, broken, &diagnostics);
   }
   ExplainUndefinedByMarkdownCells(nb, &diagnostics);
+  if (options.order == CellOrder::kFile) ExplainUnreachableBindings(nb, locator, &parsed, &diagnostics);
   ExplainClassScopeReads(locator, &parsed, &diagnostics);
   ExplainFunctionLocals(nb, locator, &parsed, &diagnostics);
   ExplainSparkNames(nb, &diagnostics);

@@ -787,6 +787,21 @@ TEST_F(NameMessageTest, Python2PrintSaysSo) {
   EXPECT_NE(Only(report, "NB101", "undefined_c"), nullptr);  // the other cells are still checked
 }
 
+// An exercise's stub cell raises before its assignment: the name read later is undefined, and
+// the finding says where it is assigned and that the code there never runs.
+TEST_F(NameMessageTest, UndefinedNameAssignedWhereCodeNeverRuns) {
+  NotebookReport report =
+      Analyze("# %%\nraise NotImplementedError()\nanswer = None\n\n# %%\nprint(answer, missing)\n");
+  const Finding* f = Only(report, "NB101", "answer");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(Related(*f),
+            "[cell 1, line 2] 'answer' is assigned at cell 1, line 2, where the code "
+            "never runs\n");
+  const Finding* other = Only(report, "NB101", "missing");
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(Related(*other), "");
+}
+
 // Other Python 2 syntax in a notebook a Python 2 kernel saved (its kernelspec, or the version
 // language_info records) says so too; the same syntax error elsewhere gets no such help.
 TEST_F(NameMessageTest, Python2KernelSyntaxSaysSo) {
