@@ -169,6 +169,7 @@ void Merge(const DeclaredDependencies& from, DeclaredDependencies* to) {
   to->problems.insert(to->problems.end(), from.problems.begin(), from.problems.end());
   for (const std::string& d : from.project_dirs) AddUnique(&to->project_dirs, d);
   to->incomplete |= from.incomplete;
+  to->declares_requirements |= from.declares_requirements;
 }
 
 }  // namespace
@@ -282,6 +283,7 @@ const DependencyParse* DependencyFinder::AddFile(const std::string& path, Depend
   }
   AddUnique(&out->files, path);
   out->distributions.insert(entry->parse.distributions.begin(), entry->parse.distributions.end());
+  out->declares_requirements |= entry->parse.DeclaresRequirements();
   // The jupyter metapackage has no code of its own: declaring it declares what it installs.
   const std::vector<std::string>& declared = entry->parse.distributions;
   if (std::find(declared.begin(), declared.end(), "jupyter") != declared.end()) {

@@ -46,9 +46,15 @@ struct DependencyParse {
 
   // Appends a normalized name unless it is already there.
   void AddDistribution(std::string normalized);
+  // The same for the project's own name (setup.py's name=, [project] name): installing the
+  // project provides it, but it declares nothing the project needs.
+  void AddProjectName(std::string normalized);
+  // Whether it declares a distribution other than the project's own.
+  bool DeclaresRequirements() const;
 
  private:
   absl::flat_hash_set<std::string> seen_;  // the names in `distributions`
+  std::string project_;                    // AddProjectName's
 };
 
 // The distribution a PEP 508 requirement names, normalized: "Foo_Bar[x] (>=1) ; python_version
@@ -120,6 +126,9 @@ struct DeclaredDependencies {
   // setup.cfg or pyproject.toml beside it declares any, or a file named as declaring some
   // could not be read: an import missing from `distributions` may well be declared.
   bool incomplete = false;
+  // Some file declares a distribution other than its project's own: what it does not declare
+  // can be checked (a setup.py that only names its project declares nothing it needs).
+  bool declares_requirements = false;
 
   bool any_file() const { return !files.empty(); }
 

@@ -118,7 +118,7 @@ DependencyParse ParseSetupCfg(std::string_view text) {
     if (section == "metadata" && key == "name") {
       out.names_project = true;
       RequirementResult r = NameResult(Trim(value));
-      if (r.kind == RequirementKind::kName) out.AddDistribution(std::move(r.name));
+      if (r.kind == RequirementKind::kName) out.AddProjectName(std::move(r.name));
     } else if ((section == "options" && (key == "install_requires" || key == "tests_require")) ||
                section == "options.extras_require") {
       AddCfgRequirements(value, key_line, &out);
@@ -462,7 +462,7 @@ class SetupPyReader : public AstVisitor {
     if (value == nullptr || depth > kMaxDepth) return;
     if (std::optional<std::string> s = StringValue(source_, value)) {
       RequirementResult r = NameResult(Trim(*s));
-      if (r.kind == RequirementKind::kName) out_->AddDistribution(std::move(r.name));
+      if (r.kind == RequirementKind::kName) out_->AddProjectName(std::move(r.name));
     } else if (const auto* n = value->As<Name>()) {
       auto it = assignments_.find(n->id);
       if (it == assignments_.end()) return;

@@ -18,6 +18,16 @@ void DependencyParse::AddDistribution(std::string normalized) {
   distributions.push_back(std::move(normalized));
 }
 
+void DependencyParse::AddProjectName(std::string normalized) {
+  if (project_.empty()) project_ = normalized;
+  AddDistribution(std::move(normalized));
+}
+
+bool DependencyParse::DeclaresRequirements() const {
+  return std::any_of(distributions.begin(), distributions.end(),
+                     [this](const std::string& d) { return d != project_; });
+}
+
 std::optional<std::string> RequirementName(std::string_view requirement) {
   deps_internal::RequirementResult r = deps_internal::ParseRequirement(requirement);
   if (r.kind != deps_internal::RequirementKind::kName) return std::nullopt;

@@ -115,7 +115,7 @@ void AddProjectName(const toml::node_view<const toml::node>& view, DependencyPar
   if (const auto* s = view.as_string()) {
     out->names_project = true;
     RequirementResult r = NameResult(Trim(s->get()));
-    if (r.kind == RequirementKind::kName) out->AddDistribution(std::move(r.name));
+    if (r.kind == RequirementKind::kName) out->AddProjectName(std::move(r.name));
   }
 }
 

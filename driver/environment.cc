@@ -773,12 +773,12 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   bool ChecksDeclarations() const override {
-    // A dependency file that declares nothing (a setup.py without install_requires) says
-    // nothing about what the notebook needs.
+    // A dependency file that declares nothing but its project's own name (a setup.py without
+    // install_requires) says nothing about what the notebook needs.
     // The anaconda metapackage brings hundreds of packages: their names are not listed.
     // Nor do declarations that are not known in full (DeclaredDependencies::incomplete).
     return ctx_.options.strict_deps ||
-           (deps_ != nullptr && !deps_->distributions.empty() && !deps_->incomplete &&
+           (deps_ != nullptr && deps_->declares_requirements && !deps_->incomplete &&
             !deps_->distributions.contains("anaconda"));
   }
 

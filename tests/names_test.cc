@@ -1821,6 +1821,31 @@ TEST(ImportLookupTest, UndeclaredButRequiredByADeclaredDistribution) {
   EXPECT_THAT(DistributionsRequiring("no-such-distribution"), testing::IsEmpty());
 }
 
+// A build file that names only its own project (setup.py without install_requires, a
+// [project] table without dependencies) declares nothing the notebook needs: no NB203. Once it
+// declares something, what it leaves out is.
+TEST(ImportLookupTest, BuildFileThatOnlyNamesItsProject) {
+  for (const auto& [file, text, undeclared] :
+       {std::tuple{"setup.py", "from setuptools import setup\nsetup(name='mypkg')\n", false},
+        std::tuple{"pyproject.toml", "[project]\nname = \"mypkg\"\n", false},
+        std::tuple{"pyproject.toml", "[project]\nname = \"mypkg\"\ndependencies = [\"pandas\"]\n",
+                   true}}) {
+    TempDir tmp;
+    ASSERT_FALSE(tmp.path().empty());
+    std::ofstream(tmp.path() / file) << text;
+    NotebookReport report = AnalyzeWithImports(tmp.path() / "nb.py", "# %%\nimport numpy\n");
+    std::vector<std::string> found;
+    for (const Finding& f : report.findings) {
+      found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+    }
+    if (undeclared) {
+      EXPECT_THAT(found, testing::ElementsAre("NB203 numpy")) << text;
+    } else {
+      EXPECT_THAT(found, testing::IsEmpty()) << text;
+    }
+  }
+}
+
 // A local module that is a notebook's JSON under a .py name: importing it fails, once per
 // import (no NB202 for the names imported from it).
 TEST(ImportLookupTest, LocalModuleThatIsANotebooksJson) {
