@@ -840,7 +840,8 @@ void ExplainUndefinedByBrokenCells(const Notebook& nb, std::span<const uint32_t>
       d.related.push_back(
           {Range{start, start + static_cast<Offset>(d.symbol.size())},
            StrCat("'", d.symbol, "' is assigned in cell ", index, ", which does not parse")});
-      if (d.help.empty()) d.help = StrCat("fix the syntax error in cell ", index);
+      // The cause, rather than a name it may have been misspelled from.
+      d.help = StrCat("fix the syntax error in cell ", index);
       break;
     }
   }
@@ -1052,8 +1053,8 @@ std::string PlaceText(const CellLocator& locator, Offset at, Offset from) {
 // NB101 for a name that module-level code binds only where it never runs (after a `raise` that
 // always stops the cell, in an `if False:` branch): says where. An exercise's stub cell (`raise
 // NotImplementedError()` above `answer = None`) is the common case.
-void ExplainUnreachableBindings(const Notebook& nb, const CellLocator& locator,
-                                ParsedCells* parsed, std::vector<Diagnostic>* diagnostics) {
+void ExplainUnreachableBindings(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
+                                std::vector<Diagnostic>* diagnostics) {
   absl::flat_hash_map<std::string_view, std::pair<Range, std::string_view>> first_binding;
   bool ready = false;
   for (Diagnostic& d : *diagnostics) {
@@ -1587,7 +1588,8 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
     ExplainUndefinedByBrokenCells(nb, broken, &diagnostics);
   }
   ExplainUndefinedByMarkdownCells(nb, &diagnostics);
-  if (options.order == CellOrder::kFile) ExplainUnreachableBindings(nb, locator, &parsed, &diagnostics);
+  if (options.order == CellOrder::kFile)
+    ExplainUnreachableBindings(nb, locator, &parsed, &diagnostics);
   ExplainClassScopeReads(locator, &parsed, &diagnostics);
   ExplainFunctionLocals(nb, locator, &parsed, &diagnostics);
   ExplainSparkNames(nb, &diagnostics);

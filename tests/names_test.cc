@@ -580,7 +580,7 @@ TEST_F(NameMessageTest, UndefinedNameAssignedInABrokenCell) {
   NotebookReport report = Analyze(
       "# %%\nalphas = [0.1, 0.2]\nbest_alpha = # YOUR CODE HERE\n\n"
       "# %%\ndef best_model(): # YOUR CODE HERE\n\n"
-      "# %%\nprint(best_alpha, best_model, best_alphas, alphas)\n");
+      "# %%\nbest_alphb = 0\nprint(best_alpha, best_model, best_alphas, alphas)\n");
   const Finding* alpha = Only(report, "NB101", "best_alpha");
   ASSERT_NE(alpha, nullptr);
   EXPECT_EQ(Related(*alpha),
