@@ -960,6 +960,12 @@ class NotebookModules : public ModuleEnvironment {
     }
     std::string key = AbsoluteNormalPath(p, dir_);
     std::error_code ec;
+    // `%run ./config` runs config.py when there is no file `config` (IPython tries the name
+    // with .py; Databricks' %run names a notebook without its extension).
+    for (std::string_view extension : {".py", ".ipynb"}) {
+      if (fs::is_regular_file(key, ec) || p.ends_with(".py") || p.ends_with(".ipynb")) break;
+      if (std::string with = StrCat(key, extension); fs::is_regular_file(with, ec)) key = with;
+    }
     if (!fs::is_regular_file(key, ec)) return nullptr;
     const LocalModule* script = ctx_.ModuleAt(key, "__main__", false, false, false);
     NoteSearchPath(*script);  // %run runs it in the kernel: its sys.path changes stay

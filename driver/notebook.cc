@@ -1022,6 +1022,83 @@ void ReadPercentScript(Notebook* nb) {
   nb->cells = std::move(out);
 }
 
+// Notebooks exported as Python source by Databricks ("# Databricks notebook source", cells
+// between "# COMMAND ----------" lines) and Microsoft Fabric ("# Fabric notebook source", cells
+// after "# CELL ****..." and "# MARKDOWN ****..." lines, their metadata after "# METADATA
+// ****..." lines). A cell whose every line is "# MAGIC ..." is the magic cell those lines
+// comment out (%md, %sql, %run ./other, %%sql).
+enum class ExportedCell : uint8_t { kNone, kCode, kMarkdown, kMetadata };
+
+ExportedCell ExportSeparator(bool fabric, std::string_view line) {
+  line = StripTrailing(line);
+  if (!fabric) return line == "# COMMAND ----------" ? ExportedCell::kCode : ExportedCell::kNone;
+  auto starred = [&](std::string_view word) {
+    return line.starts_with(word) && line.size() > word.size() + 1 &&
+           line.substr(word.size()).find_first_not_of(" *") == std::string_view::npos;
+  };
+  if (starred("# CELL") || starred("# PARAMETERS CELL")) return ExportedCell::kCode;
+  if (starred("# MARKDOWN")) return ExportedCell::kMarkdown;
+  if (starred("# METADATA")) return ExportedCell::kMetadata;
+  return ExportedCell::kNone;
+}
+
+void ReadExportedSource(Notebook* nb, bool fabric) {
+  std::string_view all = nb->buffer;
+  auto lines = SplitLines(all);
+  std::string appended;
+  // The cell of lines [first, last) of kind `kind`.
+  auto add = [&](size_t first, size_t last, ExportedCell kind) {
+    while (first < last && Strip(lines[first].second).empty()) ++first;
+    while (last > first && Strip(lines[last - 1].second).empty()) --last;
+    if (first == last || kind == ExportedCell::kMetadata) return;
+    auto commented = [&](std::string_view prefix) {
+      for (size_t k = first; k < last; ++k) {
+        std::string_view line = lines[k].second;
+        if (!Strip(line).empty() && !line.starts_with(prefix)) return false;
+      }
+      return true;
+    };
+    std::string_view prefix = kind == ExportedCell::kMarkdown ? "#" : "# MAGIC";
+    const bool uncomment = kind == ExportedCell::kMarkdown || commented(prefix);
+    Cell cell;
+    cell.index = static_cast<uint32_t>(nb->cells.size() + 1);
+    cell.type = kind == ExportedCell::kMarkdown ? "markdown" : "code";
+    if (!uncomment) {
+      cell.begin = static_cast<Offset>(lines[first].first);
+      cell.end = static_cast<Offset>(lines[last - 1].first + lines[last - 1].second.size());
+    } else {
+      // The text after the comment's prefix (and the blank after it), appended after the file.
+      cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
+      for (size_t k = first; k < last; ++k) {
+        std::string_view line = lines[k].second;
+        line.remove_prefix(std::min(line.size(), prefix.size()));
+        if (line.starts_with(' ')) line.remove_prefix(1);
+        appended.append(line);
+        if (k + 1 < last) appended.push_back('\n');
+      }
+      cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
+      appended.push_back('\n');
+    }
+    cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size());
+    for (size_t k = first; k < last; ++k) nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+    cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
+    nb->cells.push_back(std::move(cell));
+  };
+  // Line 0 is the header; Fabric's first cells start at their separators.
+  size_t first = 1;
+  ExportedCell kind = fabric ? ExportedCell::kMetadata : ExportedCell::kCode;
+  for (size_t k = 1; k < lines.size(); ++k) {
+    const ExportedCell next = ExportSeparator(fabric, lines[k].second);
+    if (next == ExportedCell::kNone) continue;
+    add(first, k, kind);
+    first = k + 1;
+    kind = next;
+  }
+  add(first, lines.size(), kind);
+  nb->buffer.push_back('\n');
+  nb->buffer.append(appended);
+}
+
 void ReadScript(Notebook* nb) {
   Cell cell;
   cell.index = 1;
@@ -1107,7 +1184,16 @@ absl::StatusOr<Notebook> NotebookReader::Read(std::string path, std::string_view
     DecodedSource decoded = DecodeSource(bytes);
     nb.buffer = std::move(decoded.text);
     nb.decode_problems = std::move(decoded.problems);
-    if (IsPercentScript(nb.buffer)) {
+    const std::string_view header =
+        StripTrailing(std::string_view(nb.buffer).substr(0, nb.buffer.find('\n')));
+    if (header == "# Databricks notebook source" || header == "# Fabric notebook source") {
+      // Both run their notebooks in a Spark session; Databricks' also has its own names.
+      const bool fabric = header[2] == 'F';
+      nb.format = NotebookFormat::kPercentScript;
+      nb.databricks = !fabric;
+      nb.spark_kernel = fabric;
+      ReadExportedSource(&nb, fabric);
+    } else if (IsPercentScript(nb.buffer)) {
       nb.format = NotebookFormat::kPercentScript;
       ReadPercentScript(&nb);
     } else {

@@ -1821,6 +1821,24 @@ TEST(ImportLookupTest, UndeclaredButRequiredByADeclaredDistribution) {
   EXPECT_THAT(DistributionsRequiring("no-such-distribution"), testing::IsEmpty());
 }
 
+// A Databricks notebook exported as Python source: the runtime's names exist, and `%run` of
+// another exported notebook binds its names.
+TEST(ImportLookupTest, DatabricksSourceExport) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::ofstream(tmp.path() / "config.py")
+      << "# Databricks notebook source\nsource_path = '/mnt/raw'\n";
+  const std::string text =
+      "# Databricks notebook source\n# MAGIC %run \"./config\"\n\n# COMMAND ----------\n\n"
+      "df = spark.read.json(source_path)\ndisplay(df)\ndbutils.fs.ls(missing_path)\n";
+  NotebookReport report = AnalyzeWithImports(tmp.path() / "ingest.py", text);
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) {
+    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+  }
+  EXPECT_THAT(found, testing::ElementsAre("NB101 missing_path"));
+}
+
 // A build file that names only its own project (setup.py without install_requires, a
 // [project] table without dependencies) declares nothing the notebook needs: no NB203. Once it
 // declares something, what it leaves out is.

@@ -1307,6 +1307,62 @@ TEST_F(NotebookTest, PercentScriptMarkers) {
   EXPECT_FALSE(nb.cells[0].execution_count.has_value());
 }
 
+// Databricks' and Fabric's Python-source exports: cells between their separators, magic
+// cells ("# MAGIC %md ...") without the comment, Fabric's metadata blocks left out.
+TEST_F(NotebookTest, DatabricksAndFabricSourceExports) {
+  constexpr std::string_view kDatabricks =
+      "# Databricks notebook source\n"         // 1
+      "# MAGIC %run \"./config\"\n"            // 2
+      "\n"                                     // 3
+      "# COMMAND ----------\n"                 // 4
+      "\n"                                     // 5
+      "# MAGIC %md\n"                          // 6
+      "# MAGIC ## Load\n"                      // 7
+      "\n"                                     // 8
+      "# COMMAND ----------\n"                 // 9
+      "df = spark.read.json(path)  # MAGIC\n"  // 10
+      "display(df)\n";                         // 11
+  Notebook nb = ReadOk(kDatabricks, "ingest.py");
+  EXPECT_EQ(nb.format, NotebookFormat::kPercentScript);
+  EXPECT_TRUE(nb.databricks);
+  ASSERT_EQ(nb.cells.size(), 3u);
+  EXPECT_EQ(nb.Source(nb.cells[0]), "%run \"./config\"");
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(2));
+  EXPECT_EQ(nb.Source(nb.cells[1]), "%md\n## Load");
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(6, 7));
+  EXPECT_EQ(nb.cells[2].type, "code");
+  EXPECT_EQ(nb.Source(nb.cells[2]), "df = spark.read.json(path)  # MAGIC\ndisplay(df)");
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(10, 11));
+
+  constexpr std::string_view kFabric =
+      "# Fabric notebook source\n"            // 1
+      "\n"                                    // 2
+      "# METADATA ********************\n"     // 3
+      "\n"                                    // 4
+      "# META {\"kernel_info\": {}}\n"        // 5
+      "\n"                                    // 6
+      "# MARKDOWN ********************\n"     // 7
+      "\n"                                    // 8
+      "# # Orders\n"                          // 9
+      "\n"                                    // 10
+      "# CELL ********************\n"         // 11
+      "\n"                                    // 12
+      "df = spark.read.table('orders')\n"     // 13
+      "\n"                                    // 14
+      "# METADATA ********************\n"     // 15
+      "\n"                                    // 16
+      "# META {\"language\": \"python\"}\n";  // 17
+  Notebook fabric = ReadOk(kFabric, "notebook-content.py");
+  EXPECT_FALSE(fabric.databricks);
+  EXPECT_TRUE(fabric.spark_kernel);
+  ASSERT_EQ(fabric.cells.size(), 2u);
+  EXPECT_EQ(fabric.cells[0].type, "markdown");
+  EXPECT_EQ(fabric.Source(fabric.cells[0]), "# Orders");
+  EXPECT_THAT(fabric.RawLines(fabric.cells[0]), ElementsAre(9));
+  EXPECT_EQ(fabric.Source(fabric.cells[1]), "df = spark.read.table('orders')");
+  EXPECT_THAT(fabric.RawLines(fabric.cells[1]), ElementsAre(13));
+}
+
 TEST_F(NotebookTest, PercentScriptEmptyCells) {
   Notebook nb = ReadOk("# %%\n# %%\n\n\n# %% [markdown]\n", "nb.py");
   ASSERT_EQ(nb.cells.size(), 3u);
