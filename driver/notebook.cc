@@ -932,23 +932,74 @@ void ParseMarker(std::string_view rest, Cell* cell) {
   }
 }
 
+// A line jupytext comments out because the notebook has it as a magic: "# %load_ext x",
+// "# !pip install x", "# files = !ls", "# out = %sql ..." (the line without its comment), else
+// empty.
+std::string_view JupytextEscapedMagic(std::string_view line) {
+  if (!line.starts_with('#')) return {};
+  std::string_view rest = line.substr(line.starts_with("# ") ? 2 : 1);
+  auto letter = [](std::string_view t, size_t at) {
+    return at < t.size() && std::isalpha(static_cast<unsigned char>(t[at]));
+  };
+  size_t p = 0;
+  if (rest.starts_with('!')) return rest.size() > 1 && rest[1] != ' ' ? rest : std::string_view();
+  if (rest.starts_with('%')) {
+    p = rest.starts_with("%%") ? 2 : 1;
+    return letter(rest, p) ? rest : std::string_view();
+  }
+  // name = %magic / name = !command
+  while (p < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[p])) || rest[p] == '_')) {
+    ++p;
+  }
+  if (p == 0 || std::isdigit(static_cast<unsigned char>(rest[0]))) return {};
+  while (p < rest.size() && rest[p] == ' ') ++p;
+  if (p >= rest.size() || rest[p] != '=' || rest.substr(p, 2) == "==") return {};
+  ++p;
+  while (p < rest.size() && rest[p] == ' ') ++p;
+  if (p < rest.size() && (rest[p] == '%' || rest[p] == '!') &&
+      letter(rest, p + 1 + (rest.substr(p, 2) == "%%"))) {
+    return rest;
+  }
+  return {};
+}
+
+// Jupytext's marker of a cell in another language, `# %% magic_args="-o x" language="R"`: the
+// cell magic it stands for ("%%R -o x"), or empty.
+std::string JupytextCellMagic(std::string_view marker) {
+  auto value = [&](std::string_view key) -> std::string_view {
+    size_t at = marker.find(key);
+    if (at == std::string_view::npos) return {};
+    at += key.size();
+    size_t end = marker.find('"', at);
+    return end == std::string_view::npos ? std::string_view() : marker.substr(at, end - at);
+  };
+  std::string_view language = value("language=\"");
+  if (language.empty() || language.find_first_of(" \\") != std::string_view::npos) return {};
+  std::string magic = StrCat("%%", language);
+  if (std::string_view args = value("magic_args=\""); !args.empty()) StrAppend(&magic, " ", args);
+  return magic;
+}
+
 void ReadPercentScript(Notebook* nb) {
   std::string_view text = nb->buffer;  // code cells are slices of the decoded text
   auto lines = SplitLines(text);
   size_t i = 0;
   // A jupytext header: "# ---" ... "# ---" at the very top is notebook metadata.
+  bool jupytext = false;
   if (!lines.empty() && StripTrailing(lines[0].second) == "# ---") {
     for (size_t k = 1; k < lines.size(); ++k) {
       if (StripTrailing(lines[k].second) == "# ---") {
         i = k + 1;
         break;
       }
+      jupytext |= Strip(lines[k].second) == "#   jupytext:" || lines[k].second == "# jupytext:";
     }
   }
   struct Pending {
     Cell cell;
-    size_t first = 0;  // first content line
-    size_t last = 0;   // one past the last content line
+    size_t first = 0;        // first content line
+    size_t last = 0;         // one past the last content line
+    std::string cell_magic;  // jupytext's `language="R" magic_args="-o x"`: "%%R -o x"
   };
   std::vector<Pending> cells;
   Pending current;
@@ -969,6 +1020,7 @@ void ReadPercentScript(Notebook* nb) {
     close(i);
     current = Pending{};
     ParseMarker(rest, &current.cell);
+    if (jupytext) current.cell_magic = JupytextCellMagic(rest);
     current.first = i + 1;
     explicit_cell = true;
   }
@@ -984,7 +1036,42 @@ void ReadPercentScript(Notebook* nb) {
     size_t begin = p.first < lines.size() ? lines[p.first].first : all.size();
     size_t end =
         p.last > p.first ? lines[p.last - 1].first + lines[p.last - 1].second.size() : begin;
-    if (cell.IsCode()) {
+    bool escaped = false;
+    for (size_t k = p.first; jupytext && k < p.last && !escaped; ++k) {
+      escaped = !JupytextEscapedMagic(lines[k].second).empty();
+    }
+    if (cell.IsCode() && (escaped || !p.cell_magic.empty())) {
+      // Jupytext comments out magics ("# %load_ext x", "# files = !ls") and the body of a
+      // cell in another language (after `# %% language="R"`): the notebook has them as such.
+      cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
+      if (!p.cell_magic.empty()) {
+        appended.append(p.cell_magic);
+        if (p.last > p.first) appended.push_back('\n');
+        nb->raw_lines.push_back(static_cast<uint32_t>(p.first));  // the marker's line
+      }
+      for (size_t k = p.first; k < p.last; ++k) {
+        std::string_view line = lines[k].second;
+        std::string_view magic = JupytextEscapedMagic(line);
+        if (!magic.empty()) {
+          line = magic;
+        } else if (!p.cell_magic.empty()) {
+          line.remove_prefix(line.starts_with("# ") ? 2 : line.starts_with("#") ? 1 : 0);
+        }
+        appended.append(line);
+        if (k + 1 < p.last) appended.push_back('\n');
+      }
+      cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
+      appended.push_back('\n');
+      if (!p.cell_magic.empty()) {
+        cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size() - 1);
+        for (size_t k = p.first; k < p.last; ++k) {
+          nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
+        }
+        cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
+        out.push_back(std::move(cell));
+        continue;
+      }
+    } else if (cell.IsCode()) {
       cell.begin = static_cast<Offset>(begin);
       cell.end = static_cast<Offset>(end);
     } else {

@@ -1307,6 +1307,39 @@ TEST_F(NotebookTest, PercentScriptMarkers) {
   EXPECT_FALSE(nb.cells[0].execution_count.has_value());
 }
 
+// A jupytext percent script (its header says so) has the notebook's magics commented out:
+// "# %load_ext x", "# files = !ls", and a cell in another language after
+// `# %% magic_args="..." language="R"`. Without the header, comments stay comments.
+TEST_F(NotebookTest, JupytextCommentedMagics) {
+  constexpr std::string_view kBody =
+      "# %%\n"                                       // 10 (with the header)
+      "# %load_ext rpy2.ipython\n"                   // 11
+      "# compute = the mean\n"                       // 12
+      "\n"                                           // 13
+      "# %% magic_args=\"-o rdf\" language=\"R\"\n"  // 14
+      "# rdf <- data.frame(a=1)\n"                   // 15
+      "\n"                                           // 16
+      "# %%\n"                                       // 17
+      "# files = !ls\n"                              // 18
+      "print(rdf, files)\n";                         // 19
+  const std::string header =
+      "# ---\n# jupyter:\n#   jupytext:\n#     formats: ipynb,py:percent\n#   kernelspec:\n"
+      "#     language: python\n#     name: python3\n# ---\n\n";
+  Notebook nb = ReadOk(header + std::string(kBody), "nb.py");
+  ASSERT_EQ(nb.cells.size(), 3u);
+  EXPECT_EQ(nb.Source(nb.cells[0]), "%load_ext rpy2.ipython\n# compute = the mean");
+  EXPECT_THAT(nb.RawLines(nb.cells[0]), ElementsAre(11, 12));
+  EXPECT_EQ(nb.Source(nb.cells[1]), "%%R -o rdf\nrdf <- data.frame(a=1)");
+  EXPECT_THAT(nb.RawLines(nb.cells[1]), ElementsAre(14, 15));
+  EXPECT_EQ(nb.Source(nb.cells[2]), "files = !ls\nprint(rdf, files)");
+  EXPECT_THAT(nb.RawLines(nb.cells[2]), ElementsAre(18, 19));
+
+  Notebook plain = ReadOk(kBody, "plain.py");
+  ASSERT_EQ(plain.cells.size(), 3u);
+  EXPECT_EQ(plain.Source(plain.cells[0]), "# %load_ext rpy2.ipython\n# compute = the mean");
+  EXPECT_EQ(plain.Source(plain.cells[2]), "# files = !ls\nprint(rdf, files)");
+}
+
 // Databricks' and Fabric's Python-source exports: cells between their separators, magic
 // cells ("# MAGIC %md ...") without the comment, Fabric's metadata blocks left out.
 TEST_F(NotebookTest, DatabricksAndFabricSourceExports) {
