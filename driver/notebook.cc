@@ -935,9 +935,34 @@ void ParseMarker(std::string_view rest, Cell* cell) {
 // A line jupytext comments out because the notebook has it as a magic: "# %load_ext x",
 // "# !pip install x", "# files = !ls", "# out = %sql ..." (the line without its comment), else
 // empty.
+// A comment line's text: the line after `prefix` and one blank ("# text" → "text").
+std::string_view Uncommented(std::string_view line, std::string_view prefix = "#") {
+  line.remove_prefix(std::min(line.size(), prefix.size()));
+  if (line.starts_with(' ')) line.remove_prefix(1);
+  return line;
+}
+
+std::string JoinLines(const std::vector<std::string_view>& lines) {
+  std::string out;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    if (k > 0) out.push_back('\n');
+    out.append(lines[k]);
+  }
+  return out;
+}
+
+// Sets `cell` to `source`, text the reader makes (uncommented lines), which it keeps in
+// `appended`: after the file's own `file_size` bytes and their newline in the buffer.
+void SetMadeSource(std::string_view source, size_t file_size, std::string* appended, Cell* cell) {
+  cell->begin = static_cast<Offset>(file_size + 1 + appended->size());
+  appended->append(source);
+  cell->end = static_cast<Offset>(file_size + 1 + appended->size());
+  appended->push_back('\n');
+}
+
 std::string_view JupytextEscapedMagic(std::string_view line) {
   if (!line.starts_with('#')) return {};
-  std::string_view rest = line.substr(line.starts_with("# ") ? 2 : 1);
+  std::string_view rest = Uncommented(line);
   auto letter = [](std::string_view t, size_t at) {
     return at < t.size() && std::isalpha(static_cast<unsigned char>(t[at]));
   };
@@ -1032,73 +1057,47 @@ void ReadPercentScript(Notebook* nb) {
   for (Pending& p : cells) {
     Cell cell = std::move(p.cell);
     cell.index = static_cast<uint32_t>(out.size() + 1);
+    size_t raw_first = p.first;  // the raw line (0-based) of the source's first line
     size_t raw_lines = p.last - p.first;
-    size_t begin = p.first < lines.size() ? lines[p.first].first : all.size();
-    size_t end =
-        p.last > p.first ? lines[p.last - 1].first + lines[p.last - 1].second.size() : begin;
     bool escaped = false;
     for (size_t k = p.first; jupytext && k < p.last && !escaped; ++k) {
       escaped = !JupytextEscapedMagic(lines[k].second).empty();
     }
-    if (cell.IsCode() && (escaped || !p.cell_magic.empty())) {
+    if (cell.IsCode() && !escaped && p.cell_magic.empty()) {
+      cell.begin = static_cast<Offset>(p.first < lines.size() ? lines[p.first].first : all.size());
+      cell.end =
+          p.last > p.first
+              ? static_cast<Offset>(lines[p.last - 1].first + lines[p.last - 1].second.size())
+              : cell.begin;
+    } else if (cell.IsCode()) {
       // Jupytext comments out magics ("# %load_ext x", "# files = !ls") and the body of a
       // cell in another language (after `# %% language="R"`): the notebook has them as such.
-      cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
+      std::vector<std::string_view> parts;
       if (!p.cell_magic.empty()) {
-        appended.append(p.cell_magic);
-        if (p.last > p.first) appended.push_back('\n');
-        nb->raw_lines.push_back(static_cast<uint32_t>(p.first));  // the marker's line
+        parts.push_back(p.cell_magic);
+        --raw_first;  // the marker's line
+        ++raw_lines;
       }
       for (size_t k = p.first; k < p.last; ++k) {
         std::string_view line = lines[k].second;
         std::string_view magic = JupytextEscapedMagic(line);
-        if (!magic.empty()) {
-          line = magic;
-        } else if (!p.cell_magic.empty()) {
-          line.remove_prefix(line.starts_with("# ") ? 2 : line.starts_with("#") ? 1 : 0);
-        }
-        appended.append(line);
-        if (k + 1 < p.last) appended.push_back('\n');
+        parts.push_back(!magic.empty() ? magic : !p.cell_magic.empty() ? Uncommented(line) : line);
       }
-      cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
-      appended.push_back('\n');
-      if (!p.cell_magic.empty()) {
-        cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size() - 1);
-        for (size_t k = p.first; k < p.last; ++k) {
-          nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
-        }
-        cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
-        out.push_back(std::move(cell));
-        continue;
-      }
-    } else if (cell.IsCode()) {
-      cell.begin = static_cast<Offset>(begin);
-      cell.end = static_cast<Offset>(end);
+      SetMadeSource(JoinLines(parts), all.size(), &appended, &cell);
     } else {
       // Markdown and raw cells are comments: "# text" → "text".
-      std::string source;
-      for (size_t k = p.first; k < p.last; ++k) {
-        std::string_view line = lines[k].second;
-        if (line.substr(0, 2) == "# ") {
-          line.remove_prefix(2);
-        } else if (line.substr(0, 1) == "#") {
-          line.remove_prefix(1);
-        }
-        source.append(line);
-        if (k + 1 < p.last) source.push_back('\n');
-      }
+      std::vector<std::string_view> parts;
+      for (size_t k = p.first; k < p.last; ++k) parts.push_back(Uncommented(lines[k].second));
+      const std::string source = JoinLines(parts);
       // A last line that was a bare "#" leaves a trailing newline, not a line.
       size_t lines_in_source = 0;
       for (size_t k = 0; k < source.size(); ++k) lines_in_source += source[k] == '\n';
       if (!source.empty() && source.back() != '\n') ++lines_in_source;
       raw_lines = std::min(raw_lines, lines_in_source);
-      cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
-      appended.append(source);
-      cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
-      appended.push_back('\n');
+      SetMadeSource(source, all.size(), &appended, &cell);
     }
     cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size());
-    for (size_t k = p.first; k < p.first + raw_lines; ++k) {
+    for (size_t k = raw_first; k < raw_first + raw_lines; ++k) {
       nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
     }
     cell.raw_lines_end = static_cast<uint32_t>(nb->raw_lines.size());
@@ -1154,17 +1153,9 @@ void ReadExportedSource(Notebook* nb, bool fabric) {
       cell.begin = static_cast<Offset>(lines[first].first);
       cell.end = static_cast<Offset>(lines[last - 1].first + lines[last - 1].second.size());
     } else {
-      // The text after the comment's prefix (and the blank after it), appended after the file.
-      cell.begin = static_cast<Offset>(all.size() + 1 + appended.size());
-      for (size_t k = first; k < last; ++k) {
-        std::string_view line = lines[k].second;
-        line.remove_prefix(std::min(line.size(), prefix.size()));
-        if (line.starts_with(' ')) line.remove_prefix(1);
-        appended.append(line);
-        if (k + 1 < last) appended.push_back('\n');
-      }
-      cell.end = static_cast<Offset>(all.size() + 1 + appended.size());
-      appended.push_back('\n');
+      std::vector<std::string_view> parts;
+      for (size_t k = first; k < last; ++k) parts.push_back(Uncommented(lines[k].second, prefix));
+      SetMadeSource(JoinLines(parts), all.size(), &appended, &cell);
     }
     cell.raw_lines_begin = static_cast<uint32_t>(nb->raw_lines.size());
     for (size_t k = first; k < last; ++k) nb->raw_lines.push_back(static_cast<uint32_t>(k + 1));
