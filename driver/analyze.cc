@@ -625,11 +625,11 @@ void ParsedCells::Scope(ParsedCell* out) {
 // asks for).
 void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
               ParsedCells* parsed, std::vector<Diagnostic>* out) {
-  auto ran = [](const Cell& c) { return c.execution_count && *c.execution_count > 0; };
   // A notebook saved without a run (Colab and Databricks save In [0] for every cell) records
   // no order: its cells run as "Run All" runs them.
   const CellOrder cell_order =
-      request.order == CellOrder::kExecuted && std::none_of(nb.cells.begin(), nb.cells.end(), ran)
+      request.order == CellOrder::kExecuted &&
+              std::none_of(nb.cells.begin(), nb.cells.end(), [](const Cell& c) { return c.Ran(); })
           ? CellOrder::kFile
           : request.order;
   const bool report_syntax = request.report_syntax;
@@ -644,7 +644,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   order.reserve(nb.cells.size());
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
-    if (cell_order == CellOrder::kExecuted && !ran(c)) {
+    if (cell_order == CellOrder::kExecuted && !c.Ran()) {
       if (!c.has_outputs && !c.execution_count) continue;
       unknown_time.push_back({c.begin, c.end});
     }
@@ -652,7 +652,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   }
   if (cell_order == CellOrder::kExecuted) {
     std::stable_sort(order.begin(), order.end(), [&](const Cell* a, const Cell* b) {
-      return (ran(*a) ? *a->execution_count : 0) < (ran(*b) ? *b->execution_count : 0);
+      return (a->Ran() ? *a->execution_count : 0) < (b->Ran() ? *b->execution_count : 0);
     });
   }
 
@@ -751,7 +751,7 @@ bool RecordedOrderDiffers(const Notebook& nb) {
   bool executed = false, unexecuted = false, reordered = false;
   for (const Cell& c : nb.cells) {
     if (!c.IsCode()) continue;
-    if (!c.execution_count || *c.execution_count <= 0) {
+    if (!c.Ran()) {
       unexecuted |= !nb.Source(c).empty();
       continue;
     }
@@ -770,7 +770,7 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
   size_t first_index = 0;
   int more = 0;
   for (const Cell& c : nb.cells) {
-    if (!c.IsCode() || !c.execution_count || *c.execution_count <= 0) continue;
+    if (!c.IsCode() || !c.Ran()) continue;
     if (*c.execution_count < highest && first != nullptr) {
       ++more;  // one finding per notebook; the others are counted
     } else if (*c.execution_count < highest) {
@@ -1050,33 +1050,48 @@ std::string PlaceText(const CellLocator& locator, Offset at, Offset from) {
              : StrCat("cell ", cell, ", line ", locator.LineOf(at));
 }
 
+// Where a name is first bound at module level (ModuleBindings), and how, in file order.
+struct FirstBinding {
+  const Cell* cell;
+  Range range;
+  std::string_view how;  // "assigned", "imported", "defined"
+};
+
+// The first binding of each name among the code cells that parse and that `take(cell)` accepts.
+template <typename Take>
+absl::flat_hash_map<std::string_view, FirstBinding> FirstBindings(const Notebook& nb,
+                                                                  ParsedCells* parsed, Take take) {
+  absl::flat_hash_map<std::string_view, FirstBinding> first;
+  std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
+  for (const Cell& c : nb.cells) {
+    if (!c.IsCode() || !take(c)) continue;
+    const ParsedCell& p = parsed->Get(c);
+    if (!p.python || p.code.module == nullptr) continue;
+    bound.clear();
+    ModuleBindings(p.code.module->body, &bound);
+    for (const auto& [name, range, how] : bound)
+      first.try_emplace(name, FirstBinding{&c, range, how});
+  }
+  return first;
+}
+
 // NB101 for a name that module-level code binds only where it never runs (after a `raise` that
 // always stops the cell, in an `if False:` branch): says where. An exercise's stub cell (`raise
 // NotImplementedError()` above `answer = None`) is the common case.
 void ExplainUnreachableBindings(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
                                 std::vector<Diagnostic>* diagnostics) {
-  absl::flat_hash_map<std::string_view, std::pair<Range, std::string_view>> first_binding;
-  bool ready = false;
+  std::optional<absl::flat_hash_map<std::string_view, FirstBinding>> first;
   for (Diagnostic& d : *diagnostics) {
     if (d.rule != RuleId::kUndefinedName || d.symbol.empty() || !d.related.empty()) continue;
-    if (!ready) {
-      ready = true;
-      std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
-      for (const Cell& c : nb.cells) {
-        if (!c.IsCode()) continue;
-        const ParsedCell& p = parsed->Get(c);
-        if (!p.python || p.syntax || p.code.module == nullptr) continue;
-        bound.clear();
-        ModuleBindings(p.code.module->body, &bound);
-        for (const auto& [name, range, how] : bound) first_binding.try_emplace(name, range, how);
-      }
+    if (!first) {
+      first = FirstBindings(nb, parsed, [&](const Cell& c) { return !parsed->Get(c).syntax; });
     }
-    auto it = first_binding.find(d.symbol);
-    if (it == first_binding.end()) continue;
-    const auto& [range, how] = it->second;
-    d.related.push_back({range, StrCat("'", d.symbol, "' is ", how, " at ",
-                                       PlaceText(locator, range.start, d.range.start),
-                                       ", where the code never runs")});
+    auto it = first->find(d.symbol);
+    if (it == first->end()) continue;
+    const FirstBinding& b = it->second;
+    d.related.push_back({b.range, StrCat("'", d.symbol, "' is ", b.how, " at ",
+                                         PlaceText(locator, b.range.start, d.range.start),
+                                         ", where the code never runs")});
   }
 }
 
@@ -1411,30 +1426,13 @@ void ExplainSparkNames(const Notebook& nb, std::vector<Diagnostic>* diagnostics)
   }
 }
 
-// Whether a code cell above `reader` that has no execution count binds `name` at its top
-// level: the cell most likely ran, and had its count cleared with its output.
-bool BoundAboveByCellWithoutCount(const Notebook& nb, ParsedCells* parsed, const Cell& reader,
-                                  std::string_view name) {
-  std::vector<std::tuple<std::string_view, Range, std::string_view>> bound;
-  for (const Cell& c : nb.cells) {
-    if (&c == &reader) break;
-    if (!c.IsCode() || (c.execution_count && *c.execution_count > 0)) continue;
-    const ParsedCell& p = parsed->Get(c);
-    if (!p.python || p.code.module == nullptr) continue;
-    bound.clear();
-    ModuleBindings(p.code.module->body, &bound);
-    for (const auto& [n, range, how] : bound) {
-      if (n == name) return true;
-    }
-  }
-  return false;
-}
-
 // The replay's undefined reads in cells saved as run without error, as hidden state (NB302):
 // a note on the file order's finding at the same place, else a finding of their own.
 void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCells* parsed,
                       std::span<const Diagnostic> replay, std::vector<Diagnostic>* diagnostics) {
   SparkReads spark_reads(nb);
+  // What cells saved without a count bind (made for the first read that asks).
+  std::optional<absl::flat_hash_map<std::string_view, FirstBinding>> countless;
   // The names the file order already reports as undefined, by place: there the hidden
   // state is a note on that finding, not a second finding at the same place.
   absl::flat_hash_map<Offset, size_t> undefined_at;
@@ -1452,8 +1450,7 @@ void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCell
     const bool defined_later = d.rule == RuleId::kDefinedLater && !d.related.empty();
     const RelatedLocation* call = d.related.empty() || defined_later ? nullptr : &d.related.front();
     const Cell* cell = locator.CellAt(call != nullptr ? call->range.start : d.range.start);
-    if (cell == nullptr || !cell->execution_count || *cell->execution_count <= 0 ||
-        cell->error_name) {
+    if (cell == nullptr || !cell->Ran() || cell->error_name) {
       continue;
     }
     const int64_t in = *cell->execution_count;
@@ -1476,9 +1473,15 @@ void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCell
                        "' had a value then, from a cell since edited, deleted or run again"));
       continue;
     }
-    // Bound above in the file by a cell saved without a count (its output cleared): what the
-    // file's order runs, and most likely what ran.
-    if (!defined_later && BoundAboveByCellWithoutCount(nb, parsed, *cell, d.symbol)) continue;
+    // Bound above in the file by a cell saved without a count (its count cleared with its
+    // output): what the file's order runs, and most likely what ran.
+    if (!defined_later) {
+      if (!countless) countless = FirstBindings(nb, parsed, [](const Cell& c) { return !c.Ran(); });
+      if (auto it = countless->find(d.symbol);
+          it != countless->end() && it->second.cell->index < cell->index) {
+        continue;
+      }
+    }
     Diagnostic h;
     h.rule = RuleId::kHiddenState;
     h.range = d.range;

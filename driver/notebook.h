@@ -50,6 +50,8 @@ struct Cell {
   std::string error_value;                // its evalue
 
   bool IsCode() const { return type.size() == 4 && std::memcmp(type.data(), "code", 4) == 0; }
+  // Saved with the count of a run (In [N], N > 0): not null, nor Colab's and Databricks' In [0].
+  bool Ran() const { return execution_count && *execution_count > 0; }
 };
 
 struct Notebook {

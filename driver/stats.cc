@@ -50,7 +50,7 @@ void FillRow(const Notebook& nb, const NotebookReport& report, Row* row) {
     if (c.type == "markdown") ++row->markdown_cells;
     if (!c.IsCode()) continue;
     ++row->code_cells;
-    if (c.execution_count && *c.execution_count > 0) {
+    if (c.Ran()) {
       ++row->executed_cells;
       if (*c.execution_count < highest) row->out_of_order = true;
       highest = std::max(highest, *c.execution_count);
