@@ -906,12 +906,7 @@ class NotebookModules : public ModuleEnvironment {
       }
     }
     for (const std::string& dir : *search_) {
-      std::error_code ec;
-      if (fs::exists(AbsoluteNormalPath(path, dir), ec) ||
-          (!path.ends_with(".py") &&
-           fs::exists(AbsoluteNormalPath(StrCat(path, ".py"), dir), ec))) {
-        return true;
-      }
+      if (!RunFileIn(dir, path).empty()) return true;
     }
     return false;
   }
@@ -958,15 +953,9 @@ class NotebookModules : public ModuleEnvironment {
         return it->second.get();
       }
     }
-    std::string key = AbsoluteNormalPath(p, dir_);
+    const std::string key = RunFileIn(dir_, p);
     std::error_code ec;
-    // `%run ./config` runs config.py when there is no file `config` (IPython tries the name
-    // with .py; Databricks' %run names a notebook without its extension).
-    for (std::string_view extension : {".py", ".ipynb"}) {
-      if (fs::is_regular_file(key, ec) || p.ends_with(".py") || p.ends_with(".ipynb")) break;
-      if (std::string with = StrCat(key, extension); fs::is_regular_file(with, ec)) key = with;
-    }
-    if (!fs::is_regular_file(key, ec)) return nullptr;
+    if (key.empty() || !fs::is_regular_file(key, ec)) return nullptr;
     const LocalModule* script = ctx_.ModuleAt(key, "__main__", false, false, false);
     NoteSearchPath(*script);  // %run runs it in the kernel: its sys.path changes stay
     return script;
@@ -975,6 +964,17 @@ class NotebookModules : public ModuleEnvironment {
   bool SearchPathDynamic() const override { return added_dynamic_; }
 
  private:
+  // The file `%run path` runs from `dir`, as IPython looks: `path`, else `path`.py (`%run
+  // ./config` runs config.py); empty if neither is there.
+  static std::string RunFileIn(const std::string& dir, std::string_view path) {
+    std::error_code ec;
+    std::string file = AbsoluteNormalPath(path, dir);
+    if (fs::exists(file, ec)) return file;
+    if (path.ends_with(".py")) return {};
+    file = AbsoluteNormalPath(StrCat(path, ".py"), dir);
+    return fs::exists(file, ec) ? file : std::string();
+  }
+
   // A local module the notebook imports (or runs) adds directories to sys.path when it runs:
   // the notebook's later imports find modules there too (a notebooks/context.py that puts the
   // repository's root on sys.path). Its relative ones are the kernel's working directory's.

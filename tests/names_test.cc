@@ -1839,6 +1839,28 @@ TEST(ImportLookupTest, DatabricksSourceExport) {
   EXPECT_THAT(found, testing::ElementsAre("NB101 missing_path"));
 }
 
+// `%run ./config` runs config.py, as IPython looks; a notebook config.ipynb is not it: the file
+// is reported missing, and what config.ipynb defines is not taken as bound.
+TEST(ImportLookupTest, RunWithoutExtension) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::ofstream(tmp.path() / "config.ipynb")
+      << R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code",
+            "execution_count": null, "metadata": {}, "outputs": [], "source": "x = 1"}]})";
+  NotebookReport report =
+      AnalyzeWithImports(tmp.path() / "nb.py", "# %%\n%run ./config\nprint(x, y)\n");
+  std::vector<std::string> found;
+  for (const Finding& f : report.findings) found.emplace_back(GetRule(f.diagnostic.rule).code);
+  EXPECT_THAT(found, testing::ElementsAre("NB201"));
+  std::ofstream(tmp.path() / "config.py") << "x = 1\n";
+  report = AnalyzeWithImports(tmp.path() / "nb.py", "# %%\n%run ./config\nprint(x, y)\n");
+  found.clear();
+  for (const Finding& f : report.findings) {
+    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+  }
+  EXPECT_THAT(found, testing::ElementsAre("NB101 y"));
+}
+
 // A build file that names only its own project (setup.py without install_requires, a
 // [project] table without dependencies) declares nothing the notebook needs: no NB203. Once it
 // declares something, what it leaves out is.
