@@ -244,15 +244,13 @@ class ImportChecker : public AstVisitor {
     return {};
   }
 
-  // A slip of the keyboard that turns the module `meant` into `wrong`, letter case aside: one
+  // A slip of the keyboard that turns the module `b` into `a`, letter case aside: one
   // letter left out or added, two neighbours swapped, or one letter for another in a name long
   // enough that such a change seldom lands on another real module (and a digit for a digit,
   // `PyQt4` for `PyQt5`). A short name one letter off a listed one is mostly another module
   // (`model` and `modal`, `db` and `dbm`), often a helper that was not committed.
-  static bool TypoOf(std::string_view wrong, std::string_view meant) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    auto same = [&](char x, char y) { return lower(x) == lower(y); };
-    const std::string_view a = wrong, b = meant;
+  static bool TypoOf(std::string_view a, std::string_view b) {  // a: wrong, b: meant
+    auto same = [](char x, char y) { return absl::ascii_tolower(x) == absl::ascii_tolower(y); };
     if (a.size() == b.size()) {
       size_t i = 0;
       while (i < a.size() && same(a[i], b[i])) ++i;
@@ -265,7 +263,7 @@ class ImportChecker : public AstVisitor {
       return i + 1 < a.size() && same(a[i], b[i + 1]) && same(a[i + 1], b[i]) &&
              std::equal(a.begin() + i + 2, a.end(), b.begin() + i + 2, same);
     }
-    if (std::min(a.size(), b.size()) < 2 || a.size() < 3) return false;
+    if (a.size() < 3) return false;
     std::string_view shorter = a.size() < b.size() ? a : b;
     std::string_view longer = a.size() < b.size() ? b : a;
     if (longer.size() - shorter.size() != 1) return false;
