@@ -43,6 +43,24 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// "CODE symbol" of each finding, in order.
+std::vector<std::string> CodesAndSymbols(const NotebookReport& report) {
+  std::vector<std::string> out;
+  for (const Finding& f : report.findings) {
+    out.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
+  }
+  return out;
+}
+
+// "symbol: help" of each finding, in order.
+std::vector<std::string> SymbolsAndHelps(const NotebookReport& report) {
+  std::vector<std::string> out;
+  for (const Finding& f : report.findings) {
+    out.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
+  }
+  return out;
+}
+
 // Fixtures whose expectations state the correct behaviour, which cellflow does not have yet.
 // Each one must still fail: once it passes, its test fails until it is removed from here.
 struct KnownFailure {
@@ -358,9 +376,8 @@ class NameMessageTest : public ::testing::Test {
 
   // "CODE symbol" of the report's one finding; how many there are otherwise.
   static std::string SoleFinding(const NotebookReport& report) {
-    if (report.findings.size() != 1) return StrCat(report.findings.size(), " findings");
-    const Diagnostic& d = report.findings[0].diagnostic;
-    return StrCat(GetRule(d.rule).code, " ", d.symbol);
+    std::vector<std::string> all = CodesAndSymbols(report);
+    return all.size() == 1 ? all[0] : StrCat(all.size(), " findings");
   }
 
   // A notebook of two code cells: `ran`, saved as run (In [2]), then `unrun`, never run.
@@ -1103,10 +1120,7 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
   NotebookReport report = Analyze(
       "# %%\nprint(string.punctuation, os.sep)\nstrings = ['a']\n\n"
       "# %%\nprint(string.digits, imp)\n");
-  std::vector<std::string> helps;
-  for (const Finding& f : report.findings) {
-    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
-  }
+  const std::vector<std::string> helps = SymbolsAndHelps(report);
   EXPECT_THAT(helps, testing::ElementsAre(
                          "string: did you mean 'strings' (defined later)? or did you forget "
                          "'import string'?",
@@ -1136,10 +1150,7 @@ TEST_F(NameMessageTest, ConventionalAliasBeforeNearbyNames) {
   NotebookReport report = Analyze(
       "# %%\nimport torch.nn as nn\nf = 2\ndf = pd.read_csv('x.csv')\nx = np.zeros(3) + F\n\n"
       "# %%\nimport plotly.express as px\n");
-  std::vector<std::string> helps;
-  for (const Finding& f : report.findings) {
-    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
-  }
+  const std::vector<std::string> helps = SymbolsAndHelps(report);
   EXPECT_THAT(helps, testing::ElementsAre("pd: did you forget 'import pandas as pd'?",
                                           "np: did you forget 'import numpy as np'?",
                                           "F: did you mean 'f'?"));
@@ -1153,10 +1164,7 @@ TEST_F(NameMessageTest, ModuleNameReadBare) {
       "# %%\nprint(sqrt(2), cos(0), randint(1, 6), join('a', 'b'), no_such_member)\n\n"
       "# %%\ndef area(r):\n    return pi * r ** 2\n\ndef middle(xs):\n    return median(xs)\n\n"
       "import statistics\n");
-  std::vector<std::string> helps;
-  for (const Finding& f : report.findings) {
-    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
-  }
+  const std::vector<std::string> helps = SymbolsAndHelps(report);
   EXPECT_THAT(
       helps, testing::ElementsAre("sqrt: did you mean 'math.sqrt'? ('import math' in cell 1, line "
                                   "1 binds the module, not the names in it)",
@@ -1427,10 +1435,7 @@ TEST(ImportHintsTest, LocalModuleNameReadBare) {
       tmp.path() / "notebook.py",
       "# %%\nimport helpers\n\n# %%\nload_data('x'), _hidden, accuracy_score, glob\n"
       "plot_later()\nimport later\n");
-  std::vector<std::string> helps;
-  for (const Finding& f : report.findings) {
-    helps.push_back(StrCat(f.diagnostic.symbol, ": ", f.diagnostic.help));
-  }
+  const std::vector<std::string> helps = SymbolsAndHelps(report);
   // A name the module imports is not its own; a module imported after the read is no hint.
   EXPECT_THAT(helps, testing::ElementsAre(
                          "load_data: did you mean 'helpers.load_data'? ('import helpers' in cell "
@@ -1681,10 +1686,7 @@ TEST(ImportLookupTest, PackageModulesDoNotImportTheirSiblingsImplicitly) {
       "print(json.dumps, pytest.mark, helpers.y, helpers.z)\n";
   std::ofstream(dir / "pkg" / "pytest.py") << text;
   NotebookReport report = AnalyzeWithImports(dir / "pkg" / "pytest.py", text);
-  std::vector<std::string> found;
-  for (const Finding& f : report.findings) {
-    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-  }
+  const std::vector<std::string> found = CodesAndSymbols(report);
   // Other siblings are still found, as when the file runs as a script.
   EXPECT_THAT(found, testing::ElementsAre("NB202 z"));
 }
@@ -1704,10 +1706,7 @@ TEST(ImportLookupTest, SubmodulesOfPackagesWithUnknownNames) {
       dir / "notebook.py",
       "# %%\nfrom stars.real import R\nfrom stars.nothere import X\nimport stars.gone\n"
       "from stars import anything\nimport extended.elsewhere\n");
-  std::vector<std::string> found;
-  for (const Finding& f : report.findings) {
-    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-  }
+  const std::vector<std::string> found = CodesAndSymbols(report);
   EXPECT_THAT(found, testing::ElementsAre("NB201 stars.nothere", "NB201 stars.gone"));
 }
 
@@ -1785,9 +1784,7 @@ TEST(ImportLookupTest, FolderNeighboursWithTheirOwnSearchPath) {
     for (const auto& [name, text] : order) {
       absl::StatusOr<Notebook> nb = reader.Read((dir / name).string(), text);
       ASSERT_TRUE(nb.ok()) << nb.status();
-      for (const Finding& f : AnalyzeNotebook(*nb, options).findings) {
-        found[name].push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-      }
+      found[name] = CodesAndSymbols(AnalyzeNotebook(*nb, options));
     }
     EXPECT_THAT(found["own.py"], testing::IsEmpty());
     EXPECT_THAT(found["plain.py"], testing::UnorderedElementsAre("NB201 helper", "NB203 rich"));
@@ -1832,10 +1829,7 @@ TEST(ImportLookupTest, DatabricksSourceExport) {
       "# Databricks notebook source\n# MAGIC %run \"./config\"\n\n# COMMAND ----------\n\n"
       "df = spark.read.json(source_path)\ndisplay(df)\ndbutils.fs.ls(missing_path)\n";
   NotebookReport report = AnalyzeWithImports(tmp.path() / "ingest.py", text);
-  std::vector<std::string> found;
-  for (const Finding& f : report.findings) {
-    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-  }
+  const std::vector<std::string> found = CodesAndSymbols(report);
   EXPECT_THAT(found, testing::ElementsAre("NB101 missing_path"));
 }
 
@@ -1854,11 +1848,7 @@ TEST(ImportLookupTest, RunWithoutExtension) {
   EXPECT_THAT(found, testing::ElementsAre("NB201"));
   std::ofstream(tmp.path() / "config.py") << "x = 1\n";
   report = AnalyzeWithImports(tmp.path() / "nb.py", "# %%\n%run ./config\nprint(x, y)\n");
-  found.clear();
-  for (const Finding& f : report.findings) {
-    found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-  }
-  EXPECT_THAT(found, testing::ElementsAre("NB101 y"));
+  EXPECT_THAT(CodesAndSymbols(report), testing::ElementsAre("NB101 y"));
 }
 
 // A build file that names only its own project (setup.py without install_requires, a
@@ -1874,10 +1864,7 @@ TEST(ImportLookupTest, BuildFileThatOnlyNamesItsProject) {
     ASSERT_FALSE(tmp.path().empty());
     std::ofstream(tmp.path() / file) << text;
     NotebookReport report = AnalyzeWithImports(tmp.path() / "nb.py", "# %%\nimport numpy\n");
-    std::vector<std::string> found;
-    for (const Finding& f : report.findings) {
-      found.push_back(StrCat(GetRule(f.diagnostic.rule).code, " ", f.diagnostic.symbol));
-    }
+    const std::vector<std::string> found = CodesAndSymbols(report);
     if (undeclared) {
       EXPECT_THAT(found, testing::ElementsAre("NB203 numpy")) << text;
     } else {
