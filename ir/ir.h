@@ -41,7 +41,7 @@ inline bool IsBinding(DefKind k) {
   return k == DefKind::kBind || k == DefKind::kParam || k == DefKind::kProven;
 }
 
-enum InstrFlag : uint8_t {
+enum InstrFlag : uint16_t {
   kInstrGuarded = 1 << 0,   // inside a try whose handler catches NameError
   kInstrImplicit = 1 << 1,  // kDelete: the end of an except handler, not a `del`
   kInstrTimeit = 1 << 2,    // kUndefined: the end of %timeit code, whose names do not outlive it
@@ -58,6 +58,9 @@ enum InstrFlag : uint8_t {
   // kUse of the name a one-line cell starts with that is also an automagic (`pwd()`, `ls[0]`):
   // unless a variable shadows it, IPython runs the magic instead of the line.
   kInstrAutomagic = 1 << 7,
+  // kCall whose value is only stored or shown (`it = gen()`, `coro = main()`, `gen()` alone):
+  // a generator's or coroutine's body does not run there.
+  kInstrStored = 1 << 8,
 };
 
 enum class InstrKind : uint8_t {
@@ -72,7 +75,7 @@ inline constexpr std::string_view kWildcardName = "*";
 
 struct Instr {
   InstrKind kind;
-  uint8_t flags = 0;
+  uint16_t flags = 0;
   NameId name = 0;
   uint32_t id = 0;  // kDef: DefId; kUse: UseId; kCall: call index
   Range site;       // the name token (kCall: the callee token)
@@ -128,6 +131,8 @@ struct Unit {
   // A lambda in module-level code (not in a def): most run in the cell that holds them, as an
   // argument of map(), sorted() or DataFrame.apply().
   bool in_module_code = false;
+  // A generator or coroutine function without decorators: calling it runs none of its body.
+  bool lazy = false;
   std::vector<std::string_view> names;  // NameId → text
   absl::flat_hash_map<std::string_view, NameId, StringViewHash, StringViewEq> name_ids;
   std::vector<Block> blocks;  // blocks[0] is the entry

@@ -229,7 +229,7 @@ class Lowerer : public AstVisitor {
 
   void VisitExpr(const Expr* e) override;
   void VisitPattern(const Pattern* p) override;
-  __attribute__((noinline)) void LowerMethodCall(const Attribute* a);
+  __attribute__((noinline)) void LowerMethodCall(const Attribute* a, bool stored);
 
  private:
   struct Loop {
@@ -559,6 +559,8 @@ class Lowerer : public AstVisitor {
   Unit* unit_;
   const LowerOptions& options_;
   std::deque<PendingBody>* pending_;
+  // The value of the statement being lowered when it is only stored or shown (kInstrStored).
+  const Expr* stored_call_ = nullptr;
   const ScopeTree* tree_ = nullptr;
   const Scope* unit_scope_ = nullptr;  // the scope whose names are this unit's
   const Scope* scope_ = nullptr;       // the scope of the code being lowered now
@@ -684,6 +686,12 @@ void Lowerer::LowerStatement(const Stmt* s) {
       return;
     case StmtKind::kAssign: {
       auto* a = static_cast<const AssignStmt*>(s);
+      // `it = gen()` keeps the generator; `a, b = gen()` runs it.
+      const bool stores = std::all_of(a->targets.begin(), a->targets.end(), [](const Expr* t) {
+        return t->kind == ExprKind::kName || t->kind == ExprKind::kAttribute ||
+               t->kind == ExprKind::kSubscript;
+      });
+      if (stores) stored_call_ = a->value;
       VisitExpr(a->value);
       for (const Expr* t : a->targets) LowerTarget(t, s);
       return;
@@ -703,6 +711,7 @@ void Lowerer::LowerStatement(const Stmt* s) {
       auto* a = static_cast<const AnnAssignStmt*>(s);
       if (EvaluatesAnnotations()) VisitExpr(a->annotation);
       if (a->value != nullptr) {
+        stored_call_ = a->value;
         VisitExpr(a->value);
         LowerTarget(a->target, s);
       } else if (a->target->kind != ExprKind::kName) {
@@ -804,6 +813,7 @@ void Lowerer::LowerStatement(const Stmt* s) {
     }
     case StmtKind::kExpr: {
       const Expr* value = static_cast<const ExprStmt*>(s)->value;
+      stored_call_ = value;  // shown, not run: `gen()` alone
       VisitExpr(value);
       if (IsExitCall(value)) Stop();
       return;
@@ -1536,7 +1546,8 @@ void Lowerer::VisitExpr(const Expr* e) {
           bool global;
           if (Resolve(f->id, &global) == Place::kUnit) {
             NameId id = Intern(f->id, global);
-            Emit(Current(), Instr{InstrKind::kCall, 0, id, 0, f->range});
+            const uint16_t flags = e == stored_call_ ? kInstrStored : 0;
+            Emit(Current(), Instr{InstrKind::kCall, flags, id, 0, f->range});
           }
           if (global) unit_->global_calls.push_back({f->id, f->range});
           if (global_writers_ != nullptr &&
@@ -1551,7 +1562,7 @@ void Lowerer::VisitExpr(const Expr* e) {
           }
         }
         if (!method_receivers_.empty()) {
-          LowerMethodCall(a);
+          LowerMethodCall(a, e == stored_call_);
         } else if (!self_name_.empty()) {
           // self.step(...) in a method.
           if (const auto* n = a->value->As<Name>(); n != nullptr && n->id == self_name_) {
@@ -1613,10 +1624,10 @@ void Lowerer::VisitExpr(const Expr* e) {
 // A method call on a name (`model.fit(...)`, `Config.load(...)`) or on a new instance
 // (`Model(...).fit(...)`), when the name may be a class or an instance of one: checked at the
 // call like a function's (kInstrMethod). Kept out of VisitExpr, which is hot.
-void Lowerer::LowerMethodCall(const Attribute* a) {
+void Lowerer::LowerMethodCall(const Attribute* a, bool stored) {
   if (unit_->kind != UnitKind::kModule) return;  // calls are checked at module level only
   const Name* receiver = a->value->As<Name>();
-  uint8_t flags = kInstrMethod;
+  uint16_t flags = kInstrMethod | (stored ? kInstrStored : 0);
   if (const auto* made = a->value->As<Call>(); made != nullptr && receiver == nullptr) {
     receiver = made->func->As<Name>();
     flags |= kInstrOnInstance;
@@ -1823,6 +1834,11 @@ std::unique_ptr<Program> LowerWith(std::span<const CodeCell> cells, const LowerO
     unit->node = body.node;
     unit->name = is_def ? static_cast<const FunctionDefStmt*>(stmt)->name : "lambda";
     if (body.tree->ScopeOf(body.node) == nullptr) continue;
+    if (is_def) {
+      const Scope* scope = body.tree->ScopeOf(body.node);
+      unit->lazy = (scope->is_generator || scope->is_coroutine) &&
+                   static_cast<const FunctionDefStmt*>(stmt)->decorators.empty();
+    }
     Lowerer lowerer(program.get(), unit.get(), options, &pending);
     lowerer.SetGlobalWriters(global_writers);
     lowerer.LowerFunction(body);

@@ -799,6 +799,12 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     }
     if (roots.empty()) return;
   }
+  // `it = gen()`, `coro = main()`: a generator or coroutine runs its body only when iterated
+  // or awaited, which is not here.
+  if (call.flags & kInstrStored) {
+    std::erase_if(roots, [](const Unit* u) { return u->lazy; });
+    if (roots.empty()) return;
+  }
   // Functions reachable through calls of module-level functions, breadth first: `roots` grows
   // into the queue of them.
   absl::flat_hash_set<const Unit*> seen(roots.begin(), roots.end());
