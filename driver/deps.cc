@@ -2,6 +2,7 @@
 #include "driver/deps.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <utility>
 
@@ -36,9 +37,28 @@ std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view name) {
   if (name == "Pipfile") return DependencyFileKind::kPipfile;
   if (name == "setup.cfg") return DependencyFileKind::kSetupCfg;
   if (name == "setup.py") return DependencyFileKind::kSetupPy;
-  if (EndsWith(name, ".txt") &&
-      (StartsWith(name, "requirements") || EndsWith(name, "requirements.txt"))) {
+  // Also under the names people give them: `Requirements.txt`, `requirement.txt`,
+  // `requirements-gpu.txt`, `dev_requirements.txt`; a conda environment as
+  // `environment-cuda.yml`, `geo_environment.yaml`, `conda_env.yml`.
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (EndsWith(lower, ".txt") &&
+      (StartsWith(lower, "requirement") || EndsWith(lower, "requirements.txt") ||
+       EndsWith(lower, "requirement.txt"))) {
     return DependencyFileKind::kRequirements;
+  }
+  std::string_view stem = lower;
+  if (EndsWith(stem, ".yml")) {
+    stem.remove_suffix(4);
+  } else if (EndsWith(stem, ".yaml")) {
+    stem.remove_suffix(5);
+  } else {
+    return std::nullopt;
+  }
+  if (StartsWith(stem, "environment") || EndsWith(stem, "environment") || stem == "env" ||
+      EndsWith(stem, "_env") || EndsWith(stem, "-env")) {
+    return DependencyFileKind::kEnvironment;
   }
   return std::nullopt;
 }

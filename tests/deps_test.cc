@@ -92,6 +92,32 @@ TEST(RequirementNameTest, NotRequirements) {
 // ---------------------------------------------------------------------------------------------
 // requirements.txt
 
+TEST(DependencyFileKindTest, NamesPeopleGiveThem) {
+  using K = DependencyFileKind;
+  const std::pair<std::string_view, std::optional<K>> cases[] = {
+      {"requirements.txt", K::kRequirements},
+      {"requirements-gpu.txt", K::kRequirements},
+      {"dev_requirements.txt", K::kRequirements},
+      {"Requirements.txt", K::kRequirements},
+      {"requirement.txt", K::kRequirements},
+      {"environment.yml", K::kEnvironment},
+      {"environment-cuda.yml", K::kEnvironment},
+      {"geospatial_environment.yaml", K::kEnvironment},
+      {"conda_env.yml", K::kEnvironment},
+      {"env.yaml", K::kEnvironment},
+      {"pyproject.toml", K::kPyproject},
+      {"Pipfile", K::kPipfile},
+      {"setup.cfg", K::kSetupCfg},
+      {"setup.py", K::kSetupPy},
+      {"requirements.in.bak", std::nullopt},
+      {"docker-compose.yml", std::nullopt},
+      {".env.yml", std::nullopt},
+      {"environment.json", std::nullopt},
+      {"notes.txt", std::nullopt},
+  };
+  for (const auto& [name, kind] : cases) EXPECT_EQ(DependencyFileKindOf(name), kind) << name;
+}
+
 TEST(RequirementsTxtTest, Basics) {
   DependencyParse p = ParseRequirementsTxt(
       "# comment\n"
