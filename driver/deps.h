@@ -100,7 +100,7 @@ DependencyParse ParseInstallCommand(std::string_view command);
 // The kinds of dependency file, in the order a directory's files are read.
 enum class DependencyFileKind {
   kRequirements,  // requirements*.txt, *requirements.txt
-  kEnvironment,   // environment.yml, environment.yaml
+  kEnvironment,   // environment.yml, environment.yaml, or other YAML that LooksLikeCondaEnvironment
   kPyproject,     // pyproject.toml
   kPipfile,       // Pipfile
   kSetupCfg,      // setup.cfg
@@ -109,6 +109,10 @@ enum class DependencyFileKind {
 
 // The kind of dependency file a file name (without directories) is, or std::nullopt.
 std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view file_name);
+
+// A YAML file under a name of its own (`pytorch.yml`, `tf-gpu.yaml`) that is a conda environment
+// all the same: a top-level `dependencies:` list of match specs.
+bool LooksLikeCondaEnvironment(std::string_view text);
 
 // Parses `text` as a dependency file of the given kind.
 DependencyParse ParseDependencyFile(DependencyFileKind kind, std::string_view text);

@@ -118,6 +118,24 @@ TEST(DependencyFileKindTest, NamesPeopleGiveThem) {
   for (const auto& [name, kind] : cases) EXPECT_EQ(DependencyFileKindOf(name), kind) << name;
 }
 
+TEST(DependencyFileKindTest, CondaEnvironmentsByContent) {
+  EXPECT_TRUE(
+      LooksLikeCondaEnvironment("name: tf\nchannels:\n  - conda-forge\ndependencies:\n"
+                                "  - python=3.10\n  - tensorflow\n"));
+  EXPECT_TRUE(LooksLikeCondaEnvironment("dependencies:\n- numpy\n- pip:\n  - timm\n"));
+  EXPECT_TRUE(LooksLikeCondaEnvironment("dependencies:  # what to install\n  - pip:\n"));
+  EXPECT_TRUE(LooksLikeCondaEnvironment("dependencies: [python=3.9, pytorch::pytorch]\n"));
+  EXPECT_TRUE(LooksLikeCondaEnvironment("channels: [defaults]\n\ndependencies:\n\n  - numpy\n"));
+  // Other YAML: a Helm chart's list of mappings, pubspec's mapping, a site's navigation.
+  EXPECT_FALSE(LooksLikeCondaEnvironment(
+      "apiVersion: v2\ndependencies:\n  - name: redis\n    version: 17.0.0\n"));
+  EXPECT_FALSE(LooksLikeCondaEnvironment("name: app\ndependencies:\n  flutter:\n    sdk: x\n"));
+  EXPECT_FALSE(LooksLikeCondaEnvironment("site_name: Notes\nnav:\n  - Home: index.md\n"));
+  EXPECT_FALSE(LooksLikeCondaEnvironment("build:\n  dependencies:\n    - numpy\n"));
+  EXPECT_FALSE(LooksLikeCondaEnvironment("dependencies:\nname: x\n"));
+  EXPECT_FALSE(LooksLikeCondaEnvironment(""));
+}
+
 TEST(RequirementsTxtTest, Basics) {
   DependencyParse p = ParseRequirementsTxt(
       "# comment\n"
