@@ -621,6 +621,72 @@ void ParsedCells::Scope(ParsedCell* out) {
   }
 }
 
+size_t FindBinding(std::string_view text, std::string_view name);
+
+// Where cell `c` binds `name`: an assignment or def/class line if the text shows one, else the
+// cell's start.
+Offset FindBindingIn(const Notebook& nb, const Cell& c, std::string_view name) {
+  const size_t at = FindBinding(nb.Source(c), name);
+  return c.begin + static_cast<Offset>(at == std::string_view::npos ? 0 : at);
+}
+
+// The code cells a run leaves out.
+struct UnrunCells {
+  std::vector<ImportCell> import_cells;
+  std::vector<std::string_view> names;  // what they bind at module level, sorted, unique
+  // Each name's first binding among them.
+  absl::flat_hash_map<std::string_view, Offset, StringViewHash, StringViewEq> first_binding;
+};
+
+UnrunCells CollectUnrunCells(const Notebook& nb, std::span<const Cell* const> order,
+                             ParsedCells* parsed, std::vector<Diagnostic>* diagnostics,
+                             ImportFacts* facts) {
+  UnrunCells unrun;
+  absl::flat_hash_set<const Cell*> ran(order.begin(), order.end());
+  for (const Cell& c : nb.cells) {
+    if (!c.IsCode() || ran.contains(&c)) continue;
+    const ParsedCell& p = parsed->Get(c);
+    if (p.written) facts->written_files.push_back(*p.written);
+    if (!p.python) continue;
+    if (p.syntax) diagnostics->push_back(*p.syntax);
+    unrun.import_cells.push_back({p.code.module, p.code.cell});
+    auto bind = [&](std::string_view name, Offset at) {
+      if (unrun.first_binding.try_emplace(name, at).second) unrun.names.push_back(name);
+    };
+    for (const auto& [name, site] : p.code.magic_bindings) bind(name, site.start);
+    // The module's own table (the run's scopes list only where it declares names).
+    std::unique_ptr<ScopeTree> tree = BuildScopes(p.code.module, nb.buffer, true);
+    for (const Symbol& sym : tree->module()->symbols) {
+      if (sym.flags & (kDefBound | kDefGlobal)) bind(sym.name, FindBindingIn(nb, c, sym.name));
+    }
+  }
+  std::sort(unrun.names.begin(), unrun.names.end());
+  return unrun;
+}
+
+// With --order executed: a name nothing in the run defines, bound in a cell the saved run never
+// ran, is undefined because that cell did not run.
+void ExplainUndefinedByUnrunCells(const UnrunCells& unrun, const CellLocator& locator,
+                                  std::span<Diagnostic> diagnostics) {
+  for (Diagnostic& d : diagnostics) {
+    if ((d.rule != RuleId::kUndefinedName && d.rule != RuleId::kCallBeforeDefinition) ||
+        d.symbol.empty()) {
+      continue;
+    }
+    auto it = unrun.first_binding.find(d.symbol);
+    if (it == unrun.first_binding.end()) continue;
+    const uint32_t cell = locator.CellOf(it->second);
+    d.related.push_back({{it->second, it->second},
+                         absl::StrFormat("'%s' is defined in cell %d, which the saved run never "
+                                         "ran (it has no execution count)",
+                                         d.symbol, cell)});
+    d.help = absl::StrFormat("run cell %d before this one", cell);
+    if (d.rule == RuleId::kCallBeforeDefinition) {
+      d.help = absl::StrFormat("run cell %d before this call", cell);
+    }
+  }
+}
+
 // Lowers the code cells in `request.order` and runs the name rules (or what else `request`
 // asks for).
 void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
@@ -671,6 +737,13 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   }
   std::sort(broken.begin(), broken.end(),
             [](const Range& a, const Range& b) { return a.start < b.start; });
+  // The cells this run leaves out (with --order executed, those the saved run never ran) are
+  // still the notebook's: their syntax errors are findings, what they install or write is
+  // declared, and the names they bind are defined in the notebook, though not in this order.
+  UnrunCells unrun;
+  if (report_syntax && order.size() < nb.cells.size()) {
+    unrun = CollectUnrunCells(nb, order, parsed, &diagnostics, &facts);
+  }
 
   std::vector<ImportCell> import_cells;
   import_cells.reserve(code.size());
@@ -679,7 +752,9 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   RunRequest::Environment& environment =
       request.environment != nullptr ? *request.environment : own;
   if (request.imports != nullptr && environment.env == nullptr) {
-    CollectImportFacts(import_cells, nb.buffer, &facts);
+    std::vector<ImportCell> fact_cells = import_cells;
+    fact_cells.insert(fact_cells.end(), unrun.import_cells.begin(), unrun.import_cells.end());
+    CollectImportFacts(fact_cells, nb.buffer, &facts);
     environment.env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
     environment.bindings =
         std::make_unique<EnvironmentBindings>(*environment.env, request.python_minor);
@@ -716,8 +791,13 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   rules_options.broken_cells = broken;
   rules_options.explain = request.explain;
   rules_options.function_bodies = request.function_bodies;
+  rules_options.bound_elsewhere = unrun.names;
   const size_t first_name_finding = diagnostics.size();
   CheckNames(program.get(), locator, rules_options, &diagnostics);
+  if (!unrun.names.empty() && request.explain) {
+    ExplainUndefinedByUnrunCells(unrun, locator,
+                                 std::span<Diagnostic>(diagnostics).subspan(first_name_finding));
+  }
   if (!unknown_time.empty()) {
     auto in_unknown_time = [&](const Diagnostic& d) {
       return std::any_of(unknown_time.begin(), unknown_time.end(), [&](const Range& r) {

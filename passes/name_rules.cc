@@ -150,6 +150,7 @@ class NameChecker {
         defined_in_order_.push_back(m.names[d.name]);
       }
     }
+    defined_.insert(options_.bound_elsewhere.begin(), options_.bound_elsewhere.end());
     for (const auto& f : program_->functions) {
       for (std::string_view g : f->global_writes) defined_by_functions_.insert(g);
       if (f->FindName(kWildcardName) != nullptr) any_wildcard_ = true;
@@ -827,15 +828,19 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
     }
     for (const GlobalRead& g : u->global_reads) {
       const NameId* id = m.FindName(g.name);
-      if (id == nullptr) continue;
-      const uint8_t facts = Facts(m, *id);  // m is the unit being walked
-      if ((facts & kPredefined) || !(facts & kDefined)) continue;
-      bool bound = false;
-      for (DefId d : m.defs_of[*id]) {
-        DefKind k = m.defs[d].kind;
-        if (IsBinding(k) && state.Has(d)) bound = true;
+      if (id == nullptr) {
+        // Bound only by cells outside this run (NameRulesOptions::bound_elsewhere): never here.
+        if (!defined_.contains(g.name) || Predefined(g.name)) continue;
+      } else {
+        const uint8_t facts = Facts(m, *id);  // m is the unit being walked
+        if ((facts & kPredefined) || !(facts & kDefined)) continue;
+        bool bound = false;
+        for (DefId d : m.defs_of[*id]) {
+          DefKind k = m.defs[d].kind;
+          if (IsBinding(k) && state.Has(d)) bound = true;
+        }
+        if (bound) continue;
       }
-      if (bound) continue;
       if (!calls_reported_.insert({call.site.start, g.name}).second) continue;
       if (WildcardReaches(m, state, g.name)) continue;
       if (Repeated(&m, RuleId::kCallBeforeDefinition, g.name)) continue;
@@ -851,7 +856,7 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       std::string_view reader = u->name;
       d.related.push_back(
           {g.site, StrCat("'", reader, "' reads '", g.name, "' at ", Where(g.site.start))});
-      for (DefId def : m.defs_of[*id]) {
+      for (DefId def : id != nullptr ? m.defs_of[*id] : absl::InlinedVector<DefId, 2>{}) {
         if (m.defs[def].kind != DefKind::kBind) continue;
         d.related.push_back({m.defs[def].site, StrCat("'", g.name, "' is defined in ",
                                                       Where(m.defs[def].site.start))});

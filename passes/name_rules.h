@@ -43,6 +43,9 @@ struct NameRulesOptions {
   // code calls the function, with that call as its first related location (the message then
   // holds the callee's name).
   bool function_bodies = true;
+  // Names that cells outside this run bind (with --order executed, the cells the saved run never
+  // ran): the notebook defines them, so a function's read of one is not a name nothing defines.
+  std::span<const std::string_view> bound_elsewhere;
 };
 
 void CheckNames(Program* program, const Locator& locator, const NameRulesOptions& options,

@@ -472,6 +472,46 @@ TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
   EXPECT_EQ(SoleFinding(AnalyzeExecuted(notebook("1", "null"), "half_ran.ipynb")), "NB101 late");
 }
 
+// The cells the saved run never ran are still the notebook's: with --order executed, a name
+// only they bind is undefined because they did not run (the finding says which cell), a
+// function that reads one is not reported where it reads it but where a replayed cell calls
+// it, and their syntax errors are findings.
+TEST_F(NameMessageTest, ExecutedOrderKeepsTheCellsThatNeverRan) {
+  auto notebook = [](std::initializer_list<std::pair<std::string_view, std::string_view>> cells) {
+    std::string text = R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [)json";
+    for (const auto& [count, source] : cells) {
+      StrAppend(
+          &text, text.back() == '[' ? "" : ",",
+          R"json({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": )json",
+          count, R"json(, "source": ")json", source, "\"}");
+    }
+    return StrCat(text, "]}");
+  };
+  NotebookReport report = AnalyzeExecuted(notebook({{"1", "print(YEAR)"},
+                                                    {"null", "YEAR = 2024"},
+                                                    {"2", "def link():\\n    return URL"},
+                                                    {"null", "URL = 'x'"}}),
+                                          "never_ran.ipynb");
+  const Finding* f = Only(report, "NB101", "YEAR");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(Related(*f),
+            "[cell 2, line 1] 'YEAR' is defined in cell 2, which the saved run never ran (it has "
+            "no execution count)\n");
+  EXPECT_EQ(f->diagnostic.help, "run cell 2 before this one");
+  EXPECT_EQ(CodesAndSymbols(report), std::vector<std::string>{"NB101 YEAR"});
+
+  report = AnalyzeExecuted(notebook({{"1", "def link():\\n    return URL"},
+                                     {"2", "link()"},
+                                     {"null", "URL = 'x'"},
+                                     {"null", "broken = [1, 2)"}}),
+                           "called.ipynb");
+  EXPECT_THAT(CodesAndSymbols(report), testing::ElementsAre("NB106 URL", "NB001 "));
+  f = Only(report, "NB106", "URL");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(Related(*f), HasSubstr("'URL' is defined in cell 3, which the saved run never ran"));
+  EXPECT_EQ(f->diagnostic.help, "run cell 3 before this call");
+}
+
 // Older Colab exports save cells that ran as In [0]: such a cell (or one with outputs and no
 // count) ran at a time the file does not say. What it binds counts for the recorded order; its
 // own reads are not checked against that order. A cell with neither did not run.
