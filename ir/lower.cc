@@ -500,6 +500,27 @@ class Lowerer : public AstVisitor {
                      def_id, site});
   }
 
+  // A call of the function or class bound to `f` (a kCall for the call-site checks).
+  void CallName(const Name* f, uint16_t flags) {
+    bool global;
+    if (Resolve(f->id, &global) == Place::kUnit) {
+      NameId id = Intern(f->id, global);
+      Emit(Current(), Instr{InstrKind::kCall, flags, id, 0, f->range});
+    }
+    if (global) unit_->global_calls.push_back({f->id, f->range});
+    if (global_writers_ != nullptr &&
+        std::binary_search(global_writers_->begin(), global_writers_->end(), f->id)) {
+      Wildcard(f->range);
+    }
+  }
+  // `@register` above a def or class calls `register` there, with what the statement made
+  // (after it is made: its name is bound by the decorators' result).
+  void CallDecorators(ExprList decorators) {
+    for (auto it = decorators.rbegin(); it != decorators.rend(); ++it) {
+      if (const auto* n = (*it)->As<Name>()) CallName(n, 0);
+    }
+  }
+
   bool Guarded() const {
     for (const Handler& h : handlers_) {
       if (h.guards_name_error) return true;
@@ -907,6 +928,7 @@ void Lowerer::DefineTypeParams(TypeParamList params) {
 void Lowerer::LowerFunctionDef(const FunctionDefStmt* f) {
   // Run now: decorators, defaults, annotations. The body runs when called.
   VisitAll(f->decorators);
+  CallDecorators(f->decorators);
   VisitAll(f->args->defaults);
   VisitAll(f->args->kw_defaults);
   DefineTypeParams(f->type_params);
@@ -927,6 +949,7 @@ void Lowerer::LowerFunctionDef(const FunctionDefStmt* f) {
 
 void Lowerer::LowerClassDef(const ClassDefStmt* c) {
   VisitAll(c->decorators);
+  CallDecorators(c->decorators);
   DefineTypeParams(c->type_params);
   VisitAll(c->bases);
   for (const Keyword* k : c->keywords) VisitExpr(k->value);
@@ -1543,17 +1566,7 @@ void Lowerer::VisitExpr(const Expr* e) {
             BindGlobal(name, c->args[1]->range);
           }
         } else {
-          bool global;
-          if (Resolve(f->id, &global) == Place::kUnit) {
-            NameId id = Intern(f->id, global);
-            const uint16_t flags = e == stored_call_ ? kInstrStored : 0;
-            Emit(Current(), Instr{InstrKind::kCall, flags, id, 0, f->range});
-          }
-          if (global) unit_->global_calls.push_back({f->id, f->range});
-          if (global_writers_ != nullptr &&
-              std::binary_search(global_writers_->begin(), global_writers_->end(), f->id)) {
-            Wildcard(f->range);
-          }
+          CallName(f, e == stored_call_ ? kInstrStored : 0);
         }
       } else if (const auto* a = c->func->As<Attribute>(); a != nullptr) {
         if (const auto* ip = a->value->As<Call>(); ip != nullptr && ip->args.empty()) {
