@@ -170,7 +170,14 @@ bool FindConfigFile(const std::string& dir, ConfigFile* out, std::string* error,
       if (ReadConfigFile(candidate.string(), out, error, &not_toml)) {
         if (!out->path.empty()) return true;
       } else if (not_toml) {
-        warnings->push_back(StrCat(*error, " (its [tool.cellflow] settings, if any, not read)"));
+        // Only where the broken file may hold settings: one without the table's name loses
+        // none (its dependencies, if it is beside a checked notebook, are reported apart).
+        std::ifstream in(candidate, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (text.str().find("tool.cellflow") != std::string::npos) {
+          warnings->push_back(StrCat(*error, " (its [tool.cellflow] settings not read)"));
+        }
       } else {
         return false;
       }

@@ -104,9 +104,14 @@ TEST(ConfigTest, FoundInTheNearestPyprojectThatHasTheTable) {
   EXPECT_EQ(config.path, (tmp.path() / "pyproject.toml").string());
   EXPECT_EQ(config.select, (std::vector<std::string>{"NB102"}));
   EXPECT_TRUE(warnings.empty());
-  // One that is not TOML (another tool's, broken) is passed over with a warning; a wrong
-  // [tool.cellflow] table is an error.
+  // One that is not TOML is passed over: silently when it has no [tool.cellflow] table to lose
+  // (another tool's file, broken), with a warning when it has; a wrong table is an error.
   Write(tmp.path() / "pkg" / "pyproject.toml", "[project\n");
+  ASSERT_TRUE(
+      FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error, &warnings));
+  EXPECT_EQ(config.path, (tmp.path() / "pyproject.toml").string());
+  EXPECT_TRUE(warnings.empty());
+  Write(tmp.path() / "pkg" / "pyproject.toml", "[project\n[tool.cellflow]\nselect = []\n");
   ASSERT_TRUE(
       FindConfigFile((tmp.path() / "pkg" / "notebooks").string(), &config, &error, &warnings));
   EXPECT_EQ(config.path, (tmp.path() / "pyproject.toml").string());
