@@ -1095,6 +1095,7 @@ class FactCollector : public AstVisitor {
       }
     }
     if (const auto* c = e->As<Call>()) {
+      InstallCall(c);
       // JupyterLite's installers: `await piplite.install("seaborn")`, `micropip.install([...])`.
       if (const auto* a = c->func->As<Attribute>();
           a != nullptr && a->attr == "install" && !c->args.empty()) {
@@ -1193,6 +1194,51 @@ class FactCollector : public AstVisitor {
       }
       p = end;
     }
+  }
+
+  // Installs written as calls: `os.system("pip install x")`, `get_ipython().system(...)`,
+  // `get_ipython().run_line_magic("pip", "install x")` (a notebook exported as a script),
+  // `subprocess.check_call([sys.executable, "-m", "pip", "install", "x"])`.
+  void InstallCall(const Call* c) {
+    const auto* a = c->func->As<Attribute>();
+    if (a == nullptr || c->args.empty()) return;
+    const auto* owner = a->value->As<Name>();
+    bool ipython = false;
+    if (const auto* made = a->value->As<Call>(); made != nullptr && made->args.empty()) {
+      const auto* f = made->func->As<Name>();
+      ipython = f != nullptr && f->id == "get_ipython";
+    }
+    std::string text;
+    if ((ipython && (a->attr == "system" || a->attr == "getoutput" || a->attr == "magic")) ||
+        (owner != nullptr && owner->id == "os" && a->attr == "system")) {
+      if (LiteralValue(c->args[0], buffer_, &text)) Escape(text);
+      return;
+    }
+    if (ipython && a->attr == "run_line_magic" && c->args.size() == 2) {
+      std::string line;
+      if (LiteralValue(c->args[0], buffer_, &text) && LiteralValue(c->args[1], buffer_, &line)) {
+        Escape(StrCat("%", text, " ", line));
+      }
+      return;
+    }
+    if (owner == nullptr || owner->id != "subprocess") return;
+    if (LiteralValue(c->args[0], buffer_, &text)) {
+      Escape(text);  // subprocess.run("pip install x", shell=True)
+      return;
+    }
+    ExprList words;
+    if (const auto* l = c->args[0]->As<List>()) words = l->elts;
+    if (const auto* t = c->args[0]->As<Tuple>()) words = t->elts;
+    std::string command;
+    for (const Expr* w : words) {
+      std::string word;
+      if (LiteralValue(w, buffer_, &word)) {
+        StrAppend(&command, command.empty() ? "" : " ", word);
+      } else if (const auto* x = w->As<Attribute>(); x != nullptr && x->attr == "executable") {
+        StrAppend(&command, command.empty() ? "" : " ", "python");  // sys.executable
+      }
+    }
+    if (!command.empty()) Escape(command);
   }
 
   // The requirement (a string) or requirements (a list or tuple of strings) given to piplite

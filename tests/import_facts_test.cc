@@ -205,6 +205,22 @@ TEST(ImportFacts, InstallLines) {
                           "conda install -y -c conda-forge altair"));
 }
 
+// The same written as calls: a notebook exported as a script, os.system, subprocess.
+TEST(ImportFacts, InstallCalls) {
+  ImportFacts facts = FactsOf(
+      "import os, subprocess, sys\n"
+      "get_ipython().system('pip install -q aisuite')\n"
+      "get_ipython().run_line_magic('pip', 'install trustcall')\n"
+      "os.system('pip install langmem')\n"
+      "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'mem0ai'])\n"
+      "subprocess.run('conda install -y xarray', shell=True)\n"
+      "subprocess.run(['ls', '-l'])\n"
+      "os.system(command)\n");
+  EXPECT_THAT(facts.install_commands,
+              ElementsAre("pip install -q aisuite", "pip install trustcall", "pip install langmem",
+                          "python -m pip install mem0ai", "conda install -y xarray"));
+}
+
 TEST(ImportFacts, ShortCells) {
   EXPECT_THAT(FactsOf("sys.path += ['x']").sys_path, ElementsAre("x"));
   EXPECT_THAT(FactsOf("a").sys_path, IsEmpty());
