@@ -183,9 +183,9 @@ class NameChecker {
   // whose `visible` is what is bound there.
   static constexpr Offset kNoRead = ~Offset{0};
   std::string Hint(std::string_view name, const std::vector<std::string_view>& visible,
-                   Offset function_read = kNoRead) {
+                   Offset function_read = kNoRead, Offset read_at = kNoRead) {
     bool names_import = false;
-    std::string hint = Suggest(name, visible, function_read, &names_import);
+    std::string hint = Suggest(name, visible, function_read, read_at, &names_import);
     if (names_import || name.empty() || name.front() == '_' ||
         !IsStdlibModule(name, options_.python_minor)) {
       return hint;
@@ -195,9 +195,25 @@ class NameChecker {
                         : StrCat(hint, " or did you forget ", forgot);
   }
 
+  // The module first binds `name` on the line of the module-level read at `read_at` (after
+  // the read: the caller asks about names the read does not see).
+  bool BoundFirstOnLineOf(std::string_view name, Offset read_at) const {
+    if (read_at == kNoRead) return false;
+    const Unit& m = program_->module;
+    const NameId* id = m.FindName(name);
+    if (id == nullptr) return false;
+    for (DefId d : m.defs_of[*id]) {
+      const Definition& def = m.defs[d];
+      if (def.kind != DefKind::kBind) continue;
+      return loc_.CellOf(def.site.start) == loc_.CellOf(read_at) &&
+             loc_.LineOf(def.site.start) == loc_.LineOf(read_at);
+    }
+    return false;
+  }
+
   // The hint proper; `names_import` says whether it is about an import of the name.
   std::string Suggest(std::string_view name, const std::vector<std::string_view>& visible,
-                      Offset function_read, bool* names_import) {
+                      Offset function_read, Offset read_at, bool* names_import) {
     // `import numpy as np` then `numpy.zeros(3)`: the module is there under its alias.
     if (std::string alias = ImportedAs(name); !alias.empty()) {
       *names_import = true;
@@ -236,7 +252,11 @@ class NameChecker {
       std::sort(later_.begin(), later_.end());
     }
     best = pick(later_);
-    if (!best.empty()) return StrCat("did you mean '", best, "' (defined later)?");
+    // Not the name this very line binds: `net = Net()` with no class Net is not helped by
+    // 'net', which has no value until the line has run.
+    if (!best.empty() && !BoundFirstOnLineOf(best, read_at)) {
+      return StrCat("did you mean '", best, "' (defined later)?");
+    }
     if (!import.empty()) return forgot_import();
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
     best = pick(builtins_);
@@ -583,7 +603,7 @@ void NameChecker::CheckModuleUse(const Unit& m, const Use& use, const DefSet& st
                       "' is a builtin, which 'del' cannot remove: it removes names the notebook "
                       "binds");
     } else if (d.help.empty() && HintAffordable(m)) {
-      d.help = Hint(name, Visible(m, state));
+      d.help = Hint(name, Visible(m, state), kNoRead, use.site.start);
     }
   }
   Report(&m, name, std::move(d));

@@ -1167,6 +1167,17 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
                          "os: did you forget 'import os'?", "imp: "));
 }
 
+// A name defined later is no hint when the very line that reads the undefined name binds it
+// (`net = Net()` with no class Net, `for station in stations`): it has no value there either.
+TEST_F(NameMessageTest, NoHintFromTheNameTheLineBinds) {
+  NotebookReport report = Analyze(
+      "# %%\nnet = Net()\nfor station in stations:\n    pass\nprint(totals)\n\n"
+      "# %%\ntotal = 1\n");
+  EXPECT_THAT(SymbolsAndHelps(report), testing::ElementsAre("Net: ", "stations: ",
+                                                            "totals: did you mean 'total' (defined "
+                                                            "later)?"));
+}
+
 // IPython's automagic runs a one-line cell that starts with a line magic's name (`pwd()`,
 // `ls[0]`) as that magic unless a variable shadows the name: no finding for the name. In a
 // longer cell the line is Python, and the magic's arguments are still read (`time(f())`).
