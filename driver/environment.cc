@@ -873,16 +873,37 @@ class NotebookModules : public ModuleEnvironment {
     return false;
   }
 
-  std::string FoundAbove(std::string_view name) const override {
+  std::string FoundAbove(std::string_view dotted, std::string* missing) const override {
     constexpr size_t kLevels = 3;
+    missing->clear();
     std::vector<std::string> dirs;
     if (!RepositoryDirectories(&dirs)) return {};
+    std::vector<std::string_view> parts;
+    for (size_t start = 0;;) {
+      const size_t dot = dotted.find('.', start);
+      parts.push_back(dotted.substr(start, dot - start));
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    const std::string_view name = parts.front();
     std::string up;
     for (size_t i = 1; i < dirs.size() && i <= kLevels; ++i) {
       StrAppend(&up, "../");
       const uint8_t kinds = ctx_.ListingOf(dirs[i]).KindsOf(name);
-      if (kinds & Listing::kModule) return StrCat(up, name, ".py");
-      if (kinds & (Listing::kDir | Listing::kExtension)) return StrCat(up, name);
+      if (!(kinds & (Listing::kModule | Listing::kDir | Listing::kExtension))) continue;
+      // The rest of the dotted name, one package folder after another.
+      std::string folder = StrCat(dirs[i], "/", name);
+      bool package = (kinds & Listing::kDir) != 0;
+      for (size_t k = 1; k < parts.size(); ++k) {
+        const uint8_t inside = package ? ctx_.ListingOf(folder).KindsOf(parts[k]) : 0;
+        if (!(inside & (Listing::kModule | Listing::kDir | Listing::kExtension))) {
+          *missing = std::string(dotted.substr(name.size() + 1));
+          break;
+        }
+        StrAppend(&folder, "/", parts[k]);
+        package = (inside & Listing::kDir) != 0;
+      }
+      return (kinds & Listing::kDir) ? StrCat(up, name) : StrCat(up, name, ".py");
     }
     return {};
   }

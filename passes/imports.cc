@@ -429,16 +429,23 @@ class ImportChecker : public AstVisitor {
                                  dotted.substr(0, m.parent_length),
                                  m.parent->is_package ? "package" : "module", m.parent->display,
                                  m.AfterParent(dotted));
-        } else if (std::string above = env_.FoundAbove(TopLevel(dotted)); !above.empty()) {
+        } else if (std::string missing, above = env_.FoundAbove(dotted, &missing); !above.empty()) {
           // `from src.features import f` in notebooks/, with src/ at the repository's root.
           // A notebook that adds a computed directory to sys.path (or moves there) may well
           // reach it: nothing to say then.
           if (options_.dynamic_search_path || env_.SearchPathDynamic()) break;
-          help = StrCat("add its directory to sys.path first (sys.path.insert(0, '",
-                        above.substr(0, above.rfind('/')), "')), or install the project");
-          note = absl::StrFormat(
-              "'%s' is at %s, above the notebook's directory, from which the kernel imports",
-              TopLevel(dotted), above);
+          if (!missing.empty()) {
+            // Reaching it would not help: what the import names is not there either.
+            note = absl::StrFormat(
+                "'%s' is at %s, above the notebook's directory, but has no module '%s' either",
+                TopLevel(dotted), above, missing);
+          } else {
+            help = StrCat("add its directory to sys.path first (sys.path.insert(0, '",
+                          above.substr(0, above.rfind('/')), "')), or install the project");
+            note = absl::StrFormat(
+                "'%s' is at %s, above the notebook's directory, from which the kernel imports",
+                TopLevel(dotted), above);
+          }
         } else if (dotted.find('.') == std::string_view::npos && env_.NotebookBeside(dotted)) {
           // `import helpers` for helpers.ipynb beside the notebook.
           help = StrCat("run it with '%run ", dotted,

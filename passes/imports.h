@@ -130,10 +130,16 @@ class ModuleEnvironment {
     (void)path;
     return {};
   }
-  // Where a top-level module or package named `name` is in a directory above the notebook's,
+  // Where the top-level module or package of `dotted` is in a directory above the notebook's,
   // up to its repository's root (the directory holding .git; three levels at most), relative
-  // to the notebook's directory ("../src"); empty if none or outside a repository.
-  virtual std::string FoundAbove(std::string_view name) const { return {}; }
+  // to the notebook's directory ("../src"); empty if none or outside a repository. With
+  // `missing`: the part of `dotted` after the top level that is not there ("entity.pack" when
+  // ../src/features has no entity/pack), or empty when all of it is.
+  virtual std::string FoundAbove(std::string_view dotted, std::string* missing) const {
+    (void)dotted;
+    (void)missing;
+    return {};
+  }
   // The .gitignore line that keeps `name`.py beside the notebook out of its repository
   // ("../.gitignore (line 3: 'env.py')"); empty if none does, or outside a repository.
   virtual std::string GitIgnored(std::string_view name) const {

@@ -1673,6 +1673,20 @@ TEST(ImportLookupTest, PackagesAboveTheNotebooksDirectory) {
   // Above the repository's root: not the notebook's.
   ASSERT_TRUE(found.contains("outside"));
   EXPECT_THAT(found["outside"]->diagnostic.notes.front(), HasSubstr("is not beside the notebook"));
+  // What the import names is not up there either: adding the directory would not help.
+  NotebookReport deeper =
+      AnalyzeWithImports(repo / "notebooks" / "eda" / "nb.py",
+                         "# %%\nfrom src.models.cnn import Net\nimport src.features.extra\n");
+  found = unresolved(deeper);
+  ASSERT_TRUE(found.contains("src.models.cnn"));
+  EXPECT_EQ(found["src.models.cnn"]->diagnostic.notes.front(),
+            "'src' is at ../../src, above the notebook's directory, but has no module "
+            "'models.cnn' either");
+  EXPECT_EQ(found["src.models.cnn"]->diagnostic.help, "");
+  ASSERT_TRUE(found.contains("src.features.extra"));
+  EXPECT_EQ(found["src.features.extra"]->diagnostic.notes.front(),
+            "'src' is at ../../src, above the notebook's directory, but has no module "
+            "'features.extra' either");
 
   NotebookReport computed =
       AnalyzeWithImports(repo / "notebooks" / "eda" / "nb.py",
