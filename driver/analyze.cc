@@ -856,7 +856,10 @@ void CheckExecutionCounts(const Notebook& nb, std::vector<Diagnostic>* out) {
     } else if (*c.execution_count < highest) {
       Diagnostic d;
       d.rule = RuleId::kOutOfOrderExecution;
-      d.range = {c.begin, c.begin};
+      // At the cell's first line with code (not a blank line it starts with).
+      const size_t code = nb.Source(c).find_first_not_of(" \t\r\n\f");
+      const Offset at = c.begin + static_cast<Offset>(code == std::string_view::npos ? 0 : code);
+      d.range = {at, at};
       d.message = absl::StrFormat("cell ran as In [%d], before cell %d above it (In [%d])",
                                   *c.execution_count, highest_cell, highest);
       d.help =

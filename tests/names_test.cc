@@ -1167,6 +1167,23 @@ TEST_F(NameMessageTest, StandardModuleWithoutItsImport) {
                          "os: did you forget 'import os'?", "imp: "));
 }
 
+// NB301 points at the cell's first line of code, not at blank lines it starts with.
+TEST_F(NameMessageTest, OutOfOrderCellAtItsFirstCode) {
+  NotebookReport report = Analyze(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+      "cells": [
+        {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [],
+         "source": "a = 1"},
+        {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+         "source": "\n\n  b = 2"}]})json",
+                                  "counts.ipynb");
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Finding& f = report.findings.front();
+  EXPECT_EQ(GetRule(f.diagnostic.rule).code, "NB301");
+  EXPECT_EQ(f.start.cell, 2u);
+  EXPECT_EQ(f.start.line, 3u);
+  EXPECT_EQ(f.start.column, 3u);
+}
+
 // A name defined later is no hint when the very line that reads the undefined name binds it
 // (`net = Net()` with no class Net, `for station in stations`): it has no value there either.
 TEST_F(NameMessageTest, NoHintFromTheNameTheLineBinds) {
