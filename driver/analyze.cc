@@ -741,7 +741,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   // still the notebook's: their syntax errors are findings, what they install or write is
   // declared, and the names they bind are defined in the notebook, though not in this order.
   UnrunCells unrun;
-  if (report_syntax && order.size() < nb.cells.size()) {
+  if (report_syntax && cell_order == CellOrder::kExecuted) {
     unrun = CollectUnrunCells(nb, order, parsed, &diagnostics, &facts);
   }
 
