@@ -314,6 +314,118 @@ int IntLiteral(const Expr* e, std::string_view buffer) {
 
 }  // namespace
 
+bool IsComparableLiteral(const Expr* e, std::string_view buffer) {
+  const auto* c = e->As<Constant>();
+  if (c == nullptr) return false;
+  std::string_view text = buffer.substr(e->range.start, e->range.end - e->range.start);
+  switch (c->value_kind) {
+    case ConstantKind::kNone:
+    case ConstantKind::kTrue:
+    case ConstantKind::kFalse:
+      return true;
+    case ConstantKind::kInt:
+      // Decimal digits (and underscores) without a leading zero: equal values, equal text.
+      return !text.empty() && text[0] != '0' &&
+             text.find_first_not_of("0123456789_") == std::string_view::npos;
+    case ConstantKind::kStr: {
+      // One plain quoted piece: 'daily' or "daily", no prefix, escape or implicit join.
+      if (text.size() < 2 || (text[0] != '\'' && text[0] != '"') || text.back() != text[0]) {
+        return false;
+      }
+      std::string_view inside = text.substr(1, text.size() - 2);
+      return inside.find(text[0]) == std::string_view::npos &&
+             inside.find('\\') == std::string_view::npos;
+    }
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+// Whether two IsComparableLiteral values are equal (`==`); nullopt where Python's answer is
+// not the texts' (True == 1).
+std::optional<bool> SameLiteral(const Expr* a, const Expr* b, std::string_view buffer) {
+  const ConstantKind x = static_cast<const Constant*>(a)->value_kind;
+  const ConstantKind y = static_cast<const Constant*>(b)->value_kind;
+  auto is_bool = [](ConstantKind k) {
+    return k == ConstantKind::kTrue || k == ConstantKind::kFalse;
+  };
+  if ((is_bool(x) && y == ConstantKind::kInt) || (is_bool(y) && x == ConstantKind::kInt)) {
+    return std::nullopt;
+  }
+  if (x != y) return false;
+  std::string_view p = buffer.substr(a->range.start, a->range.end - a->range.start);
+  std::string_view q = buffer.substr(b->range.start, b->range.end - b->range.start);
+  if (x == ConstantKind::kStr) return p.substr(1, p.size() - 2) == q.substr(1, q.size() - 2);
+  if (x == ConstantKind::kInt) {
+    std::string u(p), v(q);
+    std::erase(u, '_');
+    std::erase(v, '_');
+    return u == v;
+  }
+  return true;  // None, True, False: the same kind is the same value
+}
+
+}  // namespace
+
+std::optional<bool> LiteralComparison(
+    const Expr* test, std::string_view buffer,
+    const std::function<const Expr*(std::string_view)>& value_of) {
+  const auto* c = test->As<Compare>();
+  if (c == nullptr || c->ops.size() != 1) return std::nullopt;
+  const CmpOpKind op = c->ops[0];
+  const bool membership = op == CmpOpKind::kIn || op == CmpOpKind::kNotIn;
+  // The name, and what it is compared with ('daily' == MODE too, but not 'a' in names).
+  const Name* name = c->left->As<Name>();
+  const Expr* other = c->comparators[0];
+  if (name == nullptr && !membership) {
+    name = other->As<Name>();
+    other = c->left;
+  }
+  if (name == nullptr) return std::nullopt;
+  const Expr* value = value_of(name->id);
+  if (value == nullptr) return std::nullopt;
+  switch (op) {
+    case CmpOpKind::kEq:
+    case CmpOpKind::kNotEq:
+    case CmpOpKind::kIs:
+    case CmpOpKind::kIsNot: {
+      if (!IsComparableLiteral(other, buffer)) return std::nullopt;
+      // `is` only with the singletons, where it is `==`.
+      const ConstantKind k = static_cast<const Constant*>(other)->value_kind;
+      const bool identity = op == CmpOpKind::kIs || op == CmpOpKind::kIsNot;
+      if (identity && (k == ConstantKind::kStr || k == ConstantKind::kInt)) return std::nullopt;
+      std::optional<bool> same = SameLiteral(value, other, buffer);
+      if (same && (op == CmpOpKind::kNotEq || op == CmpOpKind::kIsNot)) same = !*same;
+      return same;
+    }
+    case CmpOpKind::kIn:
+    case CmpOpKind::kNotIn: {
+      ExprList items;
+      if (const auto* t = other->As<Tuple>()) {
+        items = t->elts;
+      } else if (const auto* l = other->As<List>()) {
+        items = l->elts;
+      } else if (const auto* set = other->As<Set>()) {
+        items = set->elts;
+      } else {
+        return std::nullopt;
+      }
+      bool found = false;
+      for (const Expr* item : items) {
+        if (!IsComparableLiteral(item, buffer)) return std::nullopt;
+        std::optional<bool> same = SameLiteral(value, item, buffer);
+        if (!same) return std::nullopt;
+        found |= *same;
+      }
+      return op == CmpOpKind::kIn ? found : !found;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 std::optional<bool> ConstantTruth(const Expr* e) {
   if (const auto* c = e->As<Constant>()) {
     switch (c->value_kind) {

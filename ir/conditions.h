@@ -6,6 +6,7 @@
 #ifndef CELLFLOW_IR_CONDITIONS_H_
 #define CELLFLOW_IR_CONDITIONS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
 
 // ConstantTruth, else VersionTest: whether an if statement's test is decided before running.
 std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor);
+
+// A literal a straight-line assignment can give a name for LiteralComparison: a string
+// without escapes, a decimal int, True, False or None.
+bool IsComparableLiteral(const Expr* e, std::string_view buffer);
+
+// `name == 'daily'`, `name != 2`, `name in ('a', 'b')`, `name is None` (or the literal first),
+// where `value_of` gives the literal the name holds (IsComparableLiteral), or null when it is
+// not known: the test's value, or nullopt when it is not such a comparison.
+std::optional<bool> LiteralComparison(const Expr* test, std::string_view buffer,
+                                      const std::function<const Expr*(std::string_view)>& value_of);
 
 // A callee that only reads the object it is given and keeps no reference that could change it
 // later: print(globals()), sorted(globals()), len(globals()).

@@ -157,6 +157,7 @@ class Lowerer : public AstVisitor {
     }
     Reserve(bytes / 48 + 8 + magic);
     ReserveCode(bytes, /*module=*/true);
+    for (const CodeCell& cell : cells) DeclaredGlobal(cell.scopes->module());
     for (const CodeCell& cell : cells) {
       tree_ = cell.scopes;
       // IPython compiles later cells with the future flags of earlier ones.
@@ -176,6 +177,16 @@ class Lowerer : public AstVisitor {
       EndCell(start);
     }
     Finish();
+  }
+
+  // The names the functions and classes nested in `scope` declare global.
+  void DeclaredGlobal(const Scope* scope) {
+    for (const Scope* child : scope->children) {
+      for (const Symbol& sym : child->symbols) {
+        if (sym.flags & kDefGlobal) declared_global_.insert(sym.name);
+      }
+      DeclaredGlobal(child);
+    }
   }
 
   // The classes and instances whose method calls are checked (see MethodReceivers).
@@ -439,6 +450,7 @@ class Lowerer : public AstVisitor {
     unit_->defs.push_back(d);
     unit_->defs_of[id].push_back(def_id);
     Emit(cur_, Instr{InstrKind::kDef, flags, id, def_id, site});
+    if (id < literal_of_.size()) literal_of_[id] = nullptr;
   }
 
   void UseName(std::string_view name, Range site, uint8_t flags = 0) {
@@ -485,6 +497,7 @@ class Lowerer : public AstVisitor {
   // `prefix`, any name that starts with it). A definition of the pseudo-name "*" that the
   // dataflow carries like any other.
   void Wildcard(Range site, std::string_view prefix = {}) {
+    literal_of_.clear();
     NameId id = Intern(kWildcardName, /*global=*/false);
     Definition d;
     d.name = id;
@@ -582,6 +595,13 @@ class Lowerer : public AstVisitor {
   std::deque<PendingBody>* pending_;
   // The value of the statement being lowered when it is only stored or shown (kInstrStored).
   const Expr* stored_call_ = nullptr;
+  // By NameId: the literal (IsComparableLiteral) that an assignment in straight-line code (no
+  // compound statement around it) gave the name, while nothing has rebound it since, for if
+  // tests that compare it (LiteralComparison). Names some function declares global are left
+  // out: a call may rebind them.
+  std::vector<const Expr*> literal_of_;
+  uint32_t nested_ = 0;  // compound statements around the one being lowered
+  absl::flat_hash_set<std::string_view, StringViewHash, StringViewEq> declared_global_;
   const ScopeTree* tree_ = nullptr;
   const Scope* unit_scope_ = nullptr;  // the scope whose names are this unit's
   const Scope* scope_ = nullptr;       // the scope of the code being lowered now
@@ -677,6 +697,17 @@ class Lowerer : public AstVisitor {
 };
 
 void Lowerer::LowerStatement(const Stmt* s) {
+  // A compound statement's body: not straight-line code (see literal_of_).
+  const bool compound = s->kind == StmtKind::kIf || s->kind == StmtKind::kFor ||
+                        s->kind == StmtKind::kWhile || s->kind == StmtKind::kTry ||
+                        s->kind == StmtKind::kWith || s->kind == StmtKind::kMatch ||
+                        s->kind == StmtKind::kClassDef;
+  struct Nesting {
+    uint32_t* depth;
+    ~Nesting() {
+      if (depth != nullptr) --*depth;
+    }
+  } nesting{compound ? (++nested_, &nested_) : nullptr};
   // Inside a try, the state before each statement may reach the handlers.
   if (!handlers_.empty() && cur_ != kNoBlock) {
     BlockId next = NewBlock();
@@ -715,6 +746,14 @@ void Lowerer::LowerStatement(const Stmt* s) {
       if (stores) stored_call_ = a->value;
       VisitExpr(a->value);
       for (const Expr* t : a->targets) LowerTarget(t, s);
+      if (const auto* n = a->targets.size() == 1 ? a->targets[0]->As<Name>() : nullptr;
+          n != nullptr && nested_ == 0 && IsComparableLiteral(a->value, options_.buffer) &&
+          !declared_global_.contains(n->id)) {
+        if (const NameId* id = unit_->FindName(n->id)) {
+          if (*id >= literal_of_.size()) literal_of_.resize(*id + 1);
+          literal_of_[*id] = a->value;
+        }
+      }
       return;
     }
     case StmtKind::kAugAssign: {
@@ -969,6 +1008,14 @@ void Lowerer::LowerClassDef(const ClassDefStmt* c) {
 void Lowerer::LowerIf(const IfStmt* i) {
   VisitExpr(i->test);
   std::optional<bool> truth = DecidedTruth(i->test, options_.buffer, options_.python_minor);
+  if (!truth && loops_.empty()) {
+    // `MODE = 'daily'` earlier in straight-line code, then `if MODE == 'daily':` (not in a
+    // loop, whose body may run again after it rebinds the name).
+    truth = LiteralComparison(i->test, options_.buffer, [&](std::string_view name) {
+      const NameId* id = unit_->FindName(name);
+      return id != nullptr && *id < literal_of_.size() ? literal_of_[*id] : nullptr;
+    });
+  }
   BlockId cond = Current();
   BlockId then_b = NewBlock();
   BlockId else_b = NewBlock();

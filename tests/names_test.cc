@@ -2060,6 +2060,43 @@ TEST(ImportLookupTest, OnePackageUnderTwoNamesInABatch) {
 }
 
 // sys.version_info comparisons, decided under a target version the way Python compares tuples.
+// The comparisons of a name holding a literal with literals, as Python answers them; nothing
+// where the literals' texts do not tell (escapes, prefixes, True == 1).
+TEST(LiteralComparisonTest, ComparesLikePython) {
+  auto decide = [](std::string_view setting, std::string_view test) -> std::optional<bool> {
+    std::string code = StrCat(setting, "\n", test, "\n");
+    Arena arena;
+    ParseResult parsed = Parse(code, 0, static_cast<Offset>(code.size()), &arena, {});
+    EXPECT_TRUE(parsed.errors.empty()) << test;
+    const Expr* value = parsed.module->body[0]->As<AssignStmt>()->value;
+    if (!IsComparableLiteral(value, code)) return std::nullopt;
+    const auto* stmt = parsed.module->body[1]->As<ExprStmt>();
+    return LiteralComparison(
+        stmt->value, code, [&](std::string_view name) { return name == "MODE" ? value : nullptr; });
+  };
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE == 'daily'"), true);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE == \"daily\""), true);
+  EXPECT_EQ(decide("MODE = 'daily'", "'hourly' == MODE"), false);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE != 'daily'"), false);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE in ('hourly', 'daily')"), true);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE not in ['hourly']"), true);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE == 3"), false);
+  EXPECT_EQ(decide("MODE = 1_000", "MODE == 1000"), true);
+  EXPECT_EQ(decide("MODE = None", "MODE is None"), true);
+  EXPECT_EQ(decide("MODE = False", "MODE is not True"), true);
+  // Not decided: other names, escapes, prefixed strings, bool against int, `is` with a string,
+  // chained or other comparisons.
+  EXPECT_EQ(decide("MODE = 'daily'", "OTHER == 'daily'"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 'da\\x69ly'", "MODE == 'daily'"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 'daily'", "MODE == f'daily'"), std::nullopt);
+  EXPECT_EQ(decide("MODE = True", "MODE == 1"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 'a'", "MODE is 'a'"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 1", "0 < MODE < 2"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 1", "MODE > 0"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 1", "MODE in (x, 1)"), std::nullopt);
+  EXPECT_EQ(decide("MODE = 0x10", "MODE == 16"), std::nullopt);
+}
+
 TEST(VersionTestTest, ComparesLikePython) {
   auto decide = [](std::string_view test, int minor) -> std::optional<bool> {
     std::string code(test);
