@@ -514,18 +514,25 @@ void Lexer::ScanName() {
     ErrorToken(start, pos_, Utf8ErrorMessage(text, invalid));
     return;
   }
+  // Each character as written must be one an identifier may hold (XID_Start, then
+  // XID_Continue): `R²` is an error though NFKC makes it `R2`. Only a valid name is normalized
+  // (where the parser reads its text).
   uint32_t bad = 0;
-  std::string normalized = NfkcNormalize(text);
-  if (IsValidIdentifier(normalized, &bad)) {
+  size_t at = 0;
+  if (IsValidIdentifier(text, &bad, &at)) {
     Emit(TokenKind::kName, start, pos_, kFlagNonAscii);
     return;
   }
+  // The error is the character itself (`print（1）`: the '（' at column 6).
+  const size_t bad_start = start + at;
+  size_t bad_end = bad_start + 1;
+  while (bad_end < pos_ && (static_cast<unsigned char>(buf_[bad_end]) & 0xC0) == 0x80) ++bad_end;
   if (IsPrintable(bad)) {
     std::string ch;
     AppendCodePoint(bad, &ch);
-    ErrorToken(start, pos_, absl::StrFormat("invalid character '%s' (U+%04X)", ch, bad));
+    ErrorToken(bad_start, bad_end, absl::StrFormat("invalid character '%s' (U+%04X)", ch, bad));
   } else {
-    ErrorToken(start, pos_, absl::StrFormat("invalid non-printable character U+%04X", bad));
+    ErrorToken(bad_start, bad_end, absl::StrFormat("invalid non-printable character U+%04X", bad));
   }
 }
 
@@ -533,8 +540,10 @@ void Lexer::ScanName() {
 // literal starts there (1if x else y). Returns false after reporting.
 bool Lexer::CheckNumberEnd(size_t start, const char* kind) {
   if (AtEnd()) return true;
+  // Not a letter after it: a non-ASCII character ends the number (CPython 3.11 then reads it as
+  // the start of a name: `1，2` is "invalid character", `1ä` a name after a number).
   auto c = static_cast<unsigned char>(buf_[pos_]);
-  if (!IsAsciiIdentChar(c) && c < 0x80) return true;
+  if (!IsAsciiIdentChar(c)) return true;
   static constexpr std::string_view kAllowed[] = {"and", "else", "for", "if",
                                                   "in",  "is",   "not", "or"};
   std::string_view rest(buf_ + pos_, end_ - pos_);

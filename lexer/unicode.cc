@@ -76,7 +76,7 @@ std::string NfkcNormalize(std::string_view text) {
   return result;
 }
 
-bool IsValidIdentifier(std::string_view name, uint32_t* bad) {
+bool IsValidIdentifier(std::string_view name, uint32_t* bad, size_t* at) {
   size_t pos = 0;
   bool first = true;
   while (pos < name.size()) {
@@ -84,6 +84,7 @@ bool IsValidIdentifier(std::string_view name, uint32_t* bad) {
     int len = DecodeUtf8(name, pos, &cp);
     if (len == 0 || !(first ? IsXidStart(cp) : IsXidContinue(cp))) {
       *bad = cp;
+      if (at != nullptr) *at = pos;
       return false;
     }
     first = false;

@@ -23,9 +23,9 @@ bool IsXidContinue(uint32_t cp);
 // when it is not valid UTF-8.
 std::string NfkcNormalize(std::string_view text);
 
-// True if `name` (NFKC-normalized UTF-8) is a valid identifier. On failure, *bad is the first
-// offending code point.
-bool IsValidIdentifier(std::string_view name, uint32_t* bad);
+// True if `name` (UTF-8, as written) is a valid identifier: XID_Start, then XID_Continue code
+// points. On failure, *bad is the first offending code point and *at (if given) its byte offset.
+bool IsValidIdentifier(std::string_view name, uint32_t* bad, size_t* at = nullptr);
 
 // True for code points CPython calls printable (used in "invalid character" messages).
 bool IsPrintable(uint32_t cp);

@@ -619,6 +619,23 @@ TEST(LexerTest, InvalidCharacters) {
     EXPECT_THAT(Kinds(l.result), ElementsAre(kName, kUnknown, kName, kNewline, kEndOfFile));
   }
   ExpectError("a \x01 b\n", "invalid non-printable character U+0001");
+  // Each character of a name as written, before NFKC: `R²` is not `R2`. The error is at the
+  // character, not at the start of the name it ends.
+  for (const auto& [text, message, at] :
+       {std::tuple{"R\xc2\xb2 = 1\n", "invalid character '\xc2\xb2' (U+00B2)", 1u},
+        std::tuple{"print\xef\xbc\x88"
+                   "1\xef\xbc\x89\n",
+                   "invalid character '\xef\xbc\x88' (U+FF08)", 5u},
+        std::tuple{"x\xc2\xa0= 1\n", "invalid non-printable character U+00A0", 1u},
+        std::tuple{"f(1\xef\xbc\x8c"
+                   "2)\n",
+                   "invalid character '\xef\xbc\x8c' (U+FF0C)", 3u}}) {
+    ExpectError(text, message);
+    for (const Lexed& l : LexEveryLineEnding(text)) {
+      ASSERT_FALSE(l.result.errors.empty());
+      EXPECT_EQ(l.result.errors[0].start, at) << text;
+    }
+  }
 }
 
 TEST(LexerTest, NulByte) {
