@@ -227,9 +227,12 @@ RequirementResult ParseRequirement(std::string_view requirement) {
 
 // Conda package names whose PyPI distribution is named otherwise.
 constexpr std::pair<std::string_view, std::string_view> kCondaToPypi[] = {
+    {"dask-core", "dask"},
+    {"geopandas-base", "geopandas"},
     {"libopencv", "opencv-python"},
     {"matplotlib-base", "matplotlib"},
     {"msgpack-python", "msgpack"},
+    {"numpy-base", "numpy"},
     {"opencv", "opencv-python"},
     {"py-opencv", "opencv-python"},
     {"py-xgboost", "xgboost"},
@@ -264,6 +267,13 @@ std::string CondaSpecName(std::string_view spec) {
 }
 
 void AddCondaSpec(std::string_view spec, size_t line, DependencyParse* out) {
+  // conda's own packages of the environment (`_libgcc_mutex`, `_openmp_mutex` in an exported
+  // environment): no Python module, and no problem.
+  std::string_view bare = Unquote(spec);
+  if (size_t channel = bare.find("::"); channel != std::string_view::npos) {
+    bare = bare.substr(channel + 2);
+  }
+  if (StartsWith(bare, "_")) return;
   std::string name = CondaSpecName(spec);
   if (!name.empty()) {
     out->AddDistribution(std::move(name));

@@ -221,6 +221,20 @@ TEST(RequirementsTxtTest, HashInsideUrlIsNotAComment) {
 // ---------------------------------------------------------------------------------------------
 // environment.yml
 
+// An exported environment's conda-only packages are no problems; conda's split packages
+// declare the module they install.
+TEST(EnvironmentYmlTest, ExportedAndSplitPackages) {
+  DependencyParse p = ParseEnvironmentYml(
+      "dependencies:\n"
+      "  - _libgcc_mutex=0.1=conda_forge\n"
+      "  - conda-forge::_openmp_mutex=4.5=2_gnu\n"
+      "  - dask-core=2024.1.0=pyhd8ed1ab_0\n"
+      "  - geopandas-base\n"
+      "  - numpy-base\n");
+  EXPECT_THAT(p.problems, IsEmpty());
+  EXPECT_THAT(p.distributions, ElementsAre("dask", "geopandas", "numpy"));
+}
+
 TEST(EnvironmentYmlTest, CondaAndPip) {
   DependencyParse p = ParseEnvironmentYml(
       "name: analysis  # the env\n"
