@@ -399,6 +399,7 @@ class ImportChecker : public AstVisitor {
         (dotted == "google.colab" || dotted.starts_with("google.colab."))) {
       colab_ = true;
     }
+    dotnet_ |= dotted == "clr" && m.status != ModuleStatus::kLocal;
     if (guarded_ == 0 && CheckNotebookModule(dotted, m, site)) {
       if (count && counts_ != nullptr) ++counts_->local;
       return m;
@@ -411,6 +412,13 @@ class ImportChecker : public AstVisitor {
     }
     // A module found nowhere may be in what the notebook cloned or unpacked.
     if (options_.fetches_files && m.status == ModuleStatus::kUnresolved && !m.python2) return m;
+    // After pythonnet's `import clr`, .NET namespaces import as modules (`from System import
+    // DateTime`, `from QuantConnect.Data import Slice`): by .NET's convention their names start
+    // with a capital letter.
+    if (dotnet_ && m.status == ModuleStatus::kUnresolved && m.parent == nullptr &&
+        dotted[0] >= 'A' && dotted[0] <= 'Z') {
+      return m;
+    }
     switch (m.status) {
       case ModuleStatus::kUnresolved: {
         // Why it is missing and what to do: the first reason that applies, else where it was
@@ -826,6 +834,7 @@ class ImportChecker : public AstVisitor {
   std::span<const ImportCell> cells_;  // the notebook's cells (RunsOnKaggle)
   std::optional<bool> kaggle_;         // RunsOnKaggle, once asked
   bool colab_ = false;                 // RunsOnColab
+  bool dotnet_ = false;                // pythonnet's clr imported: .NET namespaces import too
   int branches_ = 0;                   // inside an if, for, while or match statement
   std::optional<std::vector<std::string_view>> nearby_;  // NearbyModuleNames, once
   // A local module's names and submodules, sorted, for AttributeHint.
