@@ -1439,11 +1439,12 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   // name may be bound afterwards. (%load only pastes code into the cell; it runs nothing.)
   if (magic == "run" && options_.bindings != nullptr) {
     // %run [-i] [-e] [-t] [-d] [-p] [-m] script.py [args]: the first word not an option.
-    std::string_view script;
+    std::string script;
     size_t p = 0;
+    std::string_view written;
     do {
-      script = NextWord(args, &p);
-    } while (!script.empty() && script[0] == '-');
+      written = NextShellWord(args, &p, &script);
+    } while (!written.empty() && written[0] == '-');
     const std::vector<std::string>* names =
         script.empty() ? nullptr : options_.bindings->RunNames(script);
     if (names != nullptr) {

@@ -157,6 +157,41 @@ inline std::string_view NextWord(std::string_view s, size_t* pos, size_t* start 
   return s.substr(p, e - p);
 }
 
+// The next word of `s` from *pos as a POSIX shell reads it (IPython's %run splits its
+// arguments so): quotes group ("My Helpers.ipynb"), a backslash escapes the next character
+// (my\ setup.py). Returns the word as written (empty at the end) and its value in *value.
+inline std::string_view NextShellWord(std::string_view s, size_t* pos, std::string* value) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  value->clear();
+  size_t p = *pos;
+  while (p < s.size() && blank(s[p])) ++p;
+  const size_t start = p;
+  char quote = 0;
+  for (; p < s.size(); ++p) {
+    const char c = s[p];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && p + 1 < s.size() &&
+                 (s[p + 1] == '"' || s[p + 1] == '\\' || s[p + 1] == '$')) {
+        value->push_back(s[++p]);
+      } else {
+        value->push_back(c);
+      }
+    } else if (blank(c)) {
+      break;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '\\' && p + 1 < s.size()) {
+      value->push_back(s[++p]);
+    } else {
+      value->push_back(c);
+    }
+  }
+  *pos = p;
+  return s.substr(start, p - start);
+}
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_LEXER_STR_UTIL_H_

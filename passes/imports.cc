@@ -612,10 +612,12 @@ class ImportChecker : public AstVisitor {
   template <typename Site>
   void CheckRun(std::string_view args, const Site& site) {
     size_t p = 0;
-    std::string_view file;
-    for (std::string_view word = NextWord(args, &p); !word.empty(); word = NextWord(args, &p)) {
+    std::string file;  // the path, as the shell-like split reads it ("My Helpers.ipynb")
+    std::string_view written;
+    for (std::string_view word = NextShellWord(args, &p, &file); !word.empty();
+         word = NextShellWord(args, &p, &file)) {
       if (word[0] != '-') {
-        file = word;
+        written = word;
         break;
       }
       // Options with an argument (-N 3, -m module, -D file, ...); -p takes profiler options
@@ -631,15 +633,15 @@ class ImportChecker : public AstVisitor {
         }
       }
     }
-    // A path built at run time, an absolute one (another machine's), or quoted (shell words).
-    if (file.empty() || file[0] == '/' ||
-        file.find_first_of("$~{}*?[\"'") != std::string_view::npos) {
+    // A path built at run time, or an absolute one (another machine's).
+    if (written.empty() || file.empty() || file[0] == '/' ||
+        written.find_first_of("$~{}*?[") != std::string_view::npos) {
       return;
     }
     if (options_.fetches_files || options_.dynamic_search_path || env_.SearchPathDynamic()) return;
     // A file the notebook makes, downloads or copies names it somewhere else than %run lines
     // (past a few dozen mentions, it surely does).
-    const std::string_view base = file.substr(file.rfind('/') + 1);
+    const std::string_view base = std::string_view(file).substr(file.rfind('/') + 1);
     int mentions = 0;
     for (size_t at = buffer_.find(base); at != std::string_view::npos;
          at = buffer_.find(base, at + 1)) {
@@ -657,8 +659,8 @@ class ImportChecker : public AstVisitor {
     } else {
       help = StrCat("add '", file, "' to the repository, or correct the path");
     }
-    Report(RuleId::kUnresolvedImport, site(file), StrCat("%run: file '", file, "' not found"),
-           std::string(file), std::move(help),
+    Report(RuleId::kUnresolvedImport, site(written), StrCat("%run: file '", file, "' not found"),
+           file, std::move(help),
            {"%run looks for it in the kernel's working directory, where the notebook is"});
   }
 

@@ -1933,6 +1933,25 @@ TEST(ImportLookupTest, RunWithoutExtension) {
   EXPECT_THAT(CodesAndSymbols(report), testing::ElementsAre("NB101 y"));
 }
 
+// %run splits its arguments as a POSIX shell does: a quoted path or one with an escaped
+// blank is one file, found (its names bound) or reported missing by its name.
+TEST(ImportLookupTest, RunPathsWithBlanks) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::ofstream(tmp.path() / "my setup.py") << "AREA = 42\n";
+  for (std::string_view run : {"%run \"my setup.py\"", "%run 'my setup.py' --fast",
+                               "%run my\\ setup.py", "%run -i \"my setup\""}) {
+    NotebookReport report =
+        AnalyzeWithImports(tmp.path() / "nb.py", StrCat("# %%\n", run, "\nprint(AREA, other)\n"));
+    EXPECT_THAT(CodesAndSymbols(report), testing::ElementsAre("NB101 other")) << run;
+  }
+  NotebookReport missing =
+      AnalyzeWithImports(tmp.path() / "nb.py", "# %%\n%run \"Not There.ipynb\"\nprint(AREA)\n");
+  ASSERT_EQ(missing.findings.size(), 1u);
+  EXPECT_EQ(missing.findings[0].diagnostic.message, "%run: file 'Not There.ipynb' not found");
+  EXPECT_EQ(missing.findings[0].start.column, 6u);
+}
+
 // A build file that names only its own project (setup.py without install_requires, a
 // [project] table without dependencies) declares nothing the notebook needs: no NB203. Once it
 // declares something, what it leaves out is.
