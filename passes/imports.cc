@@ -633,9 +633,10 @@ class ImportChecker : public AstVisitor {
         }
       }
     }
-    // A path built at run time, or an absolute one (another machine's).
+    // A path built at run time, an absolute one (another machine's), or a placeholder
+    // (`%run '<your_script.py>'`).
     if (written.empty() || file.empty() || file[0] == '/' ||
-        written.find_first_of("$~{}*?[") != std::string_view::npos) {
+        written.find_first_of("$~{}*?[<>") != std::string_view::npos) {
       return;
     }
     if (options_.fetches_files || options_.dynamic_search_path || env_.SearchPathDynamic()) return;
