@@ -378,13 +378,16 @@ struct RunRequest {
   bool function_bodies = true;  // reads in function bodies (not in the replay)
 };
 
-// "%%writefile [-a] mod.py" or "%%file [-a] mod.py": the file name, or empty.
-std::string_view WrittenFileName(std::string_view first_line) {
+// "%%writefile [-a] mod.py" or "%%file [-a] mod.py": the file name, or empty; *append for -a
+// (--append).
+std::string_view WrittenFileName(std::string_view first_line, bool* append) {
   std::string_view name;
   size_t p = 0;
+  *append = false;
   NextWord(first_line, &p);  // the magic itself
   for (std::string_view w = NextWord(first_line, &p); !w.empty(); w = NextWord(first_line, &p)) {
     if (w[0] != '-') name = w;
+    *append |= w == "-a" || w == "--append";
   }
   if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') &&
       name.back() == name.front()) {
@@ -507,10 +510,11 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     std::string_view magic = CellMagicName(trimmed);
     if (magic == "writefile" || magic == "file") {
       size_t line_end = trimmed.find('\n');
-      std::string_view name = WrittenFileName(trimmed.substr(0, line_end));
+      bool append = false;
+      std::string_view name = WrittenFileName(trimmed.substr(0, line_end), &append);
       if (!name.empty() && line_end != std::string_view::npos) {
         auto body = static_cast<Offset>(trimmed.data() - nb.buffer.data() + line_end + 1);
-        out->written = ImportFacts::WrittenFile{std::string(name), body, c.end};
+        out->written = ImportFacts::WrittenFile{std::string(name), body, c.end, append};
       }
     }
     if (magic == "bash" || magic == "sh" || magic == "script" || magic == "ruby" ||

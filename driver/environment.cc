@@ -574,15 +574,28 @@ class NotebookModules : public ModuleEnvironment {
       LocalModule* added = m.get();
       return written_.try_emplace(m->name, std::move(m)).second ? added : nullptr;
     };
+    // Each file's text: what its first %%writefile wrote, and what -a cells added after it.
+    std::vector<std::pair<std::string_view, std::string>> files;
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
-      std::string_view file = w.path;
+      auto it = std::find_if(files.begin(), files.end(),
+                             [&](const auto& f) { return f.first == w.path; });
+      std::string_view text = buffer.substr(w.begin, w.end - w.begin);
+      if (it == files.end()) {
+        files.emplace_back(w.path, std::string(text));
+      } else if (w.append) {
+        // (IPython ends a cell's text with a newline before it is written)
+        if (!it->second.empty() && it->second.back() != '\n') it->second.push_back('\n');
+        it->second.append(text);
+      }
+    }
+    for (const auto& [file, text] : files) {
       if (const size_t slash = file.rfind('/'); slash != std::string_view::npos) {
         // Into a folder (`%%writefile src/config.py`): found where its folder is searched.
         if (file.size() > slash + 4 && file.ends_with(".py")) {
           std::string at = AbsoluteNormalPath(file, dir_);
           std::unique_ptr<LocalModule> m = make(
               file, at, file.substr(slash + 1, file.size() - slash - 4), "written by %%writefile");
-          Summarize(buffer.substr(w.begin, w.end - w.begin), m.get());
+          Summarize(text, m.get());
           written_in_folders_.try_emplace(std::move(at), std::move(m));
         }
         continue;
@@ -596,7 +609,7 @@ class NotebookModules : public ModuleEnvironment {
         }
       } else if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
         if (LocalModule* m = add(file, file.substr(0, file.size() - 3), "written by %%writefile")) {
-          Summarize(buffer.substr(w.begin, w.end - w.begin), m);
+          Summarize(text, m);
         }
       }
     }

@@ -166,6 +166,7 @@ struct ImportFacts {
     std::string path;
     Offset begin = 0;
     Offset end = 0;
+    bool append = false;  // %%writefile -a: adds to what earlier cells wrote
   };
   std::vector<WrittenFile> written_files;
   // Module files the notebook downloads: the file names of URLs ending in ".py" in string
