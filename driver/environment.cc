@@ -38,6 +38,7 @@ struct Listing {
     kExtension = 2,  // name.so, name.cpython-311-x86_64-linux-gnu.so, name.pyd
     kDir = 4,        // any directory: a package, or a namespace one
     kNotebook = 8,   // name.ipynb: no module, but what `import name` may have meant
+    kCython = 16,    // name.pyx: a module once compiled (pyximport, a build), names unknown
   };
   // Each name with the kinds of entry it has (a name.py beside a name/ has both).
   absl::flat_hash_map<std::string, uint8_t, StringViewHash, std::equal_to<>> names;
@@ -67,6 +68,8 @@ std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<D
       listing->names[name.substr(0, dot)] |= Listing::kExtension;
     } else if (ext == ".ipynb" && dot == name.size() - 6) {
       listing->names[name.substr(0, dot)] |= Listing::kNotebook;
+    } else if (ext == ".pyx" && dot == name.size() - 4) {
+      listing->names[name.substr(0, dot)] |= Listing::kCython;
     }
   }
   return listing;
@@ -418,6 +421,9 @@ struct ImportContext::Impl {
     }
     if (kinds & Listing::kExtension) {
       return ModuleAt(StrCat(dir, "/", name, ".so"), std::string(dotted), false, true, false);
+    }
+    if (kinds & Listing::kCython) {
+      return ModuleAt(StrCat(dir, "/", name, ".pyx"), std::string(dotted), false, true, false);
     }
     if (kinds & Listing::kDir) *namespace_dir = true;
     return nullptr;
@@ -903,13 +909,15 @@ class NotebookModules : public ModuleEnvironment {
     for (size_t i = 1; i < dirs.size() && i <= kLevels; ++i) {
       StrAppend(&up, "../");
       const uint8_t kinds = ctx_.ListingOf(dirs[i]).KindsOf(name);
-      if (!(kinds & (Listing::kModule | Listing::kDir | Listing::kExtension))) continue;
+      if (!(kinds & (Listing::kModule | Listing::kDir | Listing::kExtension | Listing::kCython)))
+        continue;
       // The rest of the dotted name, one package folder after another.
       std::string folder = StrCat(dirs[i], "/", name);
       bool package = (kinds & Listing::kDir) != 0;
       for (size_t k = 1; k < parts.size(); ++k) {
         const uint8_t inside = package ? ctx_.ListingOf(folder).KindsOf(parts[k]) : 0;
-        if (!(inside & (Listing::kModule | Listing::kDir | Listing::kExtension))) {
+        if (!(inside &
+              (Listing::kModule | Listing::kDir | Listing::kExtension | Listing::kCython))) {
           *missing = std::string(dotted.substr(name.size() + 1));
           break;
         }
