@@ -582,19 +582,23 @@ class NotebookModules : public ModuleEnvironment {
     };
     // Each file's text: what its first %%writefile wrote, and what -a cells added after it.
     std::vector<std::pair<std::string_view, std::string>> files;
+    std::vector<Offset> first_written;  // by files' index: where its first writing cell is
     for (const ImportFacts::WrittenFile& w : facts.written_files) {
       auto it = std::find_if(files.begin(), files.end(),
                              [&](const auto& f) { return f.first == w.path; });
       std::string_view text = buffer.substr(w.begin, w.end - w.begin);
       if (it == files.end()) {
         files.emplace_back(w.path, std::string(text));
+        first_written.push_back(w.begin);
       } else if (w.append) {
         // (IPython ends a cell's text with a newline before it is written)
         if (!it->second.empty() && it->second.back() != '\n') it->second.push_back('\n');
         it->second.append(text);
       }
     }
-    for (const auto& [file, text] : files) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      const std::string_view file = files[i].first;
+      const std::string& text = files[i].second;
       if (const size_t slash = file.rfind('/'); slash != std::string_view::npos) {
         // Into a folder (`%%writefile src/config.py`): found where its folder is searched.
         if (file.size() > slash + 4 && file.ends_with(".py")) {
@@ -614,8 +618,12 @@ class NotebookModules : public ModuleEnvironment {
           m->exports_known = false;
         }
       } else if (file.size() > 3 && file.substr(file.size() - 3) == ".py") {
-        if (LocalModule* m = add(file, file.substr(0, file.size() - 3), "written by %%writefile")) {
+        const std::string_view stem = file.substr(0, file.size() - 3);
+        if (LocalModule* m = add(file, stem, "written by %%writefile")) {
           Summarize(text, m);
+          if (!(ctx_.ListingOf(dir_).KindsOf(stem) & Listing::kModule)) {
+            m->written_at = first_written[i];
+          }
         }
       }
     }

@@ -25,6 +25,7 @@
 #include "lexer/str_util.h"
 #include "parser/ast_visitor.h"
 #include "passes/distributions.h"
+#include "passes/name_rules.h"
 #include "passes/stdlib_modules.h"
 #include "passes/suggest.h"
 
@@ -400,6 +401,27 @@ class ImportChecker : public AstVisitor {
       colab_ = true;
     }
     dotnet_ |= dotted == "clr" && m.status != ModuleStatus::kLocal;
+    // `import helpers` above the %%writefile cell that makes helpers.py: nothing to import yet.
+    if (options_.file_order && m.status == ModuleStatus::kLocal && m.local != nullptr &&
+        site.start < m.local->written_at && m.local->written_at != UINT32_MAX && guarded_ == 0 &&
+        nested_ == 0) {
+      if (count) Count(m);
+      Diagnostic d;
+      d.rule = RuleId::kUnresolvedImport;
+      d.range = site;
+      d.message = StrCat("no module named '", dotted, "'");
+      d.symbol = std::string(dotted);
+      const Offset at = m.local->written_at;
+      const uint32_t cell = options_.locator != nullptr ? options_.locator->CellOf(at) : 0;
+      const std::string writer = cell != 0 ? StrCat("cell ", cell) : "the %%writefile cell";
+      d.related.push_back(
+          {{at, at},
+           StrCat("'", TopLevel(dotted), ".py' is written by %%writefile ",
+                  cell != 0 ? StrCat("in ", writer) : "below", ", which runs after this import")});
+      d.help = StrCat("move ", writer, " above this one, or run it first");
+      out_->push_back(std::move(d));
+      return m;
+    }
     if (guarded_ == 0 && CheckNotebookModule(dotted, m, site)) {
       if (count && counts_ != nullptr) ++counts_->local;
       return m;

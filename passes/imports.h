@@ -22,6 +22,8 @@
 
 namespace cellflow {
 
+class Locator;
+
 // What cellflow knows of a module it found on disk (or one a %%writefile cell creates).
 struct LocalModule {
   std::string name;     // dotted
@@ -53,6 +55,10 @@ struct LocalModule {
   // and whether it adds one that is not a literal.
   std::vector<std::string> sys_path;
   bool sys_path_dynamic = false;
+  // A module only the notebook's own %%writefile makes beside it (no such file is there): where
+  // the first cell that writes it starts; an import above it, in file order, finds nothing.
+  // UINT32_MAX for other modules.
+  Offset written_at = UINT32_MAX;
 };
 
 enum class ModuleStatus : uint8_t {
@@ -220,6 +226,8 @@ struct ImportRulesOptions {
   bool fetches_files = false;  // ImportFacts::fetches_files: an unresolved module may be fetched
   bool dynamic_search_path = false;  // ImportFacts::dynamic_search_path
   int python_minor = 12;             // decides `if sys.version_info ...:` branches
+  bool file_order = true;            // cells run in file order (LocalModule::written_at applies)
+  const Locator* locator = nullptr;  // for places in messages ("cell 3, line 1"); may be null
 };
 
 // NB201-NB204 for every import statement of the cells, and NB202 for `m.x` reads at module level

@@ -1952,6 +1952,27 @@ TEST(ImportLookupTest, RunPathsWithBlanks) {
   EXPECT_EQ(missing.findings[0].start.column, 6u);
 }
 
+// An import above the %%writefile cell that makes the module finds nothing on a fresh run;
+// not when the file is there too (a regenerated module), nor above a -a cell only.
+TEST(ImportLookupTest, ImportAboveTheCellThatWritesTheModule) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  const std::string text =
+      "# %%\nimport helpers\nprint(helpers.X)\n\n# %%\n%%writefile helpers.py\nX = 1\n";
+  NotebookReport report = AnalyzeWithImports(tmp.path() / "nb.py", text);
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Finding& f = report.findings[0];
+  EXPECT_EQ(f.diagnostic.message, "no module named 'helpers'");
+  EXPECT_EQ(f.start.cell, 1u);
+  ASSERT_EQ(f.related.size(), 1u);
+  EXPECT_EQ(f.related[0].message,
+            "'helpers.py' is written by %%writefile in cell 2, which runs after this import");
+  EXPECT_EQ(f.related[0].position.cell, 2u);
+  EXPECT_EQ(f.diagnostic.help, "move cell 2 above this one, or run it first");
+  std::ofstream(tmp.path() / "helpers.py") << "X = 0\n";
+  EXPECT_THAT(AnalyzeWithImports(tmp.path() / "nb.py", text).findings, testing::IsEmpty());
+}
+
 // A build file that names only its own project (setup.py without install_requires, a
 // [project] table without dependencies) declares nothing the notebook needs: no NB203. Once it
 // declares something, what it leaves out is.
