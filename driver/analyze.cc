@@ -691,6 +691,40 @@ void ExplainUndefinedByUnrunCells(const UnrunCells& unrun, const CellLocator& lo
   }
 }
 
+// With --order executed: a module-level read the replay finds unbound, in a cell saved as run
+// without error, had a value when it ran: hidden state (NB302), as file order reports it, not
+// an error the saved output contradicts. (A read in a function body proves nothing: the cell
+// only defined the function.)
+void SavedAsRunCleanly(const Unit& module, const CellLocator& locator,
+                       std::span<Diagnostic> diagnostics) {
+  absl::flat_hash_set<Offset> module_reads;
+  for (Diagnostic& d : diagnostics) {
+    if (d.rule != RuleId::kUndefinedName && d.rule != RuleId::kDefinedLater) continue;
+    const Cell* cell = locator.CellAt(d.range.start);
+    if (cell == nullptr || !cell->Ran() || cell->error_name) continue;
+    if (module_reads.empty()) {
+      for (const Use& u : module.uses) module_reads.insert(u.site.start);
+    }
+    if (!module_reads.contains(d.range.start)) continue;
+    const int64_t in = *cell->execution_count;
+    const Cell* def_cell = d.rule == RuleId::kDefinedLater && !d.related.empty()
+                               ? locator.CellAt(d.related.front().range.start)
+                               : nullptr;
+    d.rule = RuleId::kHiddenState;
+    if (def_cell != nullptr && def_cell->execution_count) {
+      d.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                         "]), but the cell that defines it ran after it (In [",
+                         *def_cell->execution_count, "])");
+    } else {
+      d.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
+                         "]), but no cell run before it defines it");
+    }
+    d.help =
+        "the value came from a cell since edited, deleted or run again: restart the kernel and "
+        "run all cells to check that this cell still works";
+  }
+}
+
 // Lowers the code cells in `request.order` and runs the name rules (or what else `request`
 // asks for).
 void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& request,
@@ -801,6 +835,10 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   if (!unrun.names.empty() && request.explain) {
     ExplainUndefinedByUnrunCells(unrun, locator,
                                  std::span<Diagnostic>(diagnostics).subspan(first_name_finding));
+  }
+  if (cell_order == CellOrder::kExecuted && report_syntax) {
+    SavedAsRunCleanly(program->module, locator,
+                      std::span<Diagnostic>(diagnostics).subspan(first_name_finding));
   }
   if (!unknown_time.empty()) {
     auto in_unknown_time = [&](const Diagnostic& d) {

@@ -443,7 +443,8 @@ TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
       "nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "execution_count": 5, "metadata": {}, "outputs": [],
          "source": "browser = 1"},
-        {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [],
+        {"cell_type": "code", "execution_count": 3, "metadata": {},
+         "outputs": [{"output_type": "error", "ename": "NameError", "evalue": "", "traceback": []}],
          "source": "print(browser)"}]})json",
                                           "ran_late.ipynb");
   const Finding* f = Only(report, "NB102", "browser");
@@ -456,10 +457,15 @@ TEST_F(NameMessageTest, DefinedLaterInExecutedOrderAboveTheUse) {
 // saves them) records no order: the executed order is the file's. Once some cell ran, the
 // cells that did not are left out of the replay.
 TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
+  // (The reading cell, when it ran, failed: saved without an error it would be hidden state.)
   auto notebook = [](std::string_view first, std::string_view second) {
     return StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "execution_count": )json",
-                  first, R"json(, "metadata": {}, "outputs": [], "source": "print(late)"},
+                  first, R"json(, "metadata": {}, "outputs": )json",
+                  first == "1" ? R"json([{"output_type": "error", "ename": "NameError",
+                                "evalue": "", "traceback": []}])json"
+                               : "[]",
+                  R"json(, "source": "print(late)"},
         {"cell_type": "code", "execution_count": )json",
                   second, R"json(, "metadata": {}, "outputs": [], "source": "late = 1"}]})json");
   };
@@ -472,6 +478,39 @@ TEST_F(NameMessageTest, ExecutedOrderOfANotebookThatNeverRan) {
   EXPECT_EQ(SoleFinding(AnalyzeExecuted(notebook("1", "null"), "half_ran.ipynb")), "NB101 late");
 }
 
+// With --order executed, a cell saved as run without error read its names successfully: a read
+// the replay finds unbound there is hidden state (NB302), as file order says, not an error
+// its saved output contradicts; where the cell failed, it stays NB101/NB102. A function body's
+// read proves nothing (the cell only defined the function).
+TEST_F(NameMessageTest, ExecutedOrderCleanRunIsHiddenState) {
+  auto notebook = [](std::string_view outputs) {
+    return StrCat(R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [],
+         "source": "browser = 1"},
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": )json",
+                  outputs,
+                  R"json(, "source": "print(browser, gone)\ndef f():\n    return lost"}]})json");
+  };
+  NotebookReport clean = AnalyzeExecuted(notebook("[]"), "clean.ipynb");
+  EXPECT_THAT(CodesAndSymbols(clean),
+              testing::ElementsAre("NB301 ", "NB302 browser", "NB302 gone", "NB101 lost"));
+  const Finding* f = Only(clean, "NB302", "browser");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.message,
+            "'browser' had a value when this cell ran (In [1]), but the cell that defines it ran "
+            "after it (In [2])");
+  f = Only(clean, "NB302", "gone");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->diagnostic.message,
+            "'gone' had a value when this cell ran (In [1]), but no cell run before it defines it");
+  NotebookReport failed =
+      AnalyzeExecuted(notebook(R"json([{"output_type": "error", "ename": "NameError", "evalue": "",
+                        "traceback": []}])json"),
+                      "failed.ipynb");
+  EXPECT_THAT(CodesAndSymbols(failed),
+              testing::ElementsAre("NB301 ", "NB102 browser", "NB101 gone", "NB101 lost"));
+}
+
 // The cells the saved run never ran are still the notebook's: with --order executed, a name
 // only they bind is undefined because they did not run (the finding says which cell), a
 // function that reads one is not reported where it reads it but where a replayed cell calls
@@ -480,10 +519,13 @@ TEST_F(NameMessageTest, ExecutedOrderKeepsTheCellsThatNeverRan) {
   auto notebook = [](std::initializer_list<std::pair<std::string_view, std::string_view>> cells) {
     std::string text = R"json({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [)json";
     for (const auto& [count, source] : cells) {
-      StrAppend(
-          &text, text.back() == '[' ? "" : ",",
-          R"json({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": )json",
-          count, R"json(, "source": ")json", source, "\"}");
+      // A cell that ran failed (saved without an error, its reads would be hidden state).
+      StrAppend(&text, text.back() == '[' ? "" : ",",
+                R"json({"cell_type": "code", "metadata": {}, "execution_count": )json", count,
+                R"json(, "outputs": )json",
+                count == "null" ? "[]" : R"json([{"output_type": "error", "ename": "NameError",
+                                           "evalue": "", "traceback": []}])json",
+                R"json(, "source": ")json", source, "\"}");
     }
     return StrCat(text, "]}");
   };
@@ -521,7 +563,8 @@ TEST_F(NameMessageTest, CellsThatRanAtAnUnknownTime) {
        "source": "def bind(f, x):\n    return lambda y: f(x, y)"},
       {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
        "source": "never_ran = 1"},
-      {"cell_type": "code", "execution_count": 15, "metadata": {}, "outputs": [],
+      {"cell_type": "code", "execution_count": 15, "metadata": {},
+       "outputs": [{"output_type": "error", "ename": "NameError", "evalue": "", "traceback": []}],
        "source": "add5 = bind(lambda a, b: a + b, 5)\nprint(never_ran)"},
       {"cell_type": "code", "execution_count": null, "metadata": {},
        "outputs": [{"output_type": "stream", "name": "stdout", "text": "7"}],
