@@ -258,6 +258,11 @@ class NameChecker {
       return StrCat("did you mean '", best, "' (defined later)?");
     }
     if (!import.empty()) return forgot_import();
+    // `product`, `List`, `deepcopy` read without their import.
+    if (std::string_view member = StandardMemberImport(name); !member.empty()) {
+      *names_import = true;
+      return StrCat("did you forget '", member, "'?");
+    }
     if (builtins_.empty()) builtins_ = BuiltinNames(options_.python_minor);
     best = pick(builtins_);
     if (!best.empty()) return StrCat("did you mean '", best, "'?");

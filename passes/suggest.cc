@@ -201,6 +201,50 @@ std::string_view BestSuggestion(std::string_view name,
   return best;
 }
 
+// Names of the standard library that notebooks use without their module (a hint after the
+// names in scope and those defined later: `product` read where `products` is bound is a typo).
+constexpr Alias kStandardMembers[] = {
+    {"product", "from itertools import product"},
+    {"permutations", "from itertools import permutations"},
+    {"combinations", "from itertools import combinations"},
+    {"combinations_with_replacement", "from itertools import combinations_with_replacement"},
+    {"chain", "from itertools import chain"},
+    {"islice", "from itertools import islice"},
+    {"accumulate", "from itertools import accumulate"},
+    {"zip_longest", "from itertools import zip_longest"},
+    {"deepcopy", "from copy import deepcopy"},
+    {"sleep", "from time import sleep"},
+    {"wraps", "from functools import wraps"},
+    {"lru_cache", "from functools import lru_cache"},
+    {"cached_property", "from functools import cached_property"},
+    {"dataclass", "from dataclasses import dataclass"},
+    {"asdict", "from dataclasses import asdict"},
+    {"Enum", "from enum import Enum"},
+    {"IntEnum", "from enum import IntEnum"},
+    {"ABC", "from abc import ABC"},
+    {"abstractmethod", "from abc import abstractmethod"},
+    {"List", "from typing import List"},
+    {"Dict", "from typing import Dict"},
+    {"Tuple", "from typing import Tuple"},
+    {"Optional", "from typing import Optional"},
+    {"Union", "from typing import Union"},
+    {"Any", "from typing import Any"},
+    {"Callable", "from typing import Callable"},
+    {"Iterable", "from typing import Iterable"},
+    {"Iterator", "from typing import Iterator"},
+    {"Sequence", "from typing import Sequence"},
+    {"Literal", "from typing import Literal"},
+    {"TypedDict", "from typing import TypedDict"},
+    {"NamedTuple", "from typing import NamedTuple"},
+    {"sqrt", "from math import sqrt"},
+    {"pi", "from math import pi"},
+    {"randint", "from random import randint"},
+    {"uuid4", "from uuid import uuid4"},
+    {"urlopen", "from urllib.request import urlopen"},
+    {"StringIO", "from io import StringIO"},
+    {"BytesIO", "from io import BytesIO"},
+};
+
 std::vector<std::string_view> ConventionalAliases() {
   std::vector<std::string_view> names;
   for (const Alias& a : kAliases) names.push_back(a.alias);
@@ -209,6 +253,19 @@ std::vector<std::string_view> ConventionalAliases() {
 
 std::string_view ConventionalImport(std::string_view name) {
   for (const Alias& a : kAliases) {
+    if (a.alias == name) return a.statement;
+  }
+  return {};
+}
+
+std::vector<std::string_view> StandardMemberNames() {
+  std::vector<std::string_view> names;
+  for (const Alias& a : kStandardMembers) names.push_back(a.alias);
+  return names;
+}
+
+std::string_view StandardMemberImport(std::string_view name) {
+  for (const Alias& a : kStandardMembers) {
     if (a.alias == name) return a.statement;
   }
   return {};

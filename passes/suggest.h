@@ -27,6 +27,13 @@ std::vector<std::string_view> ConventionalAliases();
 // empty.
 std::string_view ConventionalImport(std::string_view name);
 
+// Every name StandardMemberImport knows, in the table's order.
+std::vector<std::string_view> StandardMemberNames();
+
+// The import of a standard library name that notebooks use without its module ("product" →
+// "from itertools import product", "List" → "from typing import List"), or empty.
+std::string_view StandardMemberImport(std::string_view name);
+
 }  // namespace cellflow
 
 #endif  // CELLFLOW_PASSES_SUGGEST_H_

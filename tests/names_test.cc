@@ -1227,6 +1227,19 @@ TEST_F(NameMessageTest, OutOfOrderCellAtItsFirstCode) {
   EXPECT_EQ(f.start.column, 3u);
 }
 
+// A standard library name read without its import (typing's List in an annotation,
+// itertools' product): the import is the hint, after similar names in scope or defined later.
+TEST_F(NameMessageTest, StandardMemberWithoutItsImport) {
+  NotebookReport report = Analyze(
+      "# %%\ndef f(xs: List[int]):\n    return deepcopy(xs)\n\n"
+      "# %%\nfrom copy import copy\nprint(f, product, permutation)\npermutations = 1\n");
+  EXPECT_THAT(SymbolsAndHelps(report),
+              testing::ElementsAre("List: did you forget 'from typing import List'?",
+                                   "deepcopy: did you forget 'from copy import deepcopy'?",
+                                   "product: did you forget 'from itertools import product'?",
+                                   "permutation: did you mean 'permutations' (defined later)?"));
+}
+
 // A name defined later is no hint when the very line that reads the undefined name binds it
 // (`net = Net()` with no class Net, `for station in stations`): it has no value there either.
 TEST_F(NameMessageTest, NoHintFromTheNameTheLineBinds) {

@@ -197,5 +197,26 @@ TEST(ConventionalImportTest, EveryStatementBindsItsName) {
   EXPECT_EQ(ConventionalImport("numpy_array"), "");
 }
 
+// The same for the standard library names: each statement binds its name, in no other table.
+TEST(ConventionalImportTest, EveryStandardMemberStatementBindsItsName) {
+  std::vector<std::string_view> names = StandardMemberNames();
+  std::vector<std::string_view> aliases = ConventionalAliases();
+  ASSERT_GE(names.size(), 30u);
+  for (std::string_view name : names) {
+    SCOPED_TRACE(name);
+    std::string statement(StandardMemberImport(name));
+    Arena arena;
+    ParseResult parsed = Parse(statement, 0, static_cast<Offset>(statement.size()), &arena, {});
+    ASSERT_TRUE(parsed.errors.empty()) << statement;
+    std::unique_ptr<ScopeTree> scopes = BuildScopes(parsed.module, statement);
+    const auto& symbols = scopes->module()->symbols;
+    ASSERT_EQ(symbols.size(), 1u) << statement;
+    EXPECT_EQ(symbols[0].name, name);
+    EXPECT_EQ(std::count(names.begin(), names.end(), name), 1) << "listed twice";
+    EXPECT_EQ(std::count(aliases.begin(), aliases.end(), name), 0) << "also a conventional alias";
+  }
+  EXPECT_EQ(StandardMemberImport("products"), "");
+}
+
 }  // namespace
 }  // namespace cellflow
