@@ -1646,6 +1646,43 @@ void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCell
   }
 }
 
+// A cell that depended on state the file no longer creates is one cause, however many names it
+// read so: its first NB302 stays, naming the others in a note.
+void OneHiddenStateFindingPerCell(const CellLocator& locator,
+                                  std::vector<Diagnostic>* diagnostics) {
+  absl::flat_hash_map<uint32_t, std::vector<size_t>> by_cell;
+  for (size_t k = 0; k < diagnostics->size(); ++k) {
+    const Diagnostic& d = (*diagnostics)[k];
+    if (d.rule == RuleId::kHiddenState) by_cell[locator.CellOf(d.range.start)].push_back(k);
+  }
+  std::vector<char> drop(diagnostics->size(), 0);
+  bool any = false;
+  for (auto& [cell, found] : by_cell) {
+    if (found.size() < 2) continue;
+    // The first in the cell is kept.
+    auto kept = std::min_element(found.begin(), found.end(), [&](size_t a, size_t b) {
+      return (*diagnostics)[a].range.start < (*diagnostics)[b].range.start;
+    });
+    std::vector<std::string> names;
+    for (size_t k : found) {
+      if (k == *kept) continue;
+      names.push_back((*diagnostics)[k].symbol);
+      drop[k] = 1;
+      any = true;
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::string list;
+    for (const std::string& n : names) absl::StrAppend(&list, list.empty() ? "'" : ", '", n, "'");
+    (*diagnostics)[*kept].notes.push_back(
+        absl::StrFormat("this cell read %s too: the same saved run gave %s a value", list,
+                        names.size() == 1 ? "it" : "them"));
+  }
+  if (!any) return;
+  size_t k = 0;
+  std::erase_if(*diagnostics, [&](const Diagnostic&) { return drop[k++] != 0; });
+}
+
 }  // namespace
 
 NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options) {
@@ -1723,6 +1760,7 @@ NotebookReport AnalyzeNotebook(const Notebook& nb, const AnalyzeOptions& options
   ExplainClassScopeReads(locator, &parsed, &diagnostics);
   ExplainFunctionLocals(nb, locator, &parsed, &diagnostics);
   ExplainSparkNames(nb, &diagnostics);
+  OneHiddenStateFindingPerCell(locator, &diagnostics);
   for (Diagnostic& d : diagnostics) {
     Finding f;
     f.start = locator.Place(d.range.start);
