@@ -426,6 +426,45 @@ std::optional<bool> LiteralComparison(
   }
 }
 
+std::optional<bool> LiteralTruth(const Expr* e, std::string_view buffer) {
+  auto display = [](ExprList items) -> std::optional<bool> {
+    for (const Expr* item : items) {
+      if (item == nullptr || item->kind == ExprKind::kStarred) return std::nullopt;
+    }
+    return !items.empty();
+  };
+  if (const auto* l = e->As<List>()) return display(l->elts);
+  if (const auto* t = e->As<Tuple>()) return display(t->elts);
+  if (const auto* s = e->As<Set>()) return display(s->elts);
+  if (const auto* d = e->As<Dict>()) return display(d->keys);  // (a null key is **mapping)
+  const auto* c = e->As<Constant>();
+  if (c == nullptr) return std::nullopt;
+  std::string_view text = buffer.substr(e->range.start, e->range.end - e->range.start);
+  switch (c->value_kind) {
+    case ConstantKind::kInt:
+      // Decimal zero ("0", "00", "0_0"), else some other number.
+      if (text.find_first_not_of("0123456789_") != std::string_view::npos) return std::nullopt;
+      return text.find_first_not_of("0_") != std::string_view::npos;
+    case ConstantKind::kStr:
+    case ConstantKind::kBytes: {
+      // One quoted piece with an optional prefix: empty between its quotes, or not.
+      const size_t open = text.find_first_of("'\"");
+      if (open == std::string_view::npos || open > 2) return std::nullopt;
+      std::string_view body = text.substr(open);
+      const size_t q = body.size() >= 6 && body.substr(0, 3) == body.substr(body.size() - 3) &&
+                               body[0] == body[1] && body[1] == body[2]
+                           ? 3
+                           : 1;
+      if (body.size() < 2 * q) return std::nullopt;
+      std::string_view inside = body.substr(q, body.size() - 2 * q);
+      if (inside.find(body[0]) != std::string_view::npos) return std::nullopt;  // joined pieces
+      return !inside.empty();
+    }
+    default:
+      return ConstantTruth(e);
+  }
+}
+
 std::optional<bool> ConstantTruth(const Expr* e) {
   if (const auto* c = e->As<Constant>()) {
     switch (c->value_kind) {

@@ -65,6 +65,11 @@ bool IsComparableLiteral(const Expr* e, std::string_view buffer);
 std::optional<bool> LiteralComparison(const Expr* test, std::string_view buffer,
                                       const std::function<const Expr*(std::string_view)>& value_of);
 
+// The truth value of a literal: a constant (True, None, 0, '', 'text'), or a list, tuple, set
+// or dict display, empty or not (a starred item or ** leaves it unknown); nullopt for other
+// expressions.
+std::optional<bool> LiteralTruth(const Expr* e, std::string_view buffer);
+
 // A callee that only reads the object it is given and keeps no reference that could change it
 // later: print(globals()), sorted(globals()), len(globals()).
 bool ReadsItsArgumentsOnly(const Expr* func);

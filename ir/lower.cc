@@ -1179,6 +1179,11 @@ void Lowerer::LowerBoolOp(const BoolOp* b) {
       proven.clear();
     }
     VisitExpr(v);
+    // `False and x`, `'' and x`, `'text' or x`: the operand decides, the rest never runs.
+    if (std::optional<bool> truth = LiteralTruth(v, options_.buffer);
+        truth && *truth != continue_when) {
+      break;
+    }
     MembershipProofs(v, continue_when, &proven);
   }
   if (join != kNoBlock) {
