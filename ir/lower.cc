@@ -662,6 +662,9 @@ class Lowerer : public AstVisitor {
   // `setattr(sys.modules[__name__], "name", ...)`): here at module level, at each call of the
   // function in a function.
   __attribute__((noinline)) void BindGlobal(std::string_view name, Range site);
+  // SymPy's var('a b c') binds its symbols in the caller's globals, and init_session() runs
+  // `from sympy import *` and makes x, y, z, t, k, m, n, f, g, h there.
+  __attribute__((noinline)) void SympyInjects(const Call* c, std::string_view function, Range site);
   // The names `test` finds bound in the namespace when it evaluates to `when`:
   // `'x' in globals()` true, `'x' not in globals()` false, through `and` (true) and `or`
   // (false).
@@ -1619,9 +1622,13 @@ void Lowerer::VisitExpr(const Expr* e) {
             BindGlobal(name, c->args[1]->range);
           }
         } else {
+          if (f->id == "var" || f->id == "init_session") SympyInjects(c, f->id, f->range);
           CallName(f, e == stored_call_ ? kInstrStored : 0);
         }
       } else if (const auto* a = c->func->As<Attribute>(); a != nullptr) {
+        if ((a->attr == "var" || a->attr == "init_session") && a->value->As<Name>() != nullptr) {
+          SympyInjects(c, a->attr, a->range);  // sp.var('x y')
+        }
         if (const auto* ip = a->value->As<Call>(); ip != nullptr && ip->args.empty()) {
           if (const auto* f = ip->func->As<Name>(); f != nullptr && f->id == "get_ipython") {
             LowerMagicCall(c, a->attr);
@@ -1712,6 +1719,36 @@ void Lowerer::LowerMethodCall(const Attribute* a, bool stored) {
     unit_->blocks[Current()].instrs.push_back(
         Instr{InstrKind::kCall, flags, uses[k].name, index, a->range});
     return;
+  }
+}
+
+void Lowerer::SympyInjects(const Call* c, std::string_view function, Range site) {
+  if (function == "init_session") {
+    Wildcard(site);
+    return;
+  }
+  // Only with the names as a string literal: np.var(a) and df.var() are variances.
+  if (c->args.empty()) return;
+  const Expr* names = c->args[0];
+  if (!IsComparableLiteral(names, options_.buffer) ||
+      names->As<Constant>()->value_kind != ConstantKind::kStr) {
+    return;
+  }
+  std::string_view text =
+      options_.buffer.substr(names->range.start + 1, names->range.end - names->range.start - 2);
+  size_t p = 0;
+  while (p < text.size()) {
+    const size_t start = text.find_first_not_of(" ,\t", p);
+    if (start == std::string_view::npos) break;
+    size_t end = text.find_first_of(" ,\t", start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view name = text.substr(start, end - start);
+    if (!LooksLikeIdentifier(name)) {
+      Wildcard(site);  // ranges such as 'x:3' make x0, x1, x2
+      return;
+    }
+    BindGlobal(name, names->range);
+    p = end;
   }
 }
 
