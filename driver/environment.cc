@@ -59,6 +59,9 @@ std::unique_ptr<Listing> MakeListing(const std::string& dir, const std::vector<D
       if (LooksLikeIdentifier(name)) listing->names[name] |= Listing::kDir;
       continue;
     }
+    // Not a file (a link that leads nowhere, as a checkout makes of one to another machine's
+    // path): Python's import skips it.
+    if (!e.is_regular) continue;
     size_t dot = name.find('.');
     if (dot == std::string::npos || !LooksLikeIdentifier(name.substr(0, dot))) continue;
     std::string_view ext = name.substr(name.rfind('.'));

@@ -2017,6 +2017,23 @@ TEST(ImportLookupTest, RunPathsWithBlanks) {
   EXPECT_EQ(missing.findings[0].start.column, 6u);
 }
 
+// A module file that is a link to nowhere (a checkout's link to another machine's path) is no
+// module: Python's import skips it.
+TEST(ImportLookupTest, DanglingLinkIsNoModule) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::error_code ec;
+  std::filesystem::create_symlink("/nonexistent/cellflow/helpers.py", tmp.path() / "helpers.py",
+                                  ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::ofstream(tmp.path() / "real.py") << "X = 1\n";
+  std::filesystem::create_symlink(tmp.path() / "real.py", tmp.path() / "linked.py", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  NotebookReport report = AnalyzeWithImports(
+      tmp.path() / "nb.py", "# %%\nimport helpers\nfrom linked import X\nprint(helpers, X)\n");
+  EXPECT_THAT(CodesAndSymbols(report), testing::ElementsAre("NB201 helpers"));
+}
+
 // An import above the %%writefile cell that makes the module finds nothing on a fresh run;
 // not when the file is there too (a regenerated module), nor above a -a cell only.
 TEST(ImportLookupTest, ImportAboveTheCellThatWritesTheModule) {
