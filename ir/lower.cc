@@ -170,8 +170,8 @@ class Lowerer : public AstVisitor {
       automagic_at_ = cell.one_line ? AutomagicCallee(cell.module->body) : kNoOffset;
       LowerBody(cell.module->body);
       automagic_at_ = kNoOffset;
-      if (const IpyEscapeStmt* magic = TimeitCellMagic(cell.module)) {
-        ForgetBindings(defs_before, magic->range);
+      if (TimeitCellMagic(cell.module) != nullptr) {
+        ForgetBindings(defs_before);
       }
       in_cells_ = false;
       EndCell(start);
@@ -282,19 +282,23 @@ class Lowerer : public AstVisitor {
   }
   // %timeit and %%timeit run their code inside a function of their own: the names it binds
   // for the first time are unbound again after it (names bound before keep their value).
-  void ForgetBindings(DefId from, Range site) {
-    std::vector<NameId> fresh;
+  // Each such name's unbinding is placed at its first assignment there (what messages point at).
+  void ForgetBindings(DefId from) {
+    std::vector<std::pair<NameId, Range>> fresh;
     for (DefId d = from; d < unit_->defs.size(); ++d) {
       const Definition& def = unit_->defs[d];
       if (!IsBinding(def.kind) || def.kind == DefKind::kProven) continue;
-      if (std::find(fresh.begin(), fresh.end(), def.name) != fresh.end()) continue;
+      if (std::any_of(fresh.begin(), fresh.end(),
+                      [&](const auto& f) { return f.first == def.name; })) {
+        continue;
+      }
       bool bound_before = false;
       for (DefId e : unit_->defs_of[def.name]) {
         if (e < from && IsBinding(unit_->defs[e].kind)) bound_before = true;
       }
-      if (!bound_before) fresh.push_back(def.name);
+      if (!bound_before) fresh.emplace_back(def.name, def.site);
     }
-    for (NameId n : fresh) {
+    for (const auto& [n, site] : fresh) {
       Def(unit_->names[n], site, DefKind::kUndefined, nullptr, kInstrTimeit);
     }
   }
@@ -1375,7 +1379,7 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
       unit_scope_ = saved_unit_scope;
       if (m->escape_kind == IpyEscapeKind::kMagic && magic == "timeit" &&
           unit_->kind == UnitKind::kModule) {
-        ForgetBindings(defs_before, m->range);
+        ForgetBindings(defs_before);
       }
     }
     return;
