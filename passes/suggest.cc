@@ -245,30 +245,27 @@ constexpr Alias kStandardMembers[] = {
     {"BytesIO", "from io import BytesIO"},
 };
 
-std::vector<std::string_view> ConventionalAliases() {
+// A table's names, and the statement for one of them.
+std::vector<std::string_view> NamesOf(std::span<const Alias> table) {
   std::vector<std::string_view> names;
-  for (const Alias& a : kAliases) names.push_back(a.alias);
+  for (const Alias& a : table) names.push_back(a.alias);
   return names;
 }
-
-std::string_view ConventionalImport(std::string_view name) {
-  for (const Alias& a : kAliases) {
+std::string_view StatementFor(std::span<const Alias> table, std::string_view name) {
+  for (const Alias& a : table) {
     if (a.alias == name) return a.statement;
   }
   return {};
 }
 
-std::vector<std::string_view> StandardMemberNames() {
-  std::vector<std::string_view> names;
-  for (const Alias& a : kStandardMembers) names.push_back(a.alias);
-  return names;
-}
+std::vector<std::string_view> ConventionalAliases() { return NamesOf(kAliases); }
+
+std::string_view ConventionalImport(std::string_view name) { return StatementFor(kAliases, name); }
+
+std::vector<std::string_view> StandardMemberNames() { return NamesOf(kStandardMembers); }
 
 std::string_view StandardMemberImport(std::string_view name) {
-  for (const Alias& a : kStandardMembers) {
-    if (a.alias == name) return a.statement;
-  }
-  return {};
+  return StatementFor(kStandardMembers, name);
 }
 
 }  // namespace cellflow

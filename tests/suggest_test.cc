@@ -178,20 +178,24 @@ TEST(SuggestionBaseline, MatchesCPython311) {
                             << shown;
 }
 
+// `statement` parses and binds exactly `name`.
+void ExpectBindsOnly(std::string_view statement, std::string_view name) {
+  Arena arena;
+  ParseResult parsed = Parse(statement, 0, static_cast<Offset>(statement.size()), &arena, {});
+  ASSERT_TRUE(parsed.errors.empty()) << statement;
+  std::unique_ptr<ScopeTree> scopes = BuildScopes(parsed.module, statement);
+  const auto& symbols = scopes->module()->symbols;
+  ASSERT_EQ(symbols.size(), 1u) << statement;
+  EXPECT_EQ(symbols[0].name, name);
+}
+
 // Every conventional import parses and binds exactly the name it is suggested for.
 TEST(ConventionalImportTest, EveryStatementBindsItsName) {
   std::vector<std::string_view> aliases = ConventionalAliases();
   ASSERT_GE(aliases.size(), 80u);
   for (std::string_view alias : aliases) {
     SCOPED_TRACE(alias);
-    std::string statement(ConventionalImport(alias));
-    Arena arena;
-    ParseResult parsed = Parse(statement, 0, static_cast<Offset>(statement.size()), &arena, {});
-    ASSERT_TRUE(parsed.errors.empty()) << statement;
-    std::unique_ptr<ScopeTree> scopes = BuildScopes(parsed.module, statement);
-    const auto& symbols = scopes->module()->symbols;
-    ASSERT_EQ(symbols.size(), 1u) << statement;
-    EXPECT_EQ(symbols[0].name, alias);
+    ExpectBindsOnly(ConventionalImport(alias), alias);
     EXPECT_EQ(std::count(aliases.begin(), aliases.end(), alias), 1) << "listed twice";
   }
   EXPECT_EQ(ConventionalImport("numpy_array"), "");
@@ -204,14 +208,7 @@ TEST(ConventionalImportTest, EveryStandardMemberStatementBindsItsName) {
   ASSERT_GE(names.size(), 30u);
   for (std::string_view name : names) {
     SCOPED_TRACE(name);
-    std::string statement(StandardMemberImport(name));
-    Arena arena;
-    ParseResult parsed = Parse(statement, 0, static_cast<Offset>(statement.size()), &arena, {});
-    ASSERT_TRUE(parsed.errors.empty()) << statement;
-    std::unique_ptr<ScopeTree> scopes = BuildScopes(parsed.module, statement);
-    const auto& symbols = scopes->module()->symbols;
-    ASSERT_EQ(symbols.size(), 1u) << statement;
-    EXPECT_EQ(symbols[0].name, name);
+    ExpectBindsOnly(StandardMemberImport(name), name);
     EXPECT_EQ(std::count(names.begin(), names.end(), name), 1) << "listed twice";
     EXPECT_EQ(std::count(aliases.begin(), aliases.end(), name), 0) << "also a conventional alias";
   }
