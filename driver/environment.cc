@@ -856,6 +856,23 @@ class NotebookModules : public ModuleEnvironment {
     return ctx_.ListingOf(dir_).KindsOf(name) & Listing::kNotebook;
   }
 
+  std::string NotebookBesideButCase(std::string_view name) const override {
+    auto same_but_case = [](std::string_view a, std::string_view b) {
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return absl::ascii_tolower(static_cast<unsigned char>(x)) ==
+                      absl::ascii_tolower(static_cast<unsigned char>(y));
+             });
+    };
+    std::string found;
+    for (const auto& [stem, kinds] : ctx_.ListingOf(dir_).names) {
+      if ((kinds & Listing::kNotebook) && stem != name && same_but_case(stem, name) &&
+          (found.empty() || stem < found)) {
+        found = stem;  // (the first by name, whatever the listing's order)
+      }
+    }
+    return found;
+  }
+
   std::string GitIgnored(std::string_view name) const override {
     // The .gitignore files from the repository's root down to the notebook's directory; in
     // each, the last pattern that matches decides, and a deeper file overrides a shallower

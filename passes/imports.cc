@@ -483,6 +483,17 @@ class ImportChecker : public AstVisitor {
                         ".py");
           note = StrCat("'", dotted,
                         ".ipynb' beside the notebook is a notebook, which Python does not import");
+        } else if (std::string other = dotted.find('.') == std::string_view::npos
+                                           ? env_.NotebookBesideButCase(dotted)
+                                           : std::string();
+                   !other.empty()) {
+          // `import numericCalculation` for NumericCalculation.ipynb beside the notebook.
+          help = StrCat("run it with '%run ", other,
+                        ".ipynb' (its names are then defined here), or save its code as ", other,
+                        ".py and import it by that name");
+          note = StrCat("'", other,
+                        ".ipynb' beside the notebook (its name differs in case) is a notebook, "
+                        "which Python does not import");
         } else if (std::string ignored = env_.GitIgnored(TopLevel(dotted)); !ignored.empty()) {
           // `from env import password`: a module of settings or secrets each user makes.
           help = StrCat("create ", TopLevel(dotted),

@@ -157,6 +157,12 @@ class ModuleEnvironment {
     (void)name;
     return false;
   }
+  // The stem of a notebook beside this one whose name is `name` but for case
+  // ("NumericCalculation" for `numericcalculation`), or empty.
+  virtual std::string NotebookBesideButCase(std::string_view name) const {
+    (void)name;
+    return {};
+  }
 };
 
 // Literal facts the environment needs from the notebook before it can answer.

@@ -2126,6 +2126,17 @@ TEST(ImportLookupTest, NotebookBesideIsNoModule) {
   EXPECT_THAT(report.findings[1].diagnostic.notes,
               testing::ElementsAre(HasSubstr("is not beside")));
 
+  // The notebook's name differs in case from the import's.
+  NotebookReport other_case = AnalyzeWithImports(dir / "nb.py", "# %%\nimport Helpers\n");
+  ASSERT_EQ(other_case.findings.size(), 1u);
+  const Diagnostic& c = other_case.findings[0].diagnostic;
+  EXPECT_THAT(c.notes, testing::ElementsAre("'helpers.ipynb' beside the notebook (its name "
+                                            "differs in case) is a notebook, which Python does "
+                                            "not import"));
+  EXPECT_EQ(c.help,
+            "run it with '%run helpers.ipynb' (its names are then defined here), or save its "
+            "code as helpers.py and import it by that name");
+
   // Inside a package, a notebook is none of its modules.
   std::filesystem::create_directory(dir / "pkg");
   std::ofstream(dir / "pkg" / "__init__.py") << "x = 1\n";
