@@ -627,6 +627,11 @@ void ParsedCells::Scope(ParsedCell* out) {
 
 size_t FindBinding(std::string_view text, std::string_view name);
 
+// NB302's fix: the saved run's value came from code the file no longer runs in that order.
+constexpr std::string_view kHiddenStateHelp =
+    "the value came from a cell since edited, deleted or run again: restart the kernel and run "
+    "all cells to check that this cell still works";
+
 // Where cell `c` binds `name`: an assignment or def/class line if the text shows one, else the
 // cell's start.
 Offset FindBindingIn(const Notebook& nb, const Cell& c, std::string_view name) {
@@ -684,10 +689,8 @@ void ExplainUndefinedByUnrunCells(const UnrunCells& unrun, const CellLocator& lo
                          absl::StrFormat("'%s' is defined in cell %d, which the saved run never "
                                          "ran (it has no execution count)",
                                          d.symbol, cell)});
-    d.help = absl::StrFormat("run cell %d before this one", cell);
-    if (d.rule == RuleId::kCallBeforeDefinition) {
-      d.help = absl::StrFormat("run cell %d before this call", cell);
-    }
+    d.help = absl::StrFormat("run cell %d before this %s", cell,
+                             d.rule == RuleId::kCallBeforeDefinition ? "call" : "one");
   }
 }
 
@@ -719,9 +722,7 @@ void SavedAsRunCleanly(const Unit& module, const CellLocator& locator,
       d.message = StrCat("'", d.symbol, "' had a value when this cell ran (In [", in,
                          "]), but no cell run before it defines it");
     }
-    d.help =
-        "the value came from a cell since edited, deleted or run again: restart the kernel and "
-        "run all cells to check that this cell still works";
+    d.help = std::string(kHiddenStateHelp);
   }
 }
 
@@ -790,9 +791,13 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
   RunRequest::Environment& environment =
       request.environment != nullptr ? *request.environment : own;
   if (request.imports != nullptr && environment.env == nullptr) {
-    std::vector<ImportCell> fact_cells = import_cells;
-    fact_cells.insert(fact_cells.end(), unrun.import_cells.begin(), unrun.import_cells.end());
-    CollectImportFacts(fact_cells, nb.buffer, &facts);
+    if (unrun.import_cells.empty()) {
+      CollectImportFacts(import_cells, nb.buffer, &facts);
+    } else {
+      std::vector<ImportCell> all = import_cells;
+      all.insert(all.end(), unrun.import_cells.begin(), unrun.import_cells.end());
+      CollectImportFacts(all, nb.buffer, &facts);
+    }
     environment.env = request.imports->ForNotebook(nb.path, !notebook, facts, nb.buffer);
     environment.bindings =
         std::make_unique<EnvironmentBindings>(*environment.env, request.python_minor);
@@ -1615,9 +1620,7 @@ void MergeHiddenState(const Notebook& nb, const CellLocator& locator, ParsedCell
     h.symbol = d.symbol;
     // Its value came from a cell since edited, deleted, or run again later (the file's order
     // may well define it above: an import cell run again at the end).
-    h.help =
-        "the value came from a cell since edited, deleted or run again: restart the kernel and "
-        "run all cells to check that this cell still works";
+    h.help = std::string(kHiddenStateHelp);
     const Cell* def_cell = defined_later ? locator.CellAt(d.related.front().range.start) : nullptr;
     if (def_cell != nullptr && def_cell->execution_count) {
       // `import numpy as np` in cell 1, run again as In [84] after this cell's In [36].
@@ -1655,10 +1658,10 @@ void OneHiddenStateFindingPerCell(const CellLocator& locator,
     const Diagnostic& d = (*diagnostics)[k];
     if (d.rule == RuleId::kHiddenState) by_cell[locator.CellOf(d.range.start)].push_back(k);
   }
-  std::vector<char> drop(diagnostics->size(), 0);
-  bool any = false;
+  std::vector<char> drop;
   for (auto& [cell, found] : by_cell) {
     if (found.size() < 2) continue;
+    drop.resize(diagnostics->size(), 0);
     // The first in the cell is kept.
     auto kept = std::min_element(found.begin(), found.end(), [&](size_t a, size_t b) {
       return (*diagnostics)[a].range.start < (*diagnostics)[b].range.start;
@@ -1668,7 +1671,6 @@ void OneHiddenStateFindingPerCell(const CellLocator& locator,
       if (k == *kept) continue;
       names.push_back((*diagnostics)[k].symbol);
       drop[k] = 1;
-      any = true;
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -1678,7 +1680,7 @@ void OneHiddenStateFindingPerCell(const CellLocator& locator,
         absl::StrFormat("this cell read %s too: the same saved run gave %s a value", list,
                         names.size() == 1 ? "it" : "them"));
   }
-  if (!any) return;
+  if (drop.empty()) return;
   size_t k = 0;
   std::erase_if(*diagnostics, [&](const Diagnostic&) { return drop[k++] != 0; });
 }

@@ -2,9 +2,7 @@
 #include "driver/deps.h"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <utility>
 
 #include "driver/deps_internal.h"
@@ -25,15 +23,6 @@ using deps_internal::StartsWith;
 // Requirements files including each other deeper than this are reported, not followed.
 constexpr int kMaxIncludeDepth = 16;
 
-// The first 64 KiB of a file (what tells a conda environment from other YAML), or nothing.
-std::string ReadHead(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text(64 << 10, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(in ? text.size() : static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-  return text;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -50,9 +39,7 @@ std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view name) {
   // Also under the names people give them: `Requirements.txt`, `requirement.txt`,
   // `requirements-gpu.txt`, `dev_requirements.txt`; a conda environment as
   // `environment-cuda.yml`, `geo_environment.yaml`, `conda_env.yml`.
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = deps_internal::Lower(name);
   if (EndsWith(lower, ".txt") &&
       (StartsWith(lower, "requirement") || EndsWith(lower, "requirements.txt") ||
        EndsWith(lower, "requirement.txt"))) {
@@ -71,35 +58,6 @@ std::optional<DependencyFileKind> DependencyFileKindOf(std::string_view name) {
     return DependencyFileKind::kEnvironment;
   }
   return std::nullopt;
-}
-
-bool LooksLikeCondaEnvironment(std::string_view text) {
-  bool in_dependencies = false;
-  for (std::string_view line : deps_internal::Lines(text)) {
-    std::string_view code = deps_internal::StripHashComment(line);
-    while (!code.empty() && deps_internal::IsSpace(code.back())) code.remove_suffix(1);
-    if (code.empty()) continue;
-    if (!deps_internal::IsSpace(code.front()) && code.front() != '-') {
-      // A top-level key; its list may follow on the same line.
-      if (StartsWith(code, "dependencies:")) {
-        std::string_view rest = code.substr(13);
-        while (!rest.empty() && deps_internal::IsSpace(rest.front())) rest.remove_prefix(1);
-        if (StartsWith(rest, "[")) return true;
-        in_dependencies = rest.empty();
-      } else {
-        in_dependencies = false;
-      }
-      continue;
-    }
-    if (!in_dependencies) continue;
-    while (deps_internal::IsSpace(code.front())) code.remove_prefix(1);
-    // A list of match specs (`- numpy`, `- pytorch::pytorch=1.10`, `- pip:`), not of mappings
-    // (a Helm chart's `- name: redis`) nor a mapping itself (pubspec's `flutter:`).
-    if (!StartsWith(code, "- ")) return false;
-    std::string_view item = code.substr(2);
-    return item == "pip:" || (item.find(": ") == std::string_view::npos && !EndsWith(item, ":"));
-  }
-  return false;
 }
 
 DependencyParse ParseDependencyFile(DependencyFileKind kind, std::string_view text) {
@@ -245,9 +203,12 @@ DirectoryDeps ScanDependencyFiles(const std::string& dir, const std::vector<DirE
         kind = DependencyFileKind::kRequirements;
       }
       if (!kind && !StartsWith(e.name, ".") &&
-          (EndsWith(e.name, ".yml") || EndsWith(e.name, ".yaml")) &&
-          LooksLikeCondaEnvironment(ReadHead(StrCat(folder, "/", e.name)))) {
-        kind = DependencyFileKind::kEnvironment;
+          (EndsWith(e.name, ".yml") || EndsWith(e.name, ".yaml"))) {
+        std::string text, error;
+        if (ReadFile(StrCat(folder, "/", e.name), &text, &error) &&
+            LooksLikeCondaEnvironment(text)) {
+          kind = DependencyFileKind::kEnvironment;
+        }
       }
       if (kind) found.emplace_back(StrCat(folder == "/" ? "" : folder, "/", e.name), *kind);
     }

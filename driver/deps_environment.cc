@@ -125,6 +125,27 @@ std::string JoinFlow(std::string_view first, const std::vector<YamlLine>& lines,
 
 }  // namespace
 
+bool LooksLikeCondaEnvironment(std::string_view text) {
+  bool in_dependencies = false;
+  for (const YamlLine& line : YamlLines(text)) {
+    if (line.indent == 0 && !line.content.starts_with('-')) {
+      // A top-level key; its list may follow on the same line.
+      std::string_view value;
+      std::optional<std::string_view> key = YamlKey(line.content, &value);
+      if (key == "dependencies" && value.starts_with('[')) return true;
+      in_dependencies = key == "dependencies" && value.empty();
+      continue;
+    }
+    if (!in_dependencies) continue;
+    // A list of match specs (`- numpy`, `- pytorch::pytorch=1.10`, `- pip:`), not of mappings
+    // (a Helm chart's `- name: redis`) nor a mapping itself (pubspec's `flutter:`).
+    if (!line.content.starts_with("- ")) return false;
+    std::string_view item = line.content.substr(2);
+    return item == "pip:" || (item.find(": ") == std::string_view::npos && !item.ends_with(':'));
+  }
+  return false;
+}
+
 DependencyParse ParseEnvironmentYml(std::string_view text) {
   DependencyParse out;
   std::vector<YamlLine> lines = YamlLines(text);

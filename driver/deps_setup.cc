@@ -348,12 +348,8 @@ class SetupPyReader : public AstVisitor {
   bool ListValue(const Expr* e, int depth, std::vector<std::string>* out) {
     if (e == nullptr || depth > kMaxDepth) return false;
     ExprList elts;
-    if (const auto* l = e->As<List>()) {
-      elts = l->elts;
-    } else if (const auto* t = e->As<Tuple>()) {
-      elts = t->elts;
-    } else if (const auto* s = e->As<Set>()) {
-      elts = s->elts;
+    if (const std::optional<ExprList> items = DisplayItems(e)) {
+      elts = *items;
     } else if (const auto* b = e->As<BinOp>()) {
       if (b->op != BinOpKind::kAdd) return false;
       bool left = ListValue(b->left, depth + 1, out);

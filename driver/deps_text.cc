@@ -266,18 +266,14 @@ std::string CondaSpecName(std::string_view spec) {
   return name;
 }
 
+// What is not a spec is a problem, except conda's own packages of an exported environment
+// (`_libgcc_mutex`, `_openmp_mutex`): no Python module, and nothing wrong.
 void AddCondaSpec(std::string_view spec, size_t line, DependencyParse* out) {
-  // conda's own packages of the environment (`_libgcc_mutex`, `_openmp_mutex` in an exported
-  // environment): no Python module, and no problem.
-  std::string_view bare = Unquote(spec);
-  if (size_t channel = bare.find("::"); channel != std::string_view::npos) {
-    bare = bare.substr(channel + 2);
-  }
-  if (StartsWith(bare, "_")) return;
   std::string name = CondaSpecName(spec);
   if (!name.empty()) {
     out->AddDistribution(std::move(name));
-  } else if (NameLength(Unquote(spec)) == 0 && Unquote(spec).find("::") == std::string_view::npos) {
+  } else if (NameLength(Unquote(spec)) == 0 && Unquote(spec).find("::") == std::string_view::npos &&
+             !StartsWith(Unquote(spec), "_")) {
     out->problems.push_back(
         LineProblem(line, StrCat("not a conda package: '", Excerpt(spec), "'")));
   }

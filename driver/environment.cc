@@ -40,6 +40,8 @@ struct Listing {
     kNotebook = 8,   // name.ipynb: no module, but what `import name` may have meant
     kCython = 16,    // name.pyx: a module once compiled (pyximport, a build), names unknown
   };
+  // What `import name` finds (a notebook is not one).
+  static constexpr uint8_t kImportable = kModule | kExtension | kDir | kCython;
   // Each name with the kinds of entry it has (a name.py beside a name/ has both).
   absl::flat_hash_map<std::string, uint8_t, StringViewHash, std::equal_to<>> names;
   DirectoryDeps deps;  // for the DependencyFinder, from the same listing
@@ -47,6 +49,22 @@ struct Listing {
   uint8_t KindsOf(std::string_view name) const {
     auto it = names.find(name);
     return it == names.end() ? 0 : it->second;
+  }
+  // The first (by name) entry of `kind` whose name is `name` but for letter case, or empty.
+  std::string_view SameButCase(std::string_view name, uint8_t kind) const {
+    std::string_view found;
+    for (const auto& [other, kinds] : names) {
+      if ((kinds & kind) && other != name && other.size() == name.size() &&
+          std::equal(other.begin(), other.end(), name.begin(),
+                     [](char a, char b) {
+                       return absl::ascii_tolower(static_cast<unsigned char>(a)) ==
+                              absl::ascii_tolower(static_cast<unsigned char>(b));
+                     }) &&
+          (found.empty() || other < found)) {
+        found = other;
+      }
+    }
+    return found;
   }
 };
 
@@ -857,20 +875,7 @@ class NotebookModules : public ModuleEnvironment {
   }
 
   std::string NotebookBesideButCase(std::string_view name) const override {
-    auto same_but_case = [](std::string_view a, std::string_view b) {
-      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return absl::ascii_tolower(static_cast<unsigned char>(x)) ==
-                      absl::ascii_tolower(static_cast<unsigned char>(y));
-             });
-    };
-    std::string found;
-    for (const auto& [stem, kinds] : ctx_.ListingOf(dir_).names) {
-      if ((kinds & Listing::kNotebook) && stem != name && same_but_case(stem, name) &&
-          (found.empty() || stem < found)) {
-        found = stem;  // (the first by name, whatever the listing's order)
-      }
-    }
-    return found;
+    return std::string(ctx_.ListingOf(dir_).SameButCase(name, Listing::kNotebook));
   }
 
   std::string GitIgnored(std::string_view name) const override {
@@ -937,15 +942,13 @@ class NotebookModules : public ModuleEnvironment {
     for (size_t i = 1; i < dirs.size() && i <= kLevels; ++i) {
       StrAppend(&up, "../");
       const uint8_t kinds = ctx_.ListingOf(dirs[i]).KindsOf(name);
-      if (!(kinds & (Listing::kModule | Listing::kDir | Listing::kExtension | Listing::kCython)))
-        continue;
+      if (!(kinds & Listing::kImportable)) continue;
       // The rest of the dotted name, one package folder after another.
       std::string folder = StrCat(dirs[i], "/", name);
       bool package = (kinds & Listing::kDir) != 0;
       for (size_t k = 1; k < parts.size(); ++k) {
         const uint8_t inside = package ? ctx_.ListingOf(folder).KindsOf(parts[k]) : 0;
-        if (!(inside &
-              (Listing::kModule | Listing::kDir | Listing::kExtension | Listing::kCython))) {
+        if (!(inside & Listing::kImportable)) {
           *missing = std::string(dotted.substr(name.size() + 1));
           break;
         }
@@ -998,19 +1001,9 @@ class NotebookModules : public ModuleEnvironment {
     }
     if (kind == 0) return {};
     const std::string dir = folder.empty() ? dir_ : AbsoluteNormalPath(folder, dir_);
-    std::vector<std::string_view> same;
-    for (const auto& [name, kinds] : ctx_.ListingOf(dir).names) {
-      if ((kinds & kind) && name != stem && name.size() == stem.size() &&
-          std::equal(name.begin(), name.end(), stem.begin(), [](char a, char b) {
-            return absl::ascii_tolower(static_cast<unsigned char>(a)) ==
-                   absl::ascii_tolower(static_cast<unsigned char>(b));
-          })) {
-        same.push_back(name);
-      }
-    }
+    const std::string_view same = ctx_.ListingOf(dir).SameButCase(stem, kind);
     if (same.empty()) return {};
-    std::sort(same.begin(), same.end());
-    return StrCat(folder, folder.empty() ? "" : "/", same.front(), extension);
+    return StrCat(folder, folder.empty() ? "" : "/", same, extension);
   }
 
   const LocalModule* RunScript(std::string_view path) const override {

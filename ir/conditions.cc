@@ -314,6 +314,29 @@ int IntLiteral(const Expr* e, std::string_view buffer) {
 
 }  // namespace
 
+bool IsGetIpythonCall(const Expr* e) {
+  const auto* c = e->As<Call>();
+  if (c == nullptr || !c->args.empty() || !c->keywords.empty()) return false;
+  const auto* f = c->func->As<Name>();
+  return f != nullptr && f->id == "get_ipython";
+}
+
+std::optional<std::string_view> PlainStringText(const Expr* e, std::string_view buffer) {
+  const auto* k = e->As<Constant>();
+  if (k == nullptr || k->value_kind != ConstantKind::kStr) return std::nullopt;
+  std::string_view text = buffer.substr(e->range.start, e->range.end - e->range.start);
+  if (text.size() < 2 || (text[0] != '\'' && text[0] != '"') || text.back() != text[0]) {
+    return std::nullopt;
+  }
+  std::string_view inside = text.substr(1, text.size() - 2);
+  // (a quote like the outer ones inside: pieces joined, 'a' 'b')
+  if (inside.find(text[0]) != std::string_view::npos ||
+      inside.find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return inside;
+}
+
 bool IsComparableLiteral(const Expr* e, std::string_view buffer) {
   const auto* c = e->As<Constant>();
   if (c == nullptr) return false;
@@ -327,15 +350,8 @@ bool IsComparableLiteral(const Expr* e, std::string_view buffer) {
       // Decimal digits (and underscores) without a leading zero: equal values, equal text.
       return !text.empty() && text[0] != '0' &&
              text.find_first_not_of("0123456789_") == std::string_view::npos;
-    case ConstantKind::kStr: {
-      // One plain quoted piece: 'daily' or "daily", no prefix, escape or implicit join.
-      if (text.size() < 2 || (text[0] != '\'' && text[0] != '"') || text.back() != text[0]) {
-        return false;
-      }
-      std::string_view inside = text.substr(1, text.size() - 2);
-      return inside.find(text[0]) == std::string_view::npos &&
-             inside.find('\\') == std::string_view::npos;
-    }
+    case ConstantKind::kStr:
+      return PlainStringText(e, buffer).has_value();  // 'daily' or "daily"
     default:
       return false;
   }
@@ -402,18 +418,10 @@ std::optional<bool> LiteralComparison(
     }
     case CmpOpKind::kIn:
     case CmpOpKind::kNotIn: {
-      ExprList items;
-      if (const auto* t = other->As<Tuple>()) {
-        items = t->elts;
-      } else if (const auto* l = other->As<List>()) {
-        items = l->elts;
-      } else if (const auto* set = other->As<Set>()) {
-        items = set->elts;
-      } else {
-        return std::nullopt;
-      }
+      const std::optional<ExprList> items = DisplayItems(other);
+      if (!items) return std::nullopt;
       bool found = false;
-      for (const Expr* item : items) {
+      for (const Expr* item : *items) {
         if (!IsComparableLiteral(item, buffer)) return std::nullopt;
         std::optional<bool> same = SameLiteral(value, item, buffer);
         if (!same) return std::nullopt;
@@ -433,9 +441,7 @@ std::optional<bool> LiteralTruth(const Expr* e, std::string_view buffer) {
     }
     return !items.empty();
   };
-  if (const auto* l = e->As<List>()) return display(l->elts);
-  if (const auto* t = e->As<Tuple>()) return display(t->elts);
-  if (const auto* s = e->As<Set>()) return display(s->elts);
+  if (const std::optional<ExprList> items = DisplayItems(e)) return display(*items);
   if (const auto* d = e->As<Dict>()) return display(d->keys);  // (a null key is **mapping)
   const auto* c = e->As<Constant>();
   if (c == nullptr) return std::nullopt;

@@ -55,6 +55,10 @@ std::optional<bool> VersionTest(const Expr* test, std::string_view buffer, int m
 // ConstantTruth, else VersionTest: whether an if statement's test is decided before running.
 std::optional<bool> DecidedTruth(const Expr* test, std::string_view buffer, int minor);
 
+// The text of a plain string literal: one quoted piece ('...' or "..."), without a prefix,
+// escapes or implicit joining; nullopt for other expressions.
+std::optional<std::string_view> PlainStringText(const Expr* e, std::string_view buffer);
+
 // A literal a straight-line assignment can give a name for LiteralComparison: a string
 // without escapes, a decimal int, True, False or None.
 bool IsComparableLiteral(const Expr* e, std::string_view buffer);
@@ -69,6 +73,9 @@ std::optional<bool> LiteralComparison(const Expr* test, std::string_view buffer,
 // or dict display, empty or not (a starred item or ** leaves it unknown); nullopt for other
 // expressions.
 std::optional<bool> LiteralTruth(const Expr* e, std::string_view buffer);
+
+// `get_ipython()`: the kernel's shell, whose methods run magics and commands.
+bool IsGetIpythonCall(const Expr* e);
 
 // A callee that only reads the object it is given and keeps no reference that could change it
 // later: print(globals()), sorted(globals()), len(globals()).

@@ -577,6 +577,8 @@ class Lowerer : public AstVisitor {
   // get_ipython().run_line_magic('pylab', 'inline'), .magic('store -r df'),
   // .run_cell_magic('capture', 'out', ...): what the magic binds.
   void LowerMagicCall(const Call* c, std::string_view method);
+  // %run ARGS at `site`: the script's top-level names, or (not known) any name.
+  void RunScript(std::string_view args, Range site);
   // A function or lambda body to lower after this unit; none for code that never runs.
   void Queue(const void* node) {
     if (dead_ == 0) {
@@ -1449,53 +1451,42 @@ void Lowerer::LowerMagic(const IpyEscapeStmt* m) {
   }
   // %run binds the script's top-level names and %pylab star-imports numpy and matplotlib: any
   // name may be bound afterwards. (%load only pastes code into the cell; it runs nothing.)
-  if (magic == "run" && options_.bindings != nullptr) {
-    // %run [-i] [-e] [-t] [-d] [-p] [-m] script.py [args]: the first word not an option.
-    std::string script;
-    size_t p = 0;
-    std::string_view written;
-    do {
-      written = NextShellWord(args, &p, &script);
-    } while (!written.empty() && written[0] == '-');
-    const std::vector<std::string>* names =
-        script.empty() ? nullptr : options_.bindings->RunNames(script);
-    if (names != nullptr) {
-      for (const std::string& n : *names) Def(n, m->range, DefKind::kBind);
-      return;
-    }
-  }
-  if (magic == "run" || magic == "pylab") {
+  if (magic == "run") {
+    RunScript(args, m->range);
+  } else if (magic == "pylab") {
     Wildcard(m->range);
   }
 }
 
-namespace {
-
-// The text of a plain string literal ('...' or "...", no prefix, no escapes), or empty.
-std::string_view PlainStringText(const Expr* e, std::string_view buffer) {
-  const auto* k = e->As<Constant>();
-  if (k == nullptr || k->value_kind != ConstantKind::kStr) return {};
-  std::string_view text = buffer.substr(k->range.start, k->range.end - k->range.start);
-  if (text.size() < 2 || (text.front() != '\'' && text.front() != '"') ||
-      text.back() != text.front() || text.find('\\') != std::string_view::npos) {
-    return {};
+void Lowerer::RunScript(std::string_view args, Range site) {
+  // %run [-i] [-e] [-t] [-d] [-p] [-m] script.py [args]: the first word not an option, as a
+  // shell reads it ("My Helpers.ipynb").
+  std::string script;
+  size_t p = 0;
+  std::string_view written;
+  do {
+    written = NextShellWord(args, &p, &script);
+  } while (!written.empty() && written[0] == '-');
+  const std::vector<std::string>* names = script.empty() || options_.bindings == nullptr
+                                              ? nullptr
+                                              : options_.bindings->RunNames(script);
+  if (names == nullptr) {
+    Wildcard(site);
+    return;
   }
-  text = text.substr(1, text.size() - 2);
-  return text.find_first_of("'\"") == std::string_view::npos ? text : std::string_view();
+  for (const std::string& n : *names) Def(n, site, DefKind::kBind);
 }
-
-}  // namespace
 
 void Lowerer::LowerMagicCall(const Call* c, std::string_view method) {
   if (unit_->kind != UnitKind::kModule || c->args.empty()) return;
   std::string_view name, line;
   if (method == "run_line_magic" || method == "run_cell_magic") {
     if (c->args.size() < 2) return;
-    name = PlainStringText(c->args[0], options_.buffer);
-    line = PlainStringText(c->args[1], options_.buffer);
+    name = PlainStringText(c->args[0], options_.buffer).value_or("");
+    line = PlainStringText(c->args[1], options_.buffer).value_or("");
   } else if (method == "magic") {
     // The old get_ipython().magic('pylab inline'): the magic's line, its '%' optional.
-    line = PlainStringText(c->args[0], options_.buffer);
+    line = PlainStringText(c->args[0], options_.buffer).value_or("");
     if (line.starts_with('%')) line.remove_prefix(1);
     size_t p = 0;
     name = NextWord(line, &p);
@@ -1525,16 +1516,7 @@ void Lowerer::LowerMagicCall(const Call* c, std::string_view method) {
     }
     if (!any) Wildcard(c->range);
   } else if (name == "run") {
-    do {
-      word = NextWord(line, &p);
-    } while (!word.empty() && word[0] == '-');
-    const std::vector<std::string>* names =
-        word.empty() || options_.bindings == nullptr ? nullptr : options_.bindings->RunNames(word);
-    if (names == nullptr) {
-      Wildcard(c->range);
-      return;
-    }
-    for (const std::string& n : *names) Def(n, c->range, DefKind::kBind);
+    RunScript(line, c->range);
   } else if (name == "pylab") {
     Wildcard(c->range);
   }
@@ -1633,11 +1615,7 @@ void Lowerer::VisitExpr(const Expr* e) {
         if ((a->attr == "var" || a->attr == "init_session") && a->value->As<Name>() != nullptr) {
           SympyInjects(c, a->attr, a->range);  // sp.var('x y')
         }
-        if (const auto* ip = a->value->As<Call>(); ip != nullptr && ip->args.empty()) {
-          if (const auto* f = ip->func->As<Name>(); f != nullptr && f->id == "get_ipython") {
-            LowerMagicCall(c, a->attr);
-          }
-        }
+        if (IsGetIpythonCall(a->value)) LowerMagicCall(c, a->attr);
         if (!method_receivers_.empty()) {
           LowerMethodCall(a, e == stored_call_);
         } else if (!self_name_.empty()) {
@@ -1734,12 +1712,9 @@ void Lowerer::SympyInjects(const Call* c, std::string_view function, Range site)
   // Only with the names as a string literal: np.var(a) and df.var() are variances.
   if (c->args.empty()) return;
   const Expr* names = c->args[0];
-  if (!IsComparableLiteral(names, options_.buffer) ||
-      names->As<Constant>()->value_kind != ConstantKind::kStr) {
-    return;
-  }
-  std::string_view text =
-      options_.buffer.substr(names->range.start + 1, names->range.end - names->range.start - 2);
+  const std::optional<std::string_view> symbols = PlainStringText(names, options_.buffer);
+  if (!symbols) return;
+  const std::string_view text = *symbols;
   size_t p = 0;
   while (p < text.size()) {
     const size_t start = text.find_first_not_of(" ,\t", p);

@@ -7,6 +7,7 @@
 #define CELLFLOW_PARSER_AST_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -333,6 +334,14 @@ struct Pattern {
   // kMatchAs: the sub-pattern (null for a bare capture or _).
   Pattern* pattern = nullptr;
 };
+
+// The items of a list, tuple or set display; nullopt for other expressions.
+inline std::optional<ExprList> DisplayItems(const Expr* e) {
+  if (const auto* l = e->As<List>()) return l->elts;
+  if (const auto* t = e->As<Tuple>()) return t->elts;
+  if (const auto* s = e->As<Set>()) return s->elts;
+  return std::nullopt;
+}
 
 inline Identifier PatternBinding(const Pattern* p) {
   bool binds = p->kind == PatternKind::kMatchAs || p->kind == PatternKind::kMatchStar ||

@@ -291,13 +291,6 @@ class ImportChecker : public AstVisitor {
                   "' is the name of a distribution; its module is '", module, "')");
   }
 
-  // The same first letter, whatever its case. A module name is rarely misspelled there, while
-  // a missing helper module often lies a letter or a prefix away from some other module:
-  // `lib` from `zlib`, `utils` from `etils`, `config` from `sysconfig`, `model` from `code`.
-  static bool SameInitial(std::string_view a, std::string_view b) {
-    return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
-  }
-
   // CPython's pick among `candidates`, if at most two edits (and a change of case) away: a
   // long name further off is another module (`functorch` is not `functools`).
   static std::string_view CloseModule(std::string_view wrong,
@@ -308,7 +301,10 @@ class ImportChecker : public AstVisitor {
     return best;
   }
 
-  // "did you mean 'config'?" among the modules around.
+  // "did you mean 'config'?" among the modules around, those with its first letter
+  // (SameInitial): a module name is rarely misspelled there, while a missing helper module often
+  // lies a letter or a prefix away from some other module: `lib` from `zlib`, `utils` from
+  // `etils`, `config` from `sysconfig`, `model` from `code`.
   std::string ModuleHint(std::string_view dotted, const ModuleLookup& m) {
     std::vector<std::string_view> candidates;
     std::string_view wrong = dotted;
@@ -1255,11 +1251,7 @@ class FactCollector : public AstVisitor {
     const auto* a = c->func->As<Attribute>();
     if (a == nullptr || c->args.empty()) return;
     const auto* owner = a->value->As<Name>();
-    bool ipython = false;
-    if (const auto* made = a->value->As<Call>(); made != nullptr && made->args.empty()) {
-      const auto* f = made->func->As<Name>();
-      ipython = f != nullptr && f->id == "get_ipython";
-    }
+    const bool ipython = IsGetIpythonCall(a->value);
     std::string text;
     if ((ipython && (a->attr == "system" || a->attr == "getoutput" || a->attr == "magic")) ||
         (owner != nullptr && owner->id == "os" && a->attr == "system")) {

@@ -6,7 +6,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 #include "ir/dataflow.h"
@@ -241,7 +240,7 @@ class NameChecker {
     // `last_name` and `first_name`, `hist` and `list`).
     auto pick = [&](std::span<const std::string_view> candidates) {
       std::string_view best = BestSuggestion(name, candidates);
-      return SameInitial(name, best) ? best : std::string_view();
+      return SameInitial(name, best, /*skip_underscores=*/true) ? best : std::string_view();
     };
     // CPython searches the namespace dict in insertion order; `visible` is in first-seen order.
     std::string_view best = pick(visible);
@@ -270,12 +269,6 @@ class NameChecker {
   }
 
   // The first letters agree, their case and leading underscores aside (`_df` and `df`).
-  static bool SameInitial(std::string_view a, std::string_view b) {
-    a = a.substr(std::min(a.size(), a.find_first_not_of('_')));
-    b = b.substr(std::min(b.size(), b.find_first_not_of('_')));
-    return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
-  }
-
   // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
   // `name` under another name; "did you forget 'import matplotlib'? ..." when it binds a
   // submodule of `name` under another name, or only names from `name` or its submodules
@@ -881,7 +874,8 @@ void NameChecker::CheckCall(const Unit& m, const Instr& call, const DefSet& stat
       std::string_view reader = u->name;
       d.related.push_back(
           {g.site, StrCat("'", reader, "' reads '", g.name, "' at ", Where(g.site.start))});
-      for (DefId def : id != nullptr ? m.defs_of[*id] : absl::InlinedVector<DefId, 2>{}) {
+      for (DefId def :
+           id != nullptr ? std::span<const DefId>(m.defs_of[*id]) : std::span<const DefId>()) {
         if (m.defs[def].kind != DefKind::kBind) continue;
         d.related.push_back({m.defs[def].site, StrCat("'", g.name, "' is defined in ",
                                                       Where(m.defs[def].site.start))});

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+
 namespace cellflow {
 namespace {
 
@@ -244,6 +246,14 @@ constexpr Alias kStandardMembers[] = {
     {"StringIO", "from io import StringIO"},
     {"BytesIO", "from io import BytesIO"},
 };
+
+bool SameInitial(std::string_view a, std::string_view b, bool skip_underscores) {
+  if (skip_underscores) {
+    a = a.substr(std::min(a.size(), a.find_first_not_of('_')));
+    b = b.substr(std::min(b.size(), b.find_first_not_of('_')));
+  }
+  return !a.empty() && !b.empty() && absl::ascii_tolower(a[0]) == absl::ascii_tolower(b[0]);
+}
 
 // A table's names, and the statement for one of them.
 std::vector<std::string_view> NamesOf(std::span<const Alias> table) {

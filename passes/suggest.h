@@ -20,6 +20,10 @@ size_t SuggestionDistance(std::string_view a, std::string_view b, size_t max_cos
 std::string_view BestSuggestion(std::string_view name,
                                 std::span<const std::string_view> candidates);
 
+// The same first letter, whatever its case (`Wall` and `all` are not): a misspelling seldom
+// changes it. With `skip_underscores`, leading underscores aside (`_df` and `df`).
+bool SameInitial(std::string_view a, std::string_view b, bool skip_underscores = false);
+
 // Every name ConventionalImport knows, in the table's order.
 std::vector<std::string_view> ConventionalAliases();
 
