@@ -1183,6 +1183,12 @@ class FactCollector : public AstVisitor {
   void Add(const Expr* e) {
     std::string path;
     if (LiteralPath(e, buffer_, &path, 0, &names_)) {
+      // A relative path (os.getcwd() too) is taken from where %cd and os.chdir moved to.
+      if (!cwd_.empty() && !path.starts_with('/')) {
+        std::string_view rest = path;
+        while (rest.starts_with("./")) rest.remove_prefix(2);
+        path = rest == "." ? cwd_ : JoinPaths(cwd_, rest);
+      }
       facts_->sys_path.push_back(path);
     } else {
       facts_->dynamic_search_path = true;

@@ -75,6 +75,15 @@ TEST(ImportFacts, WorkingDirectoryMoves) {
               IsEmpty());
 }
 
+// A relative sys.path entry, and os.getcwd(), name the directory the kernel has moved to.
+TEST(ImportFacts, SysPathAfterAMoveIsRelativeToIt) {
+  EXPECT_THAT(FactsOf("%cd ..\nimport os, sys\nsys.path.insert(0, os.path.join(os.getcwd(), "
+                      "'src'))\nsys.path.append('lib')\nsys.path.append('/opt/x')\n")
+                  .sys_path,
+              ElementsAre("..", "../src", "../lib", "/opt/x"));
+  EXPECT_THAT(FactsOf("import sys\nsys.path.append('lib')\n").sys_path, ElementsAre("lib"));
+}
+
 TEST(ImportFacts, NearMissesAreNotFacts) {
   ImportFacts facts = FactsOf(
       "import os\np = os.path.join('a', 'b')\nok = isinstance(p, str)\n"
