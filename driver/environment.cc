@@ -263,6 +263,8 @@ struct ImportContext::Impl {
       f.environment = e->environment != ImportEnvironment::kNone;
       f.namespace_only = !e->HasDistribution() && e->import_name == dotted;
       f.distribution = e->distributions.substr(0, e->distributions.find(','));
+    } else {
+      f.distribution = PopularDistributionForImport(dotted);
     }
     std::unique_lock lock(mu);
     return name_facts.try_emplace(std::string(dotted), f).first->second;
@@ -564,6 +566,11 @@ class NotebookModules : public ModuleEnvironment {
       DependencyParse parse = ParseInstallCommand(command);
       for (std::string& d : parse.distributions) installed_here_.insert(std::move(d));
       for (const std::string& f : parse.requirement_files) {
+        // `pip install -r https://...`: a file fetched when it runs, whose names are not known.
+        if (f.find("://") != std::string::npos) {
+          installs_unknown_ = true;
+          continue;
+        }
         // Relative to the working directory when it ran: the notebook's, or one it moved to
         // (`%cd repo` after a clone). Not found where a clone may bring it: not read.
         std::string at = AbsoluteNormalPath(f, dir_);
@@ -652,6 +659,12 @@ class NotebookModules : public ModuleEnvironment {
       // Its contents are unknown until it is fetched: any name may be in it.
       if (LocalModule* m =
               add(file, file.substr(0, file.size() - 3), "downloaded by the notebook")) {
+        m->dynamic = m->submodules_dynamic = true;
+        m->exports_known = false;
+      }
+    }
+    for (const std::string& file : facts.made_files) {
+      if (LocalModule* m = add(file, file.substr(0, file.size() - 3), "made by the notebook")) {
         m->dynamic = m->submodules_dynamic = true;
         m->exports_known = false;
       }
@@ -825,9 +838,10 @@ class NotebookModules : public ModuleEnvironment {
     // install_requires) says nothing about what the notebook needs.
     // The anaconda metapackage brings hundreds of packages: their names are not listed.
     // Nor do declarations that are not known in full (DeclaredDependencies::incomplete).
+    // Nor when the notebook installs from a requirements file on the web.
     return ctx_.options.strict_deps ||
            (deps_ != nullptr && deps_->declares_requirements && !deps_->incomplete &&
-            !deps_->distributions.contains("anaconda"));
+            !installs_unknown_ && !deps_->distributions.contains("anaconda"));
   }
 
   std::string DeclaredRequirer(std::string_view distribution) const override {
@@ -1065,6 +1079,12 @@ class NotebookModules : public ModuleEnvironment {
          (deps_->distributions.contains(d) || deps_->distributions.contains(top)))) {
       return true;
     }
+    // Any distribution that provides the module ("pip install opencv-python-headless" for cv2).
+    if (!installed_here_.empty()) {
+      for (std::string_view other : DistributionsForImport(dotted)) {
+        if (installed_here_.contains(NormalizeDistributionName(other))) return true;
+      }
+    }
     // What the notebook installs itself is often named after the module with a prefix: a
     // repository installed by URL ("pip install git+https://github.com/user/gsoc-wav2vec2" for
     // wav2vec2), an organization's package ("pip install org-tool" for tool).
@@ -1086,6 +1106,7 @@ class NotebookModules : public ModuleEnvironment {
   // The folder's search path, or own_search_ when the notebook adds sys.path entries.
   const std::vector<std::string>* search_ = &folder_.search;
   std::vector<std::string> own_search_;
+  bool installs_unknown_ = false;      // `pip install -r URL`: what it installs is not known
   std::vector<std::string> sys_path_;  // ImportFacts::sys_path: as the notebook writes them
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
   std::shared_ptr<const DeclaredDependencies> deps_;

@@ -146,6 +146,34 @@ std::vector<std::string_view> DistributionsForImport(std::string_view module) {
   return out;
 }
 
+std::string_view PopularDistributionForImport(std::string_view module) {
+  // Sorted by module name (scripts/gen_popular_distributions.py writes them so).
+  static constexpr std::string_view kPopular[] = {
+#include "popular_distributions.inc"
+  };
+  std::string_view top = module.substr(0, module.find('.'));
+  if (top.empty()) return {};
+  // The module name a project is listed under: lower case, '-' and '.' as '_'.
+  auto module_of = [](std::string_view project, size_t i) {
+    char c = project[i];
+    if (c == '-' || c == '.') return '_';
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  auto less = [&](std::string_view project, std::string_view name) {
+    for (size_t i = 0; i < project.size() && i < name.size(); ++i) {
+      char a = module_of(project, i);
+      if (a != name[i]) return a < name[i];
+    }
+    return project.size() < name.size();
+  };
+  const auto* it = std::lower_bound(std::begin(kPopular), std::end(kPopular), top, less);
+  if (it == std::end(kPopular) || it->size() != top.size()) return {};
+  for (size_t i = 0; i < top.size(); ++i) {
+    if (module_of(*it, i) != top[i]) return {};
+  }
+  return *it;
+}
+
 bool IsKnownThirdParty(std::string_view module) { return FindImportName(module) != nullptr; }
 
 ImportEnvironment EnvironmentForImport(std::string_view module) {

@@ -54,6 +54,12 @@ std::string_view DistributionForImport(std::string_view module);
 // opencv-python-headless, opencv-contrib-python, ...). Empty if unknown.
 std::vector<std::string_view> DistributionsForImport(std::string_view module);
 
+// A project among PyPI's most downloaded (data/popular_distributions.txt) whose module is the
+// top-level name of `module` ("plotly_resampler.aggregation" → "plotly-resampler"), for the
+// modules the table does not list: compared with the project's name made lower case, its '-'
+// and '.' made '_'. Empty if none. Not "did you mean" candidates.
+std::string_view PopularDistributionForImport(std::string_view module);
+
 // True if `module` or one of its dotted prefixes is in the table, namespaces included. The
 // table also lists modules that later Python versions dropped from the standard library and
 // PyPI brings back ("imghdr", "distutils"): check the standard library first.

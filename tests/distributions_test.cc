@@ -124,6 +124,25 @@ TEST(DistributionsTest, Alternatives) {
   EXPECT_THAT(DistributionsForImport("nosuchmodule"), IsEmpty());
 }
 
+// PyPI's popular projects beyond the table, by their module's name; none of the names a
+// notebook's own helper module is likely to have.
+TEST(DistributionsTest, PopularProjectsByTheirOwnName) {
+  EXPECT_EQ(PopularDistributionForImport("tbats"), "tbats");
+  EXPECT_EQ(PopularDistributionForImport("plotly_resampler.aggregation"), "plotly-resampler");
+  EXPECT_EQ(PopularDistributionForImport("iso3166"), "iso3166");
+  for (std::string_view local : {"utils", "config", "helpers", "common", "lib", "model", "data",
+                                 "trainer", "data_loader", "src", "tools", "settings"}) {
+    EXPECT_EQ(PopularDistributionForImport(local), "") << local;
+  }
+  EXPECT_EQ(PopularDistributionForImport("Tbats"), "");  // modules are named in lower case
+  EXPECT_EQ(PopularDistributionForImport("tbat"), "");
+  EXPECT_EQ(PopularDistributionForImport("tbatsx"), "");
+  EXPECT_EQ(PopularDistributionForImport(""), "");
+  EXPECT_EQ(PopularDistributionForImport(".tbats"), "");
+  // The table comes first: what it lists is not here.
+  EXPECT_EQ(PopularDistributionForImport("numpy"), "");
+}
+
 TEST(DistributionsTest, Environments) {
   EXPECT_EQ(EnvironmentForImport("IPython"), ImportEnvironment::kKernel);
   EXPECT_EQ(EnvironmentForImport("IPython.display"), ImportEnvironment::kKernel);
