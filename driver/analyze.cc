@@ -560,7 +560,8 @@ void ParsedCells::Parse(const Cell& c, ParsedCell* out) {
     if (magic == "sql") {
       // SQL, whose result `%%sql result <<` (ipython-sql, jupysql) or `%%sql -o df`
       // (sparkmagic) stores in a variable.
-      if (std::string_view n = SqlMagicTarget(args); !n.empty()) {
+      // (The variable may also start the body: `%%sql` then `result << SELECT ...`.)
+      if (std::string_view n = SqlMagicTarget(trimmed.substr(2 + magic.size())); !n.empty()) {
         cell.magic_bindings.push_back(MagicBinding(nb, n));
       }
       for (std::string_view n : RMagicOutputs(args)) {

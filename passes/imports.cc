@@ -1144,6 +1144,7 @@ class FactCollector : public AstVisitor {
     }
     if (const auto* c = e->As<Call>()) {
       InstallCall(c);
+      MadeByCall(c);
       // JupyterLite's installers: `await piplite.install("seaborn")`, `micropip.install([...])`.
       if (const auto* a = c->func->As<Attribute>();
           a != nullptr && a->attr == "install" && !c->args.empty()) {
@@ -1315,8 +1316,100 @@ class FactCollector : public AstVisitor {
 
   // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",
   // ...); "%cd DIR" (not "!cd", which moves a subshell).
+  // `path`, a file the notebook makes: a module beside the notebook when it names one there.
+  void Made(std::string_view path) {
+    while (path.starts_with("./")) path.remove_prefix(2);
+    if (path.size() > 3 && path.ends_with(".py") && path.find('/') == std::string_view::npos) {
+      facts_->made_files.emplace_back(path);
+    }
+  }
+  // The file a copy makes of `source` at `target` (a file, or the folder "." it goes into).
+  void Copied(std::string_view source, std::string_view target) {
+    if (target == "." || target == "./") {
+      size_t slash = source.rfind('/');
+      Made(slash == std::string_view::npos ? source : source.substr(slash + 1));
+    } else {
+      Made(target);
+    }
+  }
+  // Shell commands that make files: "cp a/x.py .", "mv x.py y.py", "ln -s ../x.py",
+  // "wget -O x.py URL", "curl -o x.py URL" (commands joined with && or ; one by one).
+  void MadeByShell(std::string_view text) {
+    std::vector<std::string> words;
+    auto command = [&] {
+      if (words.empty()) return;
+      const std::string& program = words[0];
+      std::vector<std::string_view> operands;
+      for (size_t i = 1; i < words.size(); ++i) {
+        const std::string& w = words[i];
+        if ((program == "wget" && (w == "-O" || w == "--output-document")) ||
+            (program == "curl" && (w == "-o" || w == "--output"))) {
+          if (i + 1 < words.size()) Made(words[i + 1]);
+          ++i;
+          continue;
+        }
+        if (!w.empty() && w[0] != '-') operands.push_back(w);
+      }
+      if ((program == "cp" || program == "mv" || program == "ln") && !operands.empty()) {
+        // "ln -s ../x.py" links into the working directory.
+        if (program == "ln" && operands.size() == 1) {
+          Copied(operands[0], ".");
+          return;
+        }
+        for (size_t i = 0; i + 1 < operands.size(); ++i) Copied(operands[i], operands.back());
+      }
+    };
+    size_t p = 0;
+    std::string word;
+    while (p < text.size()) {
+      std::string_view raw = NextShellWord(text, &p, &word);
+      if (raw.empty()) break;
+      if (raw == "&&" || raw == ";" || raw == "||") {
+        command();
+        words.clear();
+        continue;
+      }
+      words.push_back(word);
+    }
+    command();
+  }
+  // Calls that make files: shutil.copy/copy2/copyfile/move(src, dst), a download to a named
+  // file (gdown.download(url, "x.py"), urlretrieve(url, "x.py"), wget.download(url, "x.py")),
+  // open("x.py", "w").
+  void MadeByCall(const Call* c) {
+    std::string_view f;
+    if (const auto* n = c->func->As<Name>()) f = n->id;
+    if (const auto* a = c->func->As<Attribute>()) f = a->attr;
+    if (f.empty() || c->args.empty()) return;
+    std::string first, second;
+    if (f == "copy" || f == "copy2" || f == "copyfile" || f == "move") {
+      if (c->args.size() == 2 && LiteralValue(c->args[0], buffer_, &first) &&
+          LiteralValue(c->args[1], buffer_, &second)) {
+        Copied(first, second);
+      }
+      return;
+    }
+    if (f == "download" || f == "urlretrieve") {
+      const Expr* target = c->args.size() >= 2 ? c->args[1] : nullptr;
+      for (const Keyword* k : c->keywords) {
+        if (k->arg == "output" || k->arg == "out" || k->arg == "filename") target = k->value;
+      }
+      if (target != nullptr && LiteralValue(target, buffer_, &second)) Made(second);
+      return;
+    }
+    if (f == "open" && c->args.size() >= 2 && c->func->As<Name>() != nullptr &&
+        LiteralValue(c->args[0], buffer_, &first) && LiteralValue(c->args[1], buffer_, &second) &&
+        second.find_first_of("wax") != std::string::npos) {
+      Made(first);
+    }
+  }
+
   void Escape(std::string_view text) {
     Downloads(text);
+    // A shell command: "!..." in a cell, or os.system(...) and the like.
+    if (size_t start = text.find_first_not_of("!"); !text.starts_with("%") && start != text.npos) {
+      MadeByShell(text.substr(start));
+    }
     size_t p = text.find_first_not_of("%!= \t");
     if (p == std::string_view::npos) return;
     std::string_view rest = text.substr(p);
@@ -1399,7 +1492,7 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
 namespace {
 
 // One of the words below at text position i: "sys.path", "meta_path", "path_hooks" (found by
-// their "path"), "://", "install", "chdir", "clone", "%cd".
+// their "path"), "://", "install", "chdir", "clone", "%cd", ".py" ending a file name.
 inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_t n, size_t i) {
   // A literal's length is known here, so the comparison is inlined.
   auto has = [p, n]<size_t N>(size_t at, const char(&word)[N]) {
@@ -1408,6 +1501,11 @@ inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_
   if (has(i, "path")) {
     return (i >= 4 && has(i - 4, "sys.")) || (i >= 5 && has(i - 5, "meta_")) ||
            has(i, "path_hooks");
+  }
+  if (p[i] == '.') {
+    // ".py" ending a file name: a module file the notebook may copy or write.
+    return has(i, ".py") && (i + 3 == n || p[i + 3] == '\'' || p[i + 3] == '"' || p[i + 3] == ' ' ||
+                             p[i + 3] == '\n');
   }
   return has(i, "://") || has(i, "install") || has(i, "chdir") || has(i, "clone") || has(i, "%cd");
 }
@@ -1426,8 +1524,9 @@ __attribute__((target("avx2"), always_inline)) inline __m256i At(__m256i z, char
 }
 
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
-// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), ":/" and "%c".
-// Two letters alone would also take common words ("python", "list", "init") for candidates.
+// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), ":/", "%c" and
+// ".p?" followed by a quote, a blank or a line end (".py'"). Two letters alone would also take
+// common words ("python", "list", "init") for candidates.
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
@@ -1437,8 +1536,13 @@ __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandida
                                       _mm256_and_si256(BothAt(a0, 'i', a3, 't'), At(a1, 'n'))),
                       _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')),
                                       _mm256_and_si256(BothAt(a0, 'c', a3, 'n'), At(a1, 'l'))));
+  // ".py" then a quote, a blank or a line's end.
+  const __m256i file = _mm256_and_si256(
+      BothAt(a0, '.', a1, 'p'), _mm256_or_si256(_mm256_or_si256(At(a3, '\''), At(a3, '"')),
+                                                _mm256_or_si256(At(a3, ' '), At(a3, '\n'))));
   const __m256i hit =
-      _mm256_or_si256(words, _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
+      _mm256_or_si256(_mm256_or_si256(words, file),
+                      _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
 }
 
@@ -1467,10 +1571,11 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 #endif
 
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
-// "://", "install", "chdir", "clone" or "%cd" (npos if nowhere): the words code that edits the
-// search path, moves the working directory, installs an import hook, downloads or clones code
-// or installs a package cannot do without. Candidate positions are found 32 at a time where AVX2 is
-// there, else byte by byte, then checked for the whole word.
+// "://", "install", "chdir", "clone", "%cd" or a file name's ".py" (npos if nowhere): the words
+// code that edits the search path, moves the working directory, installs an import hook,
+// downloads or clones code, installs a package or makes a module file cannot do without. Candidate
+// positions are found 32 at a time where AVX2 is there, else byte by byte, then checked for the
+// whole word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();
@@ -1480,7 +1585,8 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
 #endif
   for (size_t i = from; i < n; ++i) {
     const char c = p[i];
-    if ((c == 'p' || c == ':' || c == 'i' || c == 'c' || c == '%') && ImportFactWordAt(p, n, i)) {
+    if ((c == 'p' || c == ':' || c == 'i' || c == 'c' || c == '%' || c == '.') &&
+        ImportFactWordAt(p, n, i)) {
       return i;
     }
   }

@@ -184,6 +184,10 @@ struct ImportFacts {
   // Module files the notebook downloads: the file names of URLs ending in ".py" in string
   // literals and shell commands ("!wget https://.../helpers.py", download("https://.../x.py")).
   std::vector<std::string> downloaded_files;
+  // Module files beside the notebook that its code makes otherwise: copies ("!cp lib/x.py .",
+  // shutil.copy(src, "x.py")), downloads to a name of its choosing (gdown.download(url,
+  // "x.py"), "!wget -O x.py URL"), files it opens for writing (open("x.py", "w")).
+  std::vector<std::string> made_files;
   // The notebook installs an import hook (sys.meta_path / sys.path_hooks): modules may come
   // from anywhere, such as other notebooks.
   bool import_hooks = false;

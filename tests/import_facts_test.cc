@@ -94,6 +94,28 @@ TEST(ImportFacts, NearMissesAreNotFacts) {
   EXPECT_FALSE(facts.import_hooks);
 }
 
+// Module files the notebook copies, moves, links, downloads under a name or opens for writing,
+// beside it; not those elsewhere, read, or only run.
+TEST(ImportFacts, ModuleFilesTheNotebookMakes) {
+  EXPECT_THAT(FactsOf("!cp ../common/helpers.py .\n!cp lib/a.py ./b.py && mv b.py c.py\n"
+                      "!ln -s ../shared/d.py\n!wget -q -O e.py $URL\n!curl -L -o f.py $URL\n")
+                  .made_files,
+              ElementsAre("helpers.py", "b.py", "c.py", "d.py", "e.py", "f.py"));
+  EXPECT_THAT(FactsOf("import shutil, gdown, os\nshutil.copy('src/g.py', 'g.py')\n"
+                      "shutil.copyfile('h0.py', './h.py')\nshutil.copy('lib/i.py', '.')\n"
+                      "gdown.download(url, 'j.py', quiet=False)\n"
+                      "urllib.request.urlretrieve(url, filename='k.py')\n"
+                      "with open('l.py', 'w') as f:\n    f.write(code)\n"
+                      "os.system('cp x/m.py .')\n")
+                  .made_files,
+              ElementsAre("g.py", "h.py", "i.py", "j.py", "k.py", "l.py", "m.py"));
+  EXPECT_THAT(FactsOf("!python train.py\n%run helpers.py\n!cp a.py lib/\n!cp a.py lib/b.py\n"
+                      "text = open('n.py').read()\nopen('o.py', 'r')\nx = 'p.py'\n"
+                      "shutil.copy(src, 'q.py.bak')\n!cp a.txt b.txt\n!cp\n!\n")
+                  .made_files,
+              IsEmpty());
+}
+
 // Only statements near the words are walked: every statement that holds one still counts,
 // whatever sits between them (comments with URLs, statements without facts, decorators).
 TEST(ImportFacts, EveryStatementWithAWordCounts) {

@@ -2271,6 +2271,13 @@ TEST(MagicBindingsTest, SqlResultVariableIsTheWordBeforeTheShift) {
   EXPECT_EQ(SqlMagicTarget(" 1x << SELECT 1"), "");
   EXPECT_EQ(SqlMagicTarget(" << SELECT 1"), "");
   EXPECT_EQ(SqlMagicTarget(" SELECT 1\nx << y"), "");  // only the first line
+  // `result = <<` keeps the result too; a cell magic may start its body with the variable.
+  EXPECT_EQ(SqlMagicTarget(" top=<<"), "top");
+  EXPECT_EQ(SqlMagicTarget(" top = << SELECT 1"), "top");
+  EXPECT_EQ(SqlMagicTarget("\n\nres << SELECT 2"), "res");
+  EXPECT_EQ(SqlMagicTarget(" sqlite:///a.db -l\n  res = << SELECT 2"), "res");
+  EXPECT_EQ(SqlMagicTarget("\nSELECT 2\nres << x"), "");
+  EXPECT_EQ(SqlMagicTarget("\nres.x << SELECT 2"), "");
 }
 
 TEST(MagicBindingsTest, BigQueryDestinationIsThePositionalArgument) {
