@@ -222,7 +222,7 @@ class NameChecker {
       return StrCat("'", name, "' is a Python 2 builtin; in Python 3 use '", now, "'");
     }
     // Exactly a name of a module imported whole: likelier than a misspelling of another name.
-    if (std::string member = ModuleMember(name, visible, function_read); !member.empty()) {
+    if (std::string member = ModuleMember(name, visible, function_read, read_at); !member.empty()) {
       *names_import = true;
       return member;
     }
@@ -313,9 +313,11 @@ class NameChecker {
   // read (`visible`; for a function body's read, imported above it), defines `name`: a local module
   // (its own names, not those it imports), or one of the standard library's whose names are called
   // bare often and seldom clash with a notebook's variables (not os, sys or re: 'pipe', 'path',
-  // 'X'). Empty otherwise. The names of those modules are gathered once.
+  // 'X'). Or, for a name a local module defines but leaves out of its __all__, that a star
+  // import of it above the read (at `read_at`, or `function_read`) does not bind it. Empty
+  // otherwise. The names of those modules are gathered once.
   std::string ModuleMember(std::string_view name, const std::vector<std::string_view>& visible,
-                           Offset function_read) {
+                           Offset function_read, Offset read_at) {
     static constexpr std::string_view kStdlibModules[] = {
         "cmath", "collections", "datetime", "math", "os.path", "random", "statistics", "string",
     };
@@ -323,7 +325,13 @@ class NameChecker {
     if (!members_ready_) {
       members_ready_ = true;
       const Unit& m = program_->module;
+      const Stmt* star_seen = nullptr;
       for (const Definition& d : m.defs) {
+        if (d.kind == DefKind::kBind && d.stmt != nullptr && d.stmt != star_seen &&
+            d.stmt->kind == StmtKind::kImportFrom) {
+          star_seen = d.stmt;
+          StarOmissions(static_cast<const ImportFromStmt*>(d.stmt), d.site.start);
+        }
         if (d.kind != DefKind::kBind || d.stmt == nullptr || d.stmt->kind != StmtKind::kImport) {
           continue;
         }
@@ -346,6 +354,14 @@ class NameChecker {
         }
       }
     }
+    if (auto omitted = omitted_.find(name); omitted != omitted_.end()) {
+      const Omitted& o = omitted->second;
+      if (function_read != kNoRead ? o.at < function_read : o.at < read_at) {
+        return StrCat("'from ", o.module, " import *' in ", Where(o.at), " binds only what ",
+                      o.module, ".__all__ lists, which leaves '", name,
+                      "' out; import it by name: 'from ", o.module, " import ", name, "'");
+      }
+    }
     auto it = members_.find(name);
     if (it == members_.end()) return "";
     if (function_read != kNoRead
@@ -357,6 +373,23 @@ class NameChecker {
     return StrCat("did you mean '", a->asname.empty() ? a->name : a->asname, ".", name,
                   "'? ('import ", a->name, a->asname.empty() ? "" : StrCat(" as ", a->asname),
                   "' in ", Where(it->second.at), " binds the module, not the names in it)");
+  }
+
+  // The public names a local module defines that its star import `from` (at `at`) leaves out:
+  // those its __all__ does not list.
+  void StarOmissions(const ImportFromStmt* from, Offset at) {
+    if (options_.modules == nullptr || from->level != 0 || from->names.size() != 1 ||
+        from->names[0]->name != "*") {
+      return;
+    }
+    const std::vector<std::string>* own = options_.modules->OwnNames(from->module);
+    const std::vector<std::string>* star = options_.modules->StarNames(from->module, 0);
+    if (own == nullptr || star == nullptr) return;
+    for (const std::string& n : *own) {
+      if (std::find(star->begin(), star->end(), n) == star->end()) {
+        omitted_.try_emplace(n, Omitted{from->module, at});
+      }
+    }
   }
 
   // The first binding of the read's name that runs after it (not the read's own statement, as
@@ -482,6 +515,12 @@ class NameChecker {
   };
   bool members_ready_ = false;
   absl::flat_hash_map<std::string_view, Member> members_;
+  // The names local modules define that star imports of them leave out (StarOmissions).
+  struct Omitted {
+    std::string_view module;
+    Offset at;  // the star import
+  };
+  absl::flat_hash_map<std::string_view, Omitted> omitted_;
   // Suggestion candidates, made for the first hint: defined_ sorted, and the builtins.
   std::vector<std::string_view> later_;
   std::vector<std::string_view> builtins_;

@@ -1583,6 +1583,25 @@ TEST(ImportHintsTest, LocalModuleNameReadBare) {
                          "glob: did you forget 'import glob'?", "plot_later: "));
 }
 
+// A name a local module defines but leaves out of its __all__, read after a star import of it:
+// the help says the star import does not bind it. Not when the read comes before the import.
+TEST(ImportHintsTest, NameLeftOutOfAStarImport) {
+  TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty());
+  std::ofstream(tmp.path() / "helpers.py")
+      << "__all__ = ['alpha']\ndef alpha():\n    pass\ndef beta():\n    pass\n"
+         "def gamma():\n    pass\n";
+  NotebookReport report =
+      AnalyzeWithImports(tmp.path() / "notebook.py",
+                         "# %%\ngamma()\n\n# %%\nfrom helpers import *\nalpha()\nbeta()\n\n"
+                         "# %%\ndef run():\n    return beta()\nrun()\n");
+  const std::vector<std::string> helps = SymbolsAndHelps(report);
+  const std::string left_out =
+      "beta: 'from helpers import *' in cell 2, line 1 binds only what helpers.__all__ lists, "
+      "which leaves 'beta' out; import it by name: 'from helpers import beta'";
+  EXPECT_THAT(helps, testing::ElementsAre("gamma: ", left_out, left_out));
+}
+
 // A module that .gitignore keeps out of the repository (settings, credentials): the note
 // quotes the line, from the repository's root down to the notebook's folder, where a later
 // and deeper line decides ('!' takes a file back).
