@@ -1525,21 +1525,20 @@ __attribute__((target("avx2"), always_inline)) inline __m256i At(__m256i z, char
 
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
 // bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), ":/", "%c" and
-// ".p?" followed by a quote, a blank or a line end (".py'"). Two letters alone would also take
-// common words ("python", "list", "init") for candidates.
+// ".py". Two letters alone would also take common words ("python", "list", "init") for
+// candidates.
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
+  const __m256i a2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 2));
   const __m256i a3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 3));
   const __m256i words =
       _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(BothAt(a0, 'p', a3, 'h'), At(a1, 'a')),
                                       _mm256_and_si256(BothAt(a0, 'i', a3, 't'), At(a1, 'n'))),
                       _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')),
                                       _mm256_and_si256(BothAt(a0, 'c', a3, 'n'), At(a1, 'l'))));
-  // ".py" then a quote, a blank or a line's end.
-  const __m256i file = _mm256_and_si256(
-      BothAt(a0, '.', a1, 'p'), _mm256_or_si256(_mm256_or_si256(At(a3, '\''), At(a3, '"')),
-                                                _mm256_or_si256(At(a3, ' '), At(a3, '\n'))));
+  // ".py" (ImportFactWordAt checks what follows it).
+  const __m256i file = _mm256_and_si256(BothAt(a0, '.', a1, 'p'), At(a2, 'y'));
   const __m256i hit =
       _mm256_or_si256(_mm256_or_si256(words, file),
                       _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
