@@ -865,6 +865,7 @@ void RunCells(const Notebook& nb, const CellLocator& locator, const RunRequest& 
     import_options.dynamic_search_path = facts.dynamic_search_path;
     import_options.python_minor = request.python_minor;
     import_options.file_order = cell_order == CellOrder::kFile;
+    import_options.databricks = nb.databricks;
     import_options.locator = &locator;
     CheckImports(import_cells, nb.buffer, program->module, *env, import_options, &diagnostics,
                  request.import_counts);

@@ -1118,6 +1118,17 @@ class FactCollector : public AstVisitor {
       AddAll(a->value);
       return;
     }
+    // sys.path = ['../src'] + sys.path (or sys.path + [...]): the lists put together.
+    if (const auto* a = s->As<AssignStmt>();
+        a != nullptr && a->targets.size() == 1 && IsSysPath(a->targets[0])) {
+      const auto* b = a->value->As<BinOp>();
+      if (b != nullptr && b->op == BinOpKind::kAdd && (IsSysPath(b->left) || IsSysPath(b->right))) {
+        AddAll(IsSysPath(b->left) ? b->right : b->left);
+      } else {
+        facts_->dynamic_search_path = true;
+      }
+      return;
+    }
     WalkStmt(s);
   }
 
@@ -1155,6 +1166,12 @@ class FactCollector : public AstVisitor {
         if (a->attr == "append" && c->args.size() == 1) Add(c->args[0]);
         if (a->attr == "insert" && c->args.size() == 2) Add(c->args[1]);
         if (a->attr == "extend" && c->args.size() == 1) AddAll(c->args[0]);
+      }
+      // site.addsitedir(DIR) appends DIR (and what its .pth files name) to sys.path.
+      if (const auto* a = c->func->As<Attribute>();
+          a != nullptr && a->attr == "addsitedir" && c->args.size() == 1) {
+        const auto* n = a->value->As<Name>();
+        if (n != nullptr && n->id == "site") Add(c->args[0]);
       }
       // os.chdir(DIR)
       if (const auto* a = c->func->As<Attribute>();
@@ -1492,7 +1509,8 @@ bool StringLiteralValue(const Expr* e, std::string_view buffer, std::string* out
 namespace {
 
 // One of the words below at text position i: "sys.path", "meta_path", "path_hooks" (found by
-// their "path"), "://", "install", "chdir", "clone", "%cd", ".py" ending a file name.
+// their "path"), "://", "install", "chdir", "clone", "%cd", "addsitedir" (found by its "dsit"),
+// ".py" ending a file name.
 inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_t n, size_t i) {
   // A literal's length is known here, so the comparison is inlined.
   auto has = [p, n]<size_t N>(size_t at, const char(&word)[N]) {
@@ -1502,6 +1520,7 @@ inline __attribute__((always_inline)) bool ImportFactWordAt(const char* p, size_
     return (i >= 4 && has(i - 4, "sys.")) || (i >= 5 && has(i - 5, "meta_")) ||
            has(i, "path_hooks");
   }
+  if (p[i] == 'd') return i >= 2 && has(i - 2, "addsitedir");
   if (p[i] == '.') {
     // ".py" ending a file name: a module file the notebook may copy or write.
     return has(i, ".py") && (i + 3 == n || p[i + 3] == '\'' || p[i + 3] == '"' || p[i + 3] == ' ' ||
@@ -1524,9 +1543,9 @@ __attribute__((target("avx2"), always_inline)) inline __m256i At(__m256i z, char
 }
 
 // Candidate positions among the 32 starting at `q` (which has 3 more bytes readable), one
-// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), ":/", "%c" and
-// ".py". Two letters alone would also take common words ("python", "list", "init") for
-// candidates.
+// bit each: "pa?h" ("path"), "in?t" ("inst"), "ch?i" ("chdi"), "cl?n" ("clon"), "ds?t"
+// ("addsitedir"), ":/", "%c" and ".py". Two letters alone would also take common words ("python",
+// "list", "init") for candidates.
 __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandidates(const char* q) {
   const __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 1));
@@ -1538,7 +1557,8 @@ __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandida
                       _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')),
                                       _mm256_and_si256(BothAt(a0, 'c', a3, 'n'), At(a1, 'l'))));
   // ".py" (ImportFactWordAt checks what follows it).
-  const __m256i file = _mm256_and_si256(BothAt(a0, '.', a1, 'p'), At(a2, 'y'));
+  const __m256i file = _mm256_or_si256(_mm256_and_si256(BothAt(a0, '.', a1, 'p'), At(a2, 'y')),
+                                       _mm256_and_si256(BothAt(a0, 'd', a3, 't'), At(a1, 's')));
   const __m256i hit =
       _mm256_or_si256(_mm256_or_si256(words, file),
                       _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
@@ -1570,7 +1590,8 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 #endif
 
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
-// "://", "install", "chdir", "clone", "%cd" or a file name's ".py" (npos if nowhere): the words
+// "://", "install", "chdir", "clone", "%cd", "addsitedir" or a file name's ".py" (npos if
+// nowhere): the words
 // code that edits the search path, moves the working directory, installs an import hook,
 // downloads or clones code, installs a package or makes a module file cannot do without. Candidate
 // positions are found 32 at a time where AVX2 is there, else byte by byte, then checked for the
@@ -1584,7 +1605,7 @@ size_t NextImportFactWord(std::string_view text, size_t from) {
 #endif
   for (size_t i = from; i < n; ++i) {
     const char c = p[i];
-    if ((c == 'p' || c == ':' || c == 'i' || c == 'c' || c == '%' || c == '.') &&
+    if ((c == 'p' || c == ':' || c == 'i' || c == 'c' || c == '%' || c == '.' || c == 'd') &&
         ImportFactWordAt(p, n, i)) {
       return i;
     }
@@ -1653,7 +1674,7 @@ void CheckImports(std::span<const ImportCell> cells, std::string_view buffer,
     if (c.module == nullptr) continue;
     for (const Stmt* s : c.module->body) checker.VisitStmt(s);
   }
-  if (checker.RunsOnColab()) {
+  if (checker.RunsOnColab() || options.databricks) {
     out->erase(
         std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
                        [](const Diagnostic& d) { return d.rule == RuleId::kUndeclaredDependency; }),

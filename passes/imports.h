@@ -237,6 +237,9 @@ struct ImportRulesOptions {
   bool dynamic_search_path = false;  // ImportFacts::dynamic_search_path
   int python_minor = 12;             // decides `if sys.version_info ...:` branches
   bool file_order = true;            // cells run in file order (LocalModule::written_at applies)
+  // A Databricks notebook: it runs on a Databricks runtime, whose packages (pyspark, delta,
+  // mlflow, pandas, ...) no dependency file of the repository lists: NB203 does not apply.
+  bool databricks = false;
   const Locator* locator = nullptr;  // for places in messages ("cell 3, line 1"); may be null
 };
 

@@ -75,6 +75,20 @@ TEST(ImportFacts, WorkingDirectoryMoves) {
               IsEmpty());
 }
 
+// site.addsitedir(DIR) and `sys.path = [...] + sys.path` add directories too; a sys.path made
+// of anything else may hold any directory.
+TEST(ImportFacts, SiteDirectoriesAndSysPathAssigned) {
+  EXPECT_THAT(FactsOf("import site\nsite.addsitedir('../src')\n").sys_path, ElementsAre("../src"));
+  EXPECT_THAT(FactsOf("import sys\nsys.path = ['../lib', 'x'] + sys.path\n").sys_path,
+              ElementsAre("../lib", "x"));
+  EXPECT_THAT(FactsOf("import sys\nsys.path = sys.path + ['../tools']\n").sys_path,
+              ElementsAre("../tools"));
+  ImportFacts facts = FactsOf("import sys\nsys.path = paths\n");
+  EXPECT_THAT(facts.sys_path, IsEmpty());
+  EXPECT_TRUE(facts.dynamic_search_path);
+  EXPECT_THAT(FactsOf("addsitedir('x')\nother.addsitedir('y')\n").sys_path, IsEmpty());
+}
+
 // A relative sys.path entry, and os.getcwd(), name the directory the kernel has moved to.
 TEST(ImportFacts, SysPathAfterAMoveIsRelativeToIt) {
   EXPECT_THAT(FactsOf("%cd ..\nimport os, sys\nsys.path.insert(0, os.path.join(os.getcwd(), "
