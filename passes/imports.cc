@@ -679,9 +679,16 @@ class ImportChecker : public AstVisitor {
       size_t line = buffer_.rfind('\n', at);
       line = line == std::string_view::npos ? 0 : line + 1;
       while (line < at && (buffer_[line] == ' ' || buffer_[line] == '\t')) ++line;
+      // (a Databricks export's magic lines start "# MAGIC ")
+      if (buffer_.substr(line, 8) == "# MAGIC ") line += 8;
       if (buffer_.substr(line, 4) != "%run") return;
     }
     if (env_.RunFileFound(file)) return;
+    // Databricks' %run names a notebook without its extension, exported as .ipynb too.
+    if (options_.databricks && base.find('.') == std::string_view::npos &&
+        env_.RunFileFound(StrCat(file, ".ipynb"))) {
+      return;
+    }
     std::string help;
     if (std::string other = env_.SameFileButCase(file); !other.empty()) {
       help = StrCat("did you mean '", other,
