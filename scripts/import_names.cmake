@@ -5,6 +5,7 @@
 # Run by the build: cmake -DIN=data/import_names.tsv -DOUT=import_names.inc -P this file.
 # Comment lines (#) and blank lines are skipped; a row needs two or three tab-separated fields;
 # an import name may have one row only.
+include(${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake)
 cmake_policy(SET CMP0007 NEW)  # keep the empty flags field of a row
 file(STRINGS "${IN}" lines ENCODING UTF-8)
 set(out "// Generated from data/import_names.tsv by scripts/import_names.cmake. Do not edit.\n")
@@ -49,11 +50,4 @@ foreach(row IN LISTS rows)
   set(previous "${name}")
   string(APPEND out "IMPORT_NAME(\"${name}\", \"${dists}\", \"${flags}\", ${row})\n")
 endforeach()
-# Rewrite only on change, so that an unchanged table does not rebuild its users.
-set(old "")
-if(EXISTS "${OUT}")
-  file(READ "${OUT}" old)
-endif()
-if(NOT old STREQUAL out)
-  file(WRITE "${OUT}" "${out}")
-endif()
+write_if_changed("${OUT}" "${out}")

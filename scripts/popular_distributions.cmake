@@ -2,6 +2,7 @@
 #   "project-name",
 # in the file's order (sorted by module name). Comment lines (#) and blank lines are skipped.
 # Run by the build: cmake -DIN=data/popular_distributions.txt -DOUT=popular.inc -P this file.
+include(${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake)
 file(STRINGS "${IN}" lines ENCODING UTF-8)
 set(out "// Generated from data/popular_distributions.txt by scripts/popular_distributions.cmake.\n")
 foreach(line IN LISTS lines)
@@ -13,10 +14,4 @@ foreach(line IN LISTS lines)
   endif()
   string(APPEND out "\"${line}\",\n")
 endforeach()
-set(old "")
-if(EXISTS "${OUT}")
-  file(READ "${OUT}" old)
-endif()
-if(NOT old STREQUAL out)
-  file(WRITE "${OUT}" "${out}")
-endif()
+write_if_changed("${OUT}" "${out}")
