@@ -43,6 +43,8 @@ struct DependencyParse {
   // install_requires in code (from setup.cfg's metadata, a settings file), pyproject.toml's
   // dynamic dependencies from a build backend's plugin. What it needs is not known in full.
   bool requirements_unknown = false;
+  // Local directories installed as projects (`pip install ../lib`, `-e ./pkg`), as written.
+  std::vector<std::string> local_projects;
 
   // Appends a normalized name unless it is already there.
   void AddDistribution(std::string normalized);

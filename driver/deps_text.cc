@@ -288,6 +288,8 @@ void AddRequirement(std::string_view requirement, size_t line, DependencyParse* 
   if (r.kind == RequirementKind::kName) {
     out->AddDistribution(std::move(r.name));
     out->AddDistribution(std::move(r.also));
+  } else if (r.kind == RequirementKind::kLocal) {
+    out->local_projects.emplace_back(Unquote(requirement));
   } else if (r.kind == RequirementKind::kInvalid) {
     out->problems.push_back(
         LineProblem(line, StrCat("not a requirement: '", Excerpt(requirement), "'")));

@@ -565,6 +565,10 @@ class NotebookModules : public ModuleEnvironment {
     for (const std::string& command : facts.install_commands) {
       DependencyParse parse = ParseInstallCommand(command);
       for (std::string& d : parse.distributions) installed_here_.insert(std::move(d));
+      // A project directory it installs: its packages (beside its build file, or in src/).
+      for (const std::string& p : parse.local_projects) {
+        installed_projects_.push_back(AbsoluteNormalPath(p, dir_));
+      }
       for (const std::string& f : parse.requirement_files) {
         // `pip install -r https://...`: a file fetched when it runs, whose names are not known.
         if (f.find("://") != std::string::npos) {
@@ -821,14 +825,22 @@ class NotebookModules : public ModuleEnvironment {
   // A regular package `top` (a directory with __init__.py) in a project directory of the
   // notebook's dependency files, or in its src/ folder; null if none.
   const LocalModule* ProjectPackage(std::string_view top) const {
-    if (deps_ == nullptr) return nullptr;
-    for (const std::string& root : deps_->project_dirs) {
+    auto in = [&](const std::string& root) -> const LocalModule* {
       for (std::string dir : {root, StrCat(root == "/" ? "" : root, "/src")}) {
         if (const LocalModule* package =
                 ctx_.PackageIn(dir, ctx_.ListingOf(dir).KindsOf(top), top, top)) {
           return package;
         }
       }
+      return nullptr;
+    };
+    // Also the project directories the notebook installs itself (`%pip install ../lib`).
+    for (const std::string& root : installed_projects_) {
+      if (const LocalModule* package = in(root)) return package;
+    }
+    if (deps_ == nullptr) return nullptr;
+    for (const std::string& root : deps_->project_dirs) {
+      if (const LocalModule* package = in(root)) return package;
     }
     return nullptr;
   }
@@ -1106,6 +1118,7 @@ class NotebookModules : public ModuleEnvironment {
   // The folder's search path, or own_search_ when the notebook adds sys.path entries.
   const std::vector<std::string>* search_ = &folder_.search;
   std::vector<std::string> own_search_;
+  std::vector<std::string> installed_projects_;  // `pip install DIR`: absolute, normalized
   bool installs_unknown_ = false;      // `pip install -r URL`: what it installs is not known
   std::vector<std::string> sys_path_;  // ImportFacts::sys_path: as the notebook writes them
   mutable std::vector<const Listing*> listings_;  // of search_, filled on first use
