@@ -822,8 +822,8 @@ class NotebookModules : public ModuleEnvironment {
     return r;
   }
 
-  // A regular package `top` (a directory with __init__.py) in a project directory of the
-  // notebook's dependency files, or in its src/ folder; null if none.
+  // A regular package `top` (a directory with __init__.py) in a project directory the notebook
+  // installs or its dependency files build, or in that directory's src/; null if none.
   const LocalModule* ProjectPackage(std::string_view top) const {
     auto in = [&](const std::string& root) -> const LocalModule* {
       for (std::string dir : {root, StrCat(root == "/" ? "" : root, "/src")}) {
@@ -834,7 +834,6 @@ class NotebookModules : public ModuleEnvironment {
       }
       return nullptr;
     };
-    // Also the project directories the notebook installs itself (`%pip install ../lib`).
     for (const std::string& root : installed_projects_) {
       if (const LocalModule* package = in(root)) return package;
     }

@@ -1790,48 +1790,35 @@ std::vector<std::string_view> AimportModules(std::string_view args) {
 }
 
 std::string_view SqlMagicTarget(std::string_view args) {
-  size_t eol = args.find_first_of("\r\n");
-  std::string_view line = args.substr(0, eol);
-  size_t shift = line.find("<<");
+  const size_t eol = args.find_first_of("\r\n");
+  const std::string_view line = args.substr(0, eol);
+  const size_t shift = line.find("<<");
   if (shift == std::string_view::npos) {
     // `%%sql` (a connection or options at most) with `result << SELECT ...` as its first line.
     if (eol == std::string_view::npos) return {};
     // The magic's line holds no SQL: only options and a connection.
-    for (std::string_view rest = line; !rest.empty();) {
-      size_t start = rest.find_first_not_of(" \t");
-      if (start == std::string_view::npos) break;
-      rest.remove_prefix(start);
-      std::string_view word = rest.substr(0, rest.find_first_of(" \t"));
-      rest.remove_prefix(word.size());
+    size_t p = 0;
+    for (std::string_view word = NextWord(line, &p); !word.empty(); word = NextWord(line, &p)) {
       if (word[0] != '-' && word.find("://") == std::string_view::npos &&
           word.find('@') == std::string_view::npos) {
         return {};
       }
     }
-    std::string_view body = args.substr(eol);
-    size_t first = body.find_first_not_of(" \t\r\n");
+    const std::string_view body = args.substr(eol);
+    const size_t first = body.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return {};
-    std::string_view next = body.substr(first);
-    next = next.substr(0, next.find_first_of("\r\n"));
-    size_t name_end = 0;
-    while (name_end < next.size() &&
-           (std::isalnum(static_cast<unsigned char>(next[name_end])) || next[name_end] == '_')) {
-      ++name_end;
-    }
-    size_t after = next.find_first_not_of(" \t=", name_end);
-    if (name_end == 0 || after == std::string_view::npos || next.substr(after, 2) != "<<") {
-      return {};
-    }
-    return SqlMagicTarget(next);
+    const std::string_view next = body.substr(first);
+    // The variable must start the line.
+    const std::string_view name = SqlMagicTarget(next.substr(0, next.find_first_of("\r\n")));
+    return name.data() == next.data() ? name : std::string_view{};
   }
-  std::string_view before = line.substr(0, shift);
   // `result << ...`, and `result = << ...` as ipython-sql also reads it.
-  while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) {
-    before.remove_suffix(1);
-  }
-  if (!before.empty() && before.back() == '=') before.remove_suffix(1);
-  while (!before.empty() && (before.back() == ' ' || before.back() == '\t'))
-    before.remove_suffix(1);
+  auto trim_blanks = [](std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  std::string_view before = trim_blanks(line.substr(0, shift));
+  if (before.ends_with('=')) before = trim_blanks(before.substr(0, before.size() - 1));
   size_t start = before.size();
   while (start > 0 && (std::isalnum(static_cast<unsigned char>(before[start - 1])) ||
                        before[start - 1] == '_')) {

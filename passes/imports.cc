@@ -957,9 +957,13 @@ std::string ParentPath(std::string path) {
   return slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
 }
 
-// `a` joined with `b` as os.path.join does (an absolute `b` replaces `a`).
+// `a` joined with `b` as os.path.join does (an absolute `b` replaces `a`), without the "."
+// steps of `b`'s start.
 std::string JoinPaths(std::string a, std::string_view b) {
   if ((!b.empty() && b[0] == '/') || a.empty()) return std::string(b);
+  // (what stays where it is: "." and a leading "./" of `b`)
+  while (b.starts_with("./")) b.remove_prefix(2);
+  if (b == "." || b.empty()) return a;
   if (a.back() != '/') a += '/';
   a += b;
   return a;
@@ -1209,11 +1213,7 @@ class FactCollector : public AstVisitor {
     std::string path;
     if (LiteralPath(e, buffer_, &path, 0, &names_)) {
       // A relative path (os.getcwd() too) is taken from where %cd and os.chdir moved to.
-      if (!cwd_.empty() && !path.starts_with('/')) {
-        std::string_view rest = path;
-        while (rest.starts_with("./")) rest.remove_prefix(2);
-        path = rest == "." ? cwd_ : JoinPaths(cwd_, rest);
-      }
+      if (!cwd_.empty()) path = JoinPaths(cwd_, path);
       facts_->sys_path.push_back(path);
     } else {
       facts_->dynamic_search_path = true;
@@ -1338,8 +1338,6 @@ class FactCollector : public AstVisitor {
     if (any) facts_->install_commands.push_back(std::move(command));
   }
 
-  // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",
-  // ...); "%cd DIR" (not "!cd", which moves a subshell).
   // `path`, a file the notebook makes: a module beside the notebook when it names one there.
   void Made(std::string_view path) {
     while (path.starts_with("./")) path.remove_prefix(2);
@@ -1428,6 +1426,8 @@ class FactCollector : public AstVisitor {
     }
   }
 
+  // Install lines ("%pip install x", "!{sys.executable} -m pip install x", "!conda install x",
+  // ...); "%cd DIR" (not "!cd", which moves a subshell).
   void Escape(std::string_view text) {
     Downloads(text);
     // A shell command: "!..." in a cell, or os.system(...) and the like.
@@ -1563,11 +1563,11 @@ __attribute__((target("avx2"), always_inline)) inline uint32_t ImportFactCandida
                                       _mm256_and_si256(BothAt(a0, 'i', a3, 't'), At(a1, 'n'))),
                       _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'c', a3, 'i'), At(a1, 'h')),
                                       _mm256_and_si256(BothAt(a0, 'c', a3, 'n'), At(a1, 'l'))));
-  // ".py" (ImportFactWordAt checks what follows it).
-  const __m256i file = _mm256_or_si256(_mm256_and_si256(BothAt(a0, '.', a1, 'p'), At(a2, 'y')),
-                                       _mm256_and_si256(BothAt(a0, 'd', a3, 't'), At(a1, 's')));
+  // "dsit" and ".py" (ImportFactWordAt checks what follows a ".py").
+  const __m256i more = _mm256_or_si256(_mm256_and_si256(BothAt(a0, 'd', a3, 't'), At(a1, 's')),
+                                       _mm256_and_si256(BothAt(a0, '.', a1, 'p'), At(a2, 'y')));
   const __m256i hit =
-      _mm256_or_si256(_mm256_or_si256(words, file),
+      _mm256_or_si256(_mm256_or_si256(words, more),
                       _mm256_or_si256(BothAt(a0, ':', a1, '/'), BothAt(a0, '%', a1, 'c')));
   return static_cast<uint32_t>(_mm256_movemask_epi8(hit));
 }
@@ -1598,11 +1598,10 @@ __attribute__((target("avx2"))) size_t ScanImportFactsAvx2(const char* p, size_t
 
 // Where `text` next holds, at or after `from`, one of "sys.path", "meta_path", "path_hooks",
 // "://", "install", "chdir", "clone", "%cd", "addsitedir" or a file name's ".py" (npos if
-// nowhere): the words
-// code that edits the search path, moves the working directory, installs an import hook,
-// downloads or clones code, installs a package or makes a module file cannot do without. Candidate
-// positions are found 32 at a time where AVX2 is there, else byte by byte, then checked for the
-// whole word.
+// nowhere): the words code that edits the search path, moves the working directory, installs an
+// import hook, downloads or clones code, installs a package or makes a module file cannot do
+// without. Candidate positions are found 32 at a time where AVX2 is there, else byte by byte,
+// then checked for the whole word.
 size_t NextImportFactWord(std::string_view text, size_t from) {
   const char* p = text.data();
   const size_t n = text.size();

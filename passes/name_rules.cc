@@ -268,7 +268,6 @@ class NameChecker {
     return "";
   }
 
-  // The first letters agree, their case and leading underscores aside (`_df` and `df`).
   // "did you mean 'np'? ('numpy' is imported as 'np' in cell 1, line 1)" when an import binds
   // `name` under another name; "did you forget 'import matplotlib'? ..." when it binds a
   // submodule of `name` under another name, or only names from `name` or its submodules
